@@ -1,0 +1,48 @@
+using System.Collections.Immutable;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers;
+
+/// <summary>
+/// Runs an optimizer against an in-process objective, with no cluster: for tests, benchmarks and quick experiments.
+/// With <c>pending</c> greater than one, that many trials are in flight at once (visible to the optimizer as
+/// Running) and finish in the order they started, which is how parallel workers look to an optimizer.
+/// </summary>
+public static class OptimizationLoop
+{
+    /// <summary>Runs <paramref name="budget"/> trials (fewer if the optimizer runs out) and returns the history.</summary>
+    public static TrialHistory Run(IOptimizer optimizer, Func<Configuration, double> objective, int budget,
+        StudyDirection direction = StudyDirection.Minimize, int pending = 1, Action<TimeSpan>? onSuggest = null)
+    {
+        if (pending < 1) throw new ArgumentOutOfRangeException(nameof(pending));
+        var trials = new List<TrialRecord>(budget);
+        var inFlight = new Queue<int>();
+        var exhausted = false;
+        while (true)
+        {
+            while (!exhausted && inFlight.Count < pending && trials.Count < budget)
+            {
+                var number = trials.Count;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var suggestion = optimizer.Suggest(new TrialHistory(trials, direction), number);
+                onSuggest?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
+                if (suggestion is null)
+                {
+                    exhausted = true;
+                    break;
+                }
+                trials.Add(new TrialRecord(number, TrialState.Running, suggestion.Params) { Attributes = suggestion.Attributes });
+                inFlight.Enqueue(number);
+            }
+            if (inFlight.Count == 0) break;
+            var done = inFlight.Dequeue();
+            var t = trials[done];
+            var value = objective(t.Params);
+            trials[done] = double.IsFinite(value)
+                ? t with { State = TrialState.Complete, Value = value, Intermediate = ImmutableList<IntermediateValue>.Empty }
+                : t with { State = TrialState.Failed, FailureReason = "objective returned a non-finite value" };
+        }
+        return new TrialHistory(trials, direction);
+    }
+}

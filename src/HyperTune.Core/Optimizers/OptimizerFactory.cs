@@ -1,0 +1,35 @@
+using HyperTune.Core.Optimizers.Grid;
+using HyperTune.Core.Optimizers.Random;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers;
+
+/// <summary>Creates optimizers by the name a spec gives in <c>optimizer.type</c>.</summary>
+public static class OptimizerFactory
+{
+    private delegate IOptimizer Create_(OptimizerSpec spec, SearchSpace space, StudyDirection direction);
+
+    // One line per optimizer. Each constructor reads its settings from spec.Reader() and rejects unknown fields.
+    private static readonly Dictionary<string, Create_> Registry = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
+        ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
+    };
+
+    /// <summary>The optimizer names a spec may use.</summary>
+    public static IReadOnlyList<string> KnownTypes => Registry.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+
+    /// <summary>True when <paramref name="type"/> names an optimizer.</summary>
+    public static bool IsKnown(string type) => Registry.ContainsKey(type);
+
+    /// <summary>Creates the optimizer a spec asks for, validating its settings.</summary>
+    /// <exception cref="SpecException">Unknown type or bad settings.</exception>
+    public static IOptimizer Create(OptimizerSpec spec, SearchSpace space, StudyDirection direction)
+    {
+        if (!Registry.TryGetValue(spec.Type, out var create))
+            throw new SpecException("optimizer.type", $"unknown optimizer '{spec.Type}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(spec.Type, KnownTypes)}");
+        return create(spec, space, direction);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text.Json;
+
+namespace HyperTune.Core.Specs;
+
+/// <summary>
+/// Which optimizer proposes configurations, its seed, and its own settings (the other fields of the spec's
+/// <c>optimizer</c> object, validated by the optimizer when it is created).
+/// </summary>
+public sealed record OptimizerSpec(string Type, long Seed, JsonElement Settings)
+{
+    /// <summary>The optimizer used when a spec names none.</summary>
+    public const string DefaultType = "random";
+
+    /// <summary>An optimizer spec with default settings.</summary>
+    public static OptimizerSpec Of(string type, long seed = 0) =>
+        new(type, seed, JsonDocument.Parse($"{{\"type\":{JsonSerializer.Serialize(type)}}}").RootElement.Clone());
+
+    /// <summary>Fresh reader over the settings, with <c>type</c> and <c>seed</c> already accounted for.</summary>
+    public JsonSettings Reader()
+    {
+        var reader = new JsonSettings(Settings, "optimizer");
+        reader.GetElement("type");
+        reader.GetElement("seed");
+        return reader;
+    }
+}

@@ -1,0 +1,27 @@
+namespace HyperTune.Core.Studies;
+
+/// <summary>The life cycle of a trial, as in Optuna.</summary>
+public enum TrialState
+{
+    /// <summary>Suggested but not yet running (queued, or paused by a scheduler).</summary>
+    Waiting,
+
+    /// <summary>Dispatched to a worker and being evaluated.</summary>
+    Running,
+
+    /// <summary>Finished with a value for the metric.</summary>
+    Complete,
+
+    /// <summary>Stopped early by a pruner or scheduler; its last intermediate value stands.</summary>
+    Pruned,
+
+    /// <summary>Failed (crash, timeout, NaN or missing metric) and not retried any further.</summary>
+    Failed,
+}
+
+/// <summary>Helpers on <see cref="TrialState"/>.</summary>
+public static class TrialStateExtensions
+{
+    /// <summary>True for states a trial never leaves.</summary>
+    public static bool IsFinished(this TrialState state) => state is TrialState.Complete or TrialState.Pruned or TrialState.Failed;
+}

@@ -1,0 +1,65 @@
+using System.Collections.Immutable;
+using System.Text.Json;
+using HyperTune.Core.Optimizers;
+using HyperTune.Core.Optimizers.Grid;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Tests.Optimizers;
+
+public class GridOptimizerTests
+{
+    private static OptimizerSpec Spec(string json) => new("grid", 3, JsonDocument.Parse(json).RootElement.Clone());
+
+    [Fact]
+    public void The_grid_is_the_full_factorial_and_conditional_parameters_vary_only_where_active()
+    {
+        var space = new SearchSpace(
+            new CategoricalParameter("opt", new object[] { "sgd", "adam" }),
+            new FloatParameter("m", 0, 1) { Condition = new ParameterCondition("opt", new object[] { "sgd" }) },
+            new IntParameter("depth", 1, 3),
+            new FloatParameter("lr", 1e-3, 1e-1, Log: true));
+        var grid = new GridOptimizer(space, Spec("""{"type":"grid","gridPoints":3}"""));
+        // sgd: 3 m * 3 depth * 3 lr = 27; adam: 3 depth * 3 lr = 9
+        Assert.Equal(36, grid.Size);
+        Assert.Equal(36, grid.Points.Distinct().Count());
+        Assert.All(grid.Points, p => Assert.Empty(space.Check(p)));
+    }
+
+    [Fact]
+    public void Each_point_is_tried_once_and_the_grid_then_reports_exhaustion()
+    {
+        var space = new SearchSpace(new CategoricalParameter("a", new object[] { 1L, 2L }), new FloatParameter("b", 0, 1, Step: 0.5));
+        var grid = OptimizerFactory.Create(Spec("""{"type":"grid","order":"shuffled"}"""), space, StudyDirection.Minimize);
+        var trials = ImmutableList<TrialRecord>.Empty;
+        for (var n = 0; n < 6; n++)
+        {
+            var s = grid.Suggest(new TrialHistory(trials, StudyDirection.Minimize), n);
+            Assert.NotNull(s);
+            // A failed trial still uses its grid point: the grid never proposes it again.
+            trials = trials.Add(new TrialRecord(n, n == 2 ? TrialState.Failed : TrialState.Complete, s!.Params) { Attributes = s.Attributes, Value = n });
+        }
+        Assert.Equal(6, trials.Select(t => t.Params).Distinct().Count());
+        Assert.Null(grid.Suggest(new TrialHistory(trials, StudyDirection.Minimize), 6));
+    }
+
+    [Fact]
+    public void A_running_trial_reserves_its_point_so_parallel_workers_get_different_points()
+    {
+        var space = new SearchSpace(new IntParameter("a", 0, 9));
+        var grid = new GridOptimizer(space, Spec("""{"type":"grid"}"""));
+        var first = grid.Suggest(TrialHistory.Empty(StudyDirection.Minimize), 0)!;
+        var running = new TrialRecord(0, TrialState.Running, first.Params) { Attributes = first.Attributes };
+        var second = grid.Suggest(new TrialHistory(new[] { running }, StudyDirection.Minimize), 1)!;
+        Assert.NotEqual(first.Params, second.Params);
+    }
+
+    [Fact]
+    public void A_too_large_grid_is_refused_before_the_study_starts()
+    {
+        var space = new SearchSpace(Enumerable.Range(0, 8).Select(i => (Parameter)new FloatParameter($"x{i}", 0, 1)));
+        var e = Assert.Throws<SpecException>(() => new GridOptimizer(space, Spec("""{"type":"grid","gridPoints":10,"maxPoints":1000}""")));
+        Assert.Equal("optimizer.maxPoints", e.Path);
+    }
+}
