@@ -1,0 +1,130 @@
+using System.CommandLine;
+using System.Diagnostics;
+using HyperTune.Cli.Output;
+using HyperTune.Cluster.Client;
+using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Studies;
+using HyperTune.Core.Specs;
+
+namespace HyperTune.Cli.Commands;
+
+/// <summary>
+/// <c>hypertune run SPEC</c>: runs a study to its budget on an embedded one-node cluster (SQLite by default),
+/// with a live progress bar, then prints the best trial and the top trials. Run again after an interruption, it
+/// resumes the stored study.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "Study spec file (JSON); see docs/study-spec.md" };
+        var storage = StorageOption.Create();
+        var parallelism = new Option<int?>("--parallelism") { Description = "Trials running at once (overrides budget.parallelism)" };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Trial budget (overrides budget.maxTrials)" };
+        var slots = new Option<int?>("--slots") { Description = "Trials this machine runs at once (default: the larger of parallelism and the processor count)" };
+        var fresh = new Option<bool>("--fresh") { Description = "Start a new study instead of resuming the stored one for this spec" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON document with the outcome instead of the table" };
+        var trials = new Option<bool>("--trials") { Description = "With --json, include every trial (trialList)" };
+        var command = new Command("run", "Run a study on this machine (embedded one-node cluster) and print the best trials")
+        {
+            spec, storage, parallelism, maxTrials, slots, fresh, json, trials,
+        };
+        command.SetAction((result, ct) => RunAsync(
+            result.GetValue(spec)!, result.GetValue(storage), result.GetValue(parallelism), result.GetValue(maxTrials), result.GetValue(slots),
+            result.GetValue(fresh), result.GetValue(json), result.GetValue(trials), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(FileInfo specFile, string? storageText, int? parallelism, int? maxTrials, int? slots,
+        bool fresh, bool json, bool includeTrials, CancellationToken ct)
+    {
+        StudySpec spec;
+        string specJson;
+        StorageSpec storage;
+        try
+        {
+            spec = StudySpecParser.ParseFile(specFile.FullName);
+            specJson = File.ReadAllText(specFile.FullName);
+            Trainables.TrainableFactory.Create(spec);
+            storage = StorageOption.Resolve(storageText, spec.Storage);
+            if (parallelism is < 1) throw new SpecException("--parallelism", "must be at least 1");
+            if (maxTrials is < 1) throw new SpecException("--max-trials", "must be at least 1");
+            if (slots is < 1) throw new SpecException("--slots", "must be at least 1");
+        }
+        catch (SpecException e)
+        {
+            Console.Error.WriteLine($"error: {specFile.Name}: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+        catch (FormatException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        var dataDir = StorageOption.DataDirectory(storage);
+        var effectiveParallelism = parallelism ?? spec.Budget.Parallelism;
+        var options = new NodeOptions
+        {
+            Storage = storage,
+            Port = 0,
+            RememberStudies = false,
+            Slots = slots ?? Math.Max(effectiveParallelism, Environment.ProcessorCount),
+            LogFile = Path.Combine(dataDir, "hypertune.log"),
+            ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}",
+        };
+        var stopwatch = Stopwatch.StartNew();
+        HyperTuneNode node;
+        try
+        {
+            node = await HyperTuneNode.StartAsync(options, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            return ExitCodes.Interrupted;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: could not start the embedded node on {storage}: {e.GetBaseException().Message}");
+            return ExitCodes.Failed;
+        }
+
+        await using (node)
+        {
+            var client = new HyperTuneClient(node);
+            try
+            {
+                var budget = parallelism is not null || maxTrials is not null ? new StudyProtocol.BudgetOverride(maxTrials, parallelism) : null;
+                var submitted = await client.SubmitAsync(specJson, fresh, budget, cancellationToken: ct);
+                var studyId = submitted.StudyId;
+                var p = submitted.Progress;
+                Console.Error.WriteLine(submitted.Created
+                    ? $"study {studyId}: new, {p.MaxTrials} trials, parallelism {p.Parallelism}, optimizer {spec.Optimizer.Type}, storage {storage}"
+                    : $"study {studyId}: resuming at {p.Done}/{p.MaxTrials} trials ({p.Complete} complete), storage {storage}");
+
+                var view = new ProgressView(live: ProgressView.StderrIsTerminal);
+                await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
+                var report = await client.GetAsync(studyId, includeTrials: true, ct)
+                             ?? throw new StudyRejectedException($"study '{studyId}' vanished");
+                if (json) Console.Out.WriteLine(StudyReportWriter.ToJson(report, includeTrials));
+                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                return ExitCodes.Ok;
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("interrupted: the study is stored; run the same command again to resume it");
+                return ExitCodes.Interrupted;
+            }
+            catch (SpecException e)
+            {
+                Console.Error.WriteLine($"error: {specFile.Name}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            catch (StudyRejectedException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using HyperTune.Cluster.Hosting;
+using Microsoft.Data.Sqlite;
+
+namespace HyperTune.Cli.Commands;
+
+/// <summary>The <c>--storage</c> option shared by commands that open a study store, and where local files go.</summary>
+internal static class StorageOption
+{
+    /// <summary>Creates the option.</summary>
+    public static Option<string?> Create() => new("--storage")
+    {
+        Description = "Where studies are stored: memory, sqlite:PATH (default sqlite:" + StorageSpec.DefaultSqlitePath + ") or postgres:CONNECTION-STRING",
+    };
+
+    /// <summary>Resolves the storage: the option, then the spec's <c>storage</c>, then the default SQLite file.</summary>
+    /// <exception cref="FormatException">The text names no known storage.</exception>
+    public static StorageSpec Resolve(string? option, string? fromSpec) =>
+        option is not null ? StorageSpec.Parse(option)
+        : fromSpec is not null ? StorageSpec.Parse(fromSpec)
+        : StorageSpec.SqliteFile(StorageSpec.DefaultSqlitePath);
+
+    /// <summary>Where logs and checkpoints go: beside an SQLite file, else <c>hypertune-data</c>.</summary>
+    public static string DataDirectory(StorageSpec storage)
+    {
+        if (storage.Kind == StorageKind.Sqlite)
+        {
+            var source = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
+            if (!source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase) && Path.GetDirectoryName(Path.GetFullPath(source)) is { } dir)
+                return dir;
+        }
+        return Path.GetFullPath("hypertune-data");
+    }
+}

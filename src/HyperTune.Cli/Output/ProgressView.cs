@@ -1,0 +1,90 @@
+using System.Globalization;
+using HyperTune.Cluster.Studies;
+using HyperTune.Core.Spaces;
+using Spectre.Console;
+
+namespace HyperTune.Cli.Output;
+
+/// <summary>
+/// Shows a study's progress on stderr (stdout stays clean for results and <c>--json</c>): a live progress bar on
+/// a terminal, or a plain line per change (at most one a second) when stderr is redirected.
+/// </summary>
+public sealed class ProgressView
+{
+    private readonly TextWriter _plain;
+    private readonly bool _live;
+    private DateTime _lastPlain = DateTime.MinValue;
+    private int _lastDone = -1;
+
+    /// <summary>Creates a view; <paramref name="live"/> picks the progress bar.</summary>
+    public ProgressView(bool live, TextWriter? plain = null)
+    {
+        _live = live;
+        _plain = plain ?? Console.Error;
+    }
+
+    /// <summary>True when stderr is an interactive terminal.</summary>
+    public static bool StderrIsTerminal => !Console.IsErrorRedirected;
+
+    /// <summary>One line describing progress: done/budget, running, failed, best so far.</summary>
+    public static string Describe(StudyProgress p)
+    {
+        var best = p.Best is { } b ? $"best {Format(b.Value)} (trial {b.Number})" : "no result yet";
+        var pruned = p.Pruned > 0 ? $", pruned {p.Pruned}" : "";
+        var waiting = p.Waiting > 0 ? $", waiting {p.Waiting}" : "";
+        return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}, {best}";
+    }
+
+    /// <summary>Follows the updates until the study finishes (or the stream ends) and returns the last one.</summary>
+    public async Task<StudyProgress?> FollowAsync(IAsyncEnumerable<StudyProgress> updates, CancellationToken cancellationToken)
+    {
+        if (!_live) return await FollowPlainAsync(updates).ConfigureAwait(false);
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        StudyProgress? last = null;
+        await console.Progress()
+            .AutoClear(false)
+            .HideCompleted(false)
+            .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                ProgressTask? task = null;
+                await foreach (var p in updates.WithCancellation(cancellationToken).ConfigureAwait(false))
+                {
+                    last = p;
+                    task ??= ctx.AddTask(Markup.Escape(p.StudyId), maxValue: Math.Max(1, p.MaxTrials));
+                    task.MaxValue = Math.Max(1, p.MaxTrials);
+                    task.Value = p.Done;
+                    task.Description = Markup.Escape(Describe(p));
+                    if (p.Status == StudyStatus.Finished)
+                    {
+                        task.Value = task.MaxValue;
+                        task.StopTask();
+                    }
+                }
+            }).ConfigureAwait(false);
+        return last;
+    }
+
+    private async Task<StudyProgress?> FollowPlainAsync(IAsyncEnumerable<StudyProgress> updates)
+    {
+        StudyProgress? last = null;
+        await foreach (var p in updates.ConfigureAwait(false))
+        {
+            last = p;
+            var now = DateTime.UtcNow;
+            if (p.Status == StudyStatus.Finished || (p.Done != _lastDone && now - _lastPlain >= TimeSpan.FromSeconds(1)))
+            {
+                _plain.WriteLine($"{p.StudyId} {Describe(p)}");
+                _lastPlain = now;
+                _lastDone = p.Done;
+            }
+        }
+        return last;
+    }
+
+    /// <summary>A metric value for humans.</summary>
+    public static string Format(double value) => value.ToString("G7", CultureInfo.InvariantCulture);
+
+    /// <summary>A configuration for humans.</summary>
+    public static string Format(Configuration config) => config.ToString();
+}

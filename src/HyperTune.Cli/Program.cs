@@ -1,0 +1,11 @@
+using System.CommandLine;
+using HyperTune.Cli.Commands;
+
+var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.NET cluster")
+{
+    RunCommand.Create(),
+    StudyCommand.Create(),
+};
+// Leave time for a graceful stop on Ctrl-C: the node leaves its cluster and stops running trials.
+var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
+return await root.Parse(args).InvokeAsync(invocation);

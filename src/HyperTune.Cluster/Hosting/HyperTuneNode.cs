@@ -1,0 +1,191 @@
+using System.Reflection;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+using HyperTune.Cluster.Registry;
+using HyperTune.Cluster.Studies;
+using HyperTune.Cluster.Workers;
+
+namespace HyperTune.Cluster.Hosting;
+
+/// <summary>
+/// A running HyperTune node: an Akka cluster member hosting the study-coordinator region (role
+/// <c>coordinator</c>), the trial-worker region (role <c>worker</c>) or both, with persistence configured for the
+/// chosen storage. <c>hypertune run</c> starts a one-node cluster of this; <c>hypertune node</c> a member of a
+/// larger one.
+/// </summary>
+public sealed class HyperTuneNode : IAsyncDisposable
+{
+    /// <summary>The study-coordinator region's type name.</summary>
+    public const string StudyRegionName = "study";
+
+    /// <summary>The trial-worker region's type name.</summary>
+    public const string WorkerRegionName = "trial-worker";
+
+    /// <summary>The study registry region's type name.</summary>
+    public const string RegistryRegionName = "study-registry";
+
+    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots, NodeOptions options)
+    {
+        System = system;
+        Studies = studies;
+        Workers = workers;
+        Registry = registry;
+        Slots = slots;
+        Options = options;
+    }
+
+    /// <summary>The actor system.</summary>
+    public ActorSystem System { get; }
+
+    /// <summary>The study region (or proxy): send <see cref="IWithStudyId"/> messages here.</summary>
+    public IActorRef Studies { get; }
+
+    /// <summary>The trial-worker region (or proxy).</summary>
+    public IActorRef Workers { get; }
+
+    /// <summary>The study registry region (or proxy).</summary>
+    public IActorRef Registry { get; }
+
+    /// <summary>This node's slot limiter.</summary>
+    public IActorRef Slots { get; }
+
+    /// <summary>The options the node started with.</summary>
+    public NodeOptions Options { get; }
+
+    /// <summary>This node's cluster address.</summary>
+    public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
+
+    /// <summary>Completes when the actor system has terminated.</summary>
+    public Task WhenTerminated => System.WhenTerminated;
+
+    /// <summary>The embedded default configuration (<c>config/hypertune.defaults.conf</c>).</summary>
+    public static Config DefaultConfig()
+    {
+        using var stream = typeof(HyperTuneNode).Assembly.GetManifestResourceStream("HyperTune.Cluster.hypertune.defaults.conf")
+                           ?? throw new InvalidOperationException("embedded hypertune.defaults.conf is missing");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+
+    /// <summary>The complete configuration a node with these options runs with.</summary>
+    public static Config BuildConfig(NodeOptions options)
+    {
+        var overrides = new List<string>();
+        if (options.Hostname is { } host) overrides.Add($"akka.remote.dot-netty.tcp.hostname = {StorageSpec.Quote(host)}");
+        if (options.Port is { } port) overrides.Add($"akka.remote.dot-netty.tcp.port = {port}");
+        if (options.Slots is { } slots) overrides.Add($"hypertune.worker.slots = {slots}");
+        if (options.RememberStudies is { } remember) overrides.Add($"hypertune.study.remember-studies = {(remember ? "on" : "off")}");
+        if (options.ReadOnly) overrides.Add("hypertune.study.read-only = on");
+        if (options.LogLevel is { } level) overrides.Add($"akka.loglevel = {level}");
+        if (options.LogFile is { } logFile) overrides.Add($"hypertune.log-file = {StorageSpec.Quote(logFile)}");
+        if (options.SeedNodes.Count > 0) overrides.Add($"akka.cluster.seed-nodes = [{string.Join(", ", options.SeedNodes.Select(StorageSpec.Quote))}]");
+        overrides.Add(options.Storage.ToHocon());
+
+        var config = ConfigurationFactory.ParseString(options.ExtraHocon ?? "")
+            .WithFallback(ConfigurationFactory.ParseString(string.Join("\n", overrides)));
+        foreach (var file in options.ConfigFiles)
+        {
+            if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' not found", file);
+            config = config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
+        }
+        config = config.WithFallback(DefaultConfig());
+
+        // Roles last: the worker's slot count travels as a role so every node can see every worker's capacity.
+        var roles = options.Roles.ToList();
+        if (roles.Contains(WorkerDirectory.WorkerRole))
+            roles.Add(WorkerDirectory.SlotsRolePrefix + WorkerSettings.From(config).Slots);
+        return ConfigurationFactory.ParseString($"akka.cluster.roles = [{string.Join(", ", roles.Select(StorageSpec.Quote))}]")
+            .WithFallback(config)
+            .WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    /// <summary>Starts a node and waits until it is an Up member of its cluster with its regions running.</summary>
+    /// <exception cref="TimeoutException">The node could not join the cluster in time (seed nodes unreachable).</exception>
+    public static async Task<HyperTuneNode> StartAsync(NodeOptions options, CancellationToken cancellationToken = default)
+    {
+        options.Storage.Prepare();
+        var config = BuildConfig(options);
+        var system = ActorSystem.Create(options.SystemName, config);
+        try
+        {
+            return await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, CancellationToken cancellationToken)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(system);
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
+        var joined = await Task.WhenAny(up.Task, Task.Delay(options.JoinTimeout, cancellationToken)).ConfigureAwait(false);
+        if (joined != up.Task)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new TimeoutException($"node {cluster.SelfAddress} could not join the cluster within {options.JoinTimeout.TotalSeconds:0}s " +
+                                       $"(seed nodes: {(options.SeedNodes.Count == 0 ? "itself" : string.Join(", ", options.SeedNodes))}); are they running and reachable?");
+        }
+
+        var config = system.Settings.Config;
+        var workerSettings = WorkerSettings.From(config);
+        var studySettings = StudySettings.From(config);
+        var studyShards = config.GetInt("hypertune.study.shards", 100);
+        var workerShards = config.GetInt("hypertune.worker.shards", 100);
+        var remember = config.GetBoolean("hypertune.study.remember-studies", true);
+        var roles = system.Settings.Config.GetStringList("akka.cluster.roles");
+        var isCoordinator = roles.Contains(NodeOptions.CoordinatorRole);
+        var isWorker = roles.Contains(WorkerDirectory.WorkerRole);
+
+        var sharding = ClusterSharding.Get(system);
+        var slots = system.ActorOf(WorkerSlots.Props(workerSettings.Slots), "worker-slots");
+        var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
+        var trainables = new TrainableCache();
+
+        // The worker region first: its entities only start when a coordinator sends them a trial, by which time
+        // the study region below exists (the closure reads it then).
+        IActorRef studies = ActorRefs.Nobody;
+        var workerExtractor = new TrialWorkerMessageExtractor(workerShards);
+        var workers = isWorker
+            ? await sharding.StartAsync(WorkerRegionName, _ => TrialWorker.Props(studies, slots, workerSettings, trainables),
+                ClusterShardingSettings.Create(system).WithRole(WorkerDirectory.WorkerRole).WithRememberEntities(false),
+                workerExtractor, new NodeAffinityAllocationStrategy(system), TrialWorkerProtocol.HandOffTrial.Instance).ConfigureAwait(false)
+            : await sharding.StartProxyAsync(WorkerRegionName, WorkerDirectory.WorkerRole, workerExtractor).ConfigureAwait(false);
+
+        var studyExtractor = new StudyMessageExtractor(studyShards);
+        var registryExtractor = new StudyRegistryProtocol.MessageExtractor();
+        IActorRef registry;
+        if (isCoordinator)
+        {
+            var settings = ClusterShardingSettings.Create(system).WithRole(NodeOptions.CoordinatorRole);
+            studies = await sharding.StartAsync(StudyRegionName, id => StudyCoordinator.Props(id, studySettings, workers, directory),
+                settings.WithRememberEntities(remember), studyExtractor).ConfigureAwait(false);
+            registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
+        }
+        else
+        {
+            studies = await sharding.StartProxyAsync(StudyRegionName, NodeOptions.CoordinatorRole, studyExtractor).ConfigureAwait(false);
+            registry = await sharding.StartProxyAsync(RegistryRegionName, NodeOptions.CoordinatorRole, registryExtractor).ConfigureAwait(false);
+        }
+        return new HyperTuneNode(system, studies, workers, registry, slots, options);
+    }
+
+    /// <summary>Leaves the cluster gracefully (shards and trials handed over) and stops the actor system.</summary>
+    public async Task StopAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).ConfigureAwait(false);
+        await System.WhenTerminated.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!System.WhenTerminated.IsCompleted) await StopAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using Microsoft.Data.Sqlite;
+
+namespace HyperTune.Cluster.Hosting;
+
+/// <summary>Where studies are persisted.</summary>
+public enum StorageKind
+{
+    /// <summary>In memory: gone when the process ends. For quick runs and tests.</summary>
+    Memory,
+
+    /// <summary>An SQLite database file (the single-machine default).</summary>
+    Sqlite,
+
+    /// <summary>A PostgreSQL database (for clusters).</summary>
+    Postgres,
+}
+
+/// <summary>
+/// A storage choice as written on the command line or in a spec: <c>memory</c>, <c>sqlite:PATH</c> (or an
+/// SQLite connection string after <c>sqlite:</c>), or <c>postgres:CONNECTION-STRING</c>.
+/// </summary>
+public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
+{
+    /// <summary>The default database file of <c>hypertune run</c>.</summary>
+    public const string DefaultSqlitePath = "hypertune-data/hypertune.db";
+
+    /// <summary>In-memory storage.</summary>
+    public static StorageSpec Memory { get; } = new(StorageKind.Memory, "");
+
+    /// <summary>SQLite at a file path.</summary>
+    public static StorageSpec SqliteFile(string path) =>
+        new(StorageKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = Path.GetFullPath(path), DefaultTimeout = 60 }.ToString());
+
+    /// <summary>Parses a storage text.</summary>
+    /// <exception cref="FormatException">The text names no known storage; the message says what is accepted.</exception>
+    public static StorageSpec Parse(string text)
+    {
+        text = text.Trim();
+        if (text.Equals("memory", StringComparison.OrdinalIgnoreCase)) return Memory;
+        var colon = text.IndexOf(':');
+        var scheme = colon < 0 ? text : text[..colon];
+        var rest = colon < 0 ? "" : text[(colon + 1)..];
+        switch (scheme.ToLowerInvariant())
+        {
+            case "sqlite":
+                if (rest.Length == 0) throw new FormatException("storage 'sqlite:' needs a file path, e.g. sqlite:hypertune-data/hypertune.db");
+                return rest.Contains('=') ? new StorageSpec(StorageKind.Sqlite, rest) : SqliteFile(rest);
+            case "postgres":
+            case "postgresql":
+                if (rest.Length == 0) throw new FormatException("storage 'postgres:' needs a connection string, e.g. postgres:Host=127.0.0.1;Database=hypertune;Username=u;Password=p");
+                return new StorageSpec(StorageKind.Postgres, rest);
+            default:
+                throw new FormatException($"unknown storage '{text}'; use memory, sqlite:PATH or postgres:CONNECTION-STRING");
+        }
+    }
+
+    /// <summary>The linq2db provider name for Akka.Persistence.Sql.</summary>
+    public string ProviderName => Kind switch
+    {
+        StorageKind.Sqlite => "SQLite.MS",
+        StorageKind.Postgres => "PostgreSQL.15",
+        _ => "",
+    };
+
+    /// <summary>
+    /// Prepares the database before the actor system uses it: creates an SQLite file's directory and switches the
+    /// file to write-ahead logging, so readers never block the journal's writer.
+    /// </summary>
+    public void Prepare()
+    {
+        if (Kind != StorageKind.Sqlite) return;
+        var builder = new SqliteConnectionStringBuilder(ConnectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>
+    public string ToHocon()
+    {
+        if (Kind == StorageKind.Memory)
+            return """
+                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+                akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+                """;
+        var cs = Quote(ConnectionString);
+        var provider = Quote(ProviderName);
+        return $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true }
+              }
+              query.journal.sql { connection-string = {{cs}}, provider-name = {{provider}} }
+            }
+            """;
+    }
+
+    /// <summary>A HOCON quoted string.</summary>
+    public static string Quote(string value)
+    {
+        var sb = new StringBuilder("\"");
+        foreach (var c in value)
+            sb.Append(c switch { '"' => "\\\"", '\\' => "\\\\", '\n' => "\\n", '\r' => "\\r", '\t' => "\\t", _ => c.ToString() });
+        return sb.Append('"').ToString();
+    }
+
+    /// <summary>A description safe to print (no password).</summary>
+    public override string ToString() => Kind switch
+    {
+        StorageKind.Memory => "memory",
+        StorageKind.Sqlite => $"sqlite:{new SqliteConnectionStringBuilder(ConnectionString).DataSource}",
+        _ => "postgres:" + string.Join(';', ConnectionString.Split(';').Where(p => !p.TrimStart().StartsWith("Password", StringComparison.OrdinalIgnoreCase))),
+    };
+}

@@ -1,0 +1,356 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using Akka.Persistence;
+using HyperTune.Cluster.Workers;
+using HyperTune.Core.Optimizers;
+using HyperTune.Core.Specs;
+using HyperTune.Trainables;
+using static HyperTune.Cluster.Studies.StudyEvents;
+using static HyperTune.Cluster.Studies.StudyProtocol;
+using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>
+/// Owns one study: a persistent, sharded entity (entity id = study id, persistence id <c>study-{id}</c>). It asks
+/// the optimizer for configurations, dispatches trials to workers on the nodes with free slots, folds results back
+/// in, and after a crash recovers from its journal: the replayed history rebuilds the optimizer, and trials that
+/// were running are sent again to the same worker entities, which either still run them, still hold their result,
+/// or start them afresh. Decisions are <see cref="StudyDecider"/>'s; this actor persists, applies, replies and
+/// snapshots.
+/// </summary>
+public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
+{
+    private sealed record Tick;
+
+    private sealed record PublishProgress;
+
+    private readonly string _studyId;
+    private readonly StudySettings _settings;
+    private readonly IActorRef _workerRegion;
+    private readonly IActorRef _workerDirectory;
+    private readonly Func<DateTimeOffset> _clock;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HashSet<IActorRef> _watchers = new();
+    private readonly Dictionary<IActorRef, (int Number, int Dispatch)> _workers = new();
+
+    private StudyState? _state;
+    private IOptimizer? _optimizer;
+    private string? _unloadable;
+    private IReadOnlyList<WorkerNode> _workerNodes = Array.Empty<WorkerNode>();
+    private bool _progressDirty;
+
+    /// <summary>Props for the study region.</summary>
+    public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
+        Akka.Actor.Props.Create(() => new StudyCoordinator(studyId, settings, workerRegion, workerDirectory, clock ?? (() => DateTimeOffset.UtcNow)));
+
+    /// <summary>Creates a coordinator.</summary>
+    public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset> clock)
+    {
+        _studyId = studyId;
+        _settings = settings;
+        _workerRegion = workerRegion;
+        _workerDirectory = workerDirectory;
+        _clock = clock;
+
+        Recover<SnapshotOffer>(offer =>
+        {
+            if (offer.Snapshot is StudySnapshot snapshot) Load(() => StudyState.FromSnapshot(snapshot));
+        });
+        Recover<IStudyEvent>(e =>
+        {
+            if (e is StudyCreated created) Load(() => StudyState.Create(created));
+            else if (_state is not null) _state = _state.Apply(e);
+        });
+        Recover<RecoveryCompleted>(_ => OnRecovered());
+
+        Command<SubmitStudy>(submit =>
+        {
+            if (_settings.ReadOnly) Sender.Tell(new StudyRejected(submit.StudyId, "this node opened the store read-only"));
+            else Submit(submit);
+        });
+        Command<GetStudy>(q =>
+        {
+            if (Unavailable(q.StudyId)) return;
+            Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null));
+        });
+        Command<WatchStudy>(w =>
+        {
+            if (Unavailable(w.StudyId, w.Watcher)) return;
+            _watchers.Add(w.Watcher);
+            Context.Watch(w.Watcher);
+            w.Watcher.Tell(_state!.Progress());
+        });
+        Command<UnwatchStudy>(w =>
+        {
+            _watchers.Remove(w.Watcher);
+            Context.Unwatch(w.Watcher);
+        });
+        Command<StopStudy>(stop =>
+        {
+            if (Unavailable(stop.StudyId)) return;
+            if (_settings.ReadOnly)
+            {
+                Sender.Tell(new StudyRejected(stop.StudyId, "this node opened the store read-only"));
+                return;
+            }
+            var cancelled = _state!.RunningOn.ToList();
+            var replyTo = Sender;
+            PersistEvents(StudyDecider.Stop(_state, stop.Reason, _clock()), () =>
+            {
+                foreach (var (number, node) in cancelled)
+                    _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, node, _state.LastDispatch[number]), stop.Reason));
+                replyTo.Tell(new StudyReport(_state.Progress(), null));
+            });
+        });
+
+        Command<WorkerDirectory.WorkerNodesChanged>(w =>
+        {
+            _workerNodes = w.Nodes;
+            Plan();
+        });
+        Command<TrialAccepted>(a =>
+        {
+            if (_state is not null && _state.IsCurrentDispatch(a.Number, a.Dispatch))
+            {
+                _workers[a.Worker] = (a.Number, a.Dispatch);
+                Context.Watch(a.Worker);
+            }
+            else
+            {
+                a.Worker.Tell(new CancelTrial(a.Worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
+            }
+        });
+        Command<ReportTrialProgress>(p =>
+        {
+            if (_state is null) return;
+            PersistEvents(StudyDecider.Progress(_state, p.Number, p.Dispatch, p.Step, p.Metrics), () => { });
+        });
+        Command<ReportTrialResult>(OnResult);
+        Command<ReportTrialInterrupted>(i => WorkerGone(i.Number, i.Dispatch, $"interrupted: {i.Reason}"));
+        Command<Terminated>(t =>
+        {
+            _watchers.Remove(t.ActorRef);
+            if (_workers.Remove(t.ActorRef, out var w))
+                WorkerGone(w.Number, w.Dispatch, $"its worker stopped ({(t.AddressTerminated ? "node lost" : "worker stopped")}: {t.ActorRef.Path.Address})");
+        });
+        Command<Tick>(_ => Plan());
+        Command<PublishProgress>(_ => Publish());
+        Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
+        Command<SaveSnapshotFailure>(f => _log.Warning("study {0}: snapshot failed: {1}", _studyId, f.Cause.Message));
+        Command<DeleteSnapshotsSuccess>(_ => { });
+        Command<DeleteSnapshotsFailure>(f => _log.Warning("study {0}: deleting old snapshots failed: {1}", _studyId, f.Cause.Message));
+        Command<ReceiveTimeout>(_ =>
+        {
+            if (_state?.Status != StudyStatus.Running && _watchers.Count == 0) Passivate();
+        });
+    }
+
+    /// <inheritdoc />
+    public override string PersistenceId => PersistenceIdOf(_studyId);
+
+    /// <summary>The persistence id of a study's coordinator.</summary>
+    public static string PersistenceIdOf(string studyId) => $"study-{studyId}";
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <inheritdoc />
+    protected override void PreStart()
+    {
+        _workerDirectory.Tell(new WorkerDirectory.SubscribeWorkerNodes());
+        Timers.StartPeriodicTimer("tick", new Tick(), _settings.TickInterval);
+        Timers.StartPeriodicTimer("progress", new PublishProgress(), _settings.ProgressInterval);
+        base.PreStart();
+    }
+
+    private void Load(Func<StudyState> load)
+    {
+        try
+        {
+            _state = load();
+        }
+        catch (SpecException e)
+        {
+            // The journal stays as it is; the study is reported as unloadable rather than lost.
+            _unloadable = $"study '{_studyId}' cannot be loaded: its stored spec no longer validates ({e.Message})";
+            _state = null;
+        }
+    }
+
+    private void OnRecovered()
+    {
+        if (_unloadable is not null)
+        {
+            _log.Error(_unloadable);
+            return;
+        }
+        if (_state is null || _settings.ReadOnly) return;
+        _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+        _log.Info("study {0} recovered: {1} trials, {2} running, status {3}", _studyId, _state.Trials.Count, _state.RunningOn.Count, _state.Status);
+        // Re-attach to the trials that were running: the same worker entities either still run them, still hold
+        // their results (and send them again), or start them afresh.
+        foreach (var (number, node) in _state.RunningOn) SendRunTrial(number, _state.LastDispatch[number], node);
+        if (_state.Status != StudyStatus.Running) Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
+        Self.Tell(new Tick());
+    }
+
+    private void Submit(SubmitStudy submit)
+    {
+        if (_unloadable is not null)
+        {
+            Sender.Tell(new StudyRejected(submit.StudyId, _unloadable));
+            return;
+        }
+        IReadOnlyList<IStudyEvent> events;
+        string? rejection;
+        try
+        {
+            (events, rejection) = StudyDecider.Submit(_state, submit, _clock());
+            if (_state is null && rejection is null)
+                TrainableFactory.Create(StudySpecParser.Parse(submit.SpecJson));
+        }
+        catch (SpecException e)
+        {
+            (events, rejection) = (Array.Empty<IStudyEvent>(), $"invalid spec: {e.Message}");
+        }
+        if (rejection is not null)
+        {
+            Sender.Tell(new StudyRejected(submit.StudyId, rejection));
+            if (_state is null) Passivate();
+            return;
+        }
+        var created = _state is null;
+        var replyTo = Sender;
+        PersistEvents(events, () =>
+        {
+            _optimizer ??= OptimizerFactory.Create(_state!.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+            if (created) _log.Info("study {0} created ({1}, {2} trials, parallelism {3})", _studyId, _state!.Spec.Optimizer.Type, _state.MaxTrials, _state.Parallelism);
+            replyTo.Tell(new StudySubmitted(_studyId, created, _state!.Progress()));
+            Plan();
+        });
+    }
+
+    private void OnResult(ReportTrialResult r)
+    {
+        var replyTo = Sender;
+        if (_state is null)
+        {
+            return;
+        }
+        var supersededNode = _state.RunningOn.TryGetValue(r.Number, out var node) && _state.LastDispatch.GetValueOrDefault(r.Number) != r.Dispatch
+            ? node : null;
+        var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
+        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason, _clock());
+        foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
+        {
+            Context.Unwatch(worker);
+            _workers.Remove(worker);
+        }
+        PersistEvents(events, () =>
+        {
+            replyTo.Tell(new TrialResultRecorded(r.StudyId, r.Number, r.Dispatch));
+            // An earlier dispatch delivered after all: the one running now is no longer needed.
+            if (supersededNode is not null && events.Any(e => e is TrialCompleted))
+                _workerRegion.Tell(new CancelTrial(WorkerIdOf(r.Number, supersededNode, supersededDispatch), "an earlier attempt delivered the result"));
+            if (events.FirstOrDefault() is TrialFailed f)
+                _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
+            Plan();
+        });
+    }
+
+    private void WorkerGone(int number, int dispatch, string reason)
+    {
+        if (_state is null) return;
+        var events = StudyDecider.WorkerLost(_state, number, dispatch, reason, _clock());
+        if (events.Count > 0) _log.Warning("study {0}: trial {1} requeued: {2}", _studyId, number, reason);
+        PersistEvents(events, Plan);
+    }
+
+    private void Plan()
+    {
+        if (_state is null || _optimizer is null || _settings.ReadOnly || _state.Status != StudyStatus.Running || _unloadable is not null) return;
+        IReadOnlyList<IStudyEvent> events;
+        try
+        {
+            events = StudyDecider.Plan(_state, _optimizer, _workerNodes, _clock(), _settings.MaxRequeues);
+        }
+        catch (Exception e)
+        {
+            // An optimizer fault must not lose the study: log it and try again on the next tick.
+            _log.Error(e, "study {0}: planning the next trials failed", _studyId);
+            return;
+        }
+        if (events.Count == 0) return;
+        // Planning again after persisting picks up what this round could not do (e.g. a dispatch after a start).
+        PersistEvents(events, () => { });
+    }
+
+    private void PersistEvents(IReadOnlyList<IStudyEvent> events, Action then)
+    {
+        if (events.Count == 0)
+        {
+            then();
+            return;
+        }
+        // The continuation runs in the last event's handler, while commands are still stashed: a deferred
+        // (non-stashing) continuation could plan on a state that misses events another command persisted meanwhile.
+        var remaining = events.Count;
+        PersistAll(events, e =>
+        {
+            OnPersisted(e);
+            if (--remaining == 0) then();
+        });
+    }
+
+    private void OnPersisted(IStudyEvent e)
+    {
+        _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
+        _progressDirty = true;
+        switch (e)
+        {
+            case TrialDispatched d:
+                SendRunTrial(d.Number, d.Dispatch, d.NodeKey);
+                break;
+            case StudyFinished f:
+                _log.Info("study {0} finished: {1}", _studyId, f.Reason);
+                Publish();
+                Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
+                break;
+        }
+        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+    }
+
+    private void SendRunTrial(int number, int dispatch, string nodeKey)
+    {
+        var trial = _state!.Trials[number];
+        _workerRegion.Tell(new RunTrial(WorkerIdOf(number, nodeKey, dispatch), _studyId, number, dispatch, _state.SpecJson, trial.Params));
+    }
+
+    private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);
+
+    private void Publish()
+    {
+        if (!_progressDirty || _state is null) return;
+        _progressDirty = false;
+        var progress = _state.Progress();
+        foreach (var w in _watchers) w.Tell(progress);
+    }
+
+    private bool Unavailable(string studyId, IActorRef? replyTo = null)
+    {
+        replyTo ??= Sender;
+        if (_unloadable is not null)
+        {
+            replyTo.Tell(new StudyRejected(studyId, _unloadable));
+            return true;
+        }
+        if (_state is not null) return false;
+        replyTo.Tell(new StudyNotFound(studyId));
+        Passivate();
+        return true;
+    }
+
+    private void Passivate() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+}

@@ -1,0 +1,55 @@
+using System.Collections.Immutable;
+using HyperTune.Core.Spaces;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>
+/// What a study coordinator persists. The journal of these events is the study: replaying them through
+/// <see cref="StudyState.Apply"/> rebuilds the exact state, history and (through it) the optimizer.
+/// </summary>
+public static class StudyEvents
+{
+    /// <summary>Marker for study events.</summary>
+    public interface IStudyEvent
+    {
+    }
+
+    /// <summary>The study was created from a spec (kept as its source JSON text).</summary>
+    public sealed record StudyCreated(string StudyId, string SpecJson, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The budget was overridden (on submit or resume).</summary>
+    public sealed record StudyBudgetChanged(int MaxTrials, int Parallelism, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The optimizer proposed trial <see cref="Number"/>; it waits for a worker.</summary>
+    public sealed record TrialStarted(int Number, Configuration Params, ImmutableDictionary<string, string> Attributes, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The trial was sent to a worker: attempt <see cref="Dispatch"/> (1, 2, ... over retries and re-dispatches)
+    /// on the worker node <see cref="NodeKey"/>. The worker's entity id derives from these, so a recovered
+    /// coordinator reaches the same worker again.
+    /// </summary>
+    public sealed record TrialDispatched(int Number, int Dispatch, string NodeKey, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The running trial reported the study metric at a step.</summary>
+    public sealed record TrialReported(int Number, long Step, double Value) : IStudyEvent;
+
+    /// <summary>The trial finished with a value for the study metric (and these other metrics).</summary>
+    public sealed record TrialCompleted(int Number, double Value, ImmutableDictionary<string, double> Metrics, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// An attempt failed. When <see cref="Final"/> the trial is Failed; otherwise it waits to be retried.
+    /// </summary>
+    public sealed record TrialFailed(int Number, string Reason, bool Final, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The trial's worker went away (its node died or left) before a result: the trial waits to be dispatched
+    /// again, from its last checkpoint when it has one. Not a failure of the trial.
+    /// </summary>
+    public sealed record TrialRequeued(int Number, string Reason, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>A pruner stopped the trial at a step; its last value stands.</summary>
+    public sealed record TrialPruned(int Number, long Step, double Value, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The study ended.</summary>
+    public sealed record StudyFinished(string Reason, DateTimeOffset At) : IStudyEvent;
+}

@@ -1,0 +1,26 @@
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>A study's status and counts, pushed to watchers and returned to queries.</summary>
+public sealed record StudyProgress(
+    string StudyId,
+    string Name,
+    StudyStatus Status,
+    string? FinishReason,
+    StudyDirection Direction,
+    string Metric,
+    int MaxTrials,
+    int Parallelism,
+    int Complete,
+    int Failed,
+    int Pruned,
+    int Running,
+    int Waiting,
+    TrialSummary? Best,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? FinishedAt)
+{
+    /// <summary>Trials in a finished state.</summary>
+    public int Done => Complete + Failed + Pruned;
+}

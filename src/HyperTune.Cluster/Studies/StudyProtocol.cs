@@ -1,0 +1,46 @@
+using Akka.Actor;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>Commands and queries a study coordinator accepts from clients, and its replies.</summary>
+public static class StudyProtocol
+{
+    /// <summary>Budget values that override the spec's (command-line <c>--parallelism</c>, a bigger <c>maxTrials</c>).</summary>
+    public sealed record BudgetOverride(int? MaxTrials, int? Parallelism);
+
+    /// <summary>
+    /// Creates the study from a spec, or resumes it when it already exists with the same spec (the budget may
+    /// change; anything else differing is refused, since the journal's trials belong to the original spec).
+    /// Replies <see cref="StudySubmitted"/> or <see cref="StudyRejected"/>.
+    /// </summary>
+    public sealed record SubmitStudy(string StudyId, string SpecJson, BudgetOverride? Budget = null) : IWithStudyId;
+
+    /// <summary>The study exists and runs (or has finished); <see cref="Created"/> tells whether it is new.</summary>
+    public sealed record StudySubmitted(string StudyId, bool Created, StudyProgress Progress) : IWithStudyId;
+
+    /// <summary>The study was refused; <see cref="Reason"/> says why. Nothing was stored.</summary>
+    public sealed record StudyRejected(string StudyId, string Reason) : IWithStudyId;
+
+    /// <summary>Asks for the study's progress and, optionally, its trials. Replies <see cref="StudyReport"/> or <see cref="StudyNotFound"/>.</summary>
+    public sealed record GetStudy(string StudyId, bool IncludeTrials = false) : IWithStudyId;
+
+    /// <summary>A study's progress and (when asked for) every trial ordered by number.</summary>
+    public sealed record StudyReport(StudyProgress Progress, IReadOnlyList<TrialRecord>? Trials) : IWithStudyId
+    {
+        /// <inheritdoc />
+        public string StudyId => Progress.StudyId;
+    }
+
+    /// <summary>No study with that id exists.</summary>
+    public sealed record StudyNotFound(string StudyId) : IWithStudyId;
+
+    /// <summary>Subscribes the sender to <see cref="StudyProgress"/> updates (sent at once, then on change).</summary>
+    public sealed record WatchStudy(string StudyId, IActorRef Watcher) : IWithStudyId;
+
+    /// <summary>Ends a subscription.</summary>
+    public sealed record UnwatchStudy(string StudyId, IActorRef Watcher) : IWithStudyId;
+
+    /// <summary>Stops a running study: running trials are cancelled and recorded failed. Replies <see cref="StudyReport"/>.</summary>
+    public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
+}

@@ -1,0 +1,27 @@
+using Akka.Configuration;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>The <c>hypertune.study</c> section of the node config.</summary>
+/// <param name="SnapshotEvery">Save a snapshot after this many events.</param>
+/// <param name="MaxRequeues">Fail a trial that lost its worker more often than this.</param>
+/// <param name="ProgressInterval">At most one progress update per watcher per interval.</param>
+/// <param name="TickInterval">How often a coordinator re-plans (wall-clock limit, trials waiting for a free worker).</param>
+/// <param name="PassivateAfterFinished">How long a finished study with no watchers stays in memory.</param>
+/// <param name="ReadOnly">Coordinators only answer queries: no trials are planned or dispatched, nothing is written
+/// (a node opened just to look at stored studies).</param>
+public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan ProgressInterval, TimeSpan TickInterval, TimeSpan PassivateAfterFinished, bool ReadOnly = false)
+{
+    /// <summary>Reads the section.</summary>
+    public static StudySettings From(Config config)
+    {
+        var c = config.GetConfig("hypertune.study");
+        return new StudySettings(
+            c.GetInt("snapshot-every", 200),
+            c.GetInt("max-requeues", 10),
+            c.GetTimeSpan("progress-interval", TimeSpan.FromMilliseconds(250)),
+            c.GetTimeSpan("tick-interval", TimeSpan.FromSeconds(1)),
+            c.GetTimeSpan("passivate-after-finished", TimeSpan.FromMinutes(2)),
+            c.GetBoolean("read-only", false));
+    }
+}

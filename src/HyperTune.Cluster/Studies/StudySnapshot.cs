@@ -1,0 +1,19 @@
+using System.Collections.Immutable;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>The persisted form of <see cref="StudyState"/> (the spec as text; the parsed spec is rebuilt on load).</summary>
+public sealed record StudySnapshot(
+    string StudyId,
+    string SpecJson,
+    DateTimeOffset CreatedAt,
+    int MaxTrials,
+    int Parallelism,
+    StudyStatus Status,
+    string? FinishReason,
+    DateTimeOffset? FinishedAt,
+    ImmutableList<TrialRecord> Trials,
+    ImmutableDictionary<int, string> RunningOn,
+    ImmutableDictionary<int, int> LastDispatch,
+    ImmutableDictionary<int, int> Requeues);

@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+using static HyperTune.Cluster.Studies.StudyEvents;
+
+namespace HyperTune.Cluster.Studies;
+
+/// <summary>
+/// A study's state: its spec, budget, status and every trial. Immutable; <see cref="Apply"/> is the only way it
+/// changes, and is used both while running and when recovering from the journal, so both paths agree exactly.
+/// </summary>
+public sealed record StudyState
+{
+    /// <summary>The study id.</summary>
+    public required string StudyId { get; init; }
+
+    /// <summary>The spec's source text, as persisted.</summary>
+    public required string SpecJson { get; init; }
+
+    /// <summary>The parsed spec (derived from <see cref="SpecJson"/>, never persisted itself).</summary>
+    public required StudySpec Spec { get; init; }
+
+    /// <summary>When the study was created.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>The effective trial budget.</summary>
+    public required int MaxTrials { get; init; }
+
+    /// <summary>The effective parallelism.</summary>
+    public required int Parallelism { get; init; }
+
+    /// <summary>Running or finished.</summary>
+    public StudyStatus Status { get; init; } = StudyStatus.Running;
+
+    /// <summary>Why the study finished.</summary>
+    public string? FinishReason { get; init; }
+
+    /// <summary>When the study finished.</summary>
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    /// <summary>Every trial; the list index is the trial number.</summary>
+    public ImmutableList<TrialRecord> Trials { get; init; } = ImmutableList<TrialRecord>.Empty;
+
+    /// <summary>The worker node of each dispatched, unfinished trial (by trial number).</summary>
+    public ImmutableDictionary<int, string> RunningOn { get; init; } = ImmutableDictionary<int, string>.Empty;
+
+    /// <summary>The last dispatch number used for each trial (dispatches count 1, 2, ...).</summary>
+    public ImmutableDictionary<int, int> LastDispatch { get; init; } = ImmutableDictionary<int, int>.Empty;
+
+    /// <summary>How often each trial lost its worker and was requeued.</summary>
+    public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
+
+    /// <summary>Reason a study finishes when its trial budget is spent.</summary>
+    public const string BudgetReached = "trial budget reached";
+
+    /// <summary>The state a <see cref="StudyCreated"/> event starts.</summary>
+    /// <exception cref="SpecException">The persisted spec no longer parses.</exception>
+    public static StudyState Create(StudyCreated e)
+    {
+        var spec = StudySpecParser.Parse(e.SpecJson);
+        return new StudyState
+        {
+            StudyId = e.StudyId,
+            SpecJson = e.SpecJson,
+            Spec = spec,
+            CreatedAt = e.At,
+            MaxTrials = spec.Budget.MaxTrials,
+            Parallelism = spec.Budget.Parallelism,
+        };
+    }
+
+    /// <summary>Applies an event (never <see cref="StudyCreated"/>, which <see cref="Create"/> handles).</summary>
+    public StudyState Apply(IStudyEvent e) => e switch
+    {
+        StudyBudgetChanged b => ChangeBudget(b),
+        TrialStarted s => s.Number == Trials.Count
+            ? this with { Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params) { Attributes = s.Attributes, StartedAt = s.At }) }
+            : throw new InvalidOperationException($"trial {s.Number} started out of order (next is {Trials.Count})"),
+        TrialDispatched d => Update(d.Number, t => t with { State = TrialState.Running }) with
+        {
+            RunningOn = RunningOn.SetItem(d.Number, d.NodeKey),
+            LastDispatch = LastDispatch.SetItem(d.Number, d.Dispatch),
+        },
+        TrialReported r => Update(r.Number, t => t with { Intermediate = t.Intermediate.Add(new IntermediateValue(r.Step, r.Value)) }),
+        TrialCompleted c => Update(c.Number, t => t with { State = TrialState.Complete, Value = c.Value, Metrics = c.Metrics, FinishedAt = c.At }) with
+        {
+            RunningOn = RunningOn.Remove(c.Number),
+        },
+        TrialFailed f => Update(f.Number, t => t with
+        {
+            State = f.Final ? TrialState.Failed : TrialState.Waiting,
+            FailedAttempts = t.FailedAttempts + 1,
+            FailureReason = f.Reason,
+            FinishedAt = f.Final ? f.At : null,
+        }) with { RunningOn = RunningOn.Remove(f.Number) },
+        TrialRequeued q => Update(q.Number, t => t with { State = TrialState.Waiting }) with
+        {
+            RunningOn = RunningOn.Remove(q.Number),
+            Requeues = Requeues.SetItem(q.Number, Requeues.GetValueOrDefault(q.Number) + 1),
+        },
+        TrialPruned p => Update(p.Number, t => t with { State = TrialState.Pruned, Value = p.Value, FinishedAt = p.At }) with
+        {
+            RunningOn = RunningOn.Remove(p.Number),
+        },
+        StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
+        StudyCreated => throw new InvalidOperationException("the study already exists"),
+        _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
+    };
+
+    private StudyState ChangeBudget(StudyBudgetChanged b)
+    {
+        var changed = this with { MaxTrials = b.MaxTrials, Parallelism = b.Parallelism };
+        // More budget reopens a study that had only run out of it.
+        var reopen = Status == StudyStatus.Finished && FinishReason == BudgetReached && b.MaxTrials > Trials.Count;
+        return reopen ? changed with { Status = StudyStatus.Running, FinishReason = null, FinishedAt = null } : changed;
+    }
+
+    private StudyState Update(int number, Func<TrialRecord, TrialRecord> change) =>
+        number >= 0 && number < Trials.Count
+            ? this with { Trials = Trials.SetItem(number, change(Trials[number])) }
+            : throw new InvalidOperationException($"no trial {number} in study {StudyId}");
+
+    /// <summary>The history the optimizer sees.</summary>
+    public TrialHistory History => new(Trials, Spec.Objective.Direction);
+
+    /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
+    public int Active => Trials.Count(t => t.State is TrialState.Running or TrialState.Waiting);
+
+    /// <summary>True when the trial is unfinished and <paramref name="dispatch"/> is its current dispatch.</summary>
+    public bool IsCurrentDispatch(int number, int dispatch) =>
+        number >= 0 && number < Trials.Count && Trials[number].State == TrialState.Running && LastDispatch.GetValueOrDefault(number) == dispatch;
+
+    /// <summary>Counts, best trial and status for watchers.</summary>
+    public StudyProgress Progress()
+    {
+        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0;
+        foreach (var t in Trials)
+            switch (t.State)
+            {
+                case TrialState.Complete: complete++; break;
+                case TrialState.Failed: failed++; break;
+                case TrialState.Pruned: pruned++; break;
+                case TrialState.Running: running++; break;
+                case TrialState.Waiting: waiting++; break;
+            }
+        var best = History.Best;
+        return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
+            MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
+            best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt);
+    }
+
+    /// <summary>What a snapshot stores.</summary>
+    public StudySnapshot ToSnapshot() => new(StudyId, SpecJson, CreatedAt, MaxTrials, Parallelism, Status, FinishReason, FinishedAt,
+        Trials, RunningOn, LastDispatch, Requeues);
+
+    /// <summary>Rebuilds the state from a snapshot.</summary>
+    public static StudyState FromSnapshot(StudySnapshot s) => new()
+    {
+        StudyId = s.StudyId,
+        SpecJson = s.SpecJson,
+        Spec = StudySpecParser.Parse(s.SpecJson),
+        CreatedAt = s.CreatedAt,
+        MaxTrials = s.MaxTrials,
+        Parallelism = s.Parallelism,
+        Status = s.Status,
+        FinishReason = s.FinishReason,
+        FinishedAt = s.FinishedAt,
+        Trials = s.Trials,
+        RunningOn = s.RunningOn,
+        LastDispatch = s.LastDispatch,
+        Requeues = s.Requeues,
+    };
+}

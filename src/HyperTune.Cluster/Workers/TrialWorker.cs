@@ -1,0 +1,202 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Event;
+using HyperTune.Core.Specs;
+using HyperTune.Trainables;
+using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
+
+namespace HyperTune.Cluster.Workers;
+
+/// <summary>
+/// Runs one dispatch of one trial: a sharded entity living on the node the coordinator chose. It waits for a slot
+/// on its node, runs the trainable (with the trial timeout), streams intermediate reports to the coordinator,
+/// sends the result until the coordinator confirms it was recorded, then passivates. It reaches the coordinator
+/// through the study region, so a coordinator that moves to another node after a crash still gets the result.
+/// </summary>
+public sealed class TrialWorker : ReceiveActor, IWithTimers
+{
+    private sealed record TrainableFinished(TrialOutcome Outcome);
+
+    private sealed record TrainableCancelled;
+
+    private sealed record TrainableProgress(TrialReport Report);
+
+    private sealed record ResendResult;
+
+    private readonly IActorRef _studyRegion;
+    private readonly IActorRef _slots;
+    private readonly WorkerSettings _settings;
+    private readonly TrainableCache _trainables;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private RunTrial? _trial;
+    private CancellationTokenSource? _cancellation;
+    private bool _timedOut;
+    private bool _holdsSlot;
+    private ReportTrialResult? _result;
+
+    /// <summary>Props for the worker region.</summary>
+    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables) =>
+        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables));
+
+    /// <summary>Creates a worker.</summary>
+    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables)
+    {
+        _studyRegion = studyRegion;
+        _slots = slots;
+        _settings = settings;
+        _trainables = trainables;
+        Idle();
+    }
+
+    /// <inheritdoc />
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private void Idle()
+    {
+        Receive<RunTrial>(run =>
+        {
+            _trial = run;
+            try
+            {
+                _trainables.Get(run.SpecJson);
+            }
+            catch (SpecException e)
+            {
+                Finish(TrialOutcome.Failed($"invalid trainable on this node: {e.Message}"));
+                return;
+            }
+            _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+            _slots.Tell(new WorkerSlots.AcquireSlot());
+            Become(WaitingForSlot);
+        });
+        ReceiveCancel();
+    }
+
+    private void WaitingForSlot()
+    {
+        Receive<RunTrial>(run => _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self)));
+        Receive<WorkerSlots.SlotGranted>(_ =>
+        {
+            _holdsSlot = true;
+            Start();
+        });
+        ReceiveCancel();
+        Receive<HandOffTrial>(_ => Interrupt("its node is leaving the cluster"));
+    }
+
+    private void Running()
+    {
+        Receive<RunTrial>(run => _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self)));
+        Receive<TrainableProgress>(p =>
+            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics)));
+        Receive<TrainableFinished>(f => Finish(f.Outcome));
+        Receive<TimedOut>(_ =>
+        {
+            _timedOut = true;
+            _cancellation?.Cancel();
+        });
+        Receive<TrainableCancelled>(_ =>
+        {
+            if (_timedOut)
+                Finish(TrialOutcome.Failed($"timed out after {_trainables.Get(_trial!.SpecJson).Spec.TrialTimeout}"));
+            else
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
+        ReceiveCancel();
+        Receive<HandOffTrial>(_ => Interrupt("its node is leaving the cluster"));
+    }
+
+    private void Reporting()
+    {
+        Receive<RunTrial>(_ => _studyRegion.Tell(_result!));
+        Receive<ResendResult>(_ => _studyRegion.Tell(_result!));
+        Receive<TrialResultRecorded>(_ =>
+        {
+            Timers.CancelAll();
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
+        Receive<CancelTrial>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        Receive<HandOffTrial>(_ => Context.Stop(Self));
+        ReceiveAny(_ => { });
+    }
+
+    private void ReceiveCancel() => Receive<CancelTrial>(c =>
+    {
+        _log.Info("trial {0} of study {1} cancelled: {2}", _trial?.Number, _trial?.StudyId, c.Reason);
+        if (_cancellation is { } cts) cts.Cancel();
+        else Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+    });
+
+    private void Start()
+    {
+        var run = _trial!;
+        var (spec, trainable) = _trainables.Get(run.SpecJson);
+        _cancellation = new CancellationTokenSource();
+        var token = _cancellation.Token;
+        if (spec.TrialTimeout is { } timeout)
+            Timers.StartSingleTimer("timeout", new TimedOut(), timeout);
+        var self = Self;
+        var context = new TrialContext
+        {
+            StudyId = run.StudyId,
+            TrialNumber = run.Number,
+            Params = run.Params,
+            Metric = spec.Objective.Metric,
+            CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, $"trial-{run.Number}")),
+            Report = report => self.Tell(new TrainableProgress(report)),
+        };
+        Task.Run(async () =>
+        {
+            try
+            {
+                return (object)new TrainableFinished(await trainable.RunAsync(context, token).ConfigureAwait(false));
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return new TrainableCancelled();
+            }
+            catch (Exception e)
+            {
+                return new TrainableFinished(TrialOutcome.Failed($"{e.GetType().Name}: {e.Message}"));
+            }
+        }, CancellationToken.None).PipeTo(self);
+        Become(Running);
+    }
+
+    private sealed record TimedOut;
+
+    private void Finish(TrialOutcome outcome)
+    {
+        ReleaseSlot();
+        var run = _trial!;
+        _result = new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason);
+        _studyRegion.Tell(_result);
+        Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
+        Become(Reporting);
+    }
+
+    private void Interrupt(string reason)
+    {
+        _cancellation?.Cancel();
+        if (_trial is { } run) _studyRegion.Tell(new ReportTrialInterrupted(run.StudyId, run.Number, run.Dispatch, reason));
+        Context.Stop(Self);
+    }
+
+    private void ReleaseSlot()
+    {
+        if (!_holdsSlot) return;
+        _holdsSlot = false;
+        _slots.Tell(new WorkerSlots.ReleaseSlot());
+    }
+
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        // A stopped worker must not leave a process running or a slot taken.
+        _cancellation?.Cancel();
+        ReleaseSlot();
+        _cancellation?.Dispose();
+        base.PostStop();
+    }
+}

@@ -1,0 +1,54 @@
+using Akka.Actor;
+using HyperTune.Cluster.Studies;
+using HyperTune.Core.Spaces;
+
+namespace HyperTune.Cluster.Workers;
+
+/// <summary>The conversation between a study coordinator and the trial workers running its trials.</summary>
+public static class TrialWorkerProtocol
+{
+    /// <summary>Messages for a trial worker carry its entity id (see <see cref="TrialWorkerId"/>).</summary>
+    public interface IWithWorkerId
+    {
+        /// <summary>The worker's entity id.</summary>
+        string WorkerId { get; }
+    }
+
+    /// <summary>
+    /// Runs (or, when already running, re-attaches to) one dispatch of a trial. Idempotent: a recovered coordinator
+    /// re-sends it for every trial it believes running, and the worker answers with what it has.
+    /// </summary>
+    public sealed record RunTrial(string WorkerId, string StudyId, int Number, int Dispatch, string SpecJson, Configuration Params) : IWithWorkerId;
+
+    /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>
+    public sealed record CancelTrial(string WorkerId, string Reason) : IWithWorkerId;
+
+    /// <summary>
+    /// Sent by sharding to a worker whose node is leaving: stop now, keep the checkpoint, and tell the coordinator
+    /// so it runs the trial elsewhere.
+    /// </summary>
+    public sealed record HandOffTrial
+    {
+        /// <summary>The single instance.</summary>
+        public static readonly HandOffTrial Instance = new();
+
+        private HandOffTrial()
+        {
+        }
+    }
+
+    /// <summary>The worker has the trial (waiting for a slot or running); the coordinator watches <see cref="Worker"/>.</summary>
+    public sealed record TrialAccepted(string StudyId, int Number, int Dispatch, IActorRef Worker) : IWithStudyId;
+
+    /// <summary>Intermediate metrics of a running trial.</summary>
+    public sealed record ReportTrialProgress(string StudyId, int Number, int Dispatch, long Step, IReadOnlyDictionary<string, double> Metrics) : IWithStudyId;
+
+    /// <summary>The trial's final metrics, or why it failed. Re-sent until <see cref="TrialResultRecorded"/> arrives.</summary>
+    public sealed record ReportTrialResult(string StudyId, int Number, int Dispatch, IReadOnlyDictionary<string, double> Metrics, string? FailureReason) : IWithStudyId;
+
+    /// <summary>The worker stopped without a result through no fault of the trial (its node is leaving).</summary>
+    public sealed record ReportTrialInterrupted(string StudyId, int Number, int Dispatch, string Reason) : IWithStudyId;
+
+    /// <summary>The coordinator persisted (or had already persisted) the trial's outcome; the worker may stop.</summary>
+    public sealed record TrialResultRecorded(string StudyId, int Number, int Dispatch);
+}

@@ -1,0 +1,21 @@
+using Akka.Configuration;
+
+namespace HyperTune.Cluster.Workers;
+
+/// <summary>The <c>hypertune.worker</c> section of the node config.</summary>
+/// <param name="Slots">Trials this node runs at once.</param>
+/// <param name="CheckpointRoot">Where trials keep checkpoints (<c>{root}/{study}/trial-{n}</c>).</param>
+/// <param name="ResultResendInterval">How often an unacknowledged result is sent again.</param>
+public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan ResultResendInterval)
+{
+    /// <summary>Reads the section; <c>slots = 0</c> means one per processor.</summary>
+    public static WorkerSettings From(Config config)
+    {
+        var c = config.GetConfig("hypertune.worker");
+        var slots = c.GetInt("slots", 0);
+        return new WorkerSettings(
+            slots > 0 ? slots : Environment.ProcessorCount,
+            c.GetString("checkpoint-root", Path.Combine("hypertune-data", "checkpoints")),
+            c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(2)));
+    }
+}
