@@ -88,6 +88,7 @@ public static class StudyDecider
             active++;
         }
 
+        var placement = new WorkerPlacement(workers, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
         foreach (var t in s.Trials.Where(t => t.State == TrialState.Waiting).ToList())
         {
             if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)
@@ -96,8 +97,7 @@ public static class StudyDecider
                 active--;
                 continue;
             }
-            var ownLoad = s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count());
-            if (WorkerPlacement.Choose(workers, ownLoad) is not { } node) break;
+            if (placement.Next() is not { } node) break;
             Emit(new TrialDispatched(t.Number, s.LastDispatch.GetValueOrDefault(t.Number) + 1, node, now));
         }
 

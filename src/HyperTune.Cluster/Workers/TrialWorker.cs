@@ -98,6 +98,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         });
         Receive<TrainableCancelled>(_ =>
         {
+            ReleaseSlot();
             if (_timedOut)
                 Finish(TrialOutcome.Failed($"timed out after {_trainables.Get(_trial!.SpecJson).Spec.TrialTimeout}"));
             else

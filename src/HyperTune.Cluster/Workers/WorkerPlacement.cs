@@ -1,24 +1,41 @@
 namespace HyperTune.Cluster.Workers;
 
 /// <summary>
-/// Chooses the worker node for a trial: the one with the most free slots, so trials spread over nodes in
-/// proportion to their free capacity rather than piling onto one. A node's load is the larger of what it last
-/// published and what this study itself has dispatched there (the published figure lags). Ties go to the node
-/// with fewer of this study's trials, then to the lowest key, so the choice is deterministic.
+/// Chooses worker nodes for the trials one planning round dispatches: each goes to the node with the most free
+/// slots, so trials spread over nodes in proportion to their free capacity rather than piling onto one. A node's
+/// load at the start of the round is the larger of what it last published and what this study has running there
+/// (the published figure lags); every trial placed in the round adds one. Ties go to the node with fewer of this
+/// study's trials, then to the lowest key, so the choice is deterministic.
 /// </summary>
-public static class WorkerPlacement
+public sealed class WorkerPlacement
 {
-    /// <summary>The chosen node key, or null when no node has a free slot.</summary>
+    private readonly IReadOnlyList<WorkerNode> _nodes;
+    private readonly Dictionary<string, int> _load = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _own = new(StringComparer.Ordinal);
+
+    /// <summary>Starts a round.</summary>
     /// <param name="nodes">Worker nodes that are up and not leaving.</param>
-    /// <param name="ownLoad">How many of this study's trials run on each node.</param>
-    public static string? Choose(IReadOnlyList<WorkerNode> nodes, IReadOnlyDictionary<string, int> ownLoad)
+    /// <param name="ownLoad">How many of this study's trials run on each node now.</param>
+    public WorkerPlacement(IReadOnlyList<WorkerNode> nodes, IReadOnlyDictionary<string, int> ownLoad)
     {
-        string? best = null;
-        int bestFree = 0, bestOwn = 0;
+        _nodes = nodes;
         foreach (var n in nodes)
         {
             var own = ownLoad.GetValueOrDefault(n.NodeKey);
-            var free = n.Slots - Math.Max(n.Busy, own);
+            _own[n.NodeKey] = own;
+            _load[n.NodeKey] = Math.Max(n.Busy, own);
+        }
+    }
+
+    /// <summary>The node for the next trial (recorded as one more trial there), or null when no node has a free slot.</summary>
+    public string? Next()
+    {
+        string? best = null;
+        int bestFree = 0, bestOwn = 0;
+        foreach (var n in _nodes)
+        {
+            var free = n.Slots - _load[n.NodeKey];
+            var own = _own[n.NodeKey];
             if (free <= 0) continue;
             if (best is null || free > bestFree || (free == bestFree && (own < bestOwn || (own == bestOwn && string.CompareOrdinal(n.NodeKey, best) < 0))))
             {
@@ -26,6 +43,11 @@ public static class WorkerPlacement
                 bestFree = free;
                 bestOwn = own;
             }
+        }
+        if (best is not null)
+        {
+            _load[best]++;
+            _own[best]++;
         }
         return best;
     }

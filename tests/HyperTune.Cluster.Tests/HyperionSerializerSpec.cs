@@ -1,0 +1,97 @@
+using System.Collections.Immutable;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Serialization;
+using HyperTune.Cluster.Studies;
+using HyperTune.Cluster.Workers;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Studies;
+using static HyperTune.Cluster.Studies.StudyEvents;
+
+namespace HyperTune.Cluster.Tests;
+
+public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageSpec.Memory))
+{
+    private static readonly Configuration Params = Configuration.From(new Dictionary<string, object>
+    {
+        ["lr"] = 0.001, ["depth"] = 7L, ["opt"] = "adam", ["bn"] = true,
+    });
+
+    public static IEnumerable<object[]> Events()
+    {
+        var at = new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero);
+        yield return new object[] { new StudyCreated("s1", "{\"name\":\"s1\"}", at) };
+        yield return new object[] { new StudyBudgetChanged(100, 8, at) };
+        yield return new object[] { new TrialStarted(3, Params, ImmutableDictionary<string, string>.Empty.Add("grid.index", "4"), at) };
+        yield return new object[] { new TrialDispatched(3, 2, "127.0.0.1:4053#12345", at) };
+        yield return new object[] { new TrialReported(3, 10, 0.25) };
+        yield return new object[] { new TrialCompleted(3, 0.125, ImmutableDictionary<string, double>.Empty.Add("loss", 0.125).Add("acc", 0.9), at) };
+        yield return new object[] { new TrialFailed(3, "process exited with code 1", false, at) };
+        yield return new object[] { new TrialRequeued(3, "node lost", at) };
+        yield return new object[] { new TrialPruned(3, 5, 0.5, at) };
+        yield return new object[] { new StudyFinished("trial budget reached", at) };
+    }
+
+    [Theory]
+    [MemberData(nameof(Events))]
+    public void Every_study_event_round_trips_through_hyperion(object e)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(e);
+        Assert.IsType<HyperionSerializer>(serializer);
+        var back = serializer.FromBinary(serializer.ToBinary(e), e.GetType());
+        Assert.Equal(e.GetType(), back.GetType());
+        // Records compare by value, but collections inside compare by reference: compare their printed forms.
+        Assert.Equal(Describe(e), Describe(back));
+    }
+
+    private static string Describe(object o) => o switch
+    {
+        TrialStarted s => $"{s.Number} {s.Params} {string.Join(",", s.Attributes)} {s.At}",
+        TrialCompleted c => $"{c.Number} {c.Value} {string.Join(",", c.Metrics.OrderBy(m => m.Key))} {c.At}",
+        _ => o.ToString()!,
+    };
+
+    [Fact]
+    public void A_snapshot_with_trials_round_trips()
+    {
+        var trial = new TrialRecord(0, TrialState.Complete, Params)
+        {
+            Value = 1.5,
+            Intermediate = ImmutableList.Create(new IntermediateValue(1, 3.0), new IntermediateValue(2, 1.5)),
+            Metrics = ImmutableDictionary<string, double>.Empty.Add("loss", 1.5),
+        };
+        var snapshot = new StudySnapshot("s1", "{}", DateTimeOffset.UnixEpoch, 10, 2, StudyStatus.Running, null, null,
+            ImmutableList.Create(trial), ImmutableDictionary<int, string>.Empty.Add(1, "n"), ImmutableDictionary<int, int>.Empty.Add(1, 1),
+            ImmutableDictionary<int, int>.Empty);
+        var serializer = Sys.Serialization.FindSerializerFor(snapshot);
+        var back = (StudySnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), typeof(StudySnapshot));
+        var t = Assert.Single(back.Trials);
+        Assert.Equal(trial.Params, t.Params);
+        Assert.Equal(trial.Intermediate, t.Intermediate);
+        Assert.Equal(1.5, t.Value);
+        Assert.Equal("n", back.RunningOn[1]);
+    }
+
+    [Fact]
+    public void An_actor_ref_inside_a_message_resolves_back_to_the_same_actor()
+    {
+        var probe = CreateTestProbe();
+        var message = new TrialWorkerProtocol.TrialAccepted("s1", 1, 1, probe.Ref);
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var back = (TrialWorkerProtocol.TrialAccepted)serializer.FromBinary(serializer.ToBinary(message), typeof(TrialWorkerProtocol.TrialAccepted));
+        back.Worker.Tell("ping");
+        probe.ExpectMsg("ping");
+    }
+
+    [Fact]
+    public void Unsafe_types_are_refused_on_deserialization()
+    {
+        // A payload written by an unrestricted Hyperion (as an attacker could) naming a file-system type.
+        using var stream = new MemoryStream();
+        new Hyperion.Serializer().Serialize(new DirectoryInfo(Path.GetTempPath()), stream);
+        var serializer = (HyperionSerializer)Sys.Serialization.FindSerializerFor("x");
+        var e = Assert.ThrowsAny<Exception>(() => serializer.FromBinary(stream.ToArray(), typeof(object)));
+        Assert.Contains("Unsafe Type Deserialization", e.Message);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using HyperTune.Cluster.Client;
+using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Studies;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Cluster.Tests;
+
+/// <summary>
+/// A real one-node cluster (remoting on loopback, sharding, SQLite or in-memory persistence) running whole studies
+/// through the coordinator and sharded workers.
+/// </summary>
+public sealed class OneNodeClusterSpec : IAsyncLifetime
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-node-").FullName;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync()
+    {
+        Directory.Delete(_dir, recursive: true);
+        return Task.CompletedTask;
+    }
+
+    private NodeOptions Options(StorageSpec storage) => new()
+    {
+        Storage = storage,
+        Port = 0,
+        Slots = 4,
+        RememberStudies = false,
+        LogLevel = "WARNING",
+        ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(_dir, "ckpt"))}",
+    };
+
+    private static string Spec(string name, int maxTrials, int parallelism, string trainable, int maxRetries = 0, string seed = "7") => $$"""
+        {
+          "name": "{{name}}",
+          "objective": { "metric": "value", "direction": "minimize" },
+          "trainable": {{trainable}},
+          "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 } ],
+          "optimizer": { "type": "random", "seed": {{seed}} },
+          "budget": { "maxTrials": {{maxTrials}}, "parallelism": {{parallelism}} },
+          "maxRetries": {{maxRetries}}
+        }
+        """;
+
+    private static async Task<StudyProgress> RunToEnd(HyperTuneClient client, string studyId, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        StudyProgress? last = null;
+        await foreach (var p in client.WatchAsync(studyId, cts.Token)) last = p;
+        return last!;
+    }
+
+    [Fact]
+    public async Task A_study_runs_to_its_budget_through_sharded_workers()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));
+        var client = new HyperTuneClient(node);
+        var submitted = await client.SubmitAsync(Spec("branin-one-node", 24, 4, """{ "type": "function", "function": "branin", "simulatedTrainingTime": "20ms" }"""));
+        Assert.True(submitted.Created);
+        var last = await RunToEnd(client, submitted.StudyId, TimeSpan.FromSeconds(60));
+        Assert.Equal((StudyStatus.Finished, 24, 0), (last.Status, last.Complete, last.Failed));
+        var report = (await client.GetAsync(submitted.StudyId, includeTrials: true))!;
+        Assert.Equal(Enumerable.Range(0, 24), report.Trials!.Select(t => t.Number));
+        Assert.Equal(report.Trials!.Min(t => t.Value), report.Progress.Best!.Value);
+    }
+
+    [Fact]
+    public async Task Failing_trials_are_retried_recorded_failed_and_the_study_goes_on()
+    {
+        var script = Path.Combine(_dir, "half.sh");
+        // Fails for x > 2.5 (about half the space), succeeds otherwise.
+        File.WriteAllText(script, """
+            #!/bin/sh
+            x=$2
+            if awk "BEGIN{exit !($x > 2.5)}"; then echo "x too large: $x" >&2; exit 4; fi
+            echo "hypertune-report value=$x"
+            """);
+        var trainable = $$"""{ "type": "process", "command": "/bin/sh", "args": [{{JsonSerializer.Serialize(script)}}] }""";
+        await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));
+        var client = new HyperTuneClient(node);
+        var submitted = await client.SubmitAsync(Spec("half-fails", 16, 4, trainable, maxRetries: 1));
+        var last = await RunToEnd(client, submitted.StudyId, TimeSpan.FromSeconds(90));
+        var report = (await client.GetAsync(submitted.StudyId, includeTrials: true))!;
+        var failed = report.Trials!.Where(t => t.State == TrialState.Failed).ToList();
+        Assert.Equal(StudyStatus.Finished, last.Status);
+        Assert.Equal(16, last.Complete + last.Failed);
+        Assert.NotEmpty(failed);
+        Assert.All(failed, t =>
+        {
+            Assert.True((double)t.Params["x"] > 2.5);
+            Assert.Equal(2, t.FailedAttempts);
+            Assert.Contains("x too large", t.FailureReason);
+        });
+        Assert.All(report.Trials!.Where(t => t.State == TrialState.Complete), t => Assert.True((double)t.Params["x"] <= 2.5));
+    }
+
+    [Fact]
+    public async Task A_node_restarted_on_the_same_database_resumes_the_study_without_rerunning_completed_trials()
+    {
+        var storage = StorageSpec.SqliteFile(Path.Combine(_dir, "studies.db"));
+        var spec = Spec("resume-me", 30, 3, """{ "type": "function", "function": "branin", "simulatedTrainingTime": "150ms" }""");
+        Dictionary<int, double> before;
+        string studyId;
+        var first = await HyperTuneNode.StartAsync(Options(storage));
+        {
+            var client = new HyperTuneClient(first);
+            studyId = (await client.SubmitAsync(spec)).StudyId;
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await foreach (var p in client.WatchAsync(studyId, cts.Token))
+                if (p.Complete >= 8) break;
+            before = (await client.GetAsync(studyId, includeTrials: true))!.Trials!
+                .Where(t => t.State == TrialState.Complete).ToDictionary(t => t.Number, t => t.Value!.Value);
+            // Abrupt: no graceful leave, running trials are lost with the process.
+            await first.System.Terminate();
+        }
+
+        await using var second = await HyperTuneNode.StartAsync(Options(storage));
+        var resumed = new HyperTuneClient(second);
+        var answer = await resumed.SubmitAsync(spec);
+        Assert.False(answer.Created);
+        Assert.Equal(studyId, answer.StudyId);
+        var last = await RunToEnd(resumed, studyId, TimeSpan.FromSeconds(90));
+        Assert.Equal((StudyStatus.Finished, 30), (last.Status, last.Complete));
+        var trials = (await resumed.GetAsync(studyId, includeTrials: true))!.Trials!;
+        Assert.Equal(Enumerable.Range(0, 30), trials.Select(t => t.Number));
+        Assert.All(before, kv => Assert.Equal(kv.Value, trials[kv.Key].Value));
+    }
+}

@@ -1,0 +1,170 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using HyperTune.Cluster.Studies;
+using HyperTune.Cluster.Workers;
+using HyperTune.Core.Studies;
+using static HyperTune.Cluster.Studies.StudyProtocol;
+using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
+
+namespace HyperTune.Cluster.Tests;
+
+/// <summary>The coordinator on its own, with SQLite persistence and probes standing in for the workers.</summary>
+public sealed class StudyCoordinatorSpec : TestKit
+{
+    private static readonly WorkerNode Node = new("127.0.0.1:1#1", 16, 0);
+
+    // Snapshots every 5 events, so recovery exercises snapshot + replay.
+    private static readonly StudySettings Settings = new(5, 3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1));
+
+    private readonly SqliteMemoryDatabase _db;
+    private readonly TestProbe _workers;
+
+    public StudyCoordinatorSpec() : this(new SqliteMemoryDatabase())
+    {
+    }
+
+    private StudyCoordinatorSpec(SqliteMemoryDatabase db) : base(TestConfig.Local(db.Storage))
+    {
+        _db = db;
+        _workers = CreateTestProbe("workers");
+    }
+
+    protected override void AfterAll()
+    {
+        base.AfterAll();
+        _db.Dispose();
+    }
+
+    private IActorRef StartCoordinator(string studyId = "quad")
+    {
+        var directory = CreateTestProbe();
+        var coordinator = Sys.ActorOf(StudyCoordinator.Props(studyId, Settings, _workers.Ref, directory.Ref));
+        directory.ExpectMsg<WorkerDirectory.SubscribeWorkerNodes>();
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { Node }));
+        return coordinator;
+    }
+
+    private List<RunTrial> ExpectRuns(int count) =>
+        Enumerable.Range(0, count).Select(_ => _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10))).ToList();
+
+    private void Complete(IActorRef coordinator, RunTrial run, double loss, TestProbe? worker = null)
+    {
+        worker ??= CreateTestProbe();
+        coordinator.Tell(new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, new Dictionary<string, double> { ["loss"] = loss }, null), worker.Ref);
+        worker.ExpectMsg<TrialResultRecorded>(m => Assert.Equal(run.Number, m.Number));
+    }
+
+    private StudyReport Report(IActorRef coordinator)
+    {
+        var asker = CreateTestProbe();
+        coordinator.Tell(new GetStudy("quad", IncludeTrials: true), asker.Ref);
+        return asker.ExpectMsg<StudyReport>();
+    }
+
+    [Fact]
+    public void A_restarted_coordinator_recovers_the_same_history_and_continues_numbering()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 12, parallelism: 3)));
+        Assert.True(ExpectMsg<StudySubmitted>().Created);
+        var runs = ExpectRuns(3);
+        Assert.Equal(new[] { 0, 1, 2 }, runs.Select(r => r.Number));
+        Complete(coordinator, runs[0], 5.0);
+        Complete(coordinator, runs[1], 4.0);
+        var next = ExpectRuns(2);
+        Assert.Equal(new[] { 3, 4 }, next.Select(r => r.Number));
+        coordinator.Tell(new ReportTrialProgress("quad", 3, 1, 1, new Dictionary<string, double> { ["loss"] = 9.0 }));
+        var before = Report(coordinator);
+
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+
+        var recovered = StartCoordinator();
+        // It re-attaches to the trials that were running: the same worker entities, the same dispatch.
+        var resent = ExpectRuns(3).OrderBy(r => r.Number).ToList();
+        Assert.Equal(new[] { 2, 3, 4 }, resent.Select(r => r.Number));
+        Assert.Equal(new[] { runs[2].WorkerId, next[0].WorkerId, next[1].WorkerId }, resent.Select(r => r.WorkerId));
+        var after = Report(recovered);
+        Assert.Equal(Describe(before.Trials!), Describe(after.Trials!));
+        Assert.Equal(9.0, after.Trials![3].Intermediate.Single().Value);
+
+        Complete(recovered, resent[0], 3.0);
+        Assert.Equal(5, ExpectRuns(1).Single().Number);
+        var progress = Report(recovered).Progress;
+        Assert.Equal(3, progress.Complete);
+        Assert.Equal(2, progress.Best!.Number);
+    }
+
+    private static IReadOnlyList<string> Describe(IEnumerable<TrialRecord> trials) =>
+        trials.Select(t => $"{t.Number} {t.State} {t.Value} {t.Params} {string.Join(";", t.Intermediate)}").ToList();
+
+    [Fact]
+    public void A_duplicate_result_is_acknowledged_and_ignored()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 4, parallelism: 1)));
+        ExpectMsg<StudySubmitted>();
+        var run = ExpectRuns(1).Single();
+        Complete(coordinator, run, 2.0);
+        ExpectRuns(1);
+        // The worker did not see the first acknowledgement and sends again, with a different value even.
+        Complete(coordinator, run, 1.0);
+        var report = Report(coordinator);
+        Assert.Equal(1, report.Progress.Complete);
+        Assert.Equal(2.0, report.Trials![0].Value);
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+    }
+
+    [Fact]
+    public void A_lost_worker_gets_its_trial_dispatched_again_and_a_failed_attempt_is_retried()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 3, parallelism: 1, maxRetries: 1)));
+        ExpectMsg<StudySubmitted>();
+        var first = ExpectRuns(1).Single();
+        var worker = CreateTestProbe();
+        coordinator.Tell(new TrialAccepted("quad", first.Number, first.Dispatch, worker.Ref));
+        Sys.Stop(worker.Ref);
+        var second = ExpectRuns(1).Single();
+        Assert.Equal((first.Number, 2), (second.Number, second.Dispatch));
+        Assert.NotEqual(first.WorkerId, second.WorkerId);
+
+        coordinator.Tell(new ReportTrialResult("quad", second.Number, second.Dispatch, new Dictionary<string, double>(), "process exited with code 1"));
+        var third = ExpectRuns(1).Single();
+        Assert.Equal((first.Number, 3), (third.Number, third.Dispatch));
+        coordinator.Tell(new ReportTrialResult("quad", third.Number, third.Dispatch, new Dictionary<string, double>(), "process exited with code 1"));
+        // Retries used up: the trial fails and the study moves on to trial 1.
+        Assert.Equal(1, ExpectRuns(1).Single().Number);
+        var report = Report(coordinator);
+        Assert.Equal(TrialState.Failed, report.Trials![0].State);
+        Assert.Equal(2, report.Trials[0].FailedAttempts);
+    }
+
+    [Fact]
+    public void Watchers_get_progress_until_the_study_finishes()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 2, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var watcher = CreateTestProbe();
+        coordinator.Tell(new WatchStudy("quad", watcher.Ref));
+        watcher.ExpectMsg<StudyProgress>(p => Assert.Equal(2, p.Running));
+        foreach (var run in ExpectRuns(2)) Complete(coordinator, run, run.Number);
+        var last = watcher.FishForMessage<StudyProgress>(p => p.Status == StudyStatus.Finished, TimeSpan.FromSeconds(10));
+        Assert.Equal((2, StudyState.BudgetReached), (last.Complete, last.FinishReason));
+        Assert.Equal(0, last.Best!.Number);
+    }
+
+    [Fact]
+    public void An_invalid_spec_is_rejected_and_nothing_is_stored()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec().Replace("\"branin\"", "\"nope\"")));
+        Assert.Contains("unknown function 'nope'", ExpectMsg<StudyRejected>().Reason);
+        var again = StartCoordinator();
+        again.Tell(new GetStudy("quad"));
+        ExpectMsg<StudyNotFound>();
+    }
+}

@@ -1,0 +1,178 @@
+using System.Text.Json;
+using HyperTune.Cluster.Studies;
+using HyperTune.Cluster.Workers;
+using HyperTune.Core.Optimizers;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+using static HyperTune.Cluster.Studies.StudyEvents;
+
+namespace HyperTune.Cluster.Tests;
+
+public class StudyDeciderTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
+
+    internal static string Spec(int maxTrials = 10, int parallelism = 3, int maxRetries = 1, string optimizer = "\"type\":\"random\",\"seed\":1", string extra = "") => $$"""
+        {
+          "name": "quad",
+          "objective": { "metric": "loss", "direction": "minimize" },
+          "trainable": { "type": "function", "function": "branin" },
+          "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 } ],
+          "optimizer": { {{optimizer}} },
+          "budget": { "maxTrials": {{maxTrials}}, "parallelism": {{parallelism}} {{extra}} },
+          "maxRetries": {{maxRetries}}
+        }
+        """;
+
+    private static (StudyState State, IOptimizer Optimizer) Created(string spec)
+    {
+        var state = StudyState.Create(new StudyCreated("quad", spec, T0));
+        return (state, OptimizerFactory.Create(state.Spec.Optimizer, state.Spec.Space, state.Spec.Objective.Direction));
+    }
+
+    private static StudyState ApplyAll(StudyState s, IEnumerable<IStudyEvent> events) => events.Aggregate(s, (acc, e) => acc.Apply(e));
+
+    private static readonly WorkerNode[] OneNode = { new("a:1#1", 8, 0) };
+
+    [Fact]
+    public void Planning_starts_trials_up_to_parallelism_and_dispatches_them()
+    {
+        var (s, opt) = Created(Spec(parallelism: 3));
+        var events = StudyDecider.Plan(s, opt, OneNode, T0, 10);
+        Assert.Equal(3, events.OfType<TrialStarted>().Count());
+        Assert.Equal(new[] { 0, 1, 2 }, events.OfType<TrialDispatched>().Select(d => d.Number));
+        Assert.All(events.OfType<TrialDispatched>(), d => Assert.Equal(1, d.Dispatch));
+        s = ApplyAll(s, events);
+        Assert.Empty(StudyDecider.Plan(s, opt, OneNode, T0, 10));
+    }
+
+    [Fact]
+    public void Without_a_free_worker_trials_wait_and_placement_follows_free_slots()
+    {
+        var (s, opt) = Created(Spec(parallelism: 5));
+        var waiting = StudyDecider.Plan(s, opt, Array.Empty<WorkerNode>(), T0, 10);
+        Assert.Equal(5, waiting.OfType<TrialStarted>().Count());
+        Assert.Empty(waiting.OfType<TrialDispatched>());
+        s = ApplyAll(s, waiting);
+
+        // Node b has 3 free slots, node a 2 (one busy elsewhere): trials spread in proportion to free slots.
+        var nodes = new[] { new WorkerNode("a:1#1", 3, 1), new WorkerNode("b:1#1", 3, 0) };
+        var dispatched = StudyDecider.Plan(s, opt, nodes, T0, 10).OfType<TrialDispatched>().ToList();
+        Assert.Equal(5, dispatched.Count);
+        Assert.Equal(3, dispatched.Count(d => d.NodeKey == "b:1#1"));
+        Assert.Equal(2, dispatched.Count(d => d.NodeKey == "a:1#1"));
+    }
+
+    [Fact]
+    public void Results_complete_trials_and_a_duplicate_or_late_result_changes_nothing()
+    {
+        var (s, opt) = Created(Spec());
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        var metrics = new Dictionary<string, double> { ["loss"] = 1.5 };
+        var done = StudyDecider.Result(s, 1, 1, metrics, null, T0);
+        Assert.IsType<TrialCompleted>(Assert.Single(done));
+        s = ApplyAll(s, done);
+        Assert.Empty(StudyDecider.Result(s, 1, 1, metrics, null, T0));
+        Assert.Empty(StudyDecider.Result(s, 1, 1, new Dictionary<string, double> { ["loss"] = 0.1 }, null, T0));
+        Assert.Equal(1.5, s.Trials[1].Value);
+    }
+
+    [Fact]
+    public void A_failure_is_retried_up_to_max_retries_then_final()
+    {
+        var (s, opt) = Created(Spec(maxRetries: 1));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        var first = StudyDecider.Result(s, 0, 1, new Dictionary<string, double>(), "crashed", T0);
+        Assert.False(Assert.IsType<TrialFailed>(Assert.Single(first)).Final);
+        s = ApplyAll(s, first);
+        Assert.Equal(TrialState.Waiting, s.Trials[0].State);
+        var redispatch = StudyDecider.Plan(s, opt, OneNode, T0, 10).OfType<TrialDispatched>().Single(d => d.Number == 0);
+        Assert.Equal(2, redispatch.Dispatch);
+        s = s.Apply(redispatch);
+        // A failure reported by the superseded dispatch does not count twice.
+        Assert.Empty(StudyDecider.Result(s, 0, 1, new Dictionary<string, double>(), "crashed again", T0));
+        var second = StudyDecider.Result(s, 0, 2, new Dictionary<string, double> { ["loss"] = double.NaN }, null, T0);
+        var final = Assert.IsType<TrialFailed>(Assert.Single(second));
+        Assert.True(final.Final);
+        Assert.Contains("NaN", final.Reason);
+    }
+
+    [Fact]
+    public void An_earlier_dispatch_that_completes_after_a_requeue_is_accepted()
+    {
+        var (s, opt) = Created(Spec());
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        s = ApplyAll(s, StudyDecider.WorkerLost(s, 2, 1, "node lost", T0));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal(2, s.LastDispatch[2]);
+        var late = StudyDecider.Result(s, 2, 1, new Dictionary<string, double> { ["loss"] = 3.0 }, null, T0);
+        Assert.IsType<TrialCompleted>(Assert.Single(late));
+        // Losing a worker of a superseded dispatch does not requeue again.
+        Assert.Empty(StudyDecider.WorkerLost(s, 2, 1, "node lost", T0));
+    }
+
+    [Fact]
+    public void The_study_finishes_when_the_budget_is_spent_and_more_budget_reopens_it()
+    {
+        var (s, opt) = Created(Spec(maxTrials: 4, parallelism: 2));
+        for (var round = 0; round < 10 && s.Status == StudyStatus.Running; round++)
+        {
+            s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+            foreach (var n in s.RunningOn.Keys.ToList())
+                s = ApplyAll(s, StudyDecider.Result(s, n, s.LastDispatch[n], new Dictionary<string, double> { ["loss"] = n }, null, T0));
+        }
+        Assert.Equal(StudyStatus.Finished, s.Status);
+        Assert.Equal(StudyState.BudgetReached, s.FinishReason);
+        Assert.Equal(new[] { 0, 1, 2, 3 }, s.Trials.Select(t => t.Number));
+
+        var (events, rejection) = StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("quad", Spec(maxTrials: 6, parallelism: 2)), T0);
+        Assert.Null(rejection);
+        s = ApplyAll(s, events);
+        Assert.Equal(StudyStatus.Running, s.Status);
+        Assert.Equal(2, StudyDecider.Plan(s, opt, OneNode, T0, 10).OfType<TrialStarted>().Count());
+    }
+
+    [Fact]
+    public void Resubmitting_a_different_spec_is_refused()
+    {
+        var (s, _) = Created(Spec());
+        var (events, rejection) = StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("quad", Spec(optimizer: "\"type\":\"random\",\"seed\":2")), T0);
+        Assert.Empty(events);
+        Assert.Contains("already exists with a different spec", rejection);
+    }
+
+    [Fact]
+    public void A_grid_that_runs_out_finishes_the_study_early_and_the_wall_clock_limit_stops_new_trials()
+    {
+        var grid = Spec(maxTrials: 100, parallelism: 4, optimizer: "\"type\":\"grid\",\"gridPoints\":2");
+        var (s, opt) = Created(grid);
+        for (var round = 0; round < 10 && s.Status == StudyStatus.Running; round++)
+        {
+            s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+            foreach (var n in s.RunningOn.Keys.ToList())
+                s = ApplyAll(s, StudyDecider.Result(s, n, s.LastDispatch[n], new Dictionary<string, double> { ["loss"] = n }, null, T0));
+        }
+        Assert.Equal("search space exhausted", s.FinishReason);
+        Assert.Equal(4, s.Trials.Count);
+
+        var (t, topt) = Created(Spec(maxTrials: 100, extra: ", \"wallClockLimit\": \"10m\""));
+        t = ApplyAll(t, StudyDecider.Plan(t, topt, OneNode, T0, 10));
+        var n0 = t.RunningOn.Keys.First();
+        t = ApplyAll(t, StudyDecider.Result(t, n0, 1, new Dictionary<string, double> { ["loss"] = 1 }, null, T0.AddMinutes(11)));
+        Assert.Empty(StudyDecider.Plan(t, topt, OneNode, T0.AddMinutes(11), 10).OfType<TrialStarted>());
+    }
+
+    [Fact]
+    public void A_trial_that_keeps_losing_its_worker_is_failed()
+    {
+        var (s, opt) = Created(Spec(parallelism: 1));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 2));
+        for (var i = 0; i < 3; i++)
+        {
+            s = ApplyAll(s, StudyDecider.WorkerLost(s, 0, s.LastDispatch[0], "node lost", T0));
+            s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 2));
+        }
+        Assert.Equal(TrialState.Failed, s.Trials[0].State);
+        Assert.Contains("lost its worker 3 times", s.Trials[0].FailureReason);
+    }
+}

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Workers;
+using HyperTune.Core.Spaces;
+using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
+
+namespace HyperTune.Cluster.Tests;
+
+/// <summary>Trial workers running real processes, with a probe as the study region.</summary>
+public sealed class TrialWorkerSpec : TestKit, IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-worker-").FullName;
+    private readonly TestProbe _studies;
+    private readonly WorkerSettings _settings;
+    private readonly TrainableCache _cache = new();
+
+    public TrialWorkerSpec() : base(TestConfig.Local(StorageSpec.Memory))
+    {
+        _studies = CreateTestProbe("studies");
+        _settings = new WorkerSettings(2, Path.Combine(_dir, "checkpoints"), TimeSpan.FromMilliseconds(300));
+    }
+
+    void IDisposable.Dispose()
+    {
+        Shutdown();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private string ProcessSpec(string script, string timeout = "1m")
+    {
+        var path = Path.Combine(_dir, $"s{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, "#!/bin/sh\n" + script + "\n");
+        return $$"""
+            {
+              "name": "proc",
+              "objective": { "metric": "loss", "direction": "minimize" },
+              "trainable": { "type": "process", "command": "/bin/sh", "args": [{{JsonSerializer.Serialize(path)}}] },
+              "space": [ { "name": "x", "type": "float", "low": 0, "high": 1 } ],
+              "budget": { "maxTrials": 5 },
+              "trialTimeout": "{{timeout}}"
+            }
+            """;
+    }
+
+    private (IActorRef Worker, RunTrial Run) Start(string spec, int number, IActorRef slots)
+    {
+        var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache));
+        var run = new RunTrial(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", number, 1, spec,
+            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
+        worker.Tell(run);
+        return (worker, run);
+    }
+
+    [Fact]
+    public void A_crashing_objective_reports_a_failure_with_stderr_and_resends_it_until_recorded()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var (worker, run) = Start(ProcessSpec("echo 'hypertune-report step=1 loss=0.7'; echo 'ValueError: bad lr' >&2; exit 1"), 0, slots);
+        _studies.ExpectMsg<TrialAccepted>(a => Assert.Equal(worker, a.Worker));
+        Assert.Equal(0.7, _studies.ExpectMsg<ReportTrialProgress>().Metrics["loss"]);
+        var result = _studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(10));
+        Assert.Contains("exited with code 1", result.FailureReason);
+        Assert.Contains("ValueError: bad lr", result.FailureReason);
+        // Not acknowledged: it comes again.
+        Assert.Equal(result, _studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(5)));
+        Watch(worker);
+        worker.Tell(new TrialResultRecorded("proc", 0, 1));
+        _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+    }
+
+    [Fact]
+    public void A_trial_over_its_timeout_is_killed_and_reported_failed()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var (_, _) = Start(ProcessSpec("sleep 60; echo 'hypertune-report loss=1'", timeout: "1s"), 0, slots);
+        _studies.ExpectMsg<TrialAccepted>();
+        var result = _studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(10));
+        Assert.Contains("timed out after 00:00:01", result.FailureReason);
+        AwaitAssert(() =>
+        {
+            slots.Tell(new WorkerSlots.GetSlotUsage());
+            Assert.Equal(0, ExpectMsg<WorkerSlots.SlotUsage>().Busy);
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void A_node_runs_no_more_trials_than_its_slots_and_queued_trials_start_when_one_frees()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        var marker = Path.Combine(_dir, "release");
+        var spec = ProcessSpec($"while [ ! -f {marker} ]; do sleep 0.05; done; echo 'hypertune-report loss=0.5'");
+        Start(spec, 0, slots);
+        Start(spec, 1, slots);
+        _studies.ExpectMsg<TrialAccepted>();
+        _studies.ExpectMsg<TrialAccepted>();
+        AwaitAssert(() =>
+        {
+            slots.Tell(new WorkerSlots.GetSlotUsage());
+            Assert.Equal(new WorkerSlots.SlotUsage(1, 1, 1), ExpectMsg<WorkerSlots.SlotUsage>());
+        }, TimeSpan.FromSeconds(5));
+        File.WriteAllText(marker, "");
+        var results = new[] { _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10)), _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10)) };
+        Assert.All(results, r => Assert.Null(r.FailureReason));
+    }
+
+    [Fact]
+    public void Cancelling_stops_the_process_and_handing_off_reports_an_interruption()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var spec = ProcessSpec("echo 'hypertune-report step=1 loss=1'; sleep 60");
+        var (cancelled, _) = Start(spec, 0, slots);
+        _studies.ExpectMsg<TrialAccepted>();
+        _studies.ExpectMsg<ReportTrialProgress>(TimeSpan.FromSeconds(10));
+        cancelled.Tell(new CancelTrial("x", "pruned"));
+        _studies.ExpectNoMsg(TimeSpan.FromSeconds(1));
+        AwaitAssert(() =>
+        {
+            slots.Tell(new WorkerSlots.GetSlotUsage());
+            Assert.Equal(0, ExpectMsg<WorkerSlots.SlotUsage>().Busy);
+        }, TimeSpan.FromSeconds(5));
+
+        var (handedOff, _) = Start(spec, 1, slots);
+        _studies.ExpectMsg<TrialAccepted>();
+        _studies.ExpectMsg<ReportTrialProgress>(TimeSpan.FromSeconds(10));
+        Watch(handedOff);
+        handedOff.Tell(HandOffTrial.Instance);
+        Assert.Contains("leaving", _studies.ExpectMsg<ReportTrialInterrupted>().Reason);
+        ExpectTerminated(handedOff);
+    }
+}
