@@ -108,6 +108,7 @@ internal static class RunCommand
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
                 if (json) Console.Out.WriteLine(StudyReportWriter.ToJson(report, includeTrials));
                 else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                StdoutGuard.Seal();
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -84,6 +84,8 @@ internal static class StudyCommand
             LogFile = Path.Combine(StorageOption.DataDirectory(storage), "hypertune.log"),
         };
         await using var node = await HyperTuneNode.StartAsync(options, ct);
-        return await operation(new HyperTuneClient(node));
+        var code = await operation(new HyperTuneClient(node));
+        StdoutGuard.Seal();
+        return code;
     }
 }

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace HyperTune.Cli.Tests;
+
+/// <summary>Runs the real <c>hypertune</c> executable (built beside the tests) as a child process.</summary>
+public sealed class HypertuneProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly List<string> _stderrLines = new();
+
+    /// <summary>The repository root (where HyperTune.Cluster.sln is).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    private HypertuneProcess(string workingDirectory, IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hypertune.dll"));
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        _process = new Process { StartInfo = psi };
+        _process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stdout) _stdout.AppendLine(e.Data);
+        };
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (_stderr)
+            {
+                _stderr.AppendLine(e.Data);
+                _stderrLines.Add(e.Data);
+            }
+        };
+        _process.Start();
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Starts <c>hypertune ARGS</c> in a directory.</summary>
+    public static HypertuneProcess Start(string workingDirectory, params string[] args) => new(workingDirectory, args);
+
+    /// <summary>Runs to the end and returns exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(workingDirectory, args);
+        var code = await p.WaitAsync(timeout);
+        return (code, p.Stdout, p.Stderr);
+    }
+
+    public int Id => _process.Id;
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_stdout) return _stdout.ToString();
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_stderr) return _stderr.ToString();
+        }
+    }
+
+    /// <summary>Waits for a stderr line matching a condition.</summary>
+    public async Task<string> WaitForStderrAsync(Func<string, bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var seen = 0;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (_stderr)
+            {
+                for (; seen < _stderrLines.Count; seen++)
+                    if (condition(_stderrLines[seen])) return _stderrLines[seen];
+            }
+            if (_process.HasExited) throw new InvalidOperationException($"hypertune exited ({_process.ExitCode}) before the expected output; stderr:\n{Stderr}");
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no matching stderr line within {timeout}; stderr:\n{Stderr}");
+    }
+
+    /// <summary>Waits for exit; kills and fails after the timeout.</summary>
+    public async Task<int> WaitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"hypertune did not finish within {timeout}; stderr:\n{Stderr}");
+        }
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    /// <summary>Sends a POSIX signal (SIGKILL = 9, SIGINT = 2, SIGTERM = 15).</summary>
+    public void Signal(int signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })!;
+        kill.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HyperTune.Cluster.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+}

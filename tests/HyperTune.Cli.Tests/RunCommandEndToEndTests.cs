@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace HyperTune.Cli.Tests;
+
+/// <summary>The `hypertune run` command as a user runs it: a separate process, a real SQLite file, kills.</summary>
+[Trait("Category", "EndToEnd")]
+public sealed class RunCommandEndToEndTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
+    private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string ExampleSpec(string name) => Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", name);
+
+    /// <summary>A copy of the branin example, slowed down so it can be interrupted.</summary>
+    private string SlowSpec(int trials, string trainingTime)
+    {
+        var spec = JsonNode.Parse(File.ReadAllText(ExampleSpec("branin-random.json")))!.AsObject();
+        spec["trainable"]!["simulatedTrainingTime"] = trainingTime;
+        spec["budget"]!["maxTrials"] = trials;
+        var path = Path.Combine(_dir, "slow.json");
+        File.WriteAllText(path, spec.ToJsonString());
+        return path;
+    }
+
+    private static JsonNode Json(string stdout) => JsonNode.Parse(stdout) ?? throw new InvalidOperationException("no JSON on stdout");
+
+    [Fact]
+    public async Task The_example_study_runs_to_its_budget_and_reports_a_near_optimal_best()
+    {
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", ExampleSpec("branin-random.json"), "--json");
+        Assert.True(code == 0, stderr);
+        var json = Json(stdout);
+        Assert.Equal("branin-random", (string?)json["study"]);
+        Assert.Equal(60, (int)json["trials"]!["complete"]!);
+        var best = (double)json["best"]!["value"]!;
+        Assert.InRange(best - 0.397887, 0, 0.5);
+        // The default store is a file in ./hypertune-data.
+        Assert.True(File.Exists(Path.Combine(_dir, "hypertune-data", "hypertune.db")));
+    }
+
+    [Fact]
+    public async Task Killed_mid_study_it_resumes_without_rerunning_completed_trials()
+    {
+        var spec = SlowSpec(40, "400ms");
+        using (var first = HypertuneProcess.Start(_dir, "run", spec))
+        {
+            await first.WaitForStderrAsync(l => Regex.Match(l, @"\[(\d+)/40\]") is { Success: true } m && int.Parse(m.Groups[1].Value) >= 8, Timeout);
+            first.Signal(9);
+            await first.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+
+        var (showCode, shown, showErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "branin-random", "--json", "--trials");
+        Assert.True(showCode == 0, showErr);
+        var beforeTrials = Json(shown)["trialList"]!.AsArray();
+        var completedBefore = beforeTrials.Where(t => (string?)t!["state"] == "complete")
+            .ToDictionary(t => (int)t!["number"]!, t => (double)t!["value"]!);
+        Assert.InRange(completedBefore.Count, 8, 39);
+
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", spec, "--json", "--trials");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("resuming at", stderr);
+        var json = Json(stdout);
+        Assert.Equal(40, (int)json["trials"]!["complete"]!);
+        var trials = json["trialList"]!.AsArray();
+        // Every trial number exactly once, numbering continued after the restart.
+        Assert.Equal(Enumerable.Range(0, 40), trials.Select(t => (int)t!["number"]!).Order());
+        // Completed trials were not run again: same values as before the kill.
+        foreach (var (number, value) in completedBefore)
+            Assert.Equal(value, (double)trials.Single(t => (int)t!["number"]! == number)!["value"]!);
+    }
+
+    [Fact]
+    public async Task Interrupted_with_ctrl_c_it_stops_gracefully_and_fresh_starts_a_second_study()
+    {
+        var spec = SlowSpec(30, "300ms");
+        using (var run = HypertuneProcess.Start(_dir, "run", spec))
+        {
+            await run.WaitForStderrAsync(l => l.Contains("[4/30]") || Regex.IsMatch(l, @"\[([4-9]|\d\d)/30\]"), Timeout);
+            run.Signal(2);
+            Assert.Equal(130, await run.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains("run the same command again to resume", run.Stderr);
+        }
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", spec, "--json", "--fresh", "--parallelism", "6");
+        Assert.True(code == 0, stderr);
+        var json = Json(stdout);
+        Assert.Equal("branin-random-2", (string?)json["study"]);
+        Assert.Equal(30, (int)json["trials"]!["complete"]!);
+
+        var (listCode, list, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "list");
+        Assert.Equal(0, listCode);
+        Assert.Contains("branin-random ", list);
+        Assert.Contains("branin-random-2", list);
+    }
+
+    [Theory]
+    [InlineData("\"maxTrials\": 60", "\"maxTrials\": -1", "budget.maxTrials: must be at least 1")]
+    [InlineData("\"function\": \"branin\"", "\"function\": \"brainn\"", "unknown function 'brainn'; known:")]
+    [InlineData("\"low\": -5", "\"low\": 50", "space[0]: parameter 'x': empty range")]
+    [InlineData("\"type\": \"random\"", "\"type\": \"bayes\"", "optimizer.type: unknown optimizer 'bayes'")]
+    public async Task A_malformed_spec_fails_before_anything_runs_and_names_the_field(string find, string replace, string expected)
+    {
+        var text = File.ReadAllText(ExampleSpec("branin-random.json"));
+        Assert.Contains(find, text);
+        var path = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(path, text.Replace(find, replace));
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", path);
+        Assert.Equal(2, code);
+        Assert.Contains(expected, stderr);
+        Assert.Equal("", stdout);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "hypertune-data")), "nothing is stored for an invalid spec");
+    }
+
+    [Fact]
+    public async Task An_unknown_storage_is_refused_with_the_accepted_forms()
+    {
+        var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", ExampleSpec("branin-random.json"), "--storage", "mongo:x");
+        Assert.Equal(2, code);
+        Assert.Contains("use memory, sqlite:PATH or postgres:CONNECTION-STRING", stderr);
+    }
+}
