@@ -141,7 +141,7 @@ public sealed class CmaEsOptimizer : IOptimizer
     {
         var n = _encoder.Dimension;
         var run = CmaEsRestarts.First(_defaultPopulation, _settings.Sigma0);
-        var parameters = new CmaEsParameters(n, run.PopulationSize, _settings.ActiveCovariance);
+        var parameters = new CmaEsParameters(n, run.PopulationSize, _settings.ActiveCovariance, _settings.CovarianceLearningScale);
         var mean = new double[n];
         if (startup.Count > 0)
         {
@@ -188,7 +188,7 @@ public sealed class CmaEsOptimizer : IOptimizer
         long used = 0;
         for (var g = state.Run.FirstGeneration; g <= generation; g++) used += ledger.Members(g).Count;
         var (run, mean) = CmaEsRestarts.Next(state.Run, used, generation, _settings, _defaultPopulation, _encoder.Dimension, _seed);
-        return CmaEsState.Start(run, new CmaEsParameters(_encoder.Dimension, run.PopulationSize, _settings.ActiveCovariance), mean, run.Sigma0);
+        return CmaEsState.Start(run, new CmaEsParameters(_encoder.Dimension, run.PopulationSize, _settings.ActiveCovariance, _settings.CovarianceLearningScale), mean, run.Sigma0);
     }
 
     // The point a member was drawn at: redrawn from the distribution it came from when that reproduces the

@@ -7,14 +7,16 @@ namespace HyperTune.Core.Optimizers.CmaEs;
 /// </summary>
 public sealed class CmaEsParameters
 {
-    // α_cov of the tutorial: scales both covariance learning rates.
-    private const double CovarianceLearningScale = 2.0;
-
     /// <summary>Computes the constants.</summary>
-    public CmaEsParameters(int dimension, int populationSize, bool activeCovariance)
+    /// <param name="dimension">n.</param>
+    /// <param name="populationSize">λ.</param>
+    /// <param name="activeCovariance">Give the worse half of the population negative weights (active CMA).</param>
+    /// <param name="covarianceLearningScale">α_cov, which scales both covariance learning rates (2 in the tutorial).</param>
+    public CmaEsParameters(int dimension, int populationSize, bool activeCovariance, double covarianceLearningScale)
     {
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension));
         if (populationSize < 2) throw new ArgumentOutOfRangeException(nameof(populationSize));
+        if (!(covarianceLearningScale > 0)) throw new ArgumentOutOfRangeException(nameof(covarianceLearningScale));
         var n = (double)dimension;
         Dimension = dimension;
         Lambda = populationSize;
@@ -31,8 +33,9 @@ public sealed class CmaEsParameters
         MuEff = sumPos * sumPos / sumPosSq;
         var muEffMinus = sumNegSq > 0 ? sumNeg * sumNeg / sumNegSq : 0;
 
-        C1 = CovarianceLearningScale / ((n + 1.3) * (n + 1.3) + MuEff);
-        CMu = Math.Min(1 - C1, CovarianceLearningScale * (MuEff - 2 + 1 / MuEff) / ((n + 2) * (n + 2) + CovarianceLearningScale * MuEff / 2));
+        // c1 + cμ must stay below 1; the cap only matters for a large α_cov in one or two dimensions.
+        C1 = Math.Min(MaxRankOneRate, covarianceLearningScale / ((n + 1.3) * (n + 1.3) + MuEff));
+        CMu = Math.Min(1 - C1, covarianceLearningScale * (MuEff - 2 + 1 / MuEff) / ((n + 2) * (n + 2) + covarianceLearningScale * MuEff / 2));
         CSigma = (MuEff + 2) / (n + MuEff + 5);
         DSigma = 1 + 2 * Math.Max(0, Math.Sqrt((MuEff - 1) / (n + 1)) - 1) + CSigma;
         Cc = (4 + MuEff / n) / (n + 4 + 2 * MuEff / n);
@@ -84,6 +87,9 @@ public sealed class CmaEsParameters
 
     /// <summary>E‖N(0, I)‖, the expected length of a standard normal vector.</summary>
     public double ExpectedNorm { get; }
+
+    // The largest rank-one learning rate allowed, leaving room for the rank-μ update.
+    private const double MaxRankOneRate = 0.9;
 
     /// <summary>Hansen's population size 4 + ⌊3 ln n⌋.</summary>
     public static int StandardPopulationSize(int dimension) => 4 + (int)Math.Floor(3 * Math.Log(dimension));

@@ -55,6 +55,12 @@ public sealed record CmaEsSettings
     /// </summary>
     public double? IntegerMargin { get; init; }
 
+    /// <summary>
+    /// α_cov, the factor of both covariance learning rates (c_1 and c_μ). Hansen's default is 2; 4 adapts the
+    /// shape of the distribution about twice as fast, which measured better at tuning budgets (about 100 trials).
+    /// </summary>
+    public double CovarianceLearningScale { get; init; } = 4.0;
+
     /// <summary>Active CMA: the worst samples of a generation shrink the covariance along their directions.</summary>
     public bool ActiveCovariance { get; init; } = true;
 
@@ -84,6 +90,7 @@ public sealed record CmaEsSettings
             Bounds = r.GetString("boundHandling", "resample", "resample", "reflect") == "reflect" ? BoundHandling.Reflect : BoundHandling.Resample,
             IntegerMargin = r.GetOptionalDouble("integerMargin", 0, 0.5),
             ActiveCovariance = r.GetBool("activeCovariance", defaults.ActiveCovariance),
+            CovarianceLearningScale = r.GetDouble("alphaCov", defaults.CovarianceLearningScale, 0.5, 6),
         };
         r.EnsureNoUnknownFields();
         return settings;
