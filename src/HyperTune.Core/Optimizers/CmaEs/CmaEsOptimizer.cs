@@ -214,7 +214,8 @@ public sealed class CmaEsOptimizer : IOptimizer
     {
         if (step < cache.Count && cache[step].Key.Equals(key)) return cache[step].State;
         var state = compute();
-        cache = cache.Take(step).ToImmutableList().Add(new CacheEntry(key, state));
+        if (step < cache.Count) cache = cache.RemoveRange(step, cache.Count - step);
+        cache = cache.Add(new CacheEntry(key, state));
         return state;
     }
 
