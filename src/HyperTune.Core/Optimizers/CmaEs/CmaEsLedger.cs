@@ -49,8 +49,15 @@ public sealed class CmaEsLedger
     }
 
     /// <summary>The index the next member of a generation takes.</summary>
-    public int NextIndex(int generation) =>
-        _generations.TryGetValue(generation, out var list) ? list.Max(m => m.Index == int.MaxValue ? list.Count - 1 : m.Index) + 1 : 0;
+    public int NextIndex(int generation)
+    {
+        if (!_generations.TryGetValue(generation, out var list)) return 0;
+        // Past every index in use, and past the member count (members without an index take places too).
+        var next = list.Count;
+        foreach (var (index, _) in list)
+            if (index != int.MaxValue) next = Math.Max(next, index + 1);
+        return next;
+    }
 
     /// <summary>
     /// How many members of a generation drawn in run <paramref name="run"/> are running, waiting or completed:

@@ -5,11 +5,11 @@ using MathNet.Numerics.Distributions;
 namespace HyperTune.Core.Optimizers.CmaEs;
 
 /// <summary>
-/// Draws points of a generation from N(m, σ² C) in the unit cube, keeping them inside the cube and keeping integer
-/// parameters from freezing. The integer margin is a simplified form of CMA-ES with margin (Hamano et al., 2022):
-/// along an integer coordinate the sample is stretched about the mean (a diagonal scaling A, recomputed from the
-/// current distribution every generation) until the probability of landing outside the mean's integer cell is at
-/// least α/2 on each side that has a neighbour. The CMA update sees the unstretched point, so the margin changes
+/// Draws points of a generation from N(m, σ² C) in the unit cube, keeping them inside the cube and keeping discrete
+/// parameters (integers, floats with a step) from freezing. The margin is a simplified form of CMA-ES with margin
+/// (Hamano et al., 2022): along a discrete coordinate the sample is stretched about the mean (a diagonal scaling A,
+/// recomputed from the current distribution every generation) until the probability of landing outside the cell of
+/// the mean's value is at least α/2 on each side that has a neighbour. The CMA update sees the unstretched point, so the margin changes
 /// what is evaluated, not what is learnt.
 /// </summary>
 public sealed class CmaEsSampler
@@ -17,14 +17,15 @@ public sealed class CmaEsSampler
     /// <summary>In <see cref="BoundHandling.Resample"/> mode, draws tried before falling back to reflection.</summary>
     public const int MaxResamples = 100;
 
-    private readonly IntParameter?[] _integers;
+    // The discrete coordinates (integers and floats with a step), null for continuous ones.
+    private readonly NumericParameter?[] _discrete;
     private readonly BoundHandling _bounds;
     private readonly double? _margin;
 
     /// <summary>Creates a sampler for a space of numeric parameters (one cube coordinate each).</summary>
     public CmaEsSampler(SearchSpace space, CmaEsSettings settings)
     {
-        _integers = space.Parameters.Select(p => p as IntParameter).ToArray();
+        _discrete = space.Parameters.Select(p => p is NumericParameter n && (n.IsInteger || n.Step is not null) ? n : null).ToArray();
         _bounds = settings.Bounds;
         _margin = settings.IntegerMargin;
     }
@@ -40,13 +41,15 @@ public sealed class CmaEsSampler
         var z = Normal.InvCDF(0, 1, 1 - alpha / 2);
         for (var j = 0; j < n; j++)
         {
-            if (_integers[j] is not { } p) continue;
+            if (_discrete[j] is not { } p) continue;
             var m = Math.Clamp(state.Mean[j], 0, 1);
-            var value = (long)p.FromUnit(m);
-            var halfStep = (p.IntStep ?? 1) / 2.0;
+            var value = ParameterValues.ToDouble(p.FromUnit(m));
+            var halfStep = (p.Step ?? 1) / 2.0;
+            // Tolerance for "is this the end value": stepped floats snap to Low + k·step with rounding error.
+            var end = halfStep * 1e-6;
             var needed = 0.0;
-            if (value > p.LowValue) needed = Math.Max(needed, (m - p.ToUnit(value - halfStep)) / z);
-            if (value < p.HighValue) needed = Math.Max(needed, (p.ToUnit(value + halfStep) - m) / z);
+            if (value > p.Low + end) needed = Math.Max(needed, (m - p.ToUnit(value - halfStep)) / z);
+            if (value < p.High - end) needed = Math.Max(needed, (p.ToUnit(value + halfStep) - m) / z);
             var deviation = state.CoordinateDeviation(j);
             if (deviation > 0 && needed > deviation) scale[j] = needed / deviation;
         }

@@ -50,8 +50,8 @@ public sealed record CmaEsSettings
     public BoundHandling Bounds { get; init; } = BoundHandling.Resample;
 
     /// <summary>
-    /// The margin α for integer parameters (CMA-ES with margin): the probability of leaving the current integer's
-    /// cell on each open side never drops below α/2. Null means 1 / (n λ); 0 disables it.
+    /// The margin α for integer and stepped parameters (CMA-ES with margin): the probability of leaving the cell of
+    /// the current value on each open side never drops below α/2. Null means 1 / (n λ); 0 disables it.
     /// </summary>
     public double? IntegerMargin { get; init; }
 

@@ -201,16 +201,24 @@ public class CmaEsOptimizerTests
     [Fact]
     public void The_integer_margin_stretches_a_collapsed_integer_coordinate()
     {
-        var space = new SearchSpace(new IntParameter("k", 0, 10), new FloatParameter("x", 0, 1));
+        var space = new SearchSpace(new IntParameter("k", 0, 10), new FloatParameter("x", 0, 1), new FloatParameter("s", 0, 1, Step: 0.1));
         var settings = CmaEsSettings.Read(Spec());
         var sampler = new CmaEsSampler(space, settings);
         var run = CmaEsRestarts.First(4, 1e-4);
-        var state = CmaEsState.Start(run, new CmaEsParameters(2, 4, true, 4), new[] { 0.5, 0.5 }, 1e-4);
+        var state = CmaEsState.Start(run, new CmaEsParameters(3, 4, true, 4), new[] { 0.5, 0.5, 0.5 }, 1e-4);
         var scale = sampler.MarginScale(state);
         Assert.True(scale[0] > 10, $"integer scale {scale[0]}");
         Assert.Equal(1.0, scale[1]);
+        Assert.True(scale[2] > 10, $"stepped float scale {scale[2]}");
         var disabled = new CmaEsSampler(space, settings with { IntegerMargin = 0 });
         Assert.Equal(1.0, disabled.MarginScale(state)[0]);
+
+        // At the end of the range there is no neighbour below: only the one above counts.
+        var atLow = CmaEsState.Start(run, new CmaEsParameters(3, 4, true, 4), new[] { 0.01, 0.5, 0.5 }, 1e-4);
+        var lowScale = sampler.MarginScale(atLow)[0];
+        var cellTop = space.Parameters[0] is IntParameter k ? k.ToUnit(0.5) : 0;
+        var z = MathNet.Numerics.Distributions.Normal.InvCDF(0, 1, 1 - 1.0 / (3 * 4) / 2);
+        Assert.Equal((cellTop - 0.01) / z / atLow.CoordinateDeviation(0), lowScale, 6);
     }
 
     [Fact]
