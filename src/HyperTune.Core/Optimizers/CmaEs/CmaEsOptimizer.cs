@@ -19,10 +19,11 @@ namespace HyperTune.Core.Optimizers.CmaEs;
 /// <c>cmaes.generation</c> = g and <c>cmaes.index</c> = k, and is drawn from generation g's distribution with a
 /// generator derived from (seed, g, k). Generation g is over once its members, in index order, have a fully
 /// finished prefix with λ completed trials; those λ update the distribution. Failed (or pruned) members are
-/// skipped, so they cannot stall a generation: while a generation is open, each new trial is one more member.
-/// With more trials in flight than the generation can use (all λ places taken by running trials), the extra
-/// members are still drawn from the current distribution; they are evaluated, and count for the best found, but
-/// they only enter the update in place of members that fail.</para>
+/// skipped, so they cannot stall a generation: while a generation is open and has fewer than λ members running or
+/// completed, each new trial is one more member. When all λ places are taken by trials in flight, the new trial
+/// joins the next generation with a free place, drawn now from the current distribution (<c>cmaes.source</c>
+/// names it); that generation's update injects it with a bounded step. Members drawn in an earlier run than their
+/// generation's (in flight across a restart) are left out of the update.</para>
 /// <para>The states after each generation are cached together with exactly the trial data they were computed
 /// from, so a call costs a replay only for the generations whose data changed (normally just the newest).</para>
 /// </remarks>
