@@ -16,6 +16,7 @@ public static class OptimizerFactory
     {
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
+        ["cmaes"] = (spec, space, _) => new CmaEs.CmaEsOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>

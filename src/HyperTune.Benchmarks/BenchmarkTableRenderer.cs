@@ -1,0 +1,122 @@
+using System.Globalization;
+
+namespace HyperTune.Benchmarks;
+
+/// <summary>
+/// Renders an <see cref="OptimizerBenchmarkReport"/> as text tables: median final regret per problem and optimizer
+/// setup, median suggest time, and, given reference figures, how our best setup and our default compare with the
+/// reference's best sampler and its default sampler (Optuna's TPE for the Optuna anchor).
+/// </summary>
+public static class BenchmarkTableRenderer
+{
+    /// <summary>Writes the tables.</summary>
+    /// <param name="report">The benchmark's results.</param>
+    /// <param name="writer">Where to write.</param>
+    /// <param name="reference">Reference figures to compare with, or null for no comparison.</param>
+    /// <param name="referenceName">How the reference is called in headers and the summary line.</param>
+    public static void Write(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults? reference = null, string referenceName = "Optuna")
+    {
+        var ran = report.Optimizers.Where(o => report.Problems.Any(p => report.Get(p, o) is not null)).ToArray();
+        writer.WriteLine($"Median final regret (budget {report.Budget}, seeds 0..{report.Seeds - 1}, {report.Pending} trial(s) in flight)");
+        var regret = new TextTable(ran.Prepend("problem").ToArray());
+        foreach (var p in report.Problems)
+            regret.Add(ran.Select(o => report.Get(p, o) is { } r ? Number(r.MedianRegret) : "-").Prepend(p).ToArray());
+        regret.Write(writer);
+
+        writer.WriteLine();
+        writer.WriteLine("Median suggest time (ms)");
+        var time = new TextTable(ran.Prepend("problem").ToArray());
+        foreach (var p in report.Problems)
+            time.Add(ran.Select(o => report.Get(p, o) is { } r ? Milliseconds(r.MedianSuggestMilliseconds) : "-").Prepend(p).ToArray());
+        time.Write(writer);
+
+        if (reference is not null) WriteComparison(report, writer, reference, referenceName);
+
+        if (report.Skipped.Count > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine("Skipped:");
+            foreach (var s in report.Skipped)
+                writer.WriteLine(s.Problem is null ? $"  {s.Optimizer}: {s.Reason}" : $"  {s.Optimizer} on {s.Problem}: {s.Reason}");
+        }
+    }
+
+    /// <summary>Compares with the reference; also returns the counts of the summary line.</summary>
+    public static (int BestWins, int BestCompared, int DefaultWins, int DefaultCompared) Compare(OptimizerBenchmarkReport report, ReferenceResults reference)
+    {
+        int bestWins = 0, bestCompared = 0, defaultWins = 0, defaultCompared = 0;
+        foreach (var p in report.Problems)
+        {
+            if (BestOurs(report, p) is { } ours && reference.Best(p) is { } theirs)
+            {
+                bestCompared++;
+                if (ours.Regret < theirs.Figures.MedianRegret) bestWins++;
+            }
+            if (report.Get(p, OptimizerConfiguration.DefaultName) is { } mine && reference.Get(p, ReferenceResults.DefaultSamplerName) is { } tpe)
+            {
+                defaultCompared++;
+                if (mine.MedianRegret < tpe.MedianRegret) defaultWins++;
+            }
+        }
+        return (bestWins, bestCompared, defaultWins, defaultCompared);
+    }
+
+    private static void WriteComparison(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults reference, string name)
+    {
+        writer.WriteLine();
+        writer.WriteLine($"Compared with {name} (median final regret; lower is better)");
+        var table = new TextTable("problem", "best ours", "", $"best {name}", "", $"{name} {ReferenceResults.DefaultSamplerName}",
+            OptimizerConfiguration.DefaultName, "best vs best", $"default vs {ReferenceResults.DefaultSamplerName}");
+        foreach (var p in report.Problems)
+        {
+            var ours = BestOurs(report, p);
+            var theirs = reference.Best(p);
+            var theirDefault = reference.Get(p, ReferenceResults.DefaultSamplerName);
+            var mine = report.Get(p, OptimizerConfiguration.DefaultName);
+            table.Add(p,
+                ours is { } o ? Number(o.Regret) : "-", ours?.Name ?? "",
+                theirs is { } t ? Number(t.Figures.MedianRegret) : "-", theirs?.Sampler ?? "",
+                theirDefault is { } d ? Number(d.MedianRegret) : "-",
+                mine is { } m ? Number(m.MedianRegret) : "-",
+                Verdict(ours?.Regret, theirs?.Figures.MedianRegret),
+                Verdict(mine?.MedianRegret, theirDefault?.MedianRegret));
+        }
+        table.Write(writer);
+        var (bestWins, bestCompared, defaultWins, defaultCompared) = Compare(report, reference);
+        writer.WriteLine();
+        var defaultPart = report.Optimizers.Contains(OptimizerConfiguration.DefaultName) && defaultCompared > 0
+            ? $"default beats {name} {ReferenceResults.DefaultSamplerName.ToUpperInvariant()} on {defaultWins}/{defaultCompared}"
+            : $"default not compared (run the '{OptimizerConfiguration.DefaultName}' setup)";
+        writer.WriteLine($"best-of-ours beats best {name} on {bestWins}/{bestCompared}, {defaultPart}");
+    }
+
+    private static (string Name, double Regret)? BestOurs(OptimizerBenchmarkReport report, string problem) =>
+        report.Optimizers
+            .Select(o => (Name: o, Result: report.Get(problem, o)))
+            .Where(x => x.Result is not null && !double.IsNaN(x.Result.MedianRegret))
+            .OrderBy(x => x.Result!.MedianRegret)
+            .Select(x => ((string, double)?)(x.Name, x.Result!.MedianRegret))
+            .FirstOrDefault();
+
+    private static string Verdict(double? ours, double? theirs)
+    {
+        if (ours is not { } a || theirs is not { } b) return "";
+        if (a < b) return b > 0 && a > 0 ? $"win x{(b / a).ToString("0.0", CultureInfo.InvariantCulture)}" : "win";
+        if (a == b) return "tie";
+        return a > 0 && b > 0 ? $"lose x{(a / b).ToString("0.0", CultureInfo.InvariantCulture)}" : "lose";
+    }
+
+    /// <summary>A regret for a table: 3 significant digits, exponent form when very small or large.</summary>
+    public static string Number(double value)
+    {
+        if (double.IsNaN(value)) return "nan";
+        if (double.IsPositiveInfinity(value)) return "inf";
+        var magnitude = Math.Abs(value);
+        return magnitude != 0 && (magnitude < 1e-3 || magnitude >= 1e5)
+            ? value.ToString("0.00e+0", CultureInfo.InvariantCulture)
+            : value.ToString("G3", CultureInfo.InvariantCulture);
+    }
+
+    private static string Milliseconds(double value) =>
+        double.IsNaN(value) ? "-" : value.ToString(value < 10 ? "0.000" : "0.0", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+
+namespace HyperTune.Benchmarks;
+
+/// <summary>
+/// The outcome of <see cref="OptimizerBenchmark.Run"/>: per problem and optimizer setup the median and mean final
+/// regret, the seconds taken and the median suggest time, plus the setups that were skipped.
+/// </summary>
+/// <param name="Budget">Trials per study.</param>
+/// <param name="Seeds">Seeds per problem and setup (0 .. Seeds-1).</param>
+/// <param name="Pending">Trials in flight at once.</param>
+/// <param name="Problems">Problem names, in suite order.</param>
+/// <param name="Optimizers">Setup names, in the order asked for (including skipped ones).</param>
+/// <param name="Results">Problem → setup → figures; a setup skipped on a problem has no entry.</param>
+/// <param name="Skipped">Setups that did not run, and why.</param>
+public sealed record OptimizerBenchmarkReport(
+    int Budget,
+    int Seeds,
+    int Pending,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<string> Optimizers,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, OptimizerResult>> Results,
+    IReadOnlyList<SkippedBenchmark> Skipped)
+{
+    /// <summary>The figures of a setup on a problem, or null when it did not run there.</summary>
+    public OptimizerResult? Get(string problem, string optimizer) =>
+        Results.TryGetValue(problem, out var byOptimizer) && byOptimizer.TryGetValue(optimizer, out var r) ? r : null;
+
+    /// <summary>
+    /// Writes the report as JSON in the reference file's shape:
+    /// <c>{"budget": B, "seeds": S, "results": {PROBLEM: {OPTIMIZER: {"median_regret": X, "mean_regret": X, "secs": X, ...}}}}</c>.
+    /// Each entry also has <c>median_suggest_ms</c> and <c>regrets</c> (by seed); the top level also has
+    /// <c>pending</c> and <c>skipped</c> (a list of <c>{"optimizer", "problem", "reason"}</c>). Non-finite numbers
+    /// (a study with no completed trial) are written as null.
+    /// </summary>
+    public void WriteJson(Stream stream)
+    {
+        using var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteNumber("budget", Budget);
+        w.WriteNumber("seeds", Seeds);
+        w.WriteNumber("pending", Pending);
+        w.WriteStartObject("results");
+        foreach (var problem in Problems)
+        {
+            if (!Results.TryGetValue(problem, out var byOptimizer) || byOptimizer.Count == 0) continue;
+            w.WriteStartObject(problem);
+            foreach (var optimizer in Optimizers)
+            {
+                if (!byOptimizer.TryGetValue(optimizer, out var r)) continue;
+                w.WriteStartObject(optimizer);
+                WriteNumber(w, "median_regret", r.MedianRegret);
+                WriteNumber(w, "mean_regret", r.MeanRegret);
+                WriteNumber(w, "secs", Math.Round(r.Seconds, 3));
+                WriteNumber(w, "median_suggest_ms", Math.Round(r.MedianSuggestMilliseconds, 4));
+                w.WriteStartArray("regrets");
+                foreach (var regret in r.Regrets)
+                {
+                    if (double.IsFinite(regret)) w.WriteNumberValue(regret);
+                    else w.WriteNullValue();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteStartArray("skipped");
+        foreach (var s in Skipped)
+        {
+            w.WriteStartObject();
+            w.WriteString("optimizer", s.Optimizer);
+            if (s.Problem is null) w.WriteNull("problem");
+            else w.WriteString("problem", s.Problem);
+            w.WriteString("reason", s.Reason);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    /// <summary>The JSON text of <see cref="WriteJson"/>.</summary>
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        WriteJson(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the JSON to a file.</summary>
+    public void SaveJson(string path)
+    {
+        using var file = File.Create(path);
+        WriteJson(file);
+    }
+
+    /// <summary>The report's median regrets as reference figures (to compare two runs of ours).</summary>
+    public ReferenceResults ToReference() => new(Results.ToDictionary(
+        p => p.Key,
+        p => (IReadOnlyDictionary<string, ReferenceFigures>)p.Value.ToDictionary(o => o.Key, o => new ReferenceFigures(o.Value.MedianRegret, o.Value.MeanRegret, o.Value.Seconds))));
+
+    private static void WriteNumber(Utf8JsonWriter w, string name, double value)
+    {
+        if (double.IsFinite(value)) w.WriteNumber(name, value);
+        else w.WriteNull(name);
+    }
+}

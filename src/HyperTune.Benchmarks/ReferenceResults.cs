@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace HyperTune.Benchmarks;
+
+/// <summary>
+/// Reference figures to compare with, read from a file in the benchmark's JSON shape, such as the Optuna anchor
+/// (<c>optuna_anchor_100.json</c>: samplers random, tpe, tpe-mv and cmaes).
+/// </summary>
+public sealed class ReferenceResults
+{
+    /// <summary>The name of Optuna's default sampler in the anchor file.</summary>
+    public const string DefaultSamplerName = "tpe";
+
+    /// <summary>Wraps problem → sampler → figures.</summary>
+    public ReferenceResults(IReadOnlyDictionary<string, IReadOnlyDictionary<string, ReferenceFigures>> results) => Results = results;
+
+    /// <summary>Problem → sampler → figures.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ReferenceFigures>> Results { get; }
+
+    /// <summary>Reads a reference file.</summary>
+    /// <exception cref="FormatException">The file is not in the benchmark's JSON shape.</exception>
+    public static ReferenceResults Load(string path) => Parse(File.ReadAllText(path), path);
+
+    /// <summary>Parses a reference JSON text.</summary>
+    /// <exception cref="FormatException">The text is not in the benchmark's JSON shape.</exception>
+    public static ReferenceResults Parse(string json, string source = "reference")
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (!doc.RootElement.TryGetProperty("results", out var results) || results.ValueKind != JsonValueKind.Object)
+                throw new FormatException($"{source}: no \"results\" object");
+            var map = new Dictionary<string, IReadOnlyDictionary<string, ReferenceFigures>>(StringComparer.OrdinalIgnoreCase);
+            foreach (var problem in results.EnumerateObject())
+            {
+                var samplers = new Dictionary<string, ReferenceFigures>(StringComparer.OrdinalIgnoreCase);
+                foreach (var sampler in problem.Value.EnumerateObject())
+                {
+                    var median = Number(sampler.Value, "median_regret");
+                    if (double.IsNaN(median)) continue;
+                    samplers[sampler.Name] = new ReferenceFigures(median, Number(sampler.Value, "mean_regret"), Number(sampler.Value, "secs"));
+                }
+                map[problem.Name] = samplers;
+            }
+            return new ReferenceResults(map);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"{source}: not valid JSON ({e.Message})", e);
+        }
+    }
+
+    /// <summary>The sampler with the lowest median regret on a problem, or null when the problem is absent.</summary>
+    public (string Sampler, ReferenceFigures Figures)? Best(string problem) =>
+        Results.TryGetValue(problem, out var samplers) && samplers.Count > 0
+            ? samplers.OrderBy(s => s.Value.MedianRegret).ThenBy(s => s.Key, StringComparer.Ordinal).Select(s => (s.Key, s.Value)).First()
+            : null;
+
+    /// <summary>A sampler's figures on a problem, or null.</summary>
+    public ReferenceFigures? Get(string problem, string sampler) =>
+        Results.TryGetValue(problem, out var samplers) && samplers.TryGetValue(sampler, out var f) ? f : null;
+
+    private static double Number(JsonElement entry, string name) =>
+        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+}

@@ -1,0 +1,135 @@
+using System.Text.Json;
+using HyperTune.Trainables.Functions;
+
+namespace HyperTune.Benchmarks.Tests;
+
+public class OptimizerBenchmarkTests
+{
+    private static OptimizerBenchmarkOptions Small(int parallelism) => new()
+    {
+        Budget = 12,
+        Seeds = 2,
+        Problems = new[] { "branin", "ackley5" },
+        Optimizers = new[] { "random", "cmaes" },
+        MaxDegreeOfParallelism = parallelism,
+        KeepHistories = true,
+    };
+
+    [Fact]
+    public void The_json_has_the_reference_shape()
+    {
+        var report = OptimizerBenchmark.Run(Small(2));
+        using var doc = JsonDocument.Parse(report.ToJson());
+        var root = doc.RootElement;
+        Assert.Equal(12, root.GetProperty("budget").GetInt32());
+        Assert.Equal(2, root.GetProperty("seeds").GetInt32());
+        var results = root.GetProperty("results");
+        Assert.Equal(new[] { "branin", "ackley5" }, results.EnumerateObject().Select(p => p.Name));
+        foreach (var problem in results.EnumerateObject())
+        {
+            Assert.Equal(new[] { "random", "cmaes" }, problem.Value.EnumerateObject().Select(p => p.Name));
+            foreach (var optimizer in problem.Value.EnumerateObject())
+                foreach (var field in new[] { "median_regret", "mean_regret", "secs", "median_suggest_ms" })
+                    Assert.Equal(JsonValueKind.Number, optimizer.Value.GetProperty(field).ValueKind);
+        }
+        // The file reads back as reference figures, as the Optuna anchor does.
+        var back = ReferenceResults.Parse(report.ToJson());
+        Assert.Equal(report.Get("branin", "cmaes")!.MedianRegret, back.Get("branin", "cmaes")!.MedianRegret);
+    }
+
+    [Fact]
+    public void Regrets_are_non_negative_and_match_the_histories()
+    {
+        var report = OptimizerBenchmark.Run(Small(2));
+        foreach (var problemName in report.Problems)
+        {
+            var problem = BenchmarkSuite.Find(problemName)!;
+            foreach (var optimizer in report.Optimizers)
+            {
+                var result = report.Get(problemName, optimizer)!;
+                Assert.Equal(new[] { 0, 1 }, result.Runs.Select(r => r.Seed));
+                foreach (var run in result.Runs)
+                {
+                    Assert.Equal(12, run.History!.Trials.Count);
+                    Assert.Equal(12, run.SuggestMilliseconds.Count);
+                    var best = run.History.Trials.Where(t => t.Value is not null).Min(t => problem.Evaluate(t.Params));
+                    Assert.Equal(best - problem.Optimum, run.Regret, 12);
+                    Assert.True(run.Regret >= 0);
+                }
+                Assert.Equal((result.Runs[0].Regret + result.Runs[1].Regret) / 2, result.MedianRegret, 12);
+                Assert.Equal(result.MedianRegret, result.MeanRegret, 12);
+            }
+        }
+    }
+
+    [Fact]
+    public void Results_do_not_depend_on_the_degree_of_parallelism()
+    {
+        var one = OptimizerBenchmark.Run(Small(1));
+        var two = OptimizerBenchmark.Run(Small(2));
+        foreach (var p in one.Problems)
+            foreach (var o in one.Optimizers)
+            {
+                Assert.Equal(one.Get(p, o)!.Regrets, two.Get(p, o)!.Regrets);
+                Assert.Equal(
+                    one.Get(p, o)!.Runs.SelectMany(r => r.History!.Trials.Select(t => t.Params)),
+                    two.Get(p, o)!.Runs.SelectMany(r => r.History!.Trials.Select(t => t.Params)));
+            }
+    }
+
+    [Fact]
+    public void Unknown_optimizers_and_refused_spaces_are_skipped_with_a_reason()
+    {
+        var report = OptimizerBenchmark.Run(new OptimizerBenchmarkOptions
+        {
+            Budget = 3,
+            Seeds = 1,
+            Problems = new[] { "branin", "mixed" },
+            Optimizers = new[] { "cmaes", "no-such-optimizer" },
+        });
+        Assert.Contains(report.Skipped, s => s.Optimizer == "no-such-optimizer" && s.Problem is null && s.Reason.Contains("not available"));
+        Assert.Contains(report.Skipped, s => s.Optimizer == "cmaes" && s.Problem == "mixed" && s.Reason.Contains("optimizer.type"));
+        Assert.NotNull(report.Get("branin", "cmaes"));
+        Assert.Null(report.Get("mixed", "cmaes"));
+        using var doc = JsonDocument.Parse(report.ToJson());
+        Assert.False(doc.RootElement.GetProperty("results").TryGetProperty("mixed", out _));
+    }
+
+    [Fact]
+    public void Bad_options_are_refused_naming_the_option()
+    {
+        Assert.Throws<ArgumentException>(() => OptimizerBenchmark.Run(new OptimizerBenchmarkOptions { Budget = 0 }));
+        var e = Assert.Throws<ArgumentException>(() => OptimizerBenchmark.Run(new OptimizerBenchmarkOptions { Problems = new[] { "branni" } }));
+        Assert.Contains("did you mean 'branin'", e.Message);
+    }
+
+    [Fact]
+    public void The_table_compares_with_a_reference_and_prints_the_summary_line()
+    {
+        var report = OptimizerBenchmark.Run(Small(2) with { Optimizers = new[] { "random", "cmaes", "default" } });
+        var reference = ReferenceResults.Parse("""
+            {"budget": 12, "seeds": 2, "results": {
+              "branin": {"random": {"median_regret": 1e9, "mean_regret": 1e9, "secs": 1}, "tpe": {"median_regret": 1e-12, "mean_regret": 1, "secs": 1}},
+              "ackley5": {"tpe": {"median_regret": 1e9, "mean_regret": 1e9, "secs": 1}}}}
+            """);
+        var text = new StringWriter();
+        BenchmarkTableRenderer.Write(report, text, reference);
+        var output = text.ToString();
+        Assert.Contains("Median final regret", output);
+        Assert.Contains("Median suggest time", output);
+        // branin: the reference's best (tpe, 1e-12) is unbeatable; ackley5: 1e9 is easily beaten, by default too.
+        Assert.Contains("best-of-ours beats best Optuna on 1/2, default beats Optuna TPE on 1/2", output);
+        Assert.Equal((1, 2, 1, 2), BenchmarkTableRenderer.Compare(report, reference));
+    }
+
+    [Fact]
+    public void The_named_setups_resolve_to_specs()
+    {
+        var mv = OptimizerConfiguration.FromName("tpe-mv").ToSpec(3);
+        Assert.Equal("tpe", mv.Type);
+        Assert.Equal(3, mv.Seed);
+        Assert.True(mv.Settings.GetProperty("multivariate").GetBoolean());
+        Assert.Equal(HyperTune.Core.Specs.OptimizerSpec.DefaultType, OptimizerConfiguration.FromName("default").ToSpec(0).Type);
+        Assert.Equal("cmaes", OptimizerConfiguration.FromName("CMAES").ToSpec(0).Type);
+    }
+}
