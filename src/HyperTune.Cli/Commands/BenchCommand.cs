@@ -1,0 +1,104 @@
+using System.CommandLine;
+using HyperTune.Benchmarks;
+
+namespace HyperTune.Cli.Commands;
+
+/// <summary><c>hypertune bench</c>: optimizer quality on the benchmark suite, and suggest latency. See docs/bench-command.md.</summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure optimizers: regret on the benchmark suite, suggest latency");
+        command.Subcommands.Add(CreateOptimizers());
+        command.Subcommands.Add(CreateLatency());
+        return command;
+    }
+
+    private static List<string>? SplitList(string? text) =>
+        text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+
+    private static Command CreateOptimizers()
+    {
+        var budget = new Option<int>("--budget") { Description = "Trials per study", DefaultValueFactory = _ => 100 };
+        var seeds = new Option<int>("--seeds") { Description = "Studies per problem and optimizer (seeds 0..S-1)", DefaultValueFactory = _ => 10 };
+        var optimizers = new Option<string?>("--optimizers") { Description = "Comma-separated setups (random, tpe, tpe-mv, gp, rf, cmaes, sobol, coarse-to-fine, default); all when omitted" };
+        var problems = new Option<string?>("--problems") { Description = "Comma-separated problems; the whole suite when omitted" };
+        var pending = new Option<int>("--pending") { Description = "Trials in flight at once (simulated parallel workers)", DefaultValueFactory = _ => 1 };
+        var parallel = new Option<int?>("--parallel") { Description = "Studies run at the same time (default: processor count)" };
+        var output = new Option<string?>("--out") { Description = "Write results as JSON (the reference file's shape)" };
+        var reference = new Option<string?>("--reference") { Description = "Reference results to compare with (e.g. Optuna's optuna_anchor_100.json)" };
+        var command = new Command("optimizers", "Median final regret of each optimizer on the benchmark suite")
+        {
+            budget, seeds, optimizers, problems, pending, parallel, output, reference,
+        };
+        command.SetAction(r =>
+        {
+            var options = new OptimizerBenchmarkOptions
+            {
+                Budget = r.GetValue(budget),
+                Seeds = r.GetValue(seeds),
+                Optimizers = SplitList(r.GetValue(optimizers)),
+                Problems = SplitList(r.GetValue(problems)),
+                Pending = r.GetValue(pending),
+                MaxDegreeOfParallelism = r.GetValue(parallel),
+            };
+            ReferenceResults? referenceResults;
+            try
+            {
+                options.Validate();
+                referenceResults = r.GetValue(reference) is { } path ? ReferenceResults.Load(path) : null;
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var started = DateTime.UtcNow;
+            var report = OptimizerBenchmark.Run(options, onStudyDone: _ => Console.Error.Write('.'));
+            Console.Error.WriteLine($" {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
+            BenchmarkTableRenderer.Write(report, Console.Out, referenceResults);
+            if (r.GetValue(output) is { } outPath)
+            {
+                report.SaveJson(outPath);
+                Console.Error.WriteLine($"results written to {outPath}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateLatency()
+    {
+        var optimizers = new Option<string?>("--optimizers") { Description = "Comma-separated setups; all when omitted" };
+        var sizes = new Option<string?>("--sizes") { Description = "History sizes (completed trials), default 100,300,1000,3000" };
+        var calls = new Option<int>("--calls") { Description = "Timed calls per setup and size", DefaultValueFactory = _ => 50 };
+        var cap = new Option<double>("--max-call-ms") { Description = "Skip a setup at a size (and larger ones) when a call takes longer", DefaultValueFactory = _ => 2000 };
+        var output = new Option<string?>("--out") { Description = "Write results as JSON" };
+        var command = new Command("latency", "Suggest latency against history size (6-D space)") { optimizers, sizes, calls, cap, output };
+        command.SetAction(r =>
+        {
+            SuggestLatencyOptions options;
+            try
+            {
+                options = new SuggestLatencyOptions
+                {
+                    Optimizers = SplitList(r.GetValue(optimizers)),
+                    Calls = r.GetValue(calls),
+                    MaxCallMilliseconds = r.GetValue(cap),
+                };
+                if (SplitList(r.GetValue(sizes)) is { } s) options = options with { HistorySizes = s.Select(int.Parse).ToArray() };
+                options.Validate();
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var report = SuggestLatencyBenchmark.Run(options);
+            report.WriteTable(Console.Out);
+            if (r.GetValue(output) is { } outPath) File.WriteAllText(outPath, report.ToJson());
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
