@@ -6,6 +6,8 @@ var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.
     RunCommand.Create(),
     StudyCommand.Create(),
     BenchCommand.Create(),
+    NodeCommand.Create(),
+    ClusterCommand.Create(),
 };
 // Leave time for a graceful stop on Ctrl-C: the node leaves its cluster and stops running trials.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };

@@ -15,7 +15,8 @@ public sealed class StudyCoordinatorSpec : TestKit
     private static readonly WorkerNode Node = new("127.0.0.1:1#1", 16, 0);
 
     // Snapshots every 5 events, so recovery exercises snapshot + replay.
-    private static readonly StudySettings Settings = new(5, 3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1));
+    private static readonly StudySettings Settings = new(5, 3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1),
+        DispatchTimeout: TimeSpan.FromSeconds(10), SuspectNodeFor: TimeSpan.FromSeconds(30));
 
     private readonly SqliteMemoryDatabase _db;
     private readonly TestProbe _workers;
@@ -36,12 +37,12 @@ public sealed class StudyCoordinatorSpec : TestKit
         _db.Dispose();
     }
 
-    private IActorRef StartCoordinator(string studyId = "quad")
+    private IActorRef StartCoordinator(string studyId = "quad", StudySettings? settings = null, params WorkerNode[] nodes)
     {
         var directory = CreateTestProbe();
-        var coordinator = Sys.ActorOf(StudyCoordinator.Props(studyId, Settings, _workers.Ref, directory.Ref));
+        var coordinator = Sys.ActorOf(StudyCoordinator.Props(studyId, settings ?? Settings, _workers.Ref, directory.Ref));
         directory.ExpectMsg<WorkerDirectory.SubscribeWorkerNodes>();
-        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { Node }));
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(nodes.Length > 0 ? nodes : new[] { Node }));
         return coordinator;
     }
 
@@ -140,6 +141,35 @@ public sealed class StudyCoordinatorSpec : TestKit
         var report = Report(coordinator);
         Assert.Equal(TrialState.Failed, report.Trials![0].State);
         Assert.Equal(2, report.Trials[0].FailedAttempts);
+    }
+
+    [Fact]
+    public void A_dispatch_nobody_answers_goes_to_another_node_and_a_node_whose_worker_vanished_gets_no_new_trials()
+    {
+        var fast = Settings with { DispatchTimeout = TimeSpan.FromSeconds(1) };
+        var (a, b) = (new WorkerNode("a:1#1", 1, 0), new WorkerNode("b:1#1", 1, 0));
+        var coordinator = StartCoordinator(settings: fast, nodes: new[] { a, b });
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 5, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        var onA = runs.Single(r => r.WorkerId.StartsWith("a:1#1", StringComparison.Ordinal));
+        var onB = runs.Single(r => r.WorkerId.StartsWith("b:1#1", StringComparison.Ordinal));
+        // Node b answers; node a's worker never does (it died before the dispatch reached it).
+        var workerOnB = CreateTestProbe();
+        coordinator.Tell(new TrialAccepted("quad", onB.Number, onB.Dispatch, workerOnB.Ref));
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(600));
+        Complete(coordinator, onB, 1.0, workerOnB);
+        // b is free again and takes the next trial; then a's dispatch times out and a becomes suspect, so a's
+        // trial waits for b rather than going back to a.
+        var next = ExpectRuns(1).Single();
+        Assert.StartsWith("b:1#1", next.WorkerId);
+        var nextWorker = CreateTestProbe();
+        coordinator.Tell(new TrialAccepted("quad", next.Number, next.Dispatch, nextWorker.Ref));
+        _workers.ExpectNoMsg(TimeSpan.FromSeconds(2));
+        Complete(coordinator, next, 2.0, nextWorker);
+        var redispatched = _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(5));
+        Assert.Equal((onA.Number, 2), (redispatched.Number, redispatched.Dispatch));
+        Assert.StartsWith("b:1#1", redispatched.WorkerId);
     }
 
     [Fact]

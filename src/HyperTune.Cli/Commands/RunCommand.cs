@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HyperTune.Cli.Output;
+using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Cluster.Studies;
@@ -106,7 +107,7 @@ internal static class RunCommand
                 await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
                 var report = await client.GetAsync(studyId, includeTrials: true, ct)
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
-                if (json) Console.Out.WriteLine(StudyReportWriter.ToJson(report, includeTrials));
+                if (json) Console.Out.WriteLine(StudyJson.ToJson(report, includeTrials));
                 else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
                 StdoutGuard.Seal();
                 return ExitCodes.Ok;

@@ -1,5 +1,9 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HyperTune.Cli.Http;
 using HyperTune.Cli.Output;
+using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 
@@ -11,9 +15,113 @@ internal static class StudyCommand
     public static Command Create()
     {
         var command = new Command("study", "Inspect and operate studies");
+        command.Subcommands.Add(CreateSubmit());
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(CreateStop());
         return command;
+    }
+
+    /// <summary>The <c>--node HOST:PORT</c> option: talk to a running node's HTTP API instead of opening a store.</summary>
+    internal static Option<string?> NodeOption() => new("--node") { Description = "A running node's HTTP API, HOST:PORT" };
+
+    private static Command CreateSubmit()
+    {
+        var spec = new Argument<FileInfo>("spec") { Description = "Study spec file (JSON)" };
+        var node = NodeOption();
+        node.Required = true;
+        var fresh = new Option<bool>("--fresh") { Description = "Start a new study instead of resuming the one of this spec" };
+        var parallelism = new Option<int?>("--parallelism") { Description = "Trials running at once (overrides budget.parallelism)" };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Trial budget (overrides budget.maxTrials)" };
+        var json = new Option<bool>("--json") { Description = "Print the node's JSON answer" };
+        var submit = new Command("submit", "Submit a study to a running cluster") { spec, node, fresh, parallelism, maxTrials, json };
+        submit.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(r.GetValue(spec)!.FullName);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: cannot read spec file: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var query = new List<string>();
+            if (r.GetValue(fresh)) query.Add("fresh=true");
+            if (r.GetValue(parallelism) is { } p) query.Add($"parallelism={p}");
+            if (r.GetValue(maxTrials) is { } m) query.Add($"maxTrials={m}");
+            var (status, body) = await client.PostAsync("studies" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), text, ct);
+            if (status >= 400) return Fail(status, body);
+            if (r.GetValue(json)) Console.Out.WriteLine(body);
+            else
+            {
+                var doc = JsonNode.Parse(body)!;
+                Console.Out.WriteLine($"{((bool)doc["created"]! ? "created" : "resumed")} study {(string?)doc["study"]} on {client.Node}");
+            }
+            return ExitCodes.Ok;
+        }));
+        return submit;
+    }
+
+    private static Command CreateStop()
+    {
+        var id = new Argument<string>("id") { Description = "Study id" };
+        var node = NodeOption();
+        node.Required = true;
+        var reason = new Option<string?>("--reason") { Description = "Why (recorded on the unfinished trials)" };
+        var stop = new Command("stop", "Stop a running study (its running trials are cancelled)") { id, node, reason };
+        stop.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
+        {
+            var path = $"studies/{Uri.EscapeDataString(r.GetValue(id)!)}/stop" + (r.GetValue(reason) is { } why ? $"?reason={Uri.EscapeDataString(why)}" : "");
+            var (status, body) = await client.PostAsync(path, null, ct);
+            if (status >= 400) return Fail(status, body);
+            PrintSummary(JsonNode.Parse(body)!);
+            return ExitCodes.Ok;
+        }));
+        return stop;
+    }
+
+    /// <summary>Runs an operation against a node's HTTP API, turning an unreachable node into a clear error.</summary>
+    internal static async Task<int> Remote(string node, CancellationToken ct, Func<NodeClient, Task<int>> operation)
+    {
+        using var client = new NodeClient(node);
+        try
+        {
+            return await operation(client);
+        }
+        catch (NodeUnreachableException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static int Fail(int status, string body)
+    {
+        var message = body;
+        try
+        {
+            message = (string?)JsonNode.Parse(body)?["error"] ?? body;
+        }
+        catch (JsonException)
+        {
+        }
+        Console.Error.WriteLine($"error: {message}");
+        return status == 400 ? ExitCodes.BadInput : ExitCodes.Failed;
+    }
+
+    /// <summary>A few lines about a study from its JSON document.</summary>
+    private static void PrintSummary(JsonNode doc)
+    {
+        var trials = doc["trials"]!;
+        Console.Out.WriteLine($"study {(string?)doc["study"]}: {(string?)doc["status"]}{(doc["reason"] is { } reason ? $" ({(string?)reason})" : "")}" +
+                              (doc["coordinatorNode"] is { } n ? $", coordinator on {(string?)n}" : ""));
+        Console.Out.WriteLine($"  {(int)trials["complete"]! + (int)trials["failed"]! + (int)trials["pruned"]!}/{(int)doc["maxTrials"]!} done: " +
+                              $"{(int)trials["complete"]!} complete, {(int)trials["failed"]!} failed, {(int)trials["pruned"]!} pruned, " +
+                              $"{(int)trials["running"]!} running, {(int)trials["waiting"]!} waiting");
+        if (doc["best"] is JsonObject best)
+            Console.Out.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
     }
 
     private static Command CreateShow()
@@ -22,8 +130,16 @@ internal static class StudyCommand
         var storage = StorageOption.Create();
         var json = new Option<bool>("--json") { Description = "Print JSON" };
         var trials = new Option<bool>("--trials") { Description = "With --json, include every trial (trialList)" };
-        var show = new Command("show", "Show a study's status, counts, best trial and top trials") { id, storage, json, trials };
-        show.SetAction((r, ct) => WithLocalNode(r.GetValue(storage), ct, async client =>
+        var node = NodeOption();
+        var show = new Command("show", "Show a study's status, counts, best trial and top trials") { id, storage, json, trials, node };
+        show.SetAction((r, ct) => r.GetValue(node) is { } remote ? Remote(remote, ct, async client =>
+        {
+            var (status, body) = await client.GetAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}?trials={r.GetValue(trials).ToString().ToLowerInvariant()}", ct);
+            if (status >= 400) return Fail(status, body);
+            if (r.GetValue(json)) Console.Out.WriteLine(JsonNode.Parse(body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            else PrintSummary(JsonNode.Parse(body)!);
+            return ExitCodes.Ok;
+        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
         {
             var report = await client.GetAsync(r.GetValue(id)!, includeTrials: true, ct);
             if (report is null)
@@ -31,7 +147,7 @@ internal static class StudyCommand
                 Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
                 return ExitCodes.Failed;
             }
-            if (r.GetValue(json)) Console.Out.WriteLine(StudyReportWriter.ToJson(report, r.GetValue(trials)));
+            if (r.GetValue(json)) Console.Out.WriteLine(StudyJson.ToJson(report, r.GetValue(trials)));
             else StudyReportWriter.WriteHuman(report, Console.Out);
             return ExitCodes.Ok;
         }));
@@ -41,8 +157,22 @@ internal static class StudyCommand
     private static Command CreateList()
     {
         var storage = StorageOption.Create();
-        var list = new Command("list", "List the stored studies") { storage };
-        list.SetAction((r, ct) => WithLocalNode(r.GetValue(storage), ct, async client =>
+        var node = NodeOption();
+        var list = new Command("list", "List the stored studies") { storage, node };
+        list.SetAction((r, ct) => r.GetValue(node) is { } remote ? Remote(remote, ct, async client =>
+        {
+            var (status, body) = await client.GetAsync("studies", ct);
+            if (status >= 400) return Fail(status, body);
+            foreach (var study in JsonNode.Parse(body)!["studies"]!.AsArray())
+            {
+                var t = study!["trials"];
+                var line = t is null ? (string?)study["status"] :
+                    $"{(string?)study["status"],-8} {(int)t["complete"]! + (int)t["failed"]! + (int)t["pruned"]!}/{(int)study["maxTrials"]!} done, running {(int)t["running"]!}" +
+                    (study["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "");
+                Console.Out.WriteLine($"{(string?)study["study"],-32} {line}");
+            }
+            return ExitCodes.Ok;
+        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
         {
             foreach (var s in await client.ListAsync(ct))
             {

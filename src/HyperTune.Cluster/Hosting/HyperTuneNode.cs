@@ -74,6 +74,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
     {
         var overrides = new List<string>();
         if (options.Hostname is { } host) overrides.Add($"akka.remote.dot-netty.tcp.hostname = {StorageSpec.Quote(host)}");
+        if (options.PublicHostname is { } publicHost) overrides.Add($"akka.remote.dot-netty.tcp.public-hostname = {StorageSpec.Quote(publicHost)}");
         if (options.Port is { } port) overrides.Add($"akka.remote.dot-netty.tcp.port = {port}");
         if (options.Slots is { } slots) overrides.Add($"hypertune.worker.slots = {slots}");
         if (options.RememberStudies is { } remember) overrides.Add($"hypertune.study.remember-studies = {(remember ? "on" : "off")}");

@@ -12,6 +12,9 @@ public sealed record NodeOptions
     /// <summary>Host name or IP the node binds and advertises.</summary>
     public string? Hostname { get; init; }
 
+    /// <summary>Host name other nodes use to reach this one when it differs from the bound one (containers, NAT).</summary>
+    public string? PublicHostname { get; init; }
+
     /// <summary>TCP port (0 picks a free one).</summary>
     public int? Port { get; init; }
 

@@ -34,6 +34,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HashSet<IActorRef> _watchers = new();
     private readonly Dictionary<IActorRef, (int Number, int Dispatch)> _workers = new();
+    // Dispatches not yet accepted by their worker, with the time by which they should have been.
+    private readonly Dictionary<(int Number, int Dispatch), DateTimeOffset> _awaitingAccept = new();
+    // Nodes whose workers vanished without a result: no new trials until the deadline or a membership change.
+    private readonly Dictionary<string, DateTimeOffset> _suspectNodes = new(StringComparer.Ordinal);
 
     private StudyState? _state;
     private IOptimizer? _optimizer;
@@ -73,7 +77,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Command<GetStudy>(q =>
         {
             if (Unavailable(q.StudyId)) return;
-            Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null));
+            Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null)
+            {
+                RunningOn = q.IncludeTrials ? _state.RunningOn : null,
+                Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
+                CoordinatorNode = NodeAddress,
+            });
         });
         Command<WatchStudy>(w =>
         {
@@ -108,10 +117,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Command<WorkerDirectory.WorkerNodesChanged>(w =>
         {
             _workerNodes = w.Nodes;
+            _suspectNodes.Clear();
             Plan();
         });
         Command<TrialAccepted>(a =>
         {
+            _awaitingAccept.Remove((a.Number, a.Dispatch));
             if (_state is not null && _state.IsCurrentDispatch(a.Number, a.Dispatch))
             {
                 _workers[a.Worker] = (a.Number, a.Dispatch);
@@ -132,10 +143,16 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Command<Terminated>(t =>
         {
             _watchers.Remove(t.ActorRef);
-            if (_workers.Remove(t.ActorRef, out var w))
-                WorkerGone(w.Number, w.Dispatch, $"its worker stopped ({(t.AddressTerminated ? "node lost" : "worker stopped")}: {t.ActorRef.Path.Address})");
+            if (!_workers.Remove(t.ActorRef, out var w)) return;
+            if (_state?.IsCurrentDispatch(w.Number, w.Dispatch) == true && _state.RunningOn.TryGetValue(w.Number, out var node))
+                _suspectNodes[node] = _clock() + _settings.SuspectNodeFor;
+            WorkerGone(w.Number, w.Dispatch, $"its worker on {t.ActorRef.Path.Address} stopped without a result");
         });
-        Command<Tick>(_ => Plan());
+        Command<Tick>(_ =>
+        {
+            RedispatchUnanswered();
+            Plan();
+        });
         Command<PublishProgress>(_ => Publish());
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("study {0}: snapshot failed: {1}", _studyId, f.Cause.Message));
@@ -268,13 +285,43 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         PersistEvents(events, Plan);
     }
 
+    private void RedispatchUnanswered()
+    {
+        if (_state is null || _awaitingAccept.Count == 0) return;
+        var now = _clock();
+        foreach (var ((number, dispatch), deadline) in _awaitingAccept.ToList())
+        {
+            if (!_state.IsCurrentDispatch(number, dispatch))
+            {
+                _awaitingAccept.Remove((number, dispatch));
+                continue;
+            }
+            if (now < deadline) continue;
+            _awaitingAccept.Remove((number, dispatch));
+            var node = _state.RunningOn[number];
+            _suspectNodes[node] = now + _settings.SuspectNodeFor;
+            WorkerGone(number, dispatch, $"no answer from worker node {node} within {_settings.DispatchTimeout.TotalSeconds:0}s");
+        }
+    }
+
+    private IReadOnlyList<WorkerNode> AvailableWorkers()
+    {
+        if (_suspectNodes.Count == 0) return _workerNodes;
+        var now = _clock();
+        foreach (var (node, until) in _suspectNodes.ToList())
+            if (now >= until) _suspectNodes.Remove(node);
+        var trusted = _workerNodes.Where(n => !_suspectNodes.ContainsKey(n.NodeKey)).ToList();
+        // Suspicion only steers trials to other nodes; with no other node, the suspect one still gets them.
+        return trusted.Count > 0 ? trusted : _workerNodes;
+    }
+
     private void Plan()
     {
         if (_state is null || _optimizer is null || _settings.ReadOnly || _state.Status != StudyStatus.Running || _unloadable is not null) return;
         IReadOnlyList<IStudyEvent> events;
         try
         {
-            events = StudyDecider.Plan(_state, _optimizer, _workerNodes, _clock(), _settings.MaxRequeues);
+            events = StudyDecider.Plan(_state, _optimizer, AvailableWorkers(), _clock(), _settings.MaxRequeues);
         }
         catch (Exception e)
         {
@@ -325,6 +372,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private void SendRunTrial(int number, int dispatch, string nodeKey)
     {
         var trial = _state!.Trials[number];
+        _awaitingAccept[(number, dispatch)] = _clock() + _settings.DispatchTimeout;
         _workerRegion.Tell(new RunTrial(WorkerIdOf(number, nodeKey, dispatch), _studyId, number, dispatch, _state.SpecJson, trial.Params));
     }
 
@@ -350,6 +398,15 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         replyTo.Tell(new StudyNotFound(studyId));
         Passivate();
         return true;
+    }
+
+    private string NodeAddress
+    {
+        get
+        {
+            var address = ((ExtendedActorSystem)Context.System).Provider.DefaultAddress;
+            return address.Host is null ? address.ToString() : $"{address.Host}:{address.Port}";
+        }
     }
 
     private void Passivate() => Context.Parent.Tell(new Passivate(PoisonPill.Instance));

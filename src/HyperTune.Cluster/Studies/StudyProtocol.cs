@@ -25,9 +25,21 @@ public static class StudyProtocol
     /// <summary>Asks for the study's progress and, optionally, its trials. Replies <see cref="StudyReport"/> or <see cref="StudyNotFound"/>.</summary>
     public sealed record GetStudy(string StudyId, bool IncludeTrials = false) : IWithStudyId;
 
-    /// <summary>A study's progress and (when asked for) every trial ordered by number.</summary>
+    /// <summary>
+    /// A study's progress and (when asked for) every trial ordered by number, the worker node of each running
+    /// trial, and the address of the node whose coordinator answered.
+    /// </summary>
     public sealed record StudyReport(StudyProgress Progress, IReadOnlyList<TrialRecord>? Trials) : IWithStudyId
     {
+        /// <summary>Worker node key of each dispatched, unfinished trial (with trials only).</summary>
+        public IReadOnlyDictionary<int, string>? RunningOn { get; init; }
+
+        /// <summary>Current dispatch number of each trial that was dispatched (with trials only).</summary>
+        public IReadOnlyDictionary<int, int>? Dispatches { get; init; }
+
+        /// <summary>The cluster address of the coordinator's node (<c>host:port</c>).</summary>
+        public string? CoordinatorNode { get; init; }
+
         /// <inheritdoc />
         public string StudyId => Progress.StudyId;
     }

@@ -8,9 +8,14 @@ namespace HyperTune.Cluster.Studies;
 /// <param name="ProgressInterval">At most one progress update per watcher per interval.</param>
 /// <param name="TickInterval">How often a coordinator re-plans (wall-clock limit, trials waiting for a free worker).</param>
 /// <param name="PassivateAfterFinished">How long a finished study with no watchers stays in memory.</param>
+/// <param name="DispatchTimeout">A dispatched trial whose worker has not answered within this time is dispatched again
+/// (its node may have died just before it was dispatched).</param>
+/// <param name="SuspectNodeFor">After a worker vanished without a result, its node gets no new trials for this long
+/// (or until membership says whether it is gone).</param>
 /// <param name="ReadOnly">Coordinators only answer queries: no trials are planned or dispatched, nothing is written
 /// (a node opened just to look at stored studies).</param>
-public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan ProgressInterval, TimeSpan TickInterval, TimeSpan PassivateAfterFinished, bool ReadOnly = false)
+public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan ProgressInterval, TimeSpan TickInterval, TimeSpan PassivateAfterFinished,
+    TimeSpan DispatchTimeout, TimeSpan SuspectNodeFor, bool ReadOnly = false)
 {
     /// <summary>Reads the section.</summary>
     public static StudySettings From(Config config)
@@ -22,6 +27,8 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
             c.GetTimeSpan("progress-interval", TimeSpan.FromMilliseconds(250)),
             c.GetTimeSpan("tick-interval", TimeSpan.FromSeconds(1)),
             c.GetTimeSpan("passivate-after-finished", TimeSpan.FromMinutes(2)),
+            c.GetTimeSpan("dispatch-timeout", TimeSpan.FromSeconds(20)),
+            c.GetTimeSpan("suspect-node-for", TimeSpan.FromSeconds(30)),
             c.GetBoolean("read-only", false));
     }
 }

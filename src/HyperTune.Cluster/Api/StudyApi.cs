@@ -1,0 +1,146 @@
+using System.Text;
+using System.Text.Json;
+using Akka.Actor;
+using Akka.Cluster;
+using HyperTune.Cluster.Client;
+using HyperTune.Cluster.Hosting;
+using HyperTune.Core.Specs;
+using static HyperTune.Cluster.Studies.StudyProtocol;
+
+namespace HyperTune.Cluster.Api;
+
+/// <summary>
+/// The operations a node serves to operators (submit, show, list, stop studies; show the cluster), as
+/// transport-independent handlers: each returns a status code and a JSON body. The HTTP API maps routes onto them;
+/// other transports can do the same.
+/// </summary>
+public sealed class StudyApi
+{
+    private readonly HyperTuneNode _node;
+    private readonly HyperTuneClient _client;
+
+    /// <summary>Creates the handlers for a node.</summary>
+    public StudyApi(HyperTuneNode node)
+    {
+        _node = node;
+        _client = new HyperTuneClient(node);
+    }
+
+    /// <summary>Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused).</summary>
+    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
+            if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
+            var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
+            var submitted = await _client.SubmitAsync(specJson, fresh, budget, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
+            // Prefix "created" so a client sees at once whether the study is new or resumed.
+            json = "{\"created\":" + (submitted.Created ? "true" : "false") + "," + json[1..];
+            return new ApiResponse(submitted.Created ? 201 : 200, json);
+        }
+        catch (SpecException e)
+        {
+            return ApiResponse.Error(400, $"invalid spec: {e.Message}");
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(409, e.Message);
+        }
+    }
+
+    /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>
+    public async Task<ApiResponse> GetAsync(string studyId, bool includeTrials, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await _client.GetAsync(studyId, includeTrials, cancellationToken).ConfigureAwait(false);
+            return report is null
+                ? ApiResponse.Error(404, $"no study '{studyId}'")
+                : new ApiResponse(200, StudyJson.ToJson(report, includeTrials, indented: false));
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(409, e.Message);
+        }
+    }
+
+    /// <summary>Every registered study with its status and counts.</summary>
+    public async Task<ApiResponse> ListAsync(CancellationToken cancellationToken)
+    {
+        var entries = await _client.ListAsync(cancellationToken).ConfigureAwait(false);
+        var reports = await Task.WhenAll(entries.Select(async e =>
+        {
+            try
+            {
+                return await _client.GetAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (StudyRejectedException)
+            {
+                return null;
+            }
+        })).ConfigureAwait(false);
+        var sb = new StringBuilder("{\"studies\":[");
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(reports[i] is { } r
+                ? StudyJson.ToJson(r, includeTrials: false, indented: false)
+                : JsonSerializer.Serialize(new Dictionary<string, string> { ["study"] = entries[i].StudyId, ["status"] = "unloadable" }));
+        }
+        return new ApiResponse(200, sb.Append("]}").ToString());
+    }
+
+    /// <summary>Stops a study (200 with its report; 404 when unknown; 409 when refused).</summary>
+    public async Task<ApiResponse> StopAsync(string studyId, string reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var report = await _client.StopAsync(studyId, reason, cancellationToken).ConfigureAwait(false);
+            return new ApiResponse(200, StudyJson.ToJson(report, includeTrials: false, indented: false));
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+        }
+    }
+
+    /// <summary>This node's view of the cluster: members, their status, roles and reachability, and the leader.</summary>
+    public ApiResponse ClusterState()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var state = cluster.State;
+        var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteString("self", cluster.SelfAddress.ToString());
+            w.WriteString("leader", state.Leader?.ToString());
+            w.WriteStartArray("members");
+            foreach (var m in state.Members.OrderBy(m => m.Address.ToString(), StringComparer.Ordinal))
+            {
+                w.WriteStartObject();
+                w.WriteString("address", m.Address.ToString());
+                w.WriteString("status", m.Status.ToString());
+                w.WriteBoolean("reachable", !unreachable.Contains(m.Address));
+                w.WriteStartArray("roles");
+                foreach (var role in m.Roles.OrderBy(r => r, StringComparer.Ordinal)) w.WriteStringValue(role);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        return new ApiResponse(200, Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>200 while this node is an Up member of its cluster, 503 otherwise.</summary>
+    public ApiResponse Health()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var up = cluster.SelfMember.Status == MemberStatus.Up;
+        return new ApiResponse(up ? 200 : 503, $"{{\"status\":\"{cluster.SelfMember.Status}\",\"address\":\"{cluster.SelfAddress}\"}}");
+    }
+}
