@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
 using HyperTune.Core.Spaces;
@@ -16,6 +17,7 @@ public static class OptimizerFactory
     {
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
+        ["sobol"] = (spec, space, _) => new SobolOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
