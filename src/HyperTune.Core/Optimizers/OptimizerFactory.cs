@@ -1,6 +1,7 @@
 using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
+using HyperTune.Core.Optimizers.RandomForest;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -18,6 +19,7 @@ public static class OptimizerFactory
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
         ["sobol"] = (spec, space, _) => new SobolOptimizer(space, spec),
+        ["rf"] = (spec, space, _) => new RandomForestOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
