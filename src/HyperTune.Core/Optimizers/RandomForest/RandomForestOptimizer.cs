@@ -11,8 +11,8 @@ namespace HyperTune.Core.Optimizers.RandomForest;
 /// Sequential model-based optimization with a random-forest surrogate, in the manner of SMAC:
 /// <list type="number">
 /// <item>The first <c>initialTrials</c> trials come from an initial design (Sobol by default).</item>
-/// <item>Afterwards, a seeded coin decides per trial whether it is a random configuration (probability
-/// <c>randomFraction</c>, SMAC's interleaving, which keeps the search global whatever the model believes).</item>
+/// <item>Afterwards, a fixed share <c>randomFraction</c> of the trials, evenly spread, are random configurations
+/// (SMAC's interleaving, which keeps the search global whatever the model believes).</item>
 /// <item>Otherwise a forest (<see cref="RegressionForest"/>) is fitted to the completed trials' losses (optionally
 /// log-transformed), pending trials entering with a constant-liar loss; candidates are scored by expected
 /// improvement over the best observed loss: random configurations, then local searches
@@ -63,7 +63,7 @@ public sealed class RandomForestOptimizer : IOptimizer
 
         var taken = new HashSet<Configuration>(history.Trials.Select(t => t.Params));
         var random = SeededRandom.Derive(_seed, trialNumber, SeededRandom.StableHash("rf.suggest"));
-        if (random.NextDouble() < _settings.RandomFraction)
+        if (IsInterleavedRandom(trialNumber))
             return Suggestion(FreshRandom(taken, random), "random");
 
         var forest = Fit(history, completed, random, out var incumbent);
@@ -99,6 +99,17 @@ public sealed class RandomForestOptimizer : IOptimizer
                 bestValue = value;
             }
         return Suggestion(best ?? FreshRandom(taken, random), best is null ? "random" : "model");
+    }
+
+    /// <summary>
+    /// True when this model-phase trial is one of the interleaved random ones: a fixed schedule (rather than a coin)
+    /// so that exactly a <c>randomFraction</c> share of the trials after the initial design are random, spread evenly.
+    /// </summary>
+    private bool IsInterleavedRandom(int trialNumber)
+    {
+        var k = trialNumber - _settings.InitialTrials + 1;
+        if (k <= 0) return false;
+        return Math.Floor(k * _settings.RandomFraction) > Math.Floor((k - 1) * _settings.RandomFraction);
     }
 
     private RegressionForest Fit(TrialHistory history, List<TrialRecord> completed, SeededRandom random, out double incumbent)
