@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.CoarseToFine;
 using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
@@ -20,6 +21,7 @@ public static class OptimizerFactory
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
         ["sobol"] = (spec, space, _) => new SobolOptimizer(space, spec),
         ["rf"] = (spec, space, _) => new RandomForestOptimizer(space, spec),
+        ["coarse-to-fine"] = (spec, space, _) => new CoarseToFineOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
