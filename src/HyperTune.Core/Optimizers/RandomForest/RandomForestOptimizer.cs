@@ -70,7 +70,8 @@ public sealed class RandomForestOptimizer : IOptimizer
         var acquisition = new Func<Configuration, double>(c =>
         {
             var (mean, variance) = forest.Predict(_encoding.Encode(c));
-            return ExpectedImprovement.Compute(mean, variance, incumbent, _settings.Xi);
+            // Log EI ranks like EI but stays informative where EI underflows to 0 (every candidate far from promising).
+            return ExpectedImprovement.Log(mean, variance, incumbent, _settings.Xi);
         });
 
         // Score evaluated configurations and random ones; climb from the best of both.
@@ -127,7 +128,6 @@ public sealed class RandomForestOptimizer : IOptimizer
         {
             var lie = Transform(_settings.Pending switch
             {
-                PendingStrategy.Min => min,
                 PendingStrategy.Max => max,
                 _ => losses.Average(),
             });

@@ -85,9 +85,8 @@ public sealed record RandomForestSettings
             NeighbourSamples = r.GetInt("neighbourSamples", d.NeighbourSamples, 1, 100),
             NeighbourScale = r.GetDouble("neighbourScale", d.NeighbourScale, 1e-6, 1),
             Xi = r.GetDouble("xi", d.Xi, 0, 100),
-            Pending = r.GetString("pending", "mean", "mean", "min", "max", "ignore") switch
+            Pending = r.GetString("pending", "mean", "mean", "max", "ignore") switch
             {
-                "min" => PendingStrategy.Min,
                 "max" => PendingStrategy.Max,
                 "ignore" => PendingStrategy.Ignore,
                 _ => PendingStrategy.Mean,

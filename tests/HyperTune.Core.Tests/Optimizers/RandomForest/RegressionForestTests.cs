@@ -61,4 +61,17 @@ public class RegressionForestTests
         // At mean == best, EI = sigma / sqrt(2 pi).
         Assert.Equal(2 / Math.Sqrt(2 * Math.PI), ExpectedImprovement.Compute(1, 4, 1), 12);
     }
+
+    [Fact]
+    public void Log_expected_improvement_matches_the_closed_form_and_still_ranks_where_EI_underflows()
+    {
+        foreach (var mean in new[] { -1.0, 0.0, 2.0, 5.0 })
+            Assert.Equal(Math.Log(ExpectedImprovement.Compute(mean, 1, 0.5)), ExpectedImprovement.Log(mean, 1, 0.5), 9);
+        // Just past the switch to the asymptotic series the two agree closely.
+        Assert.Equal(Math.Log(ExpectedImprovement.Compute(6.6, 1, 0.5)), ExpectedImprovement.Log(6.6, 1, 0.5), 2);
+        Assert.Equal(0.0, ExpectedImprovement.Compute(60, 1, 0));
+        var far = ExpectedImprovement.Log(60, 1, 0);
+        var farther = ExpectedImprovement.Log(70, 1, 0);
+        Assert.True(double.IsFinite(far) && far > farther);
+    }
 }
