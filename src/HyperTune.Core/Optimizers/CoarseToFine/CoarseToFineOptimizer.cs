@@ -82,7 +82,7 @@ public sealed class CoarseToFineOptimizer : IOptimizer
     {
         var side = _settings.SideOf(round);
         var eligible = history.Completed
-            .Where(t => RoundOfTrial(t) < round)
+            .Where(t => RoundOfTrial(t) < round && double.IsFinite(t.Value!.Value))
             .OrderBy(history.Loss).ThenBy(t => t.Number)
             .ToList();
         var centers = new List<TrialRecord>();

@@ -57,7 +57,7 @@ public sealed class RandomForestOptimizer : IOptimizer
     /// <inheritdoc />
     public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
     {
-        var completed = history.Completed.ToList();
+        var completed = history.Completed.Where(t => double.IsFinite(t.Value!.Value)).ToList();
         if (trialNumber < _settings.InitialTrials || completed.Count < 2)
             return Suggestion(InitialDesign.Point(_settings.InitialDesign, _space, _seed, trialNumber), "initial");
 
