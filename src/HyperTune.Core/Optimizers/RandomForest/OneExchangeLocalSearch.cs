@@ -13,6 +13,9 @@ namespace HyperTune.Core.Optimizers.RandomForest;
 /// </summary>
 public sealed class OneExchangeLocalSearch
 {
+    /// <summary>Rejection rounds for a normal draw inside [0, 1] before giving up on that draw.</summary>
+    public const int TruncationAttempts = 8;
+
     private readonly SearchSpace _space;
     private readonly int _samples;
     private readonly double _scale;
@@ -98,8 +101,8 @@ public sealed class OneExchangeLocalSearch
 
     private static double TruncatedNormal(double mean, double sd, SeededRandom random)
     {
-        // A few rejection rounds, then clamp: the tails outside [0, 1] are rare for the scales used.
-        for (var attempt = 0; attempt < 8; attempt++)
+        // A few rejection rounds, then stay put: the tails outside [0, 1] are rare for the scales used.
+        for (var attempt = 0; attempt < TruncationAttempts; attempt++)
         {
             var x = mean + sd * random.NextGaussian();
             if (x >= 0 && x <= 1) return x;

@@ -8,10 +8,10 @@ namespace HyperTune.Core.Optimizers.RandomForest;
 /// </summary>
 public enum PendingStrategy
 {
-    /// <summary>Pending trials get the mean observed loss (balanced).</summary>
+    /// <summary>Pending trials get the mean observed loss.</summary>
     Mean,
 
-    /// <summary>Pending trials get the worst observed loss (pessimistic: pushes parallel points apart).</summary>
+    /// <summary>Pending trials get the worst observed loss (pessimistic: pushes parallel points apart). The default.</summary>
     Max,
 
     /// <summary>Pending trials are ignored by the model; only duplicates are avoided.</summary>

@@ -16,8 +16,8 @@ namespace HyperTune.Core.Optimizers.RandomForest;
 /// <item>Otherwise a forest (<see cref="RegressionForest"/>) is fitted to the completed trials' losses (optionally
 /// log-transformed), pending trials entering with a constant-liar loss; candidates are scored by expected
 /// improvement over the best observed loss: random configurations, then local searches
-/// (<see cref="OneExchangeLocalSearch"/>) from the best-scoring evaluated and random configurations. The best
-/// candidate not already tried or pending is suggested.</item>
+/// (<see cref="OneExchangeLocalSearch"/>) from the best observed configurations and from the best-scoring of the
+/// other evaluated and random ones. The best candidate not already tried or pending is suggested.</item>
 /// </list>
 /// Categorical parameters are split on natively and inactive conditional parameters have their own sentinel
 /// (<see cref="ForestEncoding"/>). Nothing is cached: every suggestion is a function of the seed, the trial number
@@ -31,6 +31,9 @@ public sealed class RandomForestOptimizer : IOptimizer
 
     /// <summary>In log-transform mode the model sees log(loss - best + LogOffset * (worst - best)).</summary>
     public const double LogOffset = 1e-3;
+
+    /// <summary>Random draws tried for a configuration not yet in the study before a repeat is accepted.</summary>
+    public const int FreshRandomAttempts = 100;
 
     private readonly SearchSpace _space;
     private readonly long _seed;
@@ -82,10 +85,19 @@ public sealed class RandomForestOptimizer : IOptimizer
             var c = _space.Sample(random);
             scored.Add((c, acquisition(c)));
         }
-        var starts = scored
-            .Select((s, i) => (s.Config, s.Value, i))
-            .OrderByDescending(s => s.Value).ThenBy(s => s.i)
-            .Take(_settings.LocalSearchStarts)
+        // Starts: the best observed configurations (by loss) and the best-scoring of the rest (by acquisition).
+        var byLoss = completed
+            .Select((t, i) => (t, i))
+            .OrderBy(x => history.Loss(x.t)).ThenBy(x => x.i)
+            .Take(Math.Min(_settings.IncumbentStarts, _settings.LocalSearchStarts))
+            .Select(x => x.i)
+            .ToHashSet();
+        var starts = byLoss.Select(i => (scored[i].Config, scored[i].Value, i))
+            .Concat(scored
+                .Select((s, i) => (s.Config, s.Value, i))
+                .Where(s => !byLoss.Contains(s.i))
+                .OrderByDescending(s => s.Value).ThenBy(s => s.i)
+                .Take(_settings.LocalSearchStarts - byLoss.Count))
             .ToList();
         var candidates = new List<(Configuration Config, double Value)>(scored);
         foreach (var (config, value, _) in starts)
@@ -118,6 +130,7 @@ public sealed class RandomForestOptimizer : IOptimizer
         var losses = completed.Select(history.Loss).ToList();
         var min = losses.Min();
         var max = losses.Max();
+        // The floor only matters when every loss is equal (range 0): it keeps the log finite.
         var margin = Math.Max((max - min) * LogOffset, 1e-12 * Math.Max(1, Math.Abs(min)));
         double Transform(double loss) => _settings.LogTransform ? Math.Log(Math.Max(loss - min, 0) + margin) : loss;
 
@@ -144,9 +157,8 @@ public sealed class RandomForestOptimizer : IOptimizer
     private Configuration FreshRandom(HashSet<Configuration> taken, SeededRandom random)
     {
         // In a small discrete space most draws may be taken; after a bounded number of tries accept a repeat.
-        const int attempts = 100;
         var c = _space.Sample(random);
-        for (var i = 1; i < attempts && taken.Contains(c); i++) c = _space.Sample(random);
+        for (var i = 1; i < FreshRandomAttempts && taken.Contains(c); i++) c = _space.Sample(random);
         return c;
     }
 

@@ -45,6 +45,9 @@ public sealed record RandomForestSettings
     /// <summary>Local searches per suggestion, started from the configurations with the best acquisition.</summary>
     public int LocalSearchStarts { get; init; } = 10;
 
+    /// <summary>How many of the local searches start from the best observed configurations (by loss).</summary>
+    public int IncumbentStarts { get; init; } = 5;
+
     /// <summary>Most moves per local search.</summary>
     public int LocalSearchSteps { get; init; } = 50;
 
@@ -58,7 +61,7 @@ public sealed record RandomForestSettings
     public double Xi { get; init; } = 0.0;
 
     /// <summary>How pending trials enter the model.</summary>
-    public PendingStrategy Pending { get; init; } = PendingStrategy.Mean;
+    public PendingStrategy Pending { get; init; } = PendingStrategy.Max;
 
     /// <summary>Reads and validates the settings of an <c>rf</c> optimizer spec.</summary>
     /// <exception cref="SpecException">A setting is out of range, of the wrong type, or unknown.</exception>
@@ -81,15 +84,16 @@ public sealed record RandomForestSettings
             RandomFraction = r.GetDouble("randomFraction", d.RandomFraction, 0, 1),
             RandomCandidates = r.GetInt("randomCandidates", d.RandomCandidates, 1, 1_000_000),
             LocalSearchStarts = r.GetInt("localSearchStarts", d.LocalSearchStarts, 0, 1000),
+            IncumbentStarts = r.GetInt("incumbentStarts", d.IncumbentStarts, 0, 1000),
             LocalSearchSteps = r.GetInt("localSearchSteps", d.LocalSearchSteps, 0, 10_000),
             NeighbourSamples = r.GetInt("neighbourSamples", d.NeighbourSamples, 1, 100),
             NeighbourScale = r.GetDouble("neighbourScale", d.NeighbourScale, 1e-6, 1),
             Xi = r.GetDouble("xi", d.Xi, 0, 100),
-            Pending = r.GetString("pending", "mean", "mean", "max", "ignore") switch
+            Pending = r.GetString("pending", "max", "mean", "max", "ignore") switch
             {
-                "max" => PendingStrategy.Max,
+                "mean" => PendingStrategy.Mean,
                 "ignore" => PendingStrategy.Ignore,
-                _ => PendingStrategy.Mean,
+                _ => PendingStrategy.Max,
             },
         };
         r.EnsureNoUnknownFields();

@@ -10,6 +10,9 @@ namespace HyperTune.Core.Optimizers.RandomForest;
 /// </summary>
 public sealed class RegressionTree
 {
+    /// <summary>Random thresholds keep this fraction of the gap away from either neighbouring value.</summary>
+    public const double ThresholdMargin = 0.05;
+
     // Nodes are stored in parallel arrays; a node is a leaf when its left child is -1.
     private readonly int[] _feature;
     private readonly double[] _threshold;
@@ -212,7 +215,9 @@ public sealed class RegressionTree
             // between observations instead of stepping at midpoints only.
             var lo = keys[bestAt];
             var hi = keys[bestAt + 1];
-            var threshold = _options.RandomThresholds ? lo + (hi - lo) * (0.05 + 0.9 * _random.NextDouble()) : (lo + hi) / 2;
+            var threshold = _options.RandomThresholds
+                ? lo + (hi - lo) * (ThresholdMargin + (1 - 2 * ThresholdMargin) * _random.NextDouble())
+                : (lo + hi) / 2;
             if (!(threshold >= lo && threshold < hi)) threshold = lo;
             return new Split(f, threshold, null, bestGain);
         }
