@@ -1,5 +1,8 @@
+using HyperTune.Core.Optimizers.CoarseToFine;
+using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
+using HyperTune.Core.Optimizers.RandomForest;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -17,6 +20,9 @@ public static class OptimizerFactory
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
         ["cmaes"] = (spec, space, _) => new CmaEs.CmaEsOptimizer(space, spec),
+        ["sobol"] = (spec, space, _) => new SobolOptimizer(space, spec),
+        ["rf"] = (spec, space, _) => new RandomForestOptimizer(space, spec),
+        ["coarse-to-fine"] = (spec, space, _) => new CoarseToFineOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
