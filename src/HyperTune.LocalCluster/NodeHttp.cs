@@ -1,0 +1,72 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace HyperTune.LocalCluster;
+
+/// <summary>Calls a node's HTTP API and waits for conditions, for tests and benchmarks.</summary>
+public sealed class NodeHttp : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    /// <summary>GET a JSON document; null on a connection error or a non-success status.</summary>
+    public async Task<JsonNode?> TryGetAsync(string node, string path, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            using var response = await _http.GetAsync($"http://{node}/{path}", cancellationToken);
+            if (!response.IsSuccessStatusCode) return null;
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Submits a spec; returns the study id. Throws with the node's message when refused.</summary>
+    public async Task<string> SubmitAsync(string node, string specJson, CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.PostAsync($"http://{node}/studies", new StringContent(specJson, Encoding.UTF8, "application/json"), cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"submit to {node} failed ({(int)response.StatusCode}): {body}");
+        return (string)JsonNode.Parse(body)!["study"]!;
+    }
+
+    /// <summary>A study's document with every trial, asking each node in turn until one answers.</summary>
+    public async Task<JsonNode?> StudyAsync(IEnumerable<string> nodes, string studyId, bool trials, CancellationToken cancellationToken = default)
+    {
+        foreach (var node in nodes)
+            if (await TryGetAsync(node, $"studies/{studyId}?trials={(trials ? "true" : "false")}", cancellationToken) is { } doc)
+                return doc;
+        return null;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds for a value from <paramref name="probe"/>; returns that value.</summary>
+    public static async Task<T> WaitUntilAsync<T>(Func<Task<T?>> probe, Func<T, bool> condition, TimeSpan timeout, string what, TimeSpan? interval = null)
+        where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        T? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await probe() ?? last;
+            if (last is not null && condition(last)) return last;
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(250));
+        }
+        throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting for {what}; last seen: {(last as JsonNode)?.ToJsonString() ?? last?.ToString() ?? "nothing"}");
+    }
+
+    /// <summary>Waits until <paramref name="node"/> sees <paramref name="count"/> members, all Up and reachable.</summary>
+    public Task<JsonNode> WaitForMembersUpAsync(string node, int count, TimeSpan timeout) =>
+        WaitUntilAsync(() => TryGetAsync(node, "cluster"), doc =>
+        {
+            var members = doc["members"]!.AsArray();
+            return members.Count == count && members.All(m => (string?)m!["status"] == "Up" && (bool)m["reachable"]!);
+        }, timeout, $"{count} members Up as seen from {node}");
+
+    /// <summary>Waits until a node's HTTP API answers /health with 200 (it is an Up member and serving).</summary>
+    public Task<JsonNode> WaitForHealthyAsync(string node, TimeSpan timeout) =>
+        WaitUntilAsync(() => TryGetAsync(node, "health"), _ => true, timeout, $"node {node} to be healthy");
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,140 @@
+using System.Diagnostics;
+
+namespace HyperTune.LocalCluster;
+
+/// <summary>How to start one <c>hypertune node</c> process.</summary>
+/// <param name="Name">A name for logs (<c>a</c>, <c>worker-1</c>...).</param>
+/// <param name="Port">Cluster port on 127.0.0.1.</param>
+/// <param name="HttpPort">HTTP API port on 127.0.0.1.</param>
+/// <param name="SeedNodes">Seed addresses.</param>
+/// <param name="Roles">Roles, e.g. <c>coordinator,worker</c>.</param>
+/// <param name="Slots">Worker slots.</param>
+/// <param name="Storage">The <c>--storage</c> value.</param>
+public sealed record NodeProcessOptions(string Name, int Port, int HttpPort, IReadOnlyList<string> SeedNodes, string Roles, int Slots, string Storage)
+{
+    /// <summary>The node's cluster address.</summary>
+    public string Address => $"akka.tcp://hypertune@127.0.0.1:{Port}";
+}
+
+/// <summary>
+/// A <c>hypertune node</c> child process on loopback. Its stderr goes to a log file; it can be killed (SIGKILL) or
+/// stopped gracefully (SIGTERM), and started again with the same options, as an operator would.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private NodeProcess(NodeProcessOptions options, Process process, StreamWriter log, string logPath)
+    {
+        Options = options;
+        _process = process;
+        _log = log;
+        LogPath = logPath;
+    }
+
+    /// <summary>The options it runs with.</summary>
+    public NodeProcessOptions Options { get; }
+
+    /// <summary>The log file (stderr and stdout of the process).</summary>
+    public string LogPath { get; }
+
+    /// <summary>The HTTP API address (<c>127.0.0.1:PORT</c>).</summary>
+    public string Http => $"127.0.0.1:{Options.HttpPort}";
+
+    /// <summary>True once the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process id.</summary>
+    public int Id => _process.Id;
+
+    /// <summary>
+    /// Starts <c>dotnet HYPERTUNE_DLL node ...</c> in <paramref name="workingDirectory"/>; logs go to
+    /// <c>{workingDirectory}/{name}.log</c> (appended, so a restarted node keeps one file).
+    /// </summary>
+    public static NodeProcess Start(string hypertuneDll, NodeProcessOptions o, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[]
+                 {
+                     hypertuneDll, "node", "--port", o.Port.ToString(), "--http", $"127.0.0.1:{o.HttpPort}",
+                     "--seed-nodes", string.Join(',', o.SeedNodes), "--roles", o.Roles, "--slots", o.Slots.ToString(),
+                     "--storage", o.Storage, "--join-timeout", "120",
+                 })
+            psi.ArgumentList.Add(a);
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        var logPath = Path.Combine(workingDirectory, $"{o.Name}.log");
+        var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        log.WriteLine($"===== starting node {o.Name} ({o.Address}) at {DateTime.UtcNow:HH:mm:ss.fff} =====");
+        var process = new Process { StartInfo = psi };
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new NodeProcess(o, process, log, logPath);
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null) return;
+        lock (log)
+        {
+            try
+            {
+                log.WriteLine(line);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    /// <summary>kill -9: the node dies at once, as in a crash.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit(10_000);
+    }
+
+    /// <summary>SIGTERM: the node leaves the cluster gracefully. Waits for it to exit.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited) return;
+        using (var kill = Process.Start(new ProcessStartInfo("kill", $"-TERM {_process.Id}") { UseShellExecute = false }))
+            await kill!.WaitForExitAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill();
+            throw new TimeoutException($"node {Options.Name} did not leave within {timeout}; killed it");
+        }
+    }
+
+    /// <summary>The log so far.</summary>
+    public string ReadLog()
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    /// <summary>Kills the process if it still runs.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        lock (_log) _log.Dispose();
+        _process.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace HyperTune.LocalCluster;
+
+/// <summary>
+/// A private PostgreSQL server for tests and benchmarks: a fresh data directory, a free port on 127.0.0.1, trust
+/// authentication, one database. The server refuses to run as root, so as root it is initialized and run as the
+/// <c>postgres</c> user. When no PostgreSQL binaries are found and this process is root on Debian, they are installed
+/// with apt-get; otherwise the error says how to install them.
+/// </summary>
+public sealed class PostgresServer : IAsyncDisposable
+{
+    private const string User = "hypertune";
+    private const string Database = "hypertune";
+    private readonly string _bin;
+    private readonly string _root;
+    private readonly bool _asPostgresUser;
+
+    private PostgresServer(string bin, string root, int port, bool asPostgresUser)
+    {
+        _bin = bin;
+        _root = root;
+        Port = port;
+        _asPostgresUser = asPostgresUser;
+    }
+
+    /// <summary>The server's port on 127.0.0.1.</summary>
+    public int Port { get; }
+
+    /// <summary>An Npgsql connection string to the database.</summary>
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Database={Database};Username={User};Pooling=true;Maximum Pool Size=20";
+
+    /// <summary>The storage option a node takes (<c>postgres:...</c>).</summary>
+    public string StorageOption => "postgres:" + ConnectionString;
+
+    private string DataDirectory => Path.Combine(_root, "data");
+
+    /// <summary>Initializes and starts a server; <paramref name="durable"/> false turns off fsync (tests).</summary>
+    public static async Task<PostgresServer> StartAsync(bool durable = false, TextWriter? log = null, CancellationToken cancellationToken = default)
+    {
+        var bin = FindBinaries() ?? await InstallAsync(log, cancellationToken) ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries (initdb, pg_ctl) were not found; install them (Debian: apt-get install -y postgresql) " +
+            "or set HYPERTUNE_PG_BIN to their directory");
+        var root = Directory.CreateTempSubdirectory("hypertune-pg-").FullName;
+        var asPostgres = Environment.UserName == "root";
+        if (asPostgres) await RunAsync("chown", new[] { "-R", "postgres", root }, false, cancellationToken);
+        var server = new PostgresServer(bin, root, FreePort(), asPostgres);
+        try
+        {
+            await server.RunToolAsync("initdb", new[] { "-D", server.DataDirectory, "-U", User, "--auth=trust", "-E", "UTF8", "--no-instructions" }, cancellationToken);
+            var settings = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                           (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            await server.RunToolAsync("pg_ctl", new[] { "-D", server.DataDirectory, "-o", settings, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start" }, cancellationToken);
+            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Database=postgres;Username={User}");
+            await connection.OpenAsync(cancellationToken);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+            await create.ExecuteNonQueryAsync(cancellationToken);
+            log?.WriteLine($"PostgreSQL running on 127.0.0.1:{server.Port} ({root})");
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static string? FindBinaries()
+    {
+        if (Environment.GetEnvironmentVariable("HYPERTUNE_PG_BIN") is { Length: > 0 } configured && File.Exists(Path.Combine(configured, "initdb")))
+            return configured;
+        const string debian = "/usr/lib/postgresql";
+        if (Directory.Exists(debian))
+        {
+            var best = Directory.GetDirectories(debian)
+                .Select(d => (Dir: Path.Combine(d, "bin"), Version: int.TryParse(Path.GetFileName(d), out var v) ? v : 0))
+                .Where(d => File.Exists(Path.Combine(d.Dir, "initdb")))
+                .OrderByDescending(d => d.Version)
+                .FirstOrDefault();
+            if (best.Dir is not null) return best.Dir;
+        }
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        return path.Split(':').FirstOrDefault(p => p.Length > 0 && File.Exists(Path.Combine(p, "initdb")) && File.Exists(Path.Combine(p, "pg_ctl")));
+    }
+
+    private static async Task<string?> InstallAsync(TextWriter? log, CancellationToken cancellationToken)
+    {
+        if (Environment.UserName != "root" || !File.Exists("/usr/bin/apt-get")) return null;
+        log?.WriteLine("PostgreSQL not found; installing Debian's postgresql package...");
+        await RunAsync("apt-get", new[] { "update", "-qq" }, false, cancellationToken);
+        await RunAsync("apt-get", new[] { "install", "-y", "-qq", "postgresql" }, false, cancellationToken, new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" });
+        return FindBinaries();
+    }
+
+    private Task RunToolAsync(string tool, string[] args, CancellationToken cancellationToken) =>
+        _asPostgresUser
+            ? RunAsync("runuser", new[] { "-u", "postgres", "--", Path.Combine(_bin, tool) }.Concat(args).ToArray(), false, cancellationToken)
+            : RunAsync(Path.Combine(_bin, tool), args, false, cancellationToken);
+
+    private static async Task RunAsync(string file, string[] args, bool ignoreFailure, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? env = null)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
+        var stdout = p.StandardOutput.ReadToEndAsync(cancellationToken);
+        var stderr = p.StandardError.ReadToEndAsync(cancellationToken);
+        await p.WaitForExitAsync(cancellationToken);
+        if (p.ExitCode != 0 && !ignoreFailure)
+            throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}: {await stderr}{await stdout}");
+    }
+
+    /// <summary>A free TCP port on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Stops the server at once and deletes its files.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (Directory.Exists(DataDirectory))
+                await RunToolAsync("pg_ctl", new[] { "-D", DataDirectory, "-m", "immediate", "-w", "stop" }, CancellationToken.None);
+        }
+        catch (InvalidOperationException)
+        {
+            // Not running (it failed to start); the files still go.
+        }
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using HyperTune.LocalCluster;
+using Xunit.Abstractions;
+using static HyperTune.Integration.Tests.StudyDocument;
+
+namespace HyperTune.Integration.Tests;
+
+/// <summary>
+/// Real processes and a real database on loopback: a three-node cluster on PostgreSQL keeps a study going through
+/// kill -9 of a worker node and of the node hosting the study's coordinator, and through a restart of every node.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed class NodeFailureTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Long = TimeSpan.FromMinutes(4);
+
+    [Fact]
+    public async Task A_study_survives_kill_9_of_a_worker_node_and_of_its_coordinator_node()
+    {
+        const int trials = 450;
+        await using var cluster = await ThreeNodeCluster.StartAsync(output);
+        var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, Spec("survivor", trials, parallelism: 6, trainingTime: "200ms"));
+
+        // Some results recorded, and trials running on the worker-only node c.
+        var beforeFirstKill = await cluster.WaitForStudyAsync(studyId,
+            d => Complete(d) >= 60 && RunningOn(d, cluster.Options["c"].Port).Length > 0, Long, "60 results and trials running on c");
+        var lostOnC = RunningOn(beforeFirstKill, cluster.Options["c"].Port);
+        cluster["c"].Kill();
+        cluster.Log($"killed c at {Complete(beforeFirstKill)} complete; its trials {string.Join(",", lostOnC)}");
+
+        // The lost trials run again elsewhere.
+        await cluster.WaitForStudyAsync(studyId,
+            d => Trials(d).Where(t => lostOnC.Contains((int)t!["number"]!)).All(t => (string?)t!["state"] == "complete" || (int)t["dispatch"]! > 1),
+            Long, "c's trials dispatched again");
+        cluster.Log("c's trials re-dispatched");
+
+        // An operator restarts c; it rejoins as a new incarnation and gets trials again.
+        cluster.Start("c");
+        await cluster.WaitForAllUpAsync(Long);
+        var beforeSecondKill = await cluster.WaitForStudyAsync(studyId,
+            d => Complete(d) >= Complete(beforeFirstKill) + 60 && RunningOn(d, cluster.Options["c"].Port).Length > 0, Long, "progress with c back");
+        Assert.False(Finished(beforeSecondKill), "the study must still be running for the second kill");
+
+        var coordinatorNode = cluster.NameOf((string)beforeSecondKill["coordinatorNode"]!);
+        cluster[coordinatorNode].Kill();
+        cluster.Log($"killed the coordinator's node {coordinatorNode} at {Complete(beforeSecondKill)} complete");
+
+        var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
+        Assert.NotEqual(coordinatorNode, cluster.NameOf((string)final["coordinatorNode"]!));
+        AssertIntact(final, trials, CompletedValues(beforeFirstKill), CompletedValues(beforeSecondKill));
+    }
+
+    [Fact]
+    public async Task After_every_node_is_stopped_and_restarted_an_unfinished_study_resumes_by_itself()
+    {
+        const int trials = 200;
+        await using var cluster = await ThreeNodeCluster.StartAsync(output);
+        var studyId = await cluster.Http.SubmitAsync(cluster["b"].Http, Spec("restart-all", trials, parallelism: 6, trainingTime: "200ms"));
+        var before = await cluster.WaitForStudyAsync(studyId, d => Complete(d) >= 40, Long, "40 results");
+
+        foreach (var name in new[] { "c", "b", "a" }) await cluster[name].StopAsync(TimeSpan.FromSeconds(60));
+        cluster.Log($"all nodes stopped at {Complete(before)}+ complete");
+        var stopped = await cluster.Http.StudyAsync(cluster.LiveHttp, studyId, trials: true);
+        Assert.Null(stopped);
+
+        foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
+        await cluster.WaitForAllUpAsync(Long);
+        // Nobody resubmits: remember-entities restarts the study's coordinator, which goes on by itself.
+        var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish after the restart");
+        AssertIntact(final, trials, CompletedValues(before));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using HyperTune.LocalCluster;
+using Xunit.Abstractions;
+
+namespace HyperTune.Integration.Tests;
+
+/// <summary>
+/// A throwaway PostgreSQL server and three node processes on loopback: <c>a</c> and <c>b</c> (coordinator and
+/// worker, the seeds) and <c>c</c> (worker only), two slots each.
+/// </summary>
+public sealed class ThreeNodeCluster : IAsyncDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-cluster-").FullName;
+    private readonly Dictionary<string, NodeProcess> _nodes = new();
+    private readonly ITestOutputHelper _output;
+
+    private ThreeNodeCluster(PostgresServer db, ITestOutputHelper output)
+    {
+        Db = db;
+        _output = output;
+    }
+
+    public PostgresServer Db { get; }
+
+    public NodeHttp Http { get; } = new();
+
+    public IReadOnlyDictionary<string, NodeProcessOptions> Options { get; private set; } = new Dictionary<string, NodeProcessOptions>();
+
+    public NodeProcess this[string name] => _nodes[name];
+
+    /// <summary>The HTTP addresses of the nodes that are running.</summary>
+    public IEnumerable<string> LiveHttp => _nodes.Values.Where(n => !n.HasExited).Select(n => n.Http);
+
+    public static string HypertuneDll => Path.Combine(AppContext.BaseDirectory, "hypertune.dll");
+
+    public static async Task<ThreeNodeCluster> StartAsync(ITestOutputHelper output)
+    {
+        var db = await PostgresServer.StartAsync(log: new OutputWriter(output));
+        var cluster = new ThreeNodeCluster(db, output);
+        var ports = Enumerable.Range(0, 6).Select(_ => PostgresServer.FreePort()).ToArray();
+        var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
+        cluster.Options = new Dictionary<string, NodeProcessOptions>
+        {
+            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOption),
+            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOption),
+            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOption),
+        };
+        foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
+        await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));
+        return cluster;
+    }
+
+    /// <summary>Waits until every running node serves its API and node a sees all three Up.</summary>
+    public async Task WaitForAllUpAsync(TimeSpan timeout)
+    {
+        foreach (var node in _nodes.Values.Where(n => !n.HasExited)) await Http.WaitForHealthyAsync(node.Http, timeout);
+        await Http.WaitForMembersUpAsync(LiveHttp.First(), _nodes.Values.Count(n => !n.HasExited), timeout);
+    }
+
+    /// <summary>Starts (or restarts, as an operator would) a node with its options.</summary>
+    public NodeProcess Start(string name)
+    {
+        var node = NodeProcess.Start(HypertuneDll, Options[name], _dir);
+        _nodes[name] = node;
+        Log($"started node {name} ({Options[name].Address}), pid {node.Id}");
+        return node;
+    }
+
+    /// <summary>The node whose cluster port is in a <c>host:port</c> address.</summary>
+    public string NameOf(string hostPort) => Options.Single(o => hostPort.EndsWith($":{o.Value.Port}", StringComparison.Ordinal)).Key;
+
+    public async Task<JsonNode> StudyAsync(string studyId) =>
+        await Http.StudyAsync(LiveHttp, studyId, trials: true) ?? throw new InvalidOperationException($"no live node answered for study {studyId}");
+
+    /// <summary>Waits until a study document satisfies a condition, asking whichever node answers.</summary>
+    public Task<JsonNode> WaitForStudyAsync(string studyId, Func<JsonNode, bool> condition, TimeSpan timeout, string what) =>
+        NodeHttp.WaitUntilAsync(() => Http.StudyAsync(LiveHttp, studyId, trials: true), condition, timeout, what);
+
+    public void Log(string message) => _output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {message}");
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var (name, node) in _nodes)
+        {
+            // Node logs explain a failure; keep them in the test output.
+            if (Environment.GetEnvironmentVariable("HYPERTUNE_TEST_NODE_LOGS") == "1")
+                _output.WriteLine($"----- log of node {name} -----\n{node.ReadLog()}");
+            await node.DisposeAsync();
+        }
+        Http.Dispose();
+        await Db.DisposeAsync();
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private sealed class OutputWriter(ITestOutputHelper output) : StringWriter
+    {
+        public override void WriteLine(string? value) => output.WriteLine(value ?? "");
+    }
+}
