@@ -62,6 +62,8 @@ public static class StudyJson
                     WriteParams(w, t.Params);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
+                    if (t.StartedAt is { } started) w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
+                    if (t.FinishedAt is { } finished) w.WriteString("finishedAt", finished.ToUniversalTime().ToString("O"));
                     if (report.Dispatches?.TryGetValue(t.Number, out var dispatch) == true) w.WriteNumber("dispatch", dispatch);
                     if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true) w.WriteString("node", worker);
                     w.WriteEndObject();
