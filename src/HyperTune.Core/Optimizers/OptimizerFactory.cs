@@ -1,5 +1,6 @@
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
+using HyperTune.Core.Optimizers.Tpe;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -16,6 +17,7 @@ public static class OptimizerFactory
     {
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
+        ["tpe"] = (spec, space, _) => new TpeOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
