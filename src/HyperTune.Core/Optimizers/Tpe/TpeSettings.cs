@@ -18,7 +18,10 @@ public sealed record TpeSettings
     /// <summary>Candidates drawn from the "good" density per group; the one with the best density ratio wins. Default 24.</summary>
     public int NEiCandidates { get; init; } = 24;
 
-    /// <summary>Fraction of the observations that form the "good" group: ceil(gamma * n), at most <see cref="MaxGoodTrials"/>. Default 0.1.</summary>
+    /// <summary>
+    /// Fraction of the observations with a value that form the "good" group: ceil(gamma * n), at most
+    /// <see cref="MaxGoodTrials"/>. Default 0.2 (Optuna uses 0.1; 0.2 measured better at budget 100).
+    /// </summary>
     public double Gamma { get; init; } = 0.2;
 
     /// <summary>Upper bound on the size of the "good" group. Default 25.</summary>
@@ -33,7 +36,10 @@ public sealed record TpeSettings
     /// <summary>Keep kernels at least 1 / min(100, n + 1) of the range wide (Hyperopt's "magic clip"). Default true.</summary>
     public bool ConsiderMagicClip { get; init; } = true;
 
-    /// <summary>Model parameters jointly (one KDE per group of co-active parameters) instead of independently.</summary>
+    /// <summary>
+    /// Model parameters jointly (one KDE per group of co-active parameters) instead of independently. Default true:
+    /// it beat univariate TPE on every benchmark problem.
+    /// </summary>
     public bool Multivariate { get; init; } = true;
 
     /// <summary>How kernel widths are chosen; null means the mode's default (see <see cref="EffectiveBandwidth"/>).</summary>
@@ -60,7 +66,7 @@ public sealed record TpeSettings
     /// <summary>The initial design of the startup trials (see <see cref="InitialDesign.Kinds"/>). Default "random".</summary>
     public string InitialDesign { get; init; } = "random";
 
-    /// <summary>The bandwidth rule in force: the explicit one, else neighbour for univariate and Scott for multivariate.</summary>
+    /// <summary>The bandwidth rule in force: the explicit one, else the neighbour rule (in both modes).</summary>
     public TpeBandwidthRule EffectiveBandwidth => Bandwidth ?? TpeBandwidthRule.Neighbor;
 
     /// <summary>How many of <paramref name="count"/> ranked observations form the good group (before excluding pending ones).</summary>
