@@ -3,6 +3,7 @@ using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
 using HyperTune.Core.Optimizers.RandomForest;
+using HyperTune.Core.Optimizers.Tpe;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -23,6 +24,7 @@ public static class OptimizerFactory
         ["sobol"] = (spec, space, _) => new SobolOptimizer(space, spec),
         ["rf"] = (spec, space, _) => new RandomForestOptimizer(space, spec),
         ["coarse-to-fine"] = (spec, space, _) => new CoarseToFineOptimizer(space, spec),
+        ["tpe"] = (spec, space, _) => new TpeOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>

@@ -1,0 +1,70 @@
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers.Tpe;
+
+/// <summary>
+/// The trials TPE learns from, best first: complete trials by loss; then pruned trials, those that got further
+/// first and among equals by their last intermediate loss (as Optuna ranks them: a pruned trial was worse than the
+/// trials that went on); then, with the constant liar, pending trials, which only ever count as bad observations.
+/// Failed trials are ignored.
+/// </summary>
+internal sealed class ObservationRanking
+{
+    private ObservationRanking(int[] order, int valued)
+    {
+        Order = order;
+        ValuedCount = valued;
+    }
+
+    /// <summary>Indices into the history's trials, best first; the last ones may be pending (no value).</summary>
+    public int[] Order { get; }
+
+    /// <summary>How many of the ranked trials have a value (the first ones of <see cref="Order"/>).</summary>
+    public int ValuedCount { get; }
+
+    /// <summary>Ranks a history; equal keys keep the trials' order.</summary>
+    public static ObservationRanking Rank(TrialHistory history, bool includePending)
+    {
+        var trials = history.Trials;
+        var completeLoss = new double[trials.Count];
+        var complete = new int[trials.Count];
+        var nComplete = 0;
+        var pruned = new List<(double Step, double Loss, int Index)>();
+        var pending = new List<int>();
+        for (var i = 0; i < trials.Count; i++)
+        {
+            var t = trials[i];
+            switch (t.State)
+            {
+                case TrialState.Complete when t.Value is { } v && !double.IsNaN(v):
+                    completeLoss[nComplete] = history.Loss(v);
+                    complete[nComplete++] = i;
+                    break;
+                case TrialState.Pruned when t.LastIntermediate is { } last && !double.IsNaN(last.Value):
+                    pruned.Add((-(double)last.Step, history.Loss(last.Value), i));
+                    break;
+                case TrialState.Pruned when t.Value is { } v && !double.IsNaN(v):
+                    pruned.Add((double.PositiveInfinity, history.Loss(v), i));
+                    break;
+                case TrialState.Running or TrialState.Waiting when includePending:
+                    pending.Add(i);
+                    break;
+            }
+        }
+        // Sorting parallel arrays is much faster than sorting tuples; ties are then put back in trial order.
+        Array.Sort(completeLoss, complete, 0, nComplete);
+        for (var start = 0; start < nComplete;)
+        {
+            var end = start + 1;
+            while (end < nComplete && completeLoss[end] == completeLoss[start]) end++;
+            if (end - start > 1) Array.Sort(complete, start, end - start);
+            start = end;
+        }
+        pruned.Sort();
+        var order = new int[nComplete + pruned.Count + pending.Count];
+        Array.Copy(complete, order, nComplete);
+        for (var k = 0; k < pruned.Count; k++) order[nComplete + k] = pruned[k].Index;
+        for (var k = 0; k < pending.Count; k++) order[nComplete + pruned.Count + k] = pending[k];
+        return new ObservationRanking(order, nComplete + pruned.Count);
+    }
+}

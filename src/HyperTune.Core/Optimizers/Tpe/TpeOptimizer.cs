@@ -1,0 +1,292 @@
+using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Randomness;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers.Tpe;
+
+/// <summary>
+/// Tree-structured Parzen Estimator (Bergstra et al. 2011; the variant of Optuna and Hyperopt). After
+/// <c>nStartupTrials</c> initial-design trials, the ranked observations are split into a good fraction (gamma) and
+/// the rest; a Parzen estimator l is fitted to the good ones and g to the others, <c>nEiCandidates</c> points are
+/// drawn from l and the one maximizing l/g (which maximizes expected improvement under the TPE model) is proposed.
+/// Univariate mode models each parameter on its own; multivariate mode models each group of co-active parameters
+/// jointly. A conditional parameter is only modelled from trials where it was active, and only sampled when active.
+/// With the constant liar, pending trials join g, so parallel workers are steered away from each other's points.
+/// </summary>
+/// <remarks>
+/// The suggestion depends only on the settings, the seed, the history and the trial number: the random stream is
+/// derived from the seed and the trial number, and the only state kept between calls is a cache of encoded
+/// configurations that is checked against the trial's configuration object before use.
+/// </remarks>
+public sealed class TpeOptimizer : IOptimizer
+{
+    private static readonly long RandomSalt = SeededRandom.StableHash("tpe");
+
+    private readonly SearchSpace _space;
+    private readonly long _seed;
+    private readonly IReadOnlyList<ParameterGroup> _groups;
+    private readonly TrialEncoder _encoder;
+    private readonly object _gate = new();
+
+    /// <summary>Creates a TPE optimizer from its spec, validating the settings.</summary>
+    /// <exception cref="SpecException">A setting is invalid; the exception names the field.</exception>
+    public TpeOptimizer(SearchSpace space, OptimizerSpec spec) : this(space, TpeSettings.Read(spec), spec.Seed) { }
+
+    /// <summary>Creates a TPE optimizer from settings.</summary>
+    public TpeOptimizer(SearchSpace space, TpeSettings settings, long seed)
+    {
+        _space = space;
+        Settings = settings;
+        _seed = seed;
+        _groups = ParameterGroup.Build(space, settings.Multivariate);
+        _encoder = new TrialEncoder(space.Parameters.Select((p, i) => new TpeDimension(p, i)).ToArray());
+    }
+
+    /// <summary>The settings in force.</summary>
+    public TpeSettings Settings { get; }
+
+    /// <inheritdoc />
+    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    {
+        var ranking = ObservationRanking.Rank(history, Settings.ConstantLiar);
+        if (ranking.ValuedCount < Math.Max(Settings.NStartupTrials, 1))
+            return new TrialSuggestion(InitialDesign.Point(Settings.InitialDesign, _space, _seed, trialNumber));
+
+        lock (_gate)
+        {
+            var rows = _encoder.Rows(history);
+            var workspace = new Workspace(history);
+            var random = SeededRandom.Derive(_seed, trialNumber, RandomSalt);
+            var chosen = new Dictionary<string, object>(StringComparer.Ordinal);
+            foreach (var group in _groups)
+            {
+                if (!_space.IsActive(group.Leader.Parameter, chosen)) continue;
+                SampleGroup(group, ranking, rows, workspace, random, chosen);
+            }
+            return new TrialSuggestion(Configuration.From(chosen));
+        }
+    }
+
+    private void SampleGroup(ParameterGroup group, ObservationRanking ranking, double[][] rows, Workspace ws,
+        SeededRandom random, Dictionary<string, object> chosen)
+    {
+        var dims = group.Dimensions;
+        // The group's observations, best first: ranked trials where every member has a known value. Pending trials
+        // (constant liar) come last and never join the good set.
+        var members = new int[ranking.Order.Length];
+        var count = 0;
+        var valued = 0;
+        for (var r = 0; r < ranking.Order.Length; r++)
+        {
+            var row = rows[ranking.Order[r]];
+            var complete = true;
+            for (var d = 0; d < dims.Length; d++)
+                if (double.IsNaN(row[dims[d].SpaceIndex])) { complete = false; break; }
+            if (!complete) continue;
+            ws.IsPending[ranking.Order[r]] = r >= ranking.ValuedCount;
+            members[count++] = ranking.Order[r];
+            if (r < ranking.ValuedCount) valued++;
+        }
+        if (valued == 0)
+        {
+            // Nothing known about this group yet (say, a branch never taken): draw it from the prior.
+            foreach (var d in dims) chosen[d.Parameter.Name] = d.Parameter.Sample(random);
+            return;
+        }
+        // The split counts trials with values only: pending trials are fantasies and must not enlarge the good set.
+        var good = Math.Clamp(Settings.GoodCount(valued), 1, valued);
+        Array.Clear(ws.SetOf);
+        for (var k = 0; k < count; k++)
+        {
+            ws.SetOf[members[k]] = k < good ? GoodSet : BadSet;
+            ws.Rank[members[k]] = k;
+        }
+        ws.GoodSize = good;
+        var below = Fit(dims, rows, ws, GoodSet, good)!;
+        var above = Fit(dims, rows, ws, BadSet, count - good);
+
+        var candidates = Settings.NEiCandidates;
+        var width = dims.Length;
+        var low = new double[candidates * width];
+        var high = new double[candidates * width];
+        var values = new object[candidates * width];
+        Span<double> point = width <= 64 ? stackalloc double[width] : new double[width];
+        for (var c = 0; c < candidates; c++)
+        {
+            below.Sample(random, point);
+            for (var d = 0; d < width; d++)
+            {
+                var at = c * width + d;
+                switch (dims[d].Kind)
+                {
+                    case TpeDimensionKind.Discrete:
+                        (values[at], low[at], high[at]) = dims[d].SnapDiscrete(point[d]);
+                        break;
+                    default:
+                        low[at] = high[at] = point[d];
+                        values[at] = dims[d].Decode(point[d]);
+                        break;
+                }
+            }
+        }
+        var logBelow = new double[candidates];
+        var logAbove = new double[candidates];
+        below.LogDensities(candidates, low, high, logBelow);
+        above?.LogDensities(candidates, low, high, logAbove);
+        var best = 0;
+        for (var c = 1; c < candidates; c++)
+            if (logBelow[c] - logAbove[c] > logBelow[best] - logAbove[best]) best = c;
+        for (var d = 0; d < width; d++) chosen[dims[d].Parameter.Name] = values[best * width + d];
+    }
+
+    /// <summary>
+    /// Fits the estimator of one set (good or bad) of a group's observations. Weights follow the trials' age. The
+    /// components of a one-dimensional numeric group are laid out sorted by value, so a candidate's nearby kernels
+    /// are contiguous (the log-sum-exp then skips the far ones); sorted orders come from the encoder's columns.
+    /// </summary>
+    private ParzenEstimator? Fit(TpeDimension[] dims, double[][] rows, Workspace ws, byte set, int size)
+    {
+        // Age order: history indices ascend with trial numbers.
+        var byAge = new int[size];
+        var n = 0;
+        for (var i = 0; i < ws.SetOf.Length; i++)
+            if (ws.SetOf[i] == set) { ws.AgeRank[i] = n; byAge[n++] = i; }
+        var ageWeights = Weights(size);
+
+        int[] components;
+        var sortedByValue = dims.Length == 1 && dims[0].Numeric is not null;
+        if (sortedByValue)
+        {
+            components = new int[size];
+            n = 0;
+            foreach (var number in _encoder.Column(dims[0].SpaceIndex).Numbers)
+            {
+                var i = ws.IndexOf(number);
+                if (i >= 0 && ws.SetOf[i] == set) components[n++] = i;
+            }
+        }
+        else components = byAge;
+
+        var weights = new double[size];
+        for (var k = 0; k < size; k++) weights[k] = ageWeights[ws.AgeRank[components[k]]];
+        if (set == GoodSet && Settings.RankWeighting)
+        {
+            // Better good observations weigh more: the best 1, the k-th of G (G - k) / G.
+            for (var k = 0; k < size; k++) weights[k] *= (double)(ws.GoodSize - ws.Rank[components[k]]) / ws.GoodSize;
+        }
+
+        int[]?[]? sorted = null;
+        if (Settings.EffectiveBandwidth == TpeBandwidthRule.Neighbor)
+        {
+            sorted = new int[dims.Length][];
+            if (sortedByValue)
+            {
+                var identity = new int[size];
+                for (var k = 0; k < size; k++) identity[k] = k;
+                sorted[0] = identity;
+            }
+            else
+            {
+                for (var k = 0; k < size; k++) ws.Position[components[k]] = k;
+                for (var d = 0; d < dims.Length; d++)
+                {
+                    if (dims[d].Numeric is null) continue;
+                    var order = new int[size];
+                    n = 0;
+                    foreach (var number in _encoder.Column(dims[d].SpaceIndex).Numbers)
+                    {
+                        var i = ws.IndexOf(number);
+                        if (i >= 0 && ws.SetOf[i] == set) order[n++] = ws.Position[i];
+                    }
+                    sorted[d] = order;
+                }
+            }
+        }
+        bool[]? pending = null;
+        if (set == BadSet)
+        {
+            // Constant liar: pending trials are bad observations of reduced weight that do not shape the others' kernels.
+            for (var k = 0; k < size; k++)
+            {
+                if (!ws.IsPending[components[k]]) continue;
+                pending ??= new bool[size];
+                pending[k] = true;
+                weights[k] *= Settings.LiarWeight;
+            }
+        }
+        return ParzenEstimator.Fit(dims, rows, components, weights, Settings, sorted, pending);
+    }
+
+    /// <summary>Observation weights for n observations, oldest first.</summary>
+    private double[] Weights(int n)
+    {
+        var w = new double[n];
+        Array.Fill(w, 1.0);
+        if (Settings.Weighting != TpeWeighting.Recent || n <= TpeSettings.RecentWindow) return w;
+        // The oldest n - window observations ramp linearly from 1/n up to 1.
+        var ramp = n - TpeSettings.RecentWindow;
+        for (var j = 0; j < ramp; j++)
+            w[j] = ramp == 1 ? 1.0 / n : 1.0 / n + (1.0 - 1.0 / n) * j / (ramp - 1);
+        return w;
+    }
+
+    private const byte GoodSet = 1;
+    private const byte BadSet = 2;
+
+    /// <summary>Per-suggestion scratch arrays indexed by position in the history, shared by the groups.</summary>
+    private sealed class Workspace
+    {
+        private readonly int[]? _indexOfNumber;
+        private readonly Dictionary<int, int>? _sparseIndexOfNumber;
+
+        public Workspace(TrialHistory history)
+        {
+            var trials = history.Trials;
+            SetOf = new byte[trials.Count];
+            AgeRank = new int[trials.Count];
+            Position = new int[trials.Count];
+            Rank = new int[trials.Count];
+            IsPending = new bool[trials.Count];
+            var maxNumber = trials.Count == 0 ? -1 : trials.Max(t => t.Number);
+            // Trial numbers are normally 0..n-1; a sparse numbering falls back to a dictionary.
+            if (maxNumber < 4 * trials.Count + 1024 && trials.All(t => t.Number >= 0))
+            {
+                _indexOfNumber = new int[maxNumber + 1];
+                Array.Fill(_indexOfNumber, -1);
+                for (var i = 0; i < trials.Count; i++) _indexOfNumber[trials[i].Number] = i;
+            }
+            else
+            {
+                _sparseIndexOfNumber = new Dictionary<int, int>(trials.Count);
+                for (var i = 0; i < trials.Count; i++) _sparseIndexOfNumber[trials[i].Number] = i;
+            }
+        }
+
+        /// <summary>For each history position: 0 when not an observation of the current group, else its set.</summary>
+        public byte[] SetOf { get; }
+
+        /// <summary>For each history position: its rank by age within its set.</summary>
+        public int[] AgeRank { get; }
+
+        /// <summary>For each history position: its rank among the current group's observations (0 = best).</summary>
+        public int[] Rank { get; }
+
+        /// <summary>For each history position: true when the trial is pending (a constant-liar observation).</summary>
+        public bool[] IsPending { get; }
+
+        /// <summary>The size of the current group's good set.</summary>
+        public int GoodSize { get; set; }
+
+        /// <summary>For each history position: its component index in the estimator being fitted.</summary>
+        public int[] Position { get; }
+
+        /// <summary>The history position of a trial number, or -1 when the history lacks it.</summary>
+        public int IndexOf(int number)
+        {
+            if (_indexOfNumber is { } dense) return number >= 0 && number < dense.Length ? dense[number] : -1;
+            return _sparseIndexOfNumber!.TryGetValue(number, out var i) ? i : -1;
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Specs;
+
+namespace HyperTune.Core.Optimizers.Tpe;
+
+/// <summary>
+/// The settings of the TPE optimizer, read from the spec's <c>optimizer</c> object (camelCase field names). Every
+/// default here is documented in docs/optimizers-tpe.md with what it was measured to do.
+/// </summary>
+public sealed record TpeSettings
+{
+    /// <summary>Observations weigh fully in the <see cref="TpeWeighting.Recent"/> scheme when among this many newest.</summary>
+    public const int RecentWindow = 25;
+
+    /// <summary>Trials drawn from the initial design before the model is used (counted in trials with a value). Default 10.</summary>
+    public int NStartupTrials { get; init; } = 10;
+
+    /// <summary>Candidates drawn from the "good" density per group; the one with the best density ratio wins. Default 24.</summary>
+    public int NEiCandidates { get; init; } = 24;
+
+    /// <summary>
+    /// Fraction of the observations with a value that form the "good" group: ceil(gamma * n), at most
+    /// <see cref="MaxGoodTrials"/>. Default 0.2 (Optuna uses 0.1; 0.2 measured better at budget 100).
+    /// </summary>
+    public double Gamma { get; init; } = 0.2;
+
+    /// <summary>Upper bound on the size of the "good" group. Default 25.</summary>
+    public int MaxGoodTrials { get; init; } = 25;
+
+    /// <summary>Weight of the prior kernel (uniform-ish over the range) relative to one observation; 0 disables it. Default 1.</summary>
+    public double PriorWeight { get; init; } = 1.0;
+
+    /// <summary>With the neighbour rule, let the range's ends count as neighbours of the outermost kernels. Default false.</summary>
+    public bool ConsiderEndpoints { get; init; }
+
+    /// <summary>Keep kernels at least 1 / min(100, n + 1) of the range wide (Hyperopt's "magic clip"). Default true.</summary>
+    public bool ConsiderMagicClip { get; init; } = true;
+
+    /// <summary>
+    /// Model parameters jointly (one KDE per group of co-active parameters) instead of independently. Default true:
+    /// it beat univariate TPE on every benchmark problem.
+    /// </summary>
+    public bool Multivariate { get; init; } = true;
+
+    /// <summary>How kernel widths are chosen; null means the mode's default (see <see cref="EffectiveBandwidth"/>).</summary>
+    public TpeBandwidthRule? Bandwidth { get; init; }
+
+    /// <summary>The factor of Scott's rule (<see cref="TpeBandwidthRule.Scott"/>, <see cref="TpeBandwidthRule.Adaptive"/>). Default 0.2.</summary>
+    public double BandwidthFactor { get; init; } = 0.2;
+
+    /// <summary>Kernels are never narrower than this fraction of the range. Default 0.</summary>
+    public double MinBandwidth { get; init; }
+
+    /// <summary>How observations are weighted. Default <see cref="TpeWeighting.Recent"/>.</summary>
+    public TpeWeighting Weighting { get; init; } = TpeWeighting.Recent;
+
+    /// <summary>Count pending trials as bad observations so parallel workers are pushed apart. Default true.</summary>
+    public bool ConstantLiar { get; init; } = true;
+
+    /// <summary>Weight of a pending trial's kernel in the bad density, relative to a real observation. Default 0.1.</summary>
+    public double LiarWeight { get; init; } = 0.1;
+
+    /// <summary>Weigh good observations by rank (the best 1, the k-th of G (G - k) / G) instead of equally. Default true.</summary>
+    public bool RankWeighting { get; init; } = true;
+
+    /// <summary>The initial design of the startup trials (see <see cref="InitialDesign.Kinds"/>). Default "random".</summary>
+    public string InitialDesign { get; init; } = "random";
+
+    /// <summary>The bandwidth rule in force: the explicit one, else the neighbour rule (in both modes).</summary>
+    public TpeBandwidthRule EffectiveBandwidth => Bandwidth ?? TpeBandwidthRule.Neighbor;
+
+    /// <summary>How many of <paramref name="count"/> ranked observations form the good group (before excluding pending ones).</summary>
+    public int GoodCount(int count) => Math.Min((int)Math.Ceiling(Gamma * count), MaxGoodTrials);
+
+    /// <summary>Reads and validates the settings; errors are <see cref="SpecException"/>s naming the field.</summary>
+    public static TpeSettings Read(OptimizerSpec spec)
+    {
+        var r = spec.Reader();
+        var defaults = new TpeSettings();
+        var bandwidth = r.GetOptionalString("bandwidth", "auto", "neighbor", "scott", "adaptive");
+        var settings = new TpeSettings
+        {
+            NStartupTrials = r.GetInt("nStartupTrials", defaults.NStartupTrials, 0, 1_000_000),
+            NEiCandidates = r.GetInt("nEiCandidates", defaults.NEiCandidates, 1, 100_000),
+            Gamma = r.GetDouble("gamma", defaults.Gamma, 0.0, 1.0),
+            MaxGoodTrials = r.GetInt("maxGoodTrials", defaults.MaxGoodTrials, 1, 1_000_000),
+            PriorWeight = r.GetDouble("priorWeight", defaults.PriorWeight, 0.0, 1e6),
+            ConsiderEndpoints = r.GetBool("considerEndpoints", defaults.ConsiderEndpoints),
+            ConsiderMagicClip = r.GetBool("considerMagicClip", defaults.ConsiderMagicClip),
+            Multivariate = r.GetBool("multivariate", defaults.Multivariate),
+            Bandwidth = bandwidth switch
+            {
+                null or "auto" => null,
+                "neighbor" => TpeBandwidthRule.Neighbor,
+                "scott" => TpeBandwidthRule.Scott,
+                _ => TpeBandwidthRule.Adaptive,
+            },
+            BandwidthFactor = r.GetDouble("bandwidthFactor", defaults.BandwidthFactor, 1e-6, 10.0),
+            MinBandwidth = r.GetDouble("minBandwidth", defaults.MinBandwidth, 0.0, 1.0),
+            Weighting = r.GetString("weighting", "recent", "recent", "uniform") == "uniform" ? TpeWeighting.Uniform : TpeWeighting.Recent,
+            ConstantLiar = r.GetBool("constantLiar", defaults.ConstantLiar),
+            LiarWeight = r.GetDouble("liarWeight", defaults.LiarWeight, 0.0, 1e6),
+            RankWeighting = r.GetBool("rankWeighting", defaults.RankWeighting),
+            InitialDesign = r.GetString("initialDesign", defaults.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
+        };
+        if (settings.Gamma <= 0) throw new SpecException(r.PathOf("gamma"), "must be greater than 0");
+        r.EnsureNoUnknownFields();
+        return settings;
+    }
+}
