@@ -48,10 +48,11 @@ public static class ClusterBenchmark
             var worker = cluster.Nodes[2];
             for (var k = 1; k <= o.Kills; k++)
             {
-                var before = await NodeHttp.WaitUntilAsync(() => cluster.StudyAsync(id), d => RunningOn(d, worker.Options.Port).Length > 0, Long, "trials on the worker node");
-                var lost = RunningOn(before, worker.Options.Port);
+                await NodeHttp.WaitUntilAsync(() => cluster.StudyAsync(id), d => RunningOn(d, worker.Options.Port).Length > 0, Long, "trials on the worker node");
                 var killedAt = Stopwatch.StartNew();
                 worker.Kill();
+                // The trials it ran when it died: running there in the first look after the kill.
+                var lost = RunningOn((await cluster.StudyAsync(id))!, worker.Options.Port);
                 await NodeHttp.WaitUntilAsync(() => cluster.StudyAsync(id), d => d["trialList"]!.AsArray()
                         .Where(t => lost.Contains((int)t!["number"]!))
                         .All(t => (string?)t!["state"] == "complete" || ((string?)t["state"] == "running" && ((string?)t["node"])?.Contains($":{worker.Options.Port}#", StringComparison.Ordinal) == false)),

@@ -167,9 +167,42 @@ public sealed class StudyCoordinatorSpec : TestKit
         coordinator.Tell(new TrialAccepted("quad", next.Number, next.Dispatch, nextWorker.Ref));
         _workers.ExpectNoMsg(TimeSpan.FromSeconds(2));
         Complete(coordinator, next, 2.0, nextWorker);
-        var redispatched = _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(5));
+        var redispatched = _workers.ReceiveWhile<RunTrial>(TimeSpan.FromSeconds(3), m => m as RunTrial).First(r => r.Number == onA.Number);
         Assert.Equal((onA.Number, 2), (redispatched.Number, redispatched.Dispatch));
         Assert.StartsWith("b:1#1", redispatched.WorkerId);
+    }
+
+    [Fact]
+    public void Trials_on_a_node_that_became_unreachable_are_dispatched_again_at_once()
+    {
+        // b is full at first (another study uses its slots), so the first trials all go to a.
+        var (a, b) = (new WorkerNode("a:1#1", 2, 0), new WorkerNode("b:1#1", 4, 4));
+        var coordinator = StartCoordinator(nodes: new[] { a, b });
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 8, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        var onA = runs.Where(r => r.WorkerId.StartsWith("a:1#1", StringComparison.Ordinal)).Select(r => r.Number).Order().ToList();
+        Assert.Equal(2, onA.Count);
+
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { b with { Busy = 0 } }));
+        var again = ExpectRuns(2).OrderBy(r => r.Number).ToList();
+        Assert.Equal(onA, again.Select(r => r.Number));
+        Assert.All(again, r => Assert.Equal(2, r.Dispatch));
+        Assert.All(again, r => Assert.StartsWith("b:1#1", r.WorkerId));
+
+        // The study carries on to its end with every trial number once.
+        var pending = runs.Where(r => !onA.Contains(r.Number)).Concat(again).ToList();
+        while (pending.Count > 0)
+        {
+            var run = pending[0];
+            pending.RemoveAt(0);
+            Complete(coordinator, run, run.Number);
+            pending.AddRange(_workers.ReceiveWhile<RunTrial>(TimeSpan.FromMilliseconds(300), m => m as RunTrial));
+        }
+        var report = Report(coordinator);
+        Assert.Equal(StudyStatus.Finished, report.Progress.Status);
+        Assert.Equal(Enumerable.Range(0, 8), report.Trials!.Select(t => t.Number));
+        Assert.All(report.Trials!, t => Assert.Equal(TrialState.Complete, t.State));
     }
 
     [Fact]

@@ -20,11 +20,40 @@ public sealed class HyperTuneClient
     private readonly HyperTuneNode _node;
     private readonly TimeSpan _timeout;
 
+    // One attempt's wait. While a study's coordinator moves to another node (its node crashed), a message sent to
+    // the old location is lost; asking again, briefly, reaches the new one as soon as it is up.
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
+
     /// <summary>Creates a client over a started node.</summary>
     public HyperTuneClient(HyperTuneNode node, TimeSpan? timeout = null)
     {
         _node = node;
         _timeout = timeout ?? TimeSpan.FromSeconds(60);
+    }
+
+    /// <summary>
+    /// Asks with short attempts until one is answered or the overall timeout passes. Only for idempotent requests
+    /// (every request this client makes is: resubmitting a spec resumes, registering twice registers once).
+    /// </summary>
+    private async Task<T> AskAsync<T>(IActorRef target, object message, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
+    {
+        var deadline = DateTime.UtcNow + _timeout;
+        var each = attemptTimeout ?? AttemptTimeout;
+        while (true)
+        {
+            var attempt = DateTime.UtcNow + each < deadline ? each : deadline - DateTime.UtcNow;
+            try
+            {
+                return await target.Ask<T>(message, attempt > TimeSpan.Zero ? attempt : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            catch (AskTimeoutException e)
+            {
+                throw new TimeoutException($"no answer from the cluster within {_timeout.TotalSeconds:0}s (is a node with the coordinator role up?)", e);
+            }
+        }
     }
 
     /// <summary>
@@ -40,11 +69,13 @@ public sealed class HyperTuneClient
         TrainableFactory.Create(spec);
         studyId ??= await ChooseStudyIdAsync(spec.Name, fresh, cancellationToken).ConfigureAwait(false);
         if (!StudySpecParser.IsValidName(studyId)) throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
-        var answer = await _node.Studies.Ask<object>(new SubmitStudy(studyId, specJson, budget), _timeout, cancellationToken).ConfigureAwait(false);
+        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(studyId, specJson, budget), cancellationToken,
+            // Longer attempts: a retried submission still works, but would report a new study as resumed.
+            attemptTimeout: TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         switch (answer)
         {
             case StudySubmitted submitted:
-                await _node.Registry.Ask<StudyEntry>(new RegisterStudy(studyId, spec.Name), _timeout, cancellationToken).ConfigureAwait(false);
+                await AskAsync<StudyEntry>(_node.Registry, new RegisterStudy(studyId, spec.Name), cancellationToken).ConfigureAwait(false);
                 return submitted;
             case StudyRejected rejected:
                 throw new StudyRejectedException(rejected.Reason);
@@ -55,10 +86,10 @@ public sealed class HyperTuneClient
 
     private async Task<string> ChooseStudyIdAsync(string name, bool fresh, CancellationToken cancellationToken)
     {
-        var resolved = await _node.Registry.Ask<ResolvedStudy>(new ResolveStudy(name), _timeout, cancellationToken).ConfigureAwait(false);
+        var resolved = await AskAsync<ResolvedStudy>(_node.Registry, new ResolveStudy(name), cancellationToken).ConfigureAwait(false);
         if (resolved.Study is { } latest && !fresh) return latest.StudyId;
         if (resolved.Study is null && !fresh) return name;
-        var list = await _node.Registry.Ask<StudyList>(new ListStudies(), _timeout, cancellationToken).ConfigureAwait(false);
+        var list = await AskAsync<StudyList>(_node.Registry, new ListStudies(), cancellationToken).ConfigureAwait(false);
         var taken = list.Studies.Select(s => s.StudyId).ToHashSet(StringComparer.Ordinal);
         if (!taken.Contains(name) && resolved.Study is null) return name;
         for (var n = 2; ; n++)
@@ -68,7 +99,7 @@ public sealed class HyperTuneClient
     /// <summary>A study's progress and, optionally, its trials; null when no such study exists.</summary>
     public async Task<StudyReport?> GetAsync(string studyId, bool includeTrials = false, CancellationToken cancellationToken = default)
     {
-        var answer = await _node.Studies.Ask<object>(new GetStudy(studyId, includeTrials), _timeout, cancellationToken).ConfigureAwait(false);
+        var answer = await AskAsync<object>(_node.Studies, new GetStudy(studyId, includeTrials), cancellationToken).ConfigureAwait(false);
         return answer switch
         {
             StudyReport report => report,
@@ -80,12 +111,12 @@ public sealed class HyperTuneClient
 
     /// <summary>Every study registered in the cluster.</summary>
     public async Task<IReadOnlyList<StudyEntry>> ListAsync(CancellationToken cancellationToken = default) =>
-        (await _node.Registry.Ask<StudyList>(new ListStudies(), _timeout, cancellationToken).ConfigureAwait(false)).Studies;
+        (await AskAsync<StudyList>(_node.Registry, new ListStudies(), cancellationToken).ConfigureAwait(false)).Studies;
 
     /// <summary>Stops a running study.</summary>
     public async Task<StudyReport> StopAsync(string studyId, string reason, CancellationToken cancellationToken = default)
     {
-        var answer = await _node.Studies.Ask<object>(new StopStudy(studyId, reason), _timeout, cancellationToken).ConfigureAwait(false);
+        var answer = await AskAsync<object>(_node.Studies, new StopStudy(studyId, reason), cancellationToken).ConfigureAwait(false);
         return answer switch
         {
             StudyReport report => report,

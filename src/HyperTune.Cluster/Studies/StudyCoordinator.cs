@@ -44,6 +44,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private string? _unloadable;
     private IReadOnlyList<WorkerNode> _workerNodes = Array.Empty<WorkerNode>();
     private bool _progressDirty;
+    private int _unpersisted;
+    private long _lastSnapshot;
 
     /// <summary>Props for the study region.</summary>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
@@ -60,6 +62,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
         Recover<SnapshotOffer>(offer =>
         {
+            _lastSnapshot = offer.Metadata.SequenceNr;
             if (offer.Snapshot is StudySnapshot snapshot) Load(() => StudyState.FromSnapshot(snapshot));
         });
         Recover<IStudyEvent>(e =>
@@ -116,8 +119,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
         Command<WorkerDirectory.WorkerNodesChanged>(w =>
         {
+            var gone = _workerNodes.Select(n => n.NodeKey).Except(w.Nodes.Select(n => n.NodeKey)).ToHashSet();
             _workerNodes = w.Nodes;
             _suspectNodes.Clear();
+            RequeueTrialsOn(gone);
             Plan();
         });
         Command<TrialAccepted>(a =>
@@ -265,7 +270,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             Context.Unwatch(worker);
             _workers.Remove(worker);
         }
-        PersistEvents(events, () =>
+        PersistWithPlan(events, () =>
         {
             replyTo.Tell(new TrialResultRecorded(r.StudyId, r.Number, r.Dispatch));
             // An earlier dispatch delivered after all: the one running now is no longer needed.
@@ -273,22 +278,45 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 _workerRegion.Tell(new CancelTrial(WorkerIdOf(r.Number, supersededNode, supersededDispatch), "an earlier attempt delivered the result"));
             if (events.FirstOrDefault() is TrialFailed f)
                 _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
-            Plan();
         });
     }
 
-    private void WorkerGone(int number, int dispatch, string reason)
+    private void WorkerGone(int number, int dispatch, string reason) => WorkersGone(new[] { (number, dispatch, reason) });
+
+    /// <summary>Requeues the trials whose workers went away, and plans, in one write.</summary>
+    private void WorkersGone(IEnumerable<(int Number, int Dispatch, string Reason)> lost)
     {
         if (_state is null) return;
-        var events = StudyDecider.WorkerLost(_state, number, dispatch, reason, _clock());
-        if (events.Count > 0) _log.Warning("study {0}: trial {1} requeued: {2}", _studyId, number, reason);
-        PersistEvents(events, Plan);
+        var events = new List<IStudyEvent>();
+        var state = _state;
+        foreach (var (number, dispatch, reason) in lost)
+        {
+            var requeued = StudyDecider.WorkerLost(state, number, dispatch, reason, _clock());
+            if (requeued.Count == 0) continue;
+            _log.Warning("study {0}: trial {1} requeued: {2}", _studyId, number, reason);
+            events.AddRange(requeued);
+            state = requeued.Aggregate(state, (s, e) => s.Apply(e));
+        }
+        PersistWithPlan(events, () => { });
+    }
+
+    /// <summary>
+    /// A worker node became unreachable or left: its trials are dispatched again at once rather than when the node
+    /// is finally removed (seconds later). Should the node come back, whichever attempt finishes first counts and
+    /// the other is cancelled.
+    /// </summary>
+    private void RequeueTrialsOn(IReadOnlySet<string> nodes)
+    {
+        if (_state is null || nodes.Count == 0 || _settings.ReadOnly) return;
+        WorkersGone(_state.RunningOn.Where(kv => nodes.Contains(kv.Value)).ToList()
+            .Select(kv => (kv.Key, _state.LastDispatch[kv.Key], $"its worker node {kv.Value} is unreachable or left the cluster")));
     }
 
     private void RedispatchUnanswered()
     {
         if (_state is null || _awaitingAccept.Count == 0) return;
         var now = _clock();
+        var lost = new List<(int, int, string)>();
         foreach (var ((number, dispatch), deadline) in _awaitingAccept.ToList())
         {
             if (!_state.IsCurrentDispatch(number, dispatch))
@@ -300,8 +328,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _awaitingAccept.Remove((number, dispatch));
             var node = _state.RunningOn[number];
             _suspectNodes[node] = now + _settings.SuspectNodeFor;
-            WorkerGone(number, dispatch, $"no answer from worker node {node} within {_settings.DispatchTimeout.TotalSeconds:0}s");
+            lost.Add((number, dispatch, $"no answer from worker node {node} within {_settings.DispatchTimeout.TotalSeconds:0}s"));
         }
+        WorkersGone(lost);
     }
 
     private IReadOnlyList<WorkerNode> AvailableWorkers()
@@ -315,25 +344,44 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         return trusted.Count > 0 ? trusted : _workerNodes;
     }
 
-    private void Plan()
+    private void Plan() => PersistWithPlan(Array.Empty<IStudyEvent>(), () => { });
+
+    /// <summary>
+    /// Persists <paramref name="events"/> together with the planning they make possible (the next trials started and
+    /// dispatched), in one write: a finished trial and its successor's dispatch cost one database round trip.
+    /// </summary>
+    private void PersistWithPlan(IReadOnlyList<IStudyEvent> events, Action then)
     {
-        if (_state is null || _optimizer is null || _settings.ReadOnly || _state.Status != StudyStatus.Running || _unloadable is not null) return;
-        IReadOnlyList<IStudyEvent> events;
+        if (_state is null)
+        {
+            PersistEvents(events, then);
+            return;
+        }
+        var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s.Apply(e));
+        var planned = PlanOn(after);
+        PersistEvents(planned.Count == 0 ? events : events.Concat(planned).ToList(), then);
+    }
+
+    private IReadOnlyList<IStudyEvent> PlanOn(StudyState state)
+    {
+        if (_optimizer is null || _settings.ReadOnly || state.Status != StudyStatus.Running || _unloadable is not null) return Array.Empty<IStudyEvent>();
         try
         {
-            events = StudyDecider.Plan(_state, _optimizer, AvailableWorkers(), _clock(), _settings.MaxRequeues);
+            return StudyDecider.Plan(state, _optimizer, AvailableWorkers(), _clock(), _settings.MaxRequeues);
         }
         catch (Exception e)
         {
             // An optimizer fault must not lose the study: log it and try again on the next tick.
             _log.Error(e, "study {0}: planning the next trials failed", _studyId);
-            return;
+            return Array.Empty<IStudyEvent>();
         }
-        if (events.Count == 0) return;
-        // Planning again after persisting picks up what this round could not do (e.g. a dispatch after a start).
-        PersistEvents(events, () => { });
     }
 
+    /// <summary>
+    /// Persists events and applies them to <see cref="_state"/> at once, so every later decision in the same
+    /// command (several requeues, a requeue then a plan) builds on them; side effects wait for each event's write.
+    /// If a write fails the actor stops and recovers from the journal, so applying early never outlives a failure.
+    /// </summary>
     private void PersistEvents(IReadOnlyList<IStudyEvent> events, Action then)
     {
         if (events.Count == 0)
@@ -341,11 +389,14 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             then();
             return;
         }
-        // The continuation runs in the last event's handler, while commands are still stashed: a deferred
-        // (non-stashing) continuation could plan on a state that misses events another command persisted meanwhile.
+        foreach (var e in events) _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
+        _unpersisted += events.Count;
+        _progressDirty = true;
+        // The continuation runs in the last event's handler, while commands are still stashed.
         var remaining = events.Count;
         PersistAll(events, e =>
         {
+            _unpersisted--;
             OnPersisted(e);
             if (--remaining == 0) then();
         });
@@ -353,8 +404,6 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private void OnPersisted(IStudyEvent e)
     {
-        _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
-        _progressDirty = true;
         switch (e)
         {
             case TrialDispatched d:
@@ -366,7 +415,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
                 break;
         }
-        if (LastSequenceNr % _settings.SnapshotEvery == 0) SaveSnapshot(_state.ToSnapshot());
+        // Only when everything applied is also written: the snapshot must match its sequence number exactly.
+        if (_unpersisted == 0 && LastSequenceNr - _lastSnapshot >= _settings.SnapshotEvery)
+        {
+            _lastSnapshot = LastSequenceNr;
+            SaveSnapshot(_state!.ToSnapshot());
+        }
     }
 
     private void SendRunTrial(int number, int dispatch, string nodeKey)
