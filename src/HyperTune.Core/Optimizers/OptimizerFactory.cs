@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.GaussianProcess;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
 using HyperTune.Core.Spaces;
@@ -16,6 +17,7 @@ public static class OptimizerFactory
     {
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
+        ["gp"] = (spec, space, _) => new GaussianProcessOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
