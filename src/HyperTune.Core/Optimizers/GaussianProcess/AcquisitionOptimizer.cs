@@ -35,12 +35,17 @@ internal sealed class AcquisitionOptimizer
     /// <summary>How many acquisition values were computed (for diagnostics).</summary>
     public int Evaluations { get; private set; }
 
-    /// <summary>The acquisition value at a rounded point.</summary>
+    /// <summary>
+    /// The acquisition value at a rounded point. The nugget is taken out of the predictive variance: it is there
+    /// for numerical stability and to absorb model misfit, not because re-measuring a point would reveal anything,
+    /// so an already observed point must not keep a floor of expected improvement (which made the search re-sample
+    /// its incumbent instead of exploring).
+    /// </summary>
     public double Score(ReadOnlySpan<double> x)
     {
         Evaluations++;
         var (mean, variance) = _gp.Predict(x, _scratch);
-        return _acquisition.Evaluate(mean, Math.Sqrt(variance), _priorSd, out _, out _);
+        return _acquisition.Evaluate(mean, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, out _, out _);
     }
 
     /// <summary>
@@ -118,7 +123,7 @@ internal sealed class AcquisitionOptimizer
             for (var k = 0; k < coordinates.Length; k++) full[coordinates[k]] = z[k];
             Evaluations++;
             var (mean, variance) = _gp.PredictWithGradient(full, meanGradient, varianceGradient);
-            var sd = Math.Sqrt(variance);
+            var sd = Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0));
             var a = _acquisition.Evaluate(mean, sd, _priorSd, out var dMean, out var dSd);
             // dσ/dx = (dσ²/dx) / 2σ; at σ = 0 the variance gradient is zero too.
             var dSdFactor = sd > 0 ? dSd / (2 * sd) : 0;

@@ -72,7 +72,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
 
         var gp = GaussianProcessPosterior.Create(x, y, hyper)
             .WithFantasies(history.Pending.Select(t => _space.Encode(t.Params)).ToList());
-        var acquisition = new AcquisitionFunction(Settings.Acquisition, y.Min(), Settings.Xi, Settings.UcbBeta);
+        var acquisition = new AcquisitionFunction(Settings.Acquisition, gp.MinimumOutput, Settings.Xi, Settings.UcbBeta);
         var centers = Enumerable.Range(0, y.Length).OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
 
         var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);

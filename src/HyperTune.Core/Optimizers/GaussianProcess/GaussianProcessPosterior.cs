@@ -36,6 +36,12 @@ internal sealed class GaussianProcessPosterior
     /// <summary>Input dimension.</summary>
     public int Dimension => _inverseLengthScales.Length;
 
+    /// <summary>
+    /// The lowest output conditioned on, fantasies included: the incumbent for improvement-based acquisitions, since
+    /// under the kriging believer a pending point is taken to come back at its predicted mean.
+    /// </summary>
+    public double MinimumOutput => _y.Min();
+
     /// <summary>s².</summary>
     public double SignalVariance { get; }
 

@@ -13,10 +13,36 @@ internal static class OutputTransform
     /// <summary>Transforms <paramref name="losses"/> (all finite).</summary>
     public static double[] Apply(OutputTransformKind kind, IReadOnlyList<double> losses)
     {
-        var z = Standardize(losses);
-        if (kind == OutputTransformKind.Standardize || z.All(v => v == 0)) return z;
+        if (kind == OutputTransformKind.Standardize) return Standardize(losses);
+        var z = RobustStandardize(losses);
+        if (z.All(v => v == 0)) return z;
         var lambda = FitYeoJohnson(z);
         return Standardize(z.Select(v => YeoJohnson(v, lambda)).ToArray());
+    }
+
+    /// <summary>
+    /// (v - median) / (interquartile range / 1.349): the bulk of the values gets unit spread however extreme the
+    /// tail, so the power transform can compress the tail without squashing the bulk (and the best values) together.
+    /// Falls back to the standard deviation when the quartiles coincide.
+    /// </summary>
+    public static double[] RobustStandardize(IReadOnlyList<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        var median = Quantile(sorted, 0.5);
+        var scale = (Quantile(sorted, 0.75) - Quantile(sorted, 0.25)) / NormalInterquartileRange;
+        if (!(scale > 0) || !double.IsFinite(scale)) return Standardize(values);
+        return values.Select(v => (v - median) / scale).ToArray();
+    }
+
+    // The interquartile range of a standard normal distribution.
+    private const double NormalInterquartileRange = 1.3489795003921634;
+
+    private static double Quantile(double[] sorted, double q)
+    {
+        var position = q * (sorted.Length - 1);
+        var lo = (int)Math.Floor(position);
+        var hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (position - lo) * (sorted[hi] - sorted[lo]);
     }
 
     /// <summary>(v - mean) / sd; all zeros when the values are all equal.</summary>

@@ -7,7 +7,7 @@ public enum OutputTransformKind
     Standardize,
 
     /// <summary>
-    /// <c>"power"</c>: standardize, apply the Yeo-Johnson power transform whose exponent makes the values look most
+    /// <c>"power"</c>: center on the median and scale by the interquartile range, apply the Yeo-Johnson power transform whose exponent makes the values look most
     /// normal (maximum likelihood), standardize again. Tames heavy right tails (Rosenbrock, Styblinski-Tang) so that a
     /// few huge losses do not flatten the model where the good points are.
     /// </summary>
