@@ -32,6 +32,9 @@ internal sealed class AcquisitionOptimizer
         _scratch = new double[gp.Count];
     }
 
+    /// <summary>Points the search must not propose (scored -∞), or null.</summary>
+    public Func<double[], bool>? Excluded { get; init; }
+
     /// <summary>How many acquisition values were computed (for diagnostics).</summary>
     public int Evaluations { get; private set; }
 
@@ -41,8 +44,9 @@ internal sealed class AcquisitionOptimizer
     /// so an already observed point must not keep a floor of expected improvement (which made the search re-sample
     /// its incumbent instead of exploring).
     /// </summary>
-    public double Score(ReadOnlySpan<double> x)
+    public double Score(double[] x)
     {
+        if (Excluded is { } excluded && excluded(x)) return double.NegativeInfinity;
         Evaluations++;
         var (mean, variance) = _gp.Predict(x, _scratch);
         return _acquisition.Evaluate(mean, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, out _, out _);
@@ -121,6 +125,7 @@ internal sealed class AcquisitionOptimizer
         var result = BoundedLbfgs.Minimize((z, gradient) =>
         {
             for (var k = 0; k < coordinates.Length; k++) full[coordinates[k]] = z[k];
+            if (Excluded is { } excluded && excluded(full)) return double.PositiveInfinity;
             Evaluations++;
             var (mean, variance) = _gp.PredictWithGradient(full, meanGradient, varianceGradient);
             var sd = Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0));

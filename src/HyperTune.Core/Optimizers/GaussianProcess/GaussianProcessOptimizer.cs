@@ -36,6 +36,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     private readonly EncodedSearchSpace _space;
     private readonly long _seed;
     private readonly RefitSchedule _schedule;
+    private readonly BasinEscape _escape;
     private readonly HyperparameterCache _fits = new(CachedFits);
 
     /// <summary>Creates the optimizer from its spec, validating the settings.</summary>
@@ -50,6 +51,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         Settings = settings;
         _seed = seed;
         _schedule = new RefitSchedule(settings.RefitAlwaysUpTo, settings.RefitGrowth);
+        _escape = new BasinEscape(settings.EscapeAfter, settings.EscapeRadius, settings.EscapeMinImprovement);
     }
 
     /// <summary>The settings in use.</summary>
@@ -72,17 +74,19 @@ public sealed class GaussianProcessOptimizer : IOptimizer
 
         var gp = GaussianProcessPosterior.Create(x, y, hyper)
             .WithFantasies(history.Pending.Select(t => _space.Encode(t.Params)).ToList());
-        var acquisition = new AcquisitionFunction(Settings.Acquisition, gp.MinimumOutput, Settings.Xi, Settings.UcbBeta);
-        var centers = Enumerable.Range(0, y.Length).OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
-
-        var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
-        var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings).Maximize(centers, random);
         var tried = history.Trials.Select(t => t.Params).ToHashSet();
-        foreach (var (point, _) in ranked)
+        var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
+        var all = Enumerable.Range(0, y.Length).ToList();
+
+        if (_escape.Applies(y, trialNumber))
         {
-            var config = _space.Decode(point);
-            if (!tried.Contains(config)) return WithPhase(config, "model");
+            var inside = _escape.Neighbourhood(x[all.OrderBy(i => y[i]).ThenBy(i => i).First()], hyper.InverseLengthScales());
+            var outside = all.Where(i => !inside(x[i])).ToList();
+            if (outside.Count > 0 && Propose(gp, x, y, outside, tried, random, inside) is { } escape)
+                return WithPhase(escape, "escape");
         }
+        if (Propose(gp, x, y, all, tried, random, null) is { } best) return WithPhase(best, "model");
+
         // Every good point repeats a trial (a small discrete space): fall back to a fresh random configuration.
         for (var attempt = 0; attempt < 100; attempt++)
         {
@@ -90,6 +94,27 @@ public sealed class GaussianProcessOptimizer : IOptimizer
             if (!tried.Contains(config)) return WithPhase(config, "random");
         }
         return WithPhase(_space.Space.Sample(random), "random");
+    }
+
+    /// <summary>
+    /// The untried configuration with the best acquisition value, improvement measured against the best of the
+    /// <paramref name="candidates"/> observations (fantasies included when all are candidates); null if every good
+    /// point repeats a trial.
+    /// </summary>
+    private Configuration? Propose(GaussianProcessPosterior gp, List<double[]> x, double[] y, List<int> candidates,
+        HashSet<Configuration> tried, SeededRandom random, Func<double[], bool>? excluded)
+    {
+        var incumbent = excluded is null ? gp.MinimumOutput : candidates.Min(i => y[i]);
+        var acquisition = new AcquisitionFunction(Settings.Acquisition, incumbent, Settings.Xi, Settings.UcbBeta);
+        var centers = candidates.OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
+        var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings) { Excluded = excluded }.Maximize(centers, random);
+        foreach (var (point, value) in ranked)
+        {
+            if (!double.IsFinite(value)) continue;
+            var config = _space.Decode(point);
+            if (!tried.Contains(config)) return config;
+        }
+        return null;
     }
 
     /// <summary>The hyperparameters for a suggestion with these completed trials (a checkpoint fit, possibly cached).</summary>

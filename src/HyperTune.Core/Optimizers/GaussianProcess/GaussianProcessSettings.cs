@@ -49,6 +49,15 @@ public sealed record GaussianProcessSettings
     /// <summary>Beyond that, refit when the completed trials grew by this fraction since the last checkpoint (<c>refitGrowth</c>; default 0.1).</summary>
     public double RefitGrowth { get; init; } = 0.1;
 
+    /// <summary>Completed trials without real improvement after which every second suggestion escapes the incumbent's basin (<c>escapeAfter</c>; default 10, 0 disables).</summary>
+    public int EscapeAfter { get; init; } = 10;
+
+    /// <summary>Radius of the incumbent's neighbourhood an escape avoids, in fitted length scales (<c>escapeRadius</c>; default 2).</summary>
+    public double EscapeRadius { get; init; } = 2;
+
+    /// <summary>Improvement of the best standardized output that counts as progress (<c>escapeMinImprovement</c>; default 0.001).</summary>
+    public double EscapeMinImprovement { get; init; } = 0.001;
+
     /// <summary>The default number of startup trials for a space.</summary>
     public static int DefaultStartupTrials(SearchSpace space) => Math.Max(5, 2 * space.Parameters.Count + 1);
 
@@ -81,6 +90,9 @@ public sealed record GaussianProcessSettings
             HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
             RefitAlwaysUpTo = r.GetInt("refitAlwaysUpTo", 40, 0, 1_000_000),
             RefitGrowth = r.GetDouble("refitGrowth", 0.1, 0, 10),
+            EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),
+            EscapeRadius = r.GetDouble("escapeRadius", 2, 0, 100),
+            EscapeMinImprovement = r.GetDouble("escapeMinImprovement", 0.001, 0, 10),
         };
         r.EnsureNoUnknownFields();
         return settings;

@@ -32,7 +32,7 @@ internal static class HyperparameterFitter
                 var v = objective.Evaluate(theta, gradient);
                 for (var i = 0; i < gradient.Length; i++) gradient[i] = -gradient[i];
                 return double.IsFinite(v) ? -v : double.PositiveInfinity;
-            }, start, lower, upper, maxIterations, gradientTolerance: 1e-5, relativeTolerance: 1e-10);
+            }, start, lower, upper, maxIterations, gradientTolerance: 1e-3, relativeTolerance: 1e-8);
             if (result.Value < bestValue)
             {
                 bestValue = result.Value;
