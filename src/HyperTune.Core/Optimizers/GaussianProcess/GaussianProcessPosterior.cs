@@ -64,9 +64,10 @@ internal sealed class GaussianProcessPosterior
     }
 
     /// <summary>
-    /// The posterior after also "observing" <paramref name="pending"/> points at their current predicted mean (the
-    /// kriging believer): the mean is unchanged, the variance around pending points collapses, so the next point
-    /// goes elsewhere. A point that cannot be added (a duplicate making the matrix singular) is skipped.
+    /// The posterior after also "observing" <paramref name="pending"/> points at their current predicted mean, capped
+    /// below at the best observed output (a kriging believer that never believes in an improvement): the variance
+    /// around pending points collapses, so the next point goes elsewhere. A point that cannot be added (a duplicate
+    /// making the matrix singular) is skipped.
     /// </summary>
     public GaussianProcessPosterior WithFantasies(IReadOnlyList<double[]> pending)
     {
@@ -74,9 +75,14 @@ internal sealed class GaussianProcessPosterior
         var factor = _factor.Copy();
         var x = _x.ToList();
         var y = _y.ToList();
+        var observedBest = _y.Min();
         foreach (var p in pending)
         {
             var mean = Mean(p);
+            // Never believe a pending point beats the best observation: otherwise the believed value itself looks
+            // like certain improvement and the batch piles onto the same spot, or (with the incumbent lowered to
+            // it) every other slot of the batch turns to exploration.
+            mean = Math.Max(mean, observedBest);
             if (!factor.TryAppend(CovarianceRow(x, x.Count, p, _inverseLengthScales, SignalVariance, NoiseVariance))) continue;
             x.Add(p);
             y.Add(mean);

@@ -118,4 +118,20 @@ public class NumericsTests
         Assert.InRange(checkpoints, 40, 60);
         Assert.All(Enumerable.Range(1, 300), m => Assert.InRange(schedule.Checkpoint(m), m / 1.1 - 1, m));
     }
+
+    [Fact]
+    public void Escapes_start_after_a_stall_on_every_second_trial_and_avoid_the_incumbents_neighbourhood()
+    {
+        var escape = new BasinEscape(After: 3, Radius: 2, MinImprovement: 0.01);
+        var improving = new[] { 1.0, 0.5, 0.2, 0.1, 0.0 };
+        var stalled = new[] { 1.0, 0.5, 0.2, 0.195, 0.3, 0.199 };
+        Assert.False(escape.Applies(improving, 10));
+        Assert.True(escape.Applies(stalled, 10));
+        Assert.False(escape.Applies(stalled, 11));
+        Assert.False(new BasinEscape(0, 2, 0.01).Applies(stalled, 10));
+        var inside = escape.Neighbourhood(new[] { 0.5, 0.5 }, new[] { 10.0, 1.0 });
+        Assert.True(inside(new[] { 0.6, 0.5 }));   // one length scale away along the short dimension
+        Assert.False(inside(new[] { 0.75, 0.5 })); // two and a half
+        Assert.True(inside(new[] { 0.5, 0.0 }));   // half a length scale along the long one
+    }
 }
