@@ -1,5 +1,6 @@
 using HyperTune.Core.Optimizers.CoarseToFine;
 using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Optimizers.GaussianProcess;
 using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Optimizers.Random;
 using HyperTune.Core.Optimizers.RandomForest;
@@ -25,6 +26,7 @@ public static class OptimizerFactory
         ["rf"] = (spec, space, _) => new RandomForestOptimizer(space, spec),
         ["coarse-to-fine"] = (spec, space, _) => new CoarseToFineOptimizer(space, spec),
         ["tpe"] = (spec, space, _) => new TpeOptimizer(space, spec),
+        ["gp"] = (spec, space, _) => new GaussianProcessOptimizer(space, spec),
     };
 
     /// <summary>The optimizer names a spec may use.</summary>

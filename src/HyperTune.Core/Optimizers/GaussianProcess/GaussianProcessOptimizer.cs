@@ -1,0 +1,136 @@
+using System.Collections.Immutable;
+using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Randomness;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers.GaussianProcess;
+
+/// <summary>
+/// Gaussian-process Bayesian optimization: a Matérn 5/2 ARD GP on the unit-cube encoding of the space, with
+/// hyperparameters fitted by maximum a posteriori marginal likelihood, and the next point chosen by maximizing an
+/// acquisition function (log expected improvement by default). Pending trials are fantasized at the GP's mean
+/// (kriging believer), so parallel workers get different points.
+/// </summary>
+/// <remarks>
+/// Determinism: a suggestion depends only on the seed, the settings, the history and the trial number. The
+/// hyperparameters are fitted on the first c(m) completed trials (see <see cref="RefitSchedule"/>) with random
+/// starts derived from the seed and c(m); the cache of fits is keyed by exactly that data, so a fresh optimizer
+/// computes what a long-running one remembers.
+/// </remarks>
+public sealed class GaussianProcessOptimizer : IOptimizer
+{
+    /// <summary>The attribute telling how a trial was suggested: <c>design</c> or <c>model</c>.</summary>
+    public const string PhaseAttribute = "gp.phase";
+
+    // A GP needs at least this many completed trials to say anything; before that the design continues.
+    private const int MinimumCompletedTrials = 2;
+
+    // Fits remembered by the cache: enough for the checkpoints a few coordinators' histories alternate between.
+    private const int CachedFits = 4;
+
+    private static readonly long SuggestSalt = SeededRandom.StableHash("gp.suggest");
+    private static readonly long FitSalt = SeededRandom.StableHash("gp.fit");
+
+    private readonly EncodedSearchSpace _space;
+    private readonly long _seed;
+    private readonly RefitSchedule _schedule;
+    private readonly BasinEscape _escape;
+    private readonly HyperparameterCache _fits = new(CachedFits);
+
+    /// <summary>Creates the optimizer from its spec, validating the settings.</summary>
+    public GaussianProcessOptimizer(SearchSpace space, OptimizerSpec spec) : this(space, GaussianProcessSettings.Read(spec, space), spec.Seed)
+    {
+    }
+
+    /// <summary>Creates the optimizer from settings already read.</summary>
+    public GaussianProcessOptimizer(SearchSpace space, GaussianProcessSettings settings, long seed)
+    {
+        _space = new EncodedSearchSpace(space);
+        Settings = settings;
+        _seed = seed;
+        _schedule = new RefitSchedule(settings.RefitAlwaysUpTo, settings.RefitGrowth);
+        _escape = new BasinEscape(settings.EscapeAfter, settings.EscapeRadius, settings.EscapeMinImprovement);
+    }
+
+    /// <summary>The settings in use.</summary>
+    public GaussianProcessSettings Settings { get; }
+
+    /// <summary>The prior the hyperparameter fit uses.</summary>
+    internal HyperparameterPrior Prior { get; init; } = HyperparameterPrior.Default;
+
+    /// <inheritdoc />
+    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    {
+        var completed = history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
+        if (trialNumber < Settings.StartupTrials || completed.Count < MinimumCompletedTrials)
+            return WithPhase(InitialDesign.Point(Settings.InitialDesign, _space.Space, _seed, trialNumber), "design");
+
+        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
+        var losses = completed.Select(history.Loss).ToArray();
+        var y = OutputTransform.Apply(Settings.OutputTransform, losses);
+        var hyper = FitFor(x, losses);
+
+        var gp = GaussianProcessPosterior.Create(x, y, hyper)
+            .WithFantasies(history.Pending.Select(t => _space.Encode(t.Params)).ToList());
+        var tried = history.Trials.Select(t => t.Params).ToHashSet();
+        var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
+        var all = Enumerable.Range(0, y.Length).ToList();
+
+        if (_escape.Applies(y, trialNumber))
+        {
+            var inside = _escape.Neighbourhood(x[all.OrderBy(i => y[i]).ThenBy(i => i).First()], hyper.InverseLengthScales());
+            var outside = all.Where(i => !inside(x[i])).ToList();
+            if (outside.Count > 0 && Propose(gp, x, y, outside, tried, random, inside) is { } escape)
+                return WithPhase(escape, "escape");
+        }
+        if (Propose(gp, x, y, all, tried, random, null) is { } best) return WithPhase(best, "model");
+
+        // Every good point repeats a trial (a small discrete space): fall back to a fresh random configuration.
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            var config = _space.Space.Sample(random);
+            if (!tried.Contains(config)) return WithPhase(config, "random");
+        }
+        return WithPhase(_space.Space.Sample(random), "random");
+    }
+
+    /// <summary>
+    /// The untried configuration with the best acquisition value, improvement measured against the best of the
+    /// <paramref name="candidates"/> observations (fantasies included when all are candidates); null if every good
+    /// point repeats a trial.
+    /// </summary>
+    private Configuration? Propose(GaussianProcessPosterior gp, List<double[]> x, double[] y, List<int> candidates,
+        HashSet<Configuration> tried, SeededRandom random, Func<double[], bool>? excluded)
+    {
+        var incumbent = excluded is null ? gp.MinimumOutput : candidates.Min(i => y[i]);
+        var acquisition = new AcquisitionFunction(Settings.Acquisition, incumbent, Settings.Xi, Settings.UcbBeta);
+        var centers = candidates.OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
+        var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings) { Excluded = excluded }.Maximize(centers, random);
+        foreach (var (point, value) in ranked)
+        {
+            if (!double.IsFinite(value)) continue;
+            var config = _space.Decode(point);
+            if (!tried.Contains(config)) return config;
+        }
+        return null;
+    }
+
+    /// <summary>The hyperparameters for a suggestion with these completed trials (a checkpoint fit, possibly cached).</summary>
+    internal KernelHyperparameters FitFor(IReadOnlyList<double[]> x, IReadOnlyList<double> losses)
+    {
+        var c = _schedule.Checkpoint(losses.Count);
+        var fitX = x.Take(c).ToList();
+        var fitLosses = losses.Take(c).ToList();
+        return _fits.GetOrAdd(fitX, fitLosses, () =>
+        {
+            var fitY = OutputTransform.Apply(Settings.OutputTransform, fitLosses);
+            var random = SeededRandom.Derive(_seed, c, FitSalt);
+            return HyperparameterFitter.Fit(fitX, fitY, Prior, Settings.HyperparameterStarts, Settings.HyperparameterIterations, random);
+        });
+    }
+
+    private static TrialSuggestion WithPhase(Configuration config, string phase) =>
+        new(config) { Attributes = ImmutableDictionary<string, string>.Empty.Add(PhaseAttribute, phase) };
+}

@@ -1,0 +1,100 @@
+using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+
+namespace HyperTune.Core.Optimizers.GaussianProcess;
+
+/// <summary>The settings of the <c>gp</c> optimizer (fields of the spec's <c>optimizer</c> object); see docs/optimizers-gp.md.</summary>
+public sealed record GaussianProcessSettings
+{
+    /// <summary>Trials taken from the initial design before the GP is used (<c>nStartupTrials</c>; default 2·parameters + 1, at least 5).</summary>
+    public int StartupTrials { get; init; }
+
+    /// <summary>The initial design (<c>initialDesign</c>; default <c>"random"</c>).</summary>
+    public string InitialDesign { get; init; } = "random";
+
+    /// <summary>The acquisition function (<c>acquisition</c>; default <c>"logei"</c>).</summary>
+    public AcquisitionKind Acquisition { get; init; } = AcquisitionKind.LogExpectedImprovement;
+
+    /// <summary>Improvement margin of EI, log-EI and PI in standardized output units (<c>xi</c>; default 0).</summary>
+    public double Xi { get; init; }
+
+    /// <summary>β of the confidence bound μ - √β·σ (<c>ucbBeta</c>; default 4, i.e. two standard deviations).</summary>
+    public double UcbBeta { get; init; } = 4;
+
+    /// <summary>How losses become GP outputs (<c>outputTransform</c>; default <c>"power"</c>).</summary>
+    public OutputTransformKind OutputTransform { get; init; } = OutputTransformKind.Power;
+
+    /// <summary>Uniformly random points scored per suggestion (<c>candidates</c>; default 1000).</summary>
+    public int Candidates { get; init; } = 1000;
+
+    /// <summary>How many of the best observed points get local perturbations scored (<c>localCenters</c>; default 5).</summary>
+    public int LocalCenters { get; init; } = 5;
+
+    /// <summary>Perturbations scored around each of those points (<c>perturbationsPerCenter</c>; default 50).</summary>
+    public int PerturbationsPerCenter { get; init; } = 50;
+
+    /// <summary>Best distinct candidates refined by local search (<c>localSearchStarts</c>; default 5).</summary>
+    public int LocalSearchStarts { get; init; } = 5;
+
+    /// <summary>Starts of the hyperparameter fit (<c>hyperparameterStarts</c>; default 3).</summary>
+    public int HyperparameterStarts { get; init; } = 3;
+
+    /// <summary>L-BFGS iterations per hyperparameter start (<c>hyperparameterIterations</c>; default 100).</summary>
+    public int HyperparameterIterations { get; init; } = 100;
+
+    /// <summary>Up to this many completed trials the hyperparameters are refitted on every suggestion (<c>refitAlwaysUpTo</c>; default 40).</summary>
+    public int RefitAlwaysUpTo { get; init; } = 40;
+
+    /// <summary>Beyond that, refit when the completed trials grew by this fraction since the last checkpoint (<c>refitGrowth</c>; default 0.1).</summary>
+    public double RefitGrowth { get; init; } = 0.1;
+
+    /// <summary>Completed trials without real improvement after which every second suggestion escapes the incumbent's basin (<c>escapeAfter</c>; default 10, 0 disables).</summary>
+    public int EscapeAfter { get; init; } = 10;
+
+    /// <summary>Radius of the incumbent's neighbourhood an escape avoids, in fitted length scales (<c>escapeRadius</c>; default 2).</summary>
+    public double EscapeRadius { get; init; } = 2;
+
+    /// <summary>Improvement of the best standardized output that counts as progress (<c>escapeMinImprovement</c>; default 0.001).</summary>
+    public double EscapeMinImprovement { get; init; } = 0.001;
+
+    /// <summary>The default number of startup trials for a space.</summary>
+    public static int DefaultStartupTrials(SearchSpace space) => Math.Max(5, 2 * space.Parameters.Count + 1);
+
+    /// <summary>Reads and validates the settings; errors name the field.</summary>
+    /// <exception cref="SpecException">A setting is missing its type, out of range, or unknown.</exception>
+    public static GaussianProcessSettings Read(OptimizerSpec spec, SearchSpace space)
+    {
+        var r = spec.Reader();
+        var settings = new GaussianProcessSettings
+        {
+            StartupTrials = r.GetInt("nStartupTrials", DefaultStartupTrials(space), 1, 100_000),
+            InitialDesign = r.GetString("initialDesign", "random", Designs.InitialDesign.Kinds.ToArray()),
+            Acquisition = r.GetString("acquisition", "logei", "logei", "ei", "pi", "ucb") switch
+            {
+                "ei" => AcquisitionKind.ExpectedImprovement,
+                "pi" => AcquisitionKind.ProbabilityOfImprovement,
+                "ucb" => AcquisitionKind.UpperConfidenceBound,
+                _ => AcquisitionKind.LogExpectedImprovement,
+            },
+            Xi = r.GetDouble("xi", 0, 0, 10),
+            UcbBeta = r.GetDouble("ucbBeta", 4, 1e-6, 1e6),
+            OutputTransform = r.GetString("outputTransform", "power", "power", "standardize") == "standardize"
+                ? OutputTransformKind.Standardize
+                : OutputTransformKind.Power,
+            Candidates = r.GetInt("candidates", 1000, 1, 1_000_000),
+            LocalCenters = r.GetInt("localCenters", 5, 0, 1000),
+            PerturbationsPerCenter = r.GetInt("perturbationsPerCenter", 50, 0, 100_000),
+            LocalSearchStarts = r.GetInt("localSearchStarts", 5, 0, 1000),
+            HyperparameterStarts = r.GetInt("hyperparameterStarts", 3, 1, 100),
+            HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
+            RefitAlwaysUpTo = r.GetInt("refitAlwaysUpTo", 40, 0, 1_000_000),
+            RefitGrowth = r.GetDouble("refitGrowth", 0.1, 0, 10),
+            EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),
+            EscapeRadius = r.GetDouble("escapeRadius", 2, 0, 100),
+            EscapeMinImprovement = r.GetDouble("escapeMinImprovement", 0.001, 0, 10),
+        };
+        r.EnsureNoUnknownFields();
+        return settings;
+    }
+}

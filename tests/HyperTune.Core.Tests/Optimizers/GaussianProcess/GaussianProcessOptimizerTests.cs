@@ -1,0 +1,156 @@
+using System.Text.Json;
+using HyperTune.Core.Optimizers;
+using HyperTune.Core.Optimizers.GaussianProcess;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+using HyperTune.Core.Tests.Spaces;
+
+namespace HyperTune.Core.Tests.Optimizers.GaussianProcess;
+
+public class GaussianProcessOptimizerTests
+{
+    // Smaller acquisition searches than the defaults keep these tests fast; the behaviour tested is the same.
+    private const string Fast = """ "candidates": 200, "perturbationsPerCenter": 20, "localSearchStarts": 2 """;
+
+    private static OptimizerSpec Spec(string settings = "", long seed = 1) =>
+        new("gp", seed, JsonDocument.Parse("{\"type\":\"gp\"" + (settings.Length > 0 ? "," + settings : "") + "}").RootElement.Clone());
+
+    private static IOptimizer Create(SearchSpace space, string settings = Fast, long seed = 1) =>
+        OptimizerFactory.Create(Spec(settings, seed), space, StudyDirection.Minimize);
+
+    private static SearchSpace Box(int d) => new(Enumerable.Range(0, d).Select(i => (Parameter)new FloatParameter($"x{i}", -5, 5)));
+
+    private static double Quadratic(Configuration c) =>
+        c.Sum(kv => Math.Pow(ParameterValues.ToDouble(kv.Value) - 1.3, 2));
+
+    [Fact]
+    public void Suggestions_stay_in_a_conditional_space_with_integers_logs_steps_and_categories()
+    {
+        var space = SearchSpaceTests.ValidConditionalSpace();
+        var history = OptimizationLoop.Run(Create(space, Fast + """, "nStartupTrials": 5"""), c =>
+        {
+            var loss = Math.Pow(Math.Log10(c.GetDouble("lr")) + 3, 2) + Math.Abs(c.GetDouble("layers") - 4) + c.GetDouble("dropout");
+            return (string)c["optimizer"] == "sgd" ? loss + 1 - c.GetDouble("momentum") : loss;
+        }, 22, pending: 2);
+        Assert.Equal(22, history.Trials.Count);
+        Assert.All(history.Trials, t => Assert.Empty(space.Check(t.Params)));
+        Assert.Contains(history.Trials, t => t.Attributes[GaussianProcessOptimizer.PhaseAttribute] == "model");
+        Assert.Equal(history.Trials.Count, history.Trials.Select(t => t.Params).Distinct().Count());
+    }
+
+    [Fact]
+    public void A_quadratic_is_optimized_far_better_than_by_random_search()
+    {
+        var space = Box(3);
+        double Best(string type, long seed) =>
+            OptimizationLoop.Run(type == "gp" ? Create(space, Fast, seed) : OptimizerFactory.Create(OptimizerSpec.Of("random", seed), space, StudyDirection.Minimize),
+                Quadratic, 25).Completed.Min(t => t.Value!.Value);
+        var gp = new[] { 1L, 2 }.Select(s => Best("gp", s)).Max();
+        var random = new[] { 1L, 2 }.Select(s => Best("random", s)).Min();
+        Assert.True(gp < 0.01, $"GP best {gp}");
+        Assert.True(gp < random / 20, $"GP {gp} vs random {random}");
+    }
+
+    [Fact]
+    public void The_same_seed_and_history_give_the_same_suggestion_also_from_a_fresh_optimizer()
+    {
+        var space = Box(2);
+        // refitAlwaysUpTo 5 puts the later suggestions between checkpoints, where the long-running optimizer
+        // answers from its cache and the fresh one must recompute the same fit.
+        const string settings = Fast + """, "refitAlwaysUpTo": 5, "refitGrowth": 0.5""";
+        var longRunning = Create(space, settings);
+        var history = OptimizationLoop.Run(longRunning, Quadratic, 14);
+        var next = longRunning.Suggest(history, 14);
+        var fresh = Create(space, settings);
+        Assert.Equal(next!.Params, fresh.Suggest(history, 14)!.Params);
+        // Asking about an earlier history in between changes nothing either.
+        var earlier = new TrialHistory(history.Trials.Take(10).ToList(), StudyDirection.Minimize);
+        fresh.Suggest(earlier, 10);
+        Assert.Equal(next.Params, fresh.Suggest(history, 14)!.Params);
+        Assert.NotEqual(next.Params, Create(space, settings, seed: 2).Suggest(history, 14)!.Params);
+    }
+
+    [Fact]
+    public void Pending_trials_change_the_suggestion_and_parallel_workers_get_distinct_points()
+    {
+        var space = Box(2);
+        var optimizer = Create(space);
+        var history = OptimizationLoop.Run(optimizer, Quadratic, 12);
+        var alone = optimizer.Suggest(history, 12)!;
+        var trials = history.Trials.ToList();
+        for (var n = 12; n < 18; n++)
+        {
+            var s = optimizer.Suggest(new TrialHistory(trials, StudyDirection.Minimize), n)!;
+            if (n == 13) Assert.NotEqual(alone.Params, s.Params);
+            trials.Add(new TrialRecord(n, TrialState.Running, s.Params));
+        }
+        var pendingPoints = trials.Skip(12).Select(t => t.Params).ToList();
+        Assert.Equal(6, pendingPoints.Distinct().Count());
+        // Believer fantasies keep the batch from stacking on one spot (without them every worker got the same point
+        // up to 1e-13); near the optimum of a quadratic the batch may still refine closely around it.
+        var spread = pendingPoints.SelectMany((a, i) => pendingPoints.Skip(i + 1).Select(b => Math.Abs(a.GetDouble("x0") - b.GetDouble("x0")) + Math.Abs(a.GetDouble("x1") - b.GetDouble("x1")))).Min();
+        Assert.True(spread > 1e-6, $"closest pair of pending points {spread}");
+    }
+
+    [Fact]
+    public void Maximizing_is_minimizing_the_negated_metric()
+    {
+        var space = Box(2);
+        var history = OptimizationLoop.Run(Create(space), c => -Quadratic(c), 20, StudyDirection.Maximize);
+        Assert.True(history.Best!.Value > -0.05, $"best {history.Best.Value}");
+    }
+
+    [Fact]
+    public void A_mixed_space_finds_the_right_category_and_integer()
+    {
+        var space = new SearchSpace(
+            new FloatParameter("lr", 1e-5, 1e-1, Log: true),
+            new IntParameter("depth", 1, 12),
+            new CategoricalParameter("opt", new object[] { "sgd", "adam", "rmsprop" }));
+        var history = OptimizationLoop.Run(Create(space), c =>
+        {
+            var a = Math.Log10(c.GetDouble("lr")) + 2.5;
+            return a * a + 0.05 * Math.Pow(c.GetDouble("depth") - 7, 2) + ((string)c["opt"] == "adam" ? 0 : 0.2);
+        }, 30);
+        var best = history.Best!.Params;
+        Assert.Equal("adam", best["opt"]);
+        Assert.InRange((long)best["depth"], 6, 8);
+        Assert.True(history.Best.Value < 0.06, $"best {history.Best.Value}");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"gp","acquisition":"eii"}""", "optimizer.acquisition")]
+    [InlineData("""{"type":"gp","nStartupTrials":0}""", "optimizer.nStartupTrials")]
+    [InlineData("""{"type":"gp","xi":-1}""", "optimizer.xi")]
+    [InlineData("""{"type":"gp","ucbBeta":"big"}""", "optimizer.ucbBeta")]
+    [InlineData("""{"type":"gp","initialDesign":"lhs"}""", "optimizer.initialDesign")]
+    [InlineData("""{"type":"gp","outputTransform":"log"}""", "optimizer.outputTransform")]
+    [InlineData("""{"type":"gp","candidate":100}""", "optimizer.candidate")]
+    public void Invalid_settings_are_rejected_naming_the_field(string json, string path)
+    {
+        var spec = new OptimizerSpec("gp", 0, JsonDocument.Parse(json).RootElement.Clone());
+        var e = Assert.Throws<SpecException>(() => OptimizerFactory.Create(spec, Box(2), StudyDirection.Minimize));
+        Assert.Equal(path, e.Path);
+    }
+
+    [Fact]
+    public void Every_acquisition_function_works()
+    {
+        foreach (var acquisition in new[] { "ei", "logei", "pi", "ucb" })
+        {
+            var history = OptimizationLoop.Run(Create(Box(2), Fast + $", \"acquisition\": \"{acquisition}\", \"xi\": 0.01, \"ucbBeta\": 2"), Quadratic, 16);
+            Assert.True(history.Best!.Value < 1.0, $"{acquisition}: best {history.Best.Value}");
+        }
+    }
+
+    [Fact]
+    public void Settings_have_documented_defaults()
+    {
+        var optimizer = (GaussianProcessOptimizer)OptimizerFactory.Create(Spec(), Box(3), StudyDirection.Minimize);
+        Assert.Equal(AcquisitionKind.LogExpectedImprovement, optimizer.Settings.Acquisition);
+        Assert.Equal(OutputTransformKind.Power, optimizer.Settings.OutputTransform);
+        Assert.Equal(GaussianProcessSettings.DefaultStartupTrials(Box(3)), optimizer.Settings.StartupTrials);
+        Assert.Equal("random", optimizer.Settings.InitialDesign);
+    }
+}
