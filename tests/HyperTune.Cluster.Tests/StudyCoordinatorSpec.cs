@@ -167,7 +167,7 @@ public sealed class StudyCoordinatorSpec : TestKit
         coordinator.Tell(new TrialAccepted("quad", next.Number, next.Dispatch, nextWorker.Ref));
         _workers.ExpectNoMsg(TimeSpan.FromSeconds(2));
         Complete(coordinator, next, 2.0, nextWorker);
-        var redispatched = _workers.ReceiveWhile<RunTrial>(TimeSpan.FromSeconds(3), m => m as RunTrial).First(r => r.Number == onA.Number);
+        var redispatched = _workers.ReceiveWhile<RunTrial>(TimeSpan.FromSeconds(3), m => (RunTrial)m).First(r => r.Number == onA.Number);
         Assert.Equal((onA.Number, 2), (redispatched.Number, redispatched.Dispatch));
         Assert.StartsWith("b:1#1", redispatched.WorkerId);
     }
@@ -197,7 +197,7 @@ public sealed class StudyCoordinatorSpec : TestKit
             var run = pending[0];
             pending.RemoveAt(0);
             Complete(coordinator, run, run.Number);
-            pending.AddRange(_workers.ReceiveWhile<RunTrial>(TimeSpan.FromMilliseconds(300), m => m as RunTrial));
+            pending.AddRange(_workers.ReceiveWhile<RunTrial>(TimeSpan.FromMilliseconds(300), m => (RunTrial)m));
         }
         var report = Report(coordinator);
         Assert.Equal(StudyStatus.Finished, report.Progress.Status);
