@@ -45,6 +45,9 @@ public sealed class NodeProcess : IAsyncDisposable
     /// <summary>True once the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The exit code once exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>The process id.</summary>
     public int Id => _process.Id;
 

@@ -68,4 +68,55 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish after the restart");
         AssertIntact(final, trials, CompletedValues(before));
     }
+
+    [Fact]
+    public async Task A_node_leaving_gracefully_hands_its_trials_over_and_they_resume_from_their_checkpoints()
+    {
+        await using var cluster = await ThreeNodeCluster.StartAsync(output);
+        // A process trainable that counts ten steps, keeping its step in the checkpoint directory and resuming from it.
+        var script = Path.Combine(Path.GetTempPath(), $"hypertune-steps-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(script, """
+            #!/bin/sh
+            d="$HYPERTUNE_CHECKPOINT_DIR"; start=0
+            [ -f "$d/step" ] && start=$(cat "$d/step")
+            i=$start
+            while [ $i -lt 10 ]; do i=$((i+1)); sleep 0.3; echo $i > "$d/step"; echo "hypertune-report step=$i value=$i"; done
+            echo "hypertune-report step=11 value=$2 resumed_from=$start"
+            """);
+        try
+        {
+            var spec = $$"""
+                {
+                  "name": "handover",
+                  "objective": { "metric": "value", "direction": "minimize" },
+                  "trainable": { "type": "process", "command": "/bin/sh", "args": [{{System.Text.Json.JsonSerializer.Serialize(script)}}] },
+                  "space": [ { "name": "x", "type": "float", "low": 0, "high": 1 } ],
+                  "optimizer": { "type": "random", "seed": 3 },
+                  "budget": { "maxTrials": 18, "parallelism": 6 }
+                }
+                """;
+            var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, spec);
+            var c = cluster.Options["c"].Port;
+            var before = await cluster.WaitForStudyAsync(studyId, d => RunningOn(d, c).Length == 2, Long, "two trials running on c");
+            var onC = RunningOn(before, c);
+            await Task.Delay(TimeSpan.FromSeconds(1.5)); // a few steps checkpointed
+            await cluster["c"].StopAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, cluster["c"].ExitCode);
+            cluster.Log($"c left gracefully while running trials {string.Join(",", onC)}");
+
+            var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
+            Assert.Equal(18, Complete(final));
+            Assert.Equal(0, (int)final["trials"]!["failed"]!);
+            foreach (var number in onC)
+            {
+                var trial = Trials(final).Single(t => (int)t!["number"]! == number)!;
+                Assert.True((int)trial["dispatch"]! >= 2, $"trial {number} ran again elsewhere");
+                Assert.True((double)trial["metrics"]!["resumed_from"]! > 0, $"trial {number} resumed from its checkpoint: {trial.ToJsonString()}");
+            }
+        }
+        finally
+        {
+            File.Delete(script);
+        }
+    }
 }

@@ -60,6 +60,12 @@ public static class StudyJson
                     if (t.Value is { } v) w.WriteNumber("value", v);
                     else w.WriteNull("value");
                     WriteParams(w, t.Params);
+                    if (!t.Metrics.IsEmpty)
+                    {
+                        w.WriteStartObject("metrics");
+                        foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
+                        w.WriteEndObject();
+                    }
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started) w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
