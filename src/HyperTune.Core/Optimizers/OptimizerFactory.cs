@@ -19,6 +19,7 @@ public static class OptimizerFactory
     // One line per optimizer. Each constructor reads its settings from spec.Reader() and rejects unknown fields.
     private static readonly Dictionary<string, Create_> Registry = new(StringComparer.OrdinalIgnoreCase)
     {
+        ["auto"] = (spec, space, _) => new Auto.AutoOptimizer(space, spec),
         ["random"] = (spec, space, _) => new RandomOptimizer(space, spec),
         ["grid"] = (spec, space, _) => new GridOptimizer(space, spec),
         ["cmaes"] = (spec, space, _) => new CmaEs.CmaEsOptimizer(space, spec),

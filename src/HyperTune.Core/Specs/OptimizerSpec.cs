@@ -8,8 +8,8 @@ namespace HyperTune.Core.Specs;
 /// </summary>
 public sealed record OptimizerSpec(string Type, long Seed, JsonElement Settings)
 {
-    /// <summary>The optimizer used when a spec names none.</summary>
-    public const string DefaultType = "random";
+    /// <summary>The optimizer used when a spec names none (GP, then TPE; see <c>Optimizers/Auto</c>).</summary>
+    public const string DefaultType = "auto";
 
     /// <summary>An optimizer spec with default settings.</summary>
     public static OptimizerSpec Of(string type, long seed = 0) =>

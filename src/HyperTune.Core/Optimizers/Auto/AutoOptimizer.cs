@@ -1,0 +1,40 @@
+using HyperTune.Core.Optimizers.GaussianProcess;
+using HyperTune.Core.Optimizers.Tpe;
+using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Core.Optimizers.Auto;
+
+/// <summary>
+/// The default optimizer (what a spec gets when it names none): Gaussian-process BO while the study is small, where
+/// it finds the best configurations per trial, then TPE once <c>switchAfter</c> trials have completed, where the
+/// GP's cubic cost grows and TPE's quality per trial catches up. Both see the whole history, so the switch loses
+/// nothing; both are deterministic, so the choice is a pure function of the history like any optimizer's.
+/// Settings: <c>switchAfter</c> (completed trials, default 200; 0 means TPE from the start).
+/// </summary>
+public sealed class AutoOptimizer : IOptimizer
+{
+    private readonly int _switchAfter;
+    private readonly IOptimizer _gp;
+    private readonly IOptimizer _tpe;
+
+    /// <summary>Creates the optimizer from its spec.</summary>
+    public AutoOptimizer(SearchSpace space, OptimizerSpec spec)
+    {
+        var r = spec.Reader();
+        _switchAfter = r.GetInt("switchAfter", 200, 0, 1_000_000);
+        r.EnsureNoUnknownFields();
+        _gp = new GaussianProcessOptimizer(space, OptimizerSpec.Of("gp", spec.Seed));
+        _tpe = new TpeOptimizer(space, OptimizerSpec.Of("tpe", spec.Seed));
+    }
+
+    /// <inheritdoc />
+    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    {
+        var completed = 0;
+        foreach (var t in history.Trials)
+            if (t.State == TrialState.Complete && ++completed >= _switchAfter) break;
+        return (completed < _switchAfter ? _gp : _tpe).Suggest(history, trialNumber);
+    }
+}
