@@ -22,7 +22,7 @@ public sealed class HyperTuneClient
 
     // One attempt's wait. While a study's coordinator moves to another node (its node crashed), a message sent to
     // the old location is lost; asking again, briefly, reaches the new one as soon as it is up.
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Creates a client over a started node.</summary>
     public HyperTuneClient(HyperTuneNode node, TimeSpan? timeout = null)

@@ -16,6 +16,6 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
         return new WorkerSettings(
             slots > 0 ? slots : Environment.ProcessorCount,
             c.GetString("checkpoint-root", Path.Combine("hypertune-data", "checkpoints")),
-            c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(2)));
+            c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(1)));
     }
 }
