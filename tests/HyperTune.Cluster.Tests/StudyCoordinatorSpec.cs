@@ -146,7 +146,7 @@ public sealed class StudyCoordinatorSpec : TestKit
     [Fact]
     public void A_dispatch_nobody_answers_goes_to_another_node_and_a_node_whose_worker_vanished_gets_no_new_trials()
     {
-        var fast = Settings with { DispatchTimeout = TimeSpan.FromSeconds(1) };
+        var fast = Settings with { DispatchTimeout = TimeSpan.FromSeconds(2) };
         var (a, b) = (new WorkerNode("a:1#1", 1, 0), new WorkerNode("b:1#1", 1, 0));
         var coordinator = StartCoordinator(settings: fast, nodes: new[] { a, b });
         coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 5, parallelism: 2)));
@@ -165,7 +165,8 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.StartsWith("b:1#1", next.WorkerId);
         var nextWorker = CreateTestProbe();
         coordinator.Tell(new TrialAccepted("quad", next.Number, next.Dispatch, nextWorker.Ref));
-        _workers.ExpectNoMsg(TimeSpan.FromSeconds(2));
+        // a's dispatch times out during this window (2 s after it was sent); nothing may be dispatched meanwhile.
+        _workers.ExpectNoMsg(TimeSpan.FromSeconds(3));
         Complete(coordinator, next, 2.0, nextWorker);
         var redispatched = _workers.ReceiveWhile<RunTrial>(TimeSpan.FromSeconds(3), m => (RunTrial)m).First(r => r.Number == onA.Number);
         Assert.Equal((onA.Number, 2), (redispatched.Number, redispatched.Dispatch));
