@@ -127,4 +127,21 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
         Assert.Equal(Enumerable.Range(0, 30), trials.Select(t => t.Number));
         Assert.All(before, kv => Assert.Equal(kv.Value, trials[kv.Key].Value));
     }
+
+    [Fact]
+    public async Task The_worker_directory_reports_how_many_trials_each_node_runs()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));
+        var client = new HyperTuneClient(node);
+        await client.SubmitAsync(Spec("busy-node", 8, 3, """{ "type": "function", "function": "branin", "simulatedTrainingTime": "3s" }"""));
+        var inbox = Akka.Actor.Inbox.Create(node.System);
+        node.System.ActorSelection("/user/worker-directory").Tell(new HyperTune.Cluster.Workers.WorkerDirectory.SubscribeWorkerNodes(), inbox.Receiver);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HyperTune.Cluster.Workers.WorkerNode? seen = null;
+        while (DateTime.UtcNow < deadline && seen?.Busy != 3)
+            if (await inbox.ReceiveAsync(TimeSpan.FromSeconds(20)) is HyperTune.Cluster.Workers.WorkerDirectory.WorkerNodesChanged changed)
+                seen = changed.Nodes.Single();
+        Assert.NotNull(seen);
+        Assert.Equal((4, 3), (seen!.Slots, seen.Busy));
+    }
 }

@@ -147,6 +147,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var sharding = ClusterSharding.Get(system);
         var slots = system.ActorOf(WorkerSlots.Props(workerSettings.Slots), "worker-slots");
         var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
+        if (isWorker) system.ActorOf(WorkerLoadPublisher.Props(), "worker-load");
         var trainables = new TrainableCache();
 
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time

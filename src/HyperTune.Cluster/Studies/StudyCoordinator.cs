@@ -120,8 +120,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Command<WorkerDirectory.WorkerNodesChanged>(w =>
         {
             var gone = _workerNodes.Select(n => n.NodeKey).Except(w.Nodes.Select(n => n.NodeKey)).ToHashSet();
+            var membershipChanged = gone.Count > 0 || w.Nodes.Count != _workerNodes.Count;
             _workerNodes = w.Nodes;
-            _suspectNodes.Clear();
+            // Membership settles what suspicion guessed; a load update alone does not.
+            if (membershipChanged) _suspectNodes.Clear();
             RequeueTrialsOn(gone);
             Plan();
         });

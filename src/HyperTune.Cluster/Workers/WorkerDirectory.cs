@@ -2,14 +2,16 @@ using System.Collections.Immutable;
 using System.Globalization;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.DistributedData;
 using Akka.Event;
 
 namespace HyperTune.Cluster.Workers;
 
 /// <summary>
 /// Keeps this node's view of the worker nodes that can take trials: members that are up, reachable, not leaving,
-/// and have the <c>worker</c> role, each with its slot count (from its <c>slots-N</c> role). Coordinators
-/// subscribe and get the list at once and on every change.
+/// and have the <c>worker</c> role, each with its slot count (from its <c>slots-N</c> role) and its running
+/// trials (from the replicated map <see cref="WorkerLoadPublisher"/> fills). Coordinators subscribe and get the
+/// list at once and on every change.
 /// </summary>
 public sealed class WorkerDirectory : ReceiveActor
 {
@@ -32,6 +34,7 @@ public sealed class WorkerDirectory : ReceiveActor
     private readonly Dictionary<UniqueAddress, Member> _members = new();
     private ImmutableHashSet<Member> _unreachable = ImmutableHashSet<Member>.Empty;
     private IReadOnlyList<WorkerNode> _nodes = Array.Empty<WorkerNode>();
+    private IReadOnlyDictionary<string, int> _busy = new Dictionary<string, int>();
 
     /// <summary>Props for the directory.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new WorkerDirectory());
@@ -46,6 +49,12 @@ public sealed class WorkerDirectory : ReceiveActor
             Sender.Tell(new WorkerNodesChanged(_nodes));
         });
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
+        Receive<Changed>(c =>
+        {
+            if (!c.Key.Equals(WorkerLoadPublisher.Key)) return;
+            _busy = c.Get(WorkerLoadPublisher.Key).Entries;
+            Refresh();
+        });
         Receive<ClusterEvent.CurrentClusterState>(s =>
         {
             _members.Clear();
@@ -84,9 +93,12 @@ public sealed class WorkerDirectory : ReceiveActor
             .FirstOrDefault();
 
     /// <inheritdoc />
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         _cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot,
             typeof(ClusterEvent.IMemberEvent), typeof(ClusterEvent.UnreachableMember), typeof(ClusterEvent.ReachableMember));
+        DistributedData.Get(Context.System).Replicator.Tell(Dsl.Subscribe(WorkerLoadPublisher.Key, Self));
+    }
 
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
@@ -96,12 +108,13 @@ public sealed class WorkerDirectory : ReceiveActor
         var unreachable = _unreachable.Select(m => m.UniqueAddress).ToHashSet();
         var nodes = _members.Values
             .Where(m => m.Status == MemberStatus.Up && m.HasRole(WorkerRole) && !unreachable.Contains(m.UniqueAddress))
-            .Select(m => new WorkerNode(NodeKey.Of(m.UniqueAddress), Math.Max(1, SlotsOf(m)), 0))
+            .Select(m => new WorkerNode(NodeKey.Of(m.UniqueAddress), Math.Max(1, SlotsOf(m)), _busy.GetValueOrDefault(NodeKey.Of(m.UniqueAddress))))
             .OrderBy(n => n.NodeKey, StringComparer.Ordinal)
             .ToArray();
         if (nodes.SequenceEqual(_nodes)) return;
+        var membershipChanged = !nodes.Select(n => n.NodeKey).SequenceEqual(_nodes.Select(n => n.NodeKey));
         _nodes = nodes;
-        _log.Info("worker nodes: {0}", nodes.Length == 0 ? "none" : string.Join(", ", nodes.Select(n => $"{n.NodeKey} ({n.Slots} slots)")));
+        if (membershipChanged) _log.Info("worker nodes: {0}", nodes.Length == 0 ? "none" : string.Join(", ", nodes.Select(n => $"{n.NodeKey} ({n.Slots} slots)")));
         var message = new WorkerNodesChanged(nodes);
         foreach (var s in _subscribers) s.Tell(message);
     }
