@@ -80,7 +80,9 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             d="$HYPERTUNE_CHECKPOINT_DIR"; start=0
             [ -f "$d/step" ] && start=$(cat "$d/step")
             i=$start
-            while [ $i -lt 10 ]; do i=$((i+1)); sleep 0.3; echo $i > "$d/step"; echo "hypertune-report step=$i value=$i"; done
+            # Checkpoints are written atomically (temp file, then rename), as docs/study-spec.md asks: an attempt
+            # being cancelled on one node may still be writing while its successor reads.
+            while [ $i -lt 10 ]; do i=$((i+1)); sleep 0.3; echo $i > "$d/step.$$"; mv "$d/step.$$" "$d/step"; echo "hypertune-report step=$i value=$i"; done
             echo "hypertune-report step=11 value=$2 resumed_from=$start"
             """);
         try
@@ -105,6 +107,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
             cluster.Log($"c left gracefully while running trials {string.Join(",", onC)}");
 
             var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
+            foreach (var t in Trials(final).Where(t => (string?)t!["state"] != "complete")) cluster.Log($"not complete: {t!.ToJsonString()}");
             Assert.Equal(18, Complete(final));
             Assert.Equal(0, (int)final["trials"]!["failed"]!);
             foreach (var number in onC)
