@@ -88,20 +88,8 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
 
-        HyperTuneNode node;
-        try
-        {
-            node = await HyperTuneNode.StartAsync(options, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Interrupted;
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: the node could not start: {e.GetBaseException().Message}");
-            return ExitCodes.Failed;
-        }
+        var (node, startCode) = await NodeStarter.StartAsync(options, "the node", ct);
+        if (node is null) return startCode;
 
         NodeHttpServer? server = null;
         try

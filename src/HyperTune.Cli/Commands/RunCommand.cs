@@ -75,20 +75,8 @@ internal static class RunCommand
             ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}",
         };
         var stopwatch = Stopwatch.StartNew();
-        HyperTuneNode node;
-        try
-        {
-            node = await HyperTuneNode.StartAsync(options, ct);
-        }
-        catch (OperationCanceledException)
-        {
-            return ExitCodes.Interrupted;
-        }
-        catch (Exception e)
-        {
-            Console.Error.WriteLine($"error: could not start the embedded node on {storage}: {e.GetBaseException().Message}");
-            return ExitCodes.Failed;
-        }
+        var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);
+        if (node is null) return startCode;
 
         await using (node)
         {

@@ -213,7 +213,9 @@ internal static class StudyCommand
             Roles = new[] { NodeOptions.CoordinatorRole },
             LogFile = Path.Combine(StorageOption.DataDirectory(storage), "hypertune.log"),
         };
-        await using var node = await HyperTuneNode.StartAsync(options, ct);
+        var (started, startCode) = await NodeStarter.StartAsync(options, "a node to read the store", ct);
+        if (started is null) return startCode;
+        await using var node = started;
         var code = await operation(new HyperTuneClient(node));
         StdoutGuard.Seal();
         return code;
