@@ -138,10 +138,13 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
         node.System.ActorSelection("/user/worker-directory").Tell(new HyperTune.Cluster.Workers.WorkerDirectory.SubscribeWorkerNodes(), inbox.Receiver);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         HyperTune.Cluster.Workers.WorkerNode? seen = null;
-        while (DateTime.UtcNow < deadline && seen?.Busy != 3)
+        while (DateTime.UtcNow < deadline && seen?.BusyByStudy.GetValueOrDefault("busy-node") != 3)
             if (await inbox.ReceiveAsync(TimeSpan.FromSeconds(20)) is HyperTune.Cluster.Workers.WorkerDirectory.WorkerNodesChanged changed)
                 seen = changed.Nodes.Single();
         Assert.NotNull(seen);
-        Assert.Equal((4, 3), (seen!.Slots, seen.Busy));
+        Assert.Equal(4, seen!.Slots);
+        Assert.Equal(new[] { ("busy-node", 3) }, seen.BusyByStudy.Select(kv => (kv.Key, kv.Value)));
+        // What another study would see as taken on this node, and what this study itself would not count twice.
+        Assert.Equal((3, 0), (seen.BusyExcept("other-study"), seen.BusyExcept("busy-node")));
     }
 }

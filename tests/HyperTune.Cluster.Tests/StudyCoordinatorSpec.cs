@@ -185,7 +185,7 @@ public sealed class StudyCoordinatorSpec : TestKit
         var onA = runs.Where(r => r.WorkerId.StartsWith("a:1#1", StringComparison.Ordinal)).Select(r => r.Number).Order().ToList();
         Assert.Equal(2, onA.Count);
 
-        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { b with { Busy = 0 } }));
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { new WorkerNode("b:1#1", 4, 0) }));
         var again = ExpectRuns(2).OrderBy(r => r.Number).ToList();
         Assert.Equal(onA, again.Select(r => r.Number));
         Assert.All(again, r => Assert.Equal(2, r.Dispatch));

@@ -99,7 +99,9 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         AwaitAssert(() =>
         {
             slots.Tell(new WorkerSlots.GetSlotUsage());
-            Assert.Equal(new WorkerSlots.SlotUsage(1, 1, 1), ExpectMsg<WorkerSlots.SlotUsage>());
+            var usage = ExpectMsg<WorkerSlots.SlotUsage>();
+            Assert.Equal((1, 1, 1), (usage.Capacity, usage.Busy, usage.Queued));
+            Assert.Equal(1, usage.BusyByStudy["proc"]);
         }, TimeSpan.FromSeconds(5));
         File.WriteAllText(marker, "");
         var results = new[] { _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10)), _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10)) };

@@ -88,7 +88,7 @@ public static class StudyDecider
             active++;
         }
 
-        var placement = new WorkerPlacement(workers, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
+        var placement = new WorkerPlacement(workers, s.StudyId, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
         foreach (var t in s.Trials.Where(t => t.State == TrialState.Waiting).ToList())
         {
             if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)

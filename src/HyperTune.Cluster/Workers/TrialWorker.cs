@@ -67,7 +67,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                 return;
             }
             _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
-            _slots.Tell(new WorkerSlots.AcquireSlot());
+            _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
             Become(WaitingForSlot);
         });
         ReceiveCancel();

@@ -34,7 +34,7 @@ public sealed class WorkerDirectory : ReceiveActor
     private readonly Dictionary<UniqueAddress, Member> _members = new();
     private ImmutableHashSet<Member> _unreachable = ImmutableHashSet<Member>.Empty;
     private IReadOnlyList<WorkerNode> _nodes = Array.Empty<WorkerNode>();
-    private IReadOnlyDictionary<string, int> _busy = new Dictionary<string, int>();
+    private IImmutableDictionary<string, int> _busy = ImmutableDictionary<string, int>.Empty;
 
     /// <summary>Props for the directory.</summary>
     public static Props Props() => Akka.Actor.Props.Create(() => new WorkerDirectory());
@@ -103,12 +103,19 @@ public sealed class WorkerDirectory : ReceiveActor
     /// <inheritdoc />
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
+    private ImmutableSortedDictionary<string, int> BusyOn(string nodeKey)
+    {
+        var prefix = nodeKey + "|";
+        return _busy.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal) && kv.Value > 0)
+            .ToImmutableSortedDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal);
+    }
+
     private void Refresh()
     {
         var unreachable = _unreachable.Select(m => m.UniqueAddress).ToHashSet();
         var nodes = _members.Values
             .Where(m => m.Status == MemberStatus.Up && m.HasRole(WorkerRole) && !unreachable.Contains(m.UniqueAddress))
-            .Select(m => new WorkerNode(NodeKey.Of(m.UniqueAddress), Math.Max(1, SlotsOf(m)), _busy.GetValueOrDefault(NodeKey.Of(m.UniqueAddress))))
+            .Select(m => new WorkerNode(NodeKey.Of(m.UniqueAddress), Math.Max(1, SlotsOf(m))) { BusyByStudy = BusyOn(NodeKey.Of(m.UniqueAddress)) })
             .OrderBy(n => n.NodeKey, StringComparer.Ordinal)
             .ToArray();
         if (nodes.SequenceEqual(_nodes)) return;

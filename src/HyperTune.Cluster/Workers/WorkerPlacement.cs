@@ -3,9 +3,9 @@ namespace HyperTune.Cluster.Workers;
 /// <summary>
 /// Chooses worker nodes for the trials one planning round dispatches: each goes to the node with the most free
 /// slots, so trials spread over nodes in proportion to their free capacity rather than piling onto one. A node's
-/// load at the start of the round is the larger of what it last published and what this study has running there
-/// (the published figure lags); every trial placed in the round adds one. Ties go to the node with fewer of this
-/// study's trials, then to the lowest key, so the choice is deterministic.
+/// load is what this study runs there (known exactly) plus what the other studies last published for it; every
+/// trial placed in the round adds one. Ties go to the node with fewer of this study's trials, then to the lowest
+/// key, so the choice is deterministic.
 /// </summary>
 public sealed class WorkerPlacement
 {
@@ -15,15 +15,16 @@ public sealed class WorkerPlacement
 
     /// <summary>Starts a round.</summary>
     /// <param name="nodes">Worker nodes that are up and not leaving.</param>
+    /// <param name="studyId">The study placing trials.</param>
     /// <param name="ownLoad">How many of this study's trials run on each node now.</param>
-    public WorkerPlacement(IReadOnlyList<WorkerNode> nodes, IReadOnlyDictionary<string, int> ownLoad)
+    public WorkerPlacement(IReadOnlyList<WorkerNode> nodes, string studyId, IReadOnlyDictionary<string, int> ownLoad)
     {
         _nodes = nodes;
         foreach (var n in nodes)
         {
             var own = ownLoad.GetValueOrDefault(n.NodeKey);
             _own[n.NodeKey] = own;
-            _load[n.NodeKey] = Math.Max(n.Busy, own);
+            _load[n.NodeKey] = own + n.BusyExcept(studyId);
         }
     }
 

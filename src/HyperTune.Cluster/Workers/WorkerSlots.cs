@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Akka.Actor;
 using Akka.Event;
 
@@ -9,8 +10,8 @@ namespace HyperTune.Cluster.Workers;
 /// </summary>
 public sealed class WorkerSlots : ReceiveActor
 {
-    /// <summary>Asks for a slot for the sender; answered with <see cref="SlotGranted"/> when one is free.</summary>
-    public sealed record AcquireSlot;
+    /// <summary>Asks for a slot for the sender (a trial of <see cref="StudyId"/>); answered with <see cref="SlotGranted"/> when one is free.</summary>
+    public sealed record AcquireSlot(string StudyId);
 
     /// <summary>The sender may run its trial now.</summary>
     public sealed record SlotGranted;
@@ -21,15 +22,19 @@ public sealed class WorkerSlots : ReceiveActor
     /// <summary>Asks for <see cref="SlotUsage"/>.</summary>
     public sealed record GetSlotUsage;
 
-    /// <summary>How the node's slots are used.</summary>
-    public sealed record SlotUsage(int Capacity, int Busy, int Queued);
+    /// <summary>How the node's slots are used, and by which studies.</summary>
+    public sealed record SlotUsage(int Capacity, int Busy, int Queued)
+    {
+        /// <summary>Running trials per study.</summary>
+        public ImmutableSortedDictionary<string, int> BusyByStudy { get; init; } = ImmutableSortedDictionary<string, int>.Empty;
+    }
 
     /// <summary>Published on the event stream whenever usage changes (the worker directory spreads it).</summary>
     public sealed record SlotUsageChanged(SlotUsage Usage);
 
     private readonly int _capacity;
-    private readonly HashSet<IActorRef> _holders = new();
-    private readonly LinkedList<IActorRef> _queue = new();
+    private readonly Dictionary<IActorRef, string> _holders = new();
+    private readonly LinkedList<(IActorRef Worker, string StudyId)> _queue = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>Props for a node with <paramref name="capacity"/> slots.</summary>
@@ -39,11 +44,11 @@ public sealed class WorkerSlots : ReceiveActor
     public WorkerSlots(int capacity)
     {
         _capacity = capacity;
-        Receive<AcquireSlot>(_ =>
+        Receive<AcquireSlot>(a =>
         {
-            if (_holders.Contains(Sender) || _queue.Contains(Sender)) return;
+            if (_holders.ContainsKey(Sender) || _queue.Any(q => q.Worker.Equals(Sender))) return;
             Context.Watch(Sender);
-            _queue.AddLast(Sender);
+            _queue.AddLast((Sender, a.StudyId));
             Grant();
         });
         Receive<ReleaseSlot>(_ => Release(Sender));
@@ -51,11 +56,15 @@ public sealed class WorkerSlots : ReceiveActor
         Receive<GetSlotUsage>(_ => Sender.Tell(Usage));
     }
 
-    private SlotUsage Usage => new(_capacity, _holders.Count, _queue.Count);
+    private SlotUsage Usage => new(_capacity, _holders.Count, _queue.Count)
+    {
+        BusyByStudy = _holders.Values.GroupBy(s => s).ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
+    };
 
     private void Release(IActorRef worker)
     {
-        var changed = _holders.Remove(worker) | _queue.Remove(worker);
+        var queued = _queue.FirstOrDefault(q => q.Worker.Equals(worker));
+        var changed = _holders.Remove(worker) | (queued.Worker is not null && _queue.Remove(queued));
         if (!changed) return;
         Context.Unwatch(worker);
         Grant();
@@ -66,8 +75,8 @@ public sealed class WorkerSlots : ReceiveActor
         while (_holders.Count < _capacity && _queue.First is { } next)
         {
             _queue.RemoveFirst();
-            _holders.Add(next.Value);
-            next.Value.Tell(new SlotGranted());
+            _holders[next.Value.Worker] = next.Value.StudyId;
+            next.Value.Worker.Tell(new SlotGranted());
         }
         _log.Debug("slots: {0}/{1} busy, {2} queued", _holders.Count, _capacity, _queue.Count);
         Context.System.EventStream.Publish(new SlotUsageChanged(Usage));
