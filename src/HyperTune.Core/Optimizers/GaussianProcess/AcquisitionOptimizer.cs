@@ -52,6 +52,35 @@ internal sealed class AcquisitionOptimizer
         return _acquisition.Evaluate(mean, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, out _, out _);
     }
 
+    /// <summary>The acquisition values of many points (as <see cref="Score"/>, computed a batch at a time).</summary>
+    public double[] ScoreAll(IReadOnlyList<double[]> points)
+    {
+        const int batch = GaussianProcessPosterior.BatchSize;
+        var values = new double[points.Count];
+        var scratch = new double[_gp.Count * batch];
+        Span<double> means = stackalloc double[batch];
+        Span<double> variances = stackalloc double[batch];
+        var chunk = new double[batch][];
+        for (var start = 0; start < points.Count; start += batch)
+        {
+            var count = Math.Min(batch, points.Count - start);
+            for (var c = 0; c < count; c++) chunk[c] = points[start + c];
+            _gp.PredictBatch(chunk.AsSpan(0, count), means, variances, scratch);
+            for (var c = 0; c < count; c++)
+            {
+                var x = points[start + c];
+                if (Excluded is { } excluded && excluded(x))
+                {
+                    values[start + c] = double.NegativeInfinity;
+                    continue;
+                }
+                Evaluations++;
+                values[start + c] = _acquisition.Evaluate(means[c], Math.Sqrt(Math.Max(variances[c] - _gp.NoiseVariance, 0)), _priorSd, out _, out _);
+            }
+        }
+        return values;
+    }
+
     /// <summary>
     /// Rounded points ordered from the best acquisition value down (several, so the caller can skip one that repeats an
     /// existing trial). <paramref name="centers"/> are the best observed points, best first.
@@ -69,7 +98,8 @@ internal sealed class AcquisitionOptimizer
                 candidates.Add(_space.Perturb(centers[c], scale, discreteMove, random));
             }
 
-        var scored = candidates.Select((x, i) => (Point: x, Value: Score(x), Index: i))
+        var values = ScoreAll(candidates);
+        var scored = candidates.Select((x, i) => (Point: x, Value: values[i], Index: i))
             .Where(s => double.IsFinite(s.Value))
             .OrderByDescending(s => s.Value).ThenBy(s => s.Index)
             .ToList();
@@ -81,7 +111,7 @@ internal sealed class AcquisitionOptimizer
             if (starts >= _settings.LocalSearchStarts) break;
             if (results.Any(r => r.Point.AsSpan().SequenceEqual(s.Point))) continue;
             starts++;
-            results.Add(LocalSearch(s.Point, s.Value));
+            results.Add(LocalSearch(s.Point));
         }
         // Keep the rest of the candidates as fallbacks behind the locally optimized points.
         results.AddRange(scored.Skip(starts).Take(_settings.LocalSearchStarts * 4).Select(s => (s.Point, s.Value)));
@@ -90,10 +120,12 @@ internal sealed class AcquisitionOptimizer
 
     private static readonly double[] PerturbationScales = { 0.1, 0.03, 0.01, 0.003, 0.001 };
 
-    private (double[] Point, double Value) LocalSearch(double[] start, double startValue)
+    private (double[] Point, double Value) LocalSearch(double[] start)
     {
         var x = (double[])start.Clone();
-        var value = startValue;
+        // Rescored one at a time, as every point of the local search is, so that comparisons are like for like
+        // (a batch score can differ in the last bits).
+        var value = Score(x);
         for (var round = 0; round < MaxLocalRounds; round++)
         {
             (x, value) = ContinuousSearch(x, value);

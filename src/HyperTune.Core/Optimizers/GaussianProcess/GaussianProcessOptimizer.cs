@@ -126,8 +126,10 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         return _fits.GetOrAdd(fitX, fitLosses, () =>
         {
             var fitY = OutputTransform.Apply(Settings.OutputTransform, fitLosses);
+            var subset = HyperparameterFitSubset.Select(fitY, Settings.HyperparameterFitPoints);
             var random = SeededRandom.Derive(_seed, c, FitSalt);
-            return HyperparameterFitter.Fit(fitX, fitY, Prior, Settings.HyperparameterStarts, Settings.HyperparameterIterations, random);
+            return HyperparameterFitter.Fit(subset.Select(i => fitX[i]).ToList(), subset.Select(i => fitY[i]).ToArray(), Prior,
+                Settings.HyperparameterStarts, Settings.HyperparameterIterations, random);
         });
     }
 

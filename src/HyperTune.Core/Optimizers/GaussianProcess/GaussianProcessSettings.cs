@@ -43,6 +43,12 @@ public sealed record GaussianProcessSettings
     /// <summary>L-BFGS iterations per hyperparameter start (<c>hyperparameterIterations</c>; default 100).</summary>
     public int HyperparameterIterations { get; init; } = 100;
 
+    /// <summary>
+    /// The hyperparameter fit uses at most this many observations: the best half plus an even spread of the others
+    /// (<c>hyperparameterFitPoints</c>; default 100). Bounds the cost of a fit, which grows with the cube of the points.
+    /// </summary>
+    public int HyperparameterFitPoints { get; init; } = 100;
+
     /// <summary>Up to this many completed trials the hyperparameters are refitted on every suggestion (<c>refitAlwaysUpTo</c>; default 40).</summary>
     public int RefitAlwaysUpTo { get; init; } = 40;
 
@@ -88,6 +94,7 @@ public sealed record GaussianProcessSettings
             LocalSearchStarts = r.GetInt("localSearchStarts", 5, 0, 1000),
             HyperparameterStarts = r.GetInt("hyperparameterStarts", 3, 1, 100),
             HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
+            HyperparameterFitPoints = r.GetInt("hyperparameterFitPoints", 100, 10, 2000),
             RefitAlwaysUpTo = r.GetInt("refitAlwaysUpTo", 40, 0, 1_000_000),
             RefitGrowth = r.GetDouble("refitGrowth", 0.1, 0, 10),
             EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),

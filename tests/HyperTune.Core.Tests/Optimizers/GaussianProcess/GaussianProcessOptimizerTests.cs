@@ -72,6 +72,23 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
+    public void A_fit_on_a_subset_of_the_history_is_the_same_from_a_fresh_optimizer()
+    {
+        var space = Box(2);
+        // hyperparameterFitPoints 10 makes every fit after the tenth trial use a subset of the history.
+        const string settings = Fast + """, "hyperparameterFitPoints": 10, "refitAlwaysUpTo": 12, "refitGrowth": 0.3""";
+        var longRunning = Create(space, settings);
+        var history = OptimizationLoop.Run(longRunning, Quadratic, 22);
+        Assert.True(history.Best!.Value < 0.5, $"best {history.Best.Value}");
+        var trials = history.Trials.ToList();
+        foreach (var m in new[] { 14, 18, 22 })
+        {
+            var prefix = new TrialHistory(trials.Take(m).ToList(), StudyDirection.Minimize);
+            Assert.Equal(longRunning.Suggest(prefix, m)!.Params, Create(space, settings).Suggest(prefix, m)!.Params);
+        }
+    }
+
+    [Fact]
     public void Pending_trials_change_the_suggestion_and_parallel_workers_get_distinct_points()
     {
         var space = Box(2);
@@ -127,6 +144,7 @@ public class GaussianProcessOptimizerTests
     [InlineData("""{"type":"gp","initialDesign":"lhs"}""", "optimizer.initialDesign")]
     [InlineData("""{"type":"gp","outputTransform":"log"}""", "optimizer.outputTransform")]
     [InlineData("""{"type":"gp","candidate":100}""", "optimizer.candidate")]
+    [InlineData("""{"type":"gp","hyperparameterFitPoints":5}""", "optimizer.hyperparameterFitPoints")]
     public void Invalid_settings_are_rejected_naming_the_field(string json, string path)
     {
         var spec = new OptimizerSpec("gp", 0, JsonDocument.Parse(json).RootElement.Clone());

@@ -63,6 +63,37 @@ public class KernelGradientTests
     }
 
     [Fact]
+    public void Batch_predictions_match_single_ones_and_do_not_depend_on_the_rest_of_the_batch()
+    {
+        var (x, y) = Data(37, 3, 5);
+        var h = new KernelHyperparameters(ImmutableArray.Create(Math.Log(0.3), Math.Log(0.6), Math.Log(1.2)), Math.Log(1.3), Math.Log(1e-5));
+        var gp = GaussianProcessPosterior.Create(x, y, h);
+        var r = new SeededRandom(9);
+        var points = Enumerable.Range(0, GaussianProcessPosterior.BatchSize).Select(_ => new[] { r.NextDouble(), r.NextDouble(), r.NextDouble() }).ToArray();
+        points[3] = x[5]; // an observed point: variance near zero
+        var scratch = new double[gp.Count * GaussianProcessPosterior.BatchSize];
+        var means = new double[points.Length];
+        var variances = new double[points.Length];
+        gp.PredictBatch(points, means, variances, scratch);
+        var single = new double[gp.Count];
+        for (var c = 0; c < points.Length; c++)
+        {
+            var (m, v) = gp.Predict(points[c], single);
+            Assert.Equal(m, means[c], 1e-12);
+            Assert.Equal(v, variances[c], 1e-12);
+            // Alone in a batch, or first of two, the point gets exactly the same numbers.
+            var oneMean = new double[2];
+            var oneVariance = new double[2];
+            gp.PredictBatch(new[] { points[c] }, oneMean, oneVariance, scratch);
+            Assert.Equal(means[c], oneMean[0]);
+            Assert.Equal(variances[c], oneVariance[0]);
+            gp.PredictBatch(new[] { points[c], points[(c + 1) % points.Length] }, oneMean, oneVariance, scratch);
+            Assert.Equal(means[c], oneMean[0]);
+            Assert.Equal(variances[c], oneVariance[0]);
+        }
+    }
+
+    [Fact]
     public void The_posterior_interpolates_observations_and_reverts_to_the_prior_far_away()
     {
         var (x, y) = Data(15, 2, 11);
