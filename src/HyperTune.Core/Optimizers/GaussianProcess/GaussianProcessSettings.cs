@@ -37,6 +37,13 @@ public sealed record GaussianProcessSettings
     /// <summary>Best distinct candidates refined by local search (<c>localSearchStarts</c>; default 5).</summary>
     public int LocalSearchStarts { get; init; } = 5;
 
+    /// <summary>
+    /// How pending trials are fantasized (<c>pendingFantasies</c>; default 0). 0: each at its predicted mean, capped
+    /// below at the best observation (a kriging believer); n > 0: n joint draws of their outcomes from the posterior,
+    /// the acquisition averaged over them (a Monte-Carlo q-EI step).
+    /// </summary>
+    public int PendingFantasies { get; init; }
+
     /// <summary>Starts of the hyperparameter fit (<c>hyperparameterStarts</c>; default 3).</summary>
     public int HyperparameterStarts { get; init; } = 3;
 
@@ -92,6 +99,7 @@ public sealed record GaussianProcessSettings
             LocalCenters = r.GetInt("localCenters", 5, 0, 1000),
             PerturbationsPerCenter = r.GetInt("perturbationsPerCenter", 50, 0, 100_000),
             LocalSearchStarts = r.GetInt("localSearchStarts", 5, 0, 1000),
+            PendingFantasies = r.GetInt("pendingFantasies", 0, 0, 1024),
             HyperparameterStarts = r.GetInt("hyperparameterStarts", 3, 1, 100),
             HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
             HyperparameterFitPoints = r.GetInt("hyperparameterFitPoints", 100, 10, 2000),

@@ -111,6 +111,23 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
+    public void Sampled_fantasies_give_parallel_workers_distinct_points_deterministically()
+    {
+        var space = Box(2);
+        const string settings = Fast + """, "pendingFantasies": 8""";
+        var optimizer = Create(space, settings);
+        var history = OptimizationLoop.Run(optimizer, Quadratic, 24, pending: 4);
+        Assert.True(history.Best!.Value < 0.5, $"best {history.Best.Value}");
+        var trials = history.Trials.ToList();
+        var alone = optimizer.Suggest(history, 24)!;
+        trials.Add(new TrialRecord(24, TrialState.Running, alone.Params));
+        var withPending = new TrialHistory(trials, StudyDirection.Minimize);
+        var next = optimizer.Suggest(withPending, 25)!;
+        Assert.NotEqual(alone.Params, next.Params);
+        Assert.Equal(next.Params, Create(space, settings).Suggest(withPending, 25)!.Params);
+    }
+
+    [Fact]
     public void Maximizing_is_minimizing_the_negated_metric()
     {
         var space = Box(2);
@@ -145,6 +162,7 @@ public class GaussianProcessOptimizerTests
     [InlineData("""{"type":"gp","outputTransform":"log"}""", "optimizer.outputTransform")]
     [InlineData("""{"type":"gp","candidate":100}""", "optimizer.candidate")]
     [InlineData("""{"type":"gp","hyperparameterFitPoints":5}""", "optimizer.hyperparameterFitPoints")]
+    [InlineData("""{"type":"gp","pendingFantasies":-1}""", "optimizer.pendingFantasies")]
     public void Invalid_settings_are_rejected_naming_the_field(string json, string path)
     {
         var spec = new OptimizerSpec("gp", 0, JsonDocument.Parse(json).RootElement.Clone());
