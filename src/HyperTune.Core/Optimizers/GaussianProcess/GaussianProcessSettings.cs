@@ -51,7 +51,7 @@ public sealed record GaussianProcessSettings
     public int HyperparameterIterations { get; init; } = 100;
 
     /// <summary>
-    /// The hyperparameter fit uses at most this many observations: the best half plus an even spread of the others
+    /// The hyperparameter fit uses at most this many observations: the best quarter plus an even spread of the others
     /// (<c>hyperparameterFitPoints</c>; default 100). Bounds the cost of a fit, which grows with the cube of the points.
     /// </summary>
     public int HyperparameterFitPoints { get; init; } = 100;
