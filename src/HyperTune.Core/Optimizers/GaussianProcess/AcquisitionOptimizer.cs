@@ -16,13 +16,13 @@ internal sealed class AcquisitionOptimizer
 
     private readonly EncodedSearchSpace _space;
     private readonly GaussianProcessPosterior _gp;
-    private readonly AcquisitionFunction _acquisition;
+    private readonly SetAveragedAcquisition _acquisition;
     private readonly GaussianProcessSettings _settings;
     private readonly double _priorSd;
     private readonly double[] _scratch;
 
     /// <summary>Prepares a search of <paramref name="acquisition"/> under the posterior <paramref name="gp"/>.</summary>
-    public AcquisitionOptimizer(EncodedSearchSpace space, GaussianProcessPosterior gp, AcquisitionFunction acquisition, GaussianProcessSettings settings)
+    public AcquisitionOptimizer(EncodedSearchSpace space, GaussianProcessPosterior gp, SetAveragedAcquisition acquisition, GaussianProcessSettings settings)
     {
         _space = space;
         _gp = gp;
@@ -30,7 +30,11 @@ internal sealed class AcquisitionOptimizer
         _settings = settings;
         _priorSd = Math.Sqrt(gp.SignalVariance);
         _scratch = new double[gp.Count];
+        _means = new double[gp.OutputSets];
+        if (acquisition.Sets != gp.OutputSets) throw new ArgumentException("one incumbent per output set is needed", nameof(acquisition));
     }
+
+    private readonly double[] _means;
 
     /// <summary>Points the search must not propose (scored -∞), or null.</summary>
     public Func<double[], bool>? Excluded { get; init; }
@@ -48,8 +52,38 @@ internal sealed class AcquisitionOptimizer
     {
         if (Excluded is { } excluded && excluded(x)) return double.NegativeInfinity;
         Evaluations++;
-        var (mean, variance) = _gp.Predict(x, _scratch);
-        return _acquisition.Evaluate(mean, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, out _, out _);
+        var variance = _gp.Predict(x, _means, _scratch);
+        return _acquisition.Evaluate(_means, 1, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, Span<double>.Empty, out _);
+    }
+
+    /// <summary>The acquisition values of many points (as <see cref="Score"/>, computed a batch at a time).</summary>
+    public double[] ScoreAll(IReadOnlyList<double[]> points)
+    {
+        const int batch = GaussianProcessPosterior.BatchSize;
+        var values = new double[points.Count];
+        var scratch = new double[_gp.Count * batch];
+        var means = new double[batch * _gp.OutputSets];
+        Span<double> variances = stackalloc double[batch];
+        var chunk = new double[batch][];
+        for (var start = 0; start < points.Count; start += batch)
+        {
+            var count = Math.Min(batch, points.Count - start);
+            for (var c = 0; c < count; c++) chunk[c] = points[start + c];
+            _gp.PredictBatch(chunk.AsSpan(0, count), means, variances, scratch);
+            for (var c = 0; c < count; c++)
+            {
+                var x = points[start + c];
+                if (Excluded is { } excluded && excluded(x))
+                {
+                    values[start + c] = double.NegativeInfinity;
+                    continue;
+                }
+                Evaluations++;
+                values[start + c] = _acquisition.Evaluate(means.AsSpan(c), batch, Math.Sqrt(Math.Max(variances[c] - _gp.NoiseVariance, 0)), _priorSd,
+                    Span<double>.Empty, out _);
+            }
+        }
+        return values;
     }
 
     /// <summary>
@@ -69,7 +103,8 @@ internal sealed class AcquisitionOptimizer
                 candidates.Add(_space.Perturb(centers[c], scale, discreteMove, random));
             }
 
-        var scored = candidates.Select((x, i) => (Point: x, Value: Score(x), Index: i))
+        var values = ScoreAll(candidates);
+        var scored = candidates.Select((x, i) => (Point: x, Value: values[i], Index: i))
             .Where(s => double.IsFinite(s.Value))
             .OrderByDescending(s => s.Value).ThenBy(s => s.Index)
             .ToList();
@@ -81,7 +116,7 @@ internal sealed class AcquisitionOptimizer
             if (starts >= _settings.LocalSearchStarts) break;
             if (results.Any(r => r.Point.AsSpan().SequenceEqual(s.Point))) continue;
             starts++;
-            results.Add(LocalSearch(s.Point, s.Value));
+            results.Add(LocalSearch(s.Point));
         }
         // Keep the rest of the candidates as fallbacks behind the locally optimized points.
         results.AddRange(scored.Skip(starts).Take(_settings.LocalSearchStarts * 4).Select(s => (s.Point, s.Value)));
@@ -90,10 +125,12 @@ internal sealed class AcquisitionOptimizer
 
     private static readonly double[] PerturbationScales = { 0.1, 0.03, 0.01, 0.003, 0.001 };
 
-    private (double[] Point, double Value) LocalSearch(double[] start, double startValue)
+    private (double[] Point, double Value) LocalSearch(double[] start)
     {
         var x = (double[])start.Clone();
-        var value = startValue;
+        // Rescored one at a time, as every point of the local search is, so that comparisons are like for like
+        // (a batch score can differ in the last bits).
+        var value = Score(x);
         for (var round = 0; round < MaxLocalRounds; round++)
         {
             (x, value) = ContinuousSearch(x, value);
@@ -120,23 +157,22 @@ internal sealed class AcquisitionOptimizer
         var coordinates = Enumerable.Range(0, x.Length).Where(i => movable[i]).ToArray();
         if (coordinates.Length == 0) return (x, value);
         var full = (double[])x.Clone();
-        var meanGradient = new double[x.Length];
-        var varianceGradient = new double[x.Length];
+        var state = new GaussianProcessPosterior.GradientState(_gp.Count);
+        var means = new double[_gp.OutputSets];
+        var dMeans = new double[_gp.OutputSets];
+        var fullGradient = new double[x.Length];
         var result = BoundedLbfgs.Minimize((z, gradient) =>
         {
             for (var k = 0; k < coordinates.Length; k++) full[coordinates[k]] = z[k];
             if (Excluded is { } excluded && excluded(full)) return double.PositiveInfinity;
             Evaluations++;
-            var (mean, variance) = _gp.PredictWithGradient(full, meanGradient, varianceGradient);
+            var variance = _gp.Prepare(full, state, means);
             var sd = Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0));
-            var a = _acquisition.Evaluate(mean, sd, _priorSd, out var dMean, out var dSd);
+            var a = _acquisition.Evaluate(means, 1, sd, _priorSd, dMeans, out var dSd);
             // dσ/dx = (dσ²/dx) / 2σ; at σ = 0 the variance gradient is zero too.
             var dSdFactor = sd > 0 ? dSd / (2 * sd) : 0;
-            for (var k = 0; k < coordinates.Length; k++)
-            {
-                var j = coordinates[k];
-                gradient[k] = -(dMean * meanGradient[j] + dSdFactor * varianceGradient[j]);
-            }
+            _gp.Gradient(full, state, dMeans, dSdFactor, fullGradient);
+            for (var k = 0; k < coordinates.Length; k++) gradient[k] = -fullGradient[coordinates[k]];
             return double.IsFinite(a) ? -a : double.PositiveInfinity;
         }, coordinates.Select(j => x[j]).ToArray(), coordinates.Select(_ => 0.0).ToArray(), coordinates.Select(_ => 1.0).ToArray(),
             LocalIterations, gradientTolerance: 1e-9, relativeTolerance: 1e-12);

@@ -32,6 +32,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
 
     private static readonly long SuggestSalt = SeededRandom.StableHash("gp.suggest");
     private static readonly long FitSalt = SeededRandom.StableHash("gp.fit");
+    private static readonly long FantasySalt = SeededRandom.StableHash("gp.fantasies");
 
     private readonly EncodedSearchSpace _space;
     private readonly long _seed;
@@ -64,7 +65,10 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
     {
         var completed = history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
-        if (trialNumber < Settings.StartupTrials || completed.Count < MinimumCompletedTrials)
+        // The design continues until as many trials have completed as it has points: with parallel workers, a GP
+        // started on the first two results and a crowd of pending trials spends its first suggestions on a model of
+        // almost nothing (on rosenbrock4 with 8 pending, median regret 4.9 instead of 4.0 over 30 seeds).
+        if (trialNumber < Settings.StartupTrials || completed.Count < Math.Max(MinimumCompletedTrials, Settings.StartupTrials))
             return WithPhase(InitialDesign.Point(Settings.InitialDesign, _space.Space, _seed, trialNumber), "design");
 
         var x = completed.Select(t => _space.Encode(t.Params)).ToList();
@@ -72,8 +76,11 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var y = OutputTransform.Apply(Settings.OutputTransform, losses);
         var hyper = FitFor(x, losses);
 
-        var gp = GaussianProcessPosterior.Create(x, y, hyper)
-            .WithFantasies(history.Pending.Select(t => _space.Encode(t.Params)).ToList());
+        var pending = history.Pending.Select(t => _space.Encode(t.Params)).ToList();
+        var observed = GaussianProcessPosterior.Create(x, y, hyper);
+        var gp = Settings.PendingFantasies > 0
+            ? observed.WithSampledFantasies(pending, Settings.PendingFantasies, SeededRandom.Derive(_seed, trialNumber, FantasySalt))
+            : observed.WithFantasies(pending);
         var tried = history.Trials.Select(t => t.Params).ToHashSet();
         var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
         var all = Enumerable.Range(0, y.Length).ToList();
@@ -104,8 +111,13 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     private Configuration? Propose(GaussianProcessPosterior gp, List<double[]> x, double[] y, List<int> candidates,
         HashSet<Configuration> tried, SeededRandom random, Func<double[], bool>? excluded)
     {
-        var incumbent = excluded is null ? gp.MinimumOutput : candidates.Min(i => y[i]);
-        var acquisition = new AcquisitionFunction(Settings.Acquisition, incumbent, Settings.Xi, Settings.UcbBeta);
+        // Improvement is measured, in each output set, against the best conditioning point the search may compete
+        // with: everywhere, or outside the excluded neighbourhood (observations and pending trials alike).
+        var competing = Enumerable.Range(0, gp.Count).Where(i => excluded is null || !excluded(gp.Point(i))).ToList();
+        var incumbents = Enumerable.Range(0, gp.OutputSets).Select(set => competing.Count > 0
+            ? competing.Min(i => gp.Output(set, i))
+            : candidates.Min(i => y[i])).ToArray();
+        var acquisition = new SetAveragedAcquisition(Settings.Acquisition, incumbents, Settings.Xi, Settings.UcbBeta);
         var centers = candidates.OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
         var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings) { Excluded = excluded }.Maximize(centers, random);
         foreach (var (point, value) in ranked)
@@ -126,8 +138,10 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         return _fits.GetOrAdd(fitX, fitLosses, () =>
         {
             var fitY = OutputTransform.Apply(Settings.OutputTransform, fitLosses);
+            var subset = HyperparameterFitSubset.Select(fitY, Settings.HyperparameterFitPoints);
             var random = SeededRandom.Derive(_seed, c, FitSalt);
-            return HyperparameterFitter.Fit(fitX, fitY, Prior, Settings.HyperparameterStarts, Settings.HyperparameterIterations, random);
+            return HyperparameterFitter.Fit(subset.Select(i => fitX[i]).ToList(), subset.Select(i => fitY[i]).ToArray(), Prior,
+                Settings.HyperparameterStarts, Settings.HyperparameterIterations, random);
         });
     }
 

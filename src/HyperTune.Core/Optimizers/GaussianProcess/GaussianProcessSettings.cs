@@ -37,11 +37,24 @@ public sealed record GaussianProcessSettings
     /// <summary>Best distinct candidates refined by local search (<c>localSearchStarts</c>; default 5).</summary>
     public int LocalSearchStarts { get; init; } = 5;
 
+    /// <summary>
+    /// How pending trials are fantasized (<c>pendingFantasies</c>; default 0). 0: each at its predicted mean, capped
+    /// below at the best observation (a kriging believer); n > 0: n joint draws of their outcomes from the posterior,
+    /// the acquisition averaged over them (a Monte-Carlo q-EI step).
+    /// </summary>
+    public int PendingFantasies { get; init; }
+
     /// <summary>Starts of the hyperparameter fit (<c>hyperparameterStarts</c>; default 3).</summary>
     public int HyperparameterStarts { get; init; } = 3;
 
     /// <summary>L-BFGS iterations per hyperparameter start (<c>hyperparameterIterations</c>; default 100).</summary>
     public int HyperparameterIterations { get; init; } = 100;
+
+    /// <summary>
+    /// The hyperparameter fit uses at most this many observations: the best quarter plus an even spread of the others
+    /// (<c>hyperparameterFitPoints</c>; default 100). Bounds the cost of a fit, which grows with the cube of the points.
+    /// </summary>
+    public int HyperparameterFitPoints { get; init; } = 100;
 
     /// <summary>Up to this many completed trials the hyperparameters are refitted on every suggestion (<c>refitAlwaysUpTo</c>; default 40).</summary>
     public int RefitAlwaysUpTo { get; init; } = 40;
@@ -86,8 +99,10 @@ public sealed record GaussianProcessSettings
             LocalCenters = r.GetInt("localCenters", 5, 0, 1000),
             PerturbationsPerCenter = r.GetInt("perturbationsPerCenter", 50, 0, 100_000),
             LocalSearchStarts = r.GetInt("localSearchStarts", 5, 0, 1000),
+            PendingFantasies = r.GetInt("pendingFantasies", 0, 0, 1024),
             HyperparameterStarts = r.GetInt("hyperparameterStarts", 3, 1, 100),
             HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
+            HyperparameterFitPoints = r.GetInt("hyperparameterFitPoints", 100, 10, 2000),
             RefitAlwaysUpTo = r.GetInt("refitAlwaysUpTo", 40, 0, 1_000_000),
             RefitGrowth = r.GetDouble("refitGrowth", 0.1, 0, 10),
             EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),

@@ -62,4 +62,73 @@ internal static class VectorMath
         }
         for (; i < n; i++) y[i] -= alpha * x[i];
     }
+
+    /// <summary><c>y[i] += alpha * x[i]</c> over the length of <paramref name="x"/> (element-wise, so order-independent).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled(Span<double> y, double alpha, ReadOnlySpan<double> x)
+    {
+        var n = x.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            ref var rx = ref MemoryMarshal.GetReference(x);
+            ref var ry = ref MemoryMarshal.GetReference(y);
+            var va = Vector256.Create(alpha);
+            for (; i <= n - 4; i += 4)
+                (Vector256.LoadUnsafe(ref ry, (nuint)i) + va * Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+        }
+        for (; i < n; i++) y[i] += alpha * x[i];
+    }
+
+    /// <summary>
+    /// Row <paramref name="i"/> of a forward substitution L W = K for eight right-hand sides stored row-major in
+    /// <paramref name="w"/> (8 entries per row): w_i = (k_i - Σ_{j&lt;i} L_ij w_j) / L_ii, with <paramref name="lowerRow"/>
+    /// the first i + 1 entries of row i of L. The sum runs over j in order for each of the eight columns, the same
+    /// with or without vector hardware.
+    /// </summary>
+    public static void ForwardSubstitutionRow8(ReadOnlySpan<double> lowerRow, Span<double> w, int i)
+    {
+        const int width = 8;
+        var target = w.Slice(i * width, width);
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var rw = ref MemoryMarshal.GetReference(w);
+            var offset = (nuint)(i * width);
+            var low = Vector256.LoadUnsafe(ref rw, offset);
+            var high = Vector256.LoadUnsafe(ref rw, offset + 4);
+            for (var j = 0; j < i; j++)
+            {
+                var l = Vector256.Create(lowerRow[j]);
+                var at = (nuint)(j * width);
+                low -= l * Vector256.LoadUnsafe(ref rw, at);
+                high -= l * Vector256.LoadUnsafe(ref rw, at + 4);
+            }
+            var diagonal = Vector256.Create(lowerRow[i]);
+            (low / diagonal).StoreUnsafe(ref rw, offset);
+            (high / diagonal).StoreUnsafe(ref rw, offset + 4);
+            return;
+        }
+        for (var c = 0; c < width; c++)
+        {
+            var s = target[c];
+            for (var j = 0; j < i; j++) s -= lowerRow[j] * w[j * width + c];
+            target[c] = s / lowerRow[i];
+        }
+    }
+
+    /// <summary><c>y[i] += a[i] * b[i]</c> over the length of <paramref name="a"/> (element-wise, so order-independent).</summary>
+    public static void AddProducts(Span<double> y, ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        var n = a.Length;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            ref var ra = ref MemoryMarshal.GetReference(a);
+            ref var rb = ref MemoryMarshal.GetReference(b);
+            ref var ry = ref MemoryMarshal.GetReference(y);
+            for (; i <= n - 4; i += 4)
+                (Vector256.LoadUnsafe(ref ry, (nuint)i) + Vector256.LoadUnsafe(ref ra, (nuint)i) * Vector256.LoadUnsafe(ref rb, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
+        }
+        for (; i < n; i++) y[i] += a[i] * b[i];
+    }
 }

@@ -72,6 +72,23 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
+    public void A_fit_on_a_subset_of_the_history_is_the_same_from_a_fresh_optimizer()
+    {
+        var space = Box(2);
+        // hyperparameterFitPoints 10 makes every fit after the tenth trial use a subset of the history.
+        const string settings = Fast + """, "hyperparameterFitPoints": 10, "refitAlwaysUpTo": 12, "refitGrowth": 0.3""";
+        var longRunning = Create(space, settings);
+        var history = OptimizationLoop.Run(longRunning, Quadratic, 22);
+        Assert.True(history.Best!.Value < 0.5, $"best {history.Best.Value}");
+        var trials = history.Trials.ToList();
+        foreach (var m in new[] { 14, 18, 22 })
+        {
+            var prefix = new TrialHistory(trials.Take(m).ToList(), StudyDirection.Minimize);
+            Assert.Equal(longRunning.Suggest(prefix, m)!.Params, Create(space, settings).Suggest(prefix, m)!.Params);
+        }
+    }
+
+    [Fact]
     public void Pending_trials_change_the_suggestion_and_parallel_workers_get_distinct_points()
     {
         var space = Box(2);
@@ -91,6 +108,23 @@ public class GaussianProcessOptimizerTests
         // up to 1e-13); near the optimum of a quadratic the batch may still refine closely around it.
         var spread = pendingPoints.SelectMany((a, i) => pendingPoints.Skip(i + 1).Select(b => Math.Abs(a.GetDouble("x0") - b.GetDouble("x0")) + Math.Abs(a.GetDouble("x1") - b.GetDouble("x1")))).Min();
         Assert.True(spread > 1e-6, $"closest pair of pending points {spread}");
+    }
+
+    [Fact]
+    public void Sampled_fantasies_give_parallel_workers_distinct_points_deterministically()
+    {
+        var space = Box(2);
+        const string settings = Fast + """, "pendingFantasies": 8""";
+        var optimizer = Create(space, settings);
+        var history = OptimizationLoop.Run(optimizer, Quadratic, 24, pending: 4);
+        Assert.True(history.Best!.Value < 0.5, $"best {history.Best.Value}");
+        var trials = history.Trials.ToList();
+        var alone = optimizer.Suggest(history, 24)!;
+        trials.Add(new TrialRecord(24, TrialState.Running, alone.Params));
+        var withPending = new TrialHistory(trials, StudyDirection.Minimize);
+        var next = optimizer.Suggest(withPending, 25)!;
+        Assert.NotEqual(alone.Params, next.Params);
+        Assert.Equal(next.Params, Create(space, settings).Suggest(withPending, 25)!.Params);
     }
 
     [Fact]
@@ -127,6 +161,8 @@ public class GaussianProcessOptimizerTests
     [InlineData("""{"type":"gp","initialDesign":"lhs"}""", "optimizer.initialDesign")]
     [InlineData("""{"type":"gp","outputTransform":"log"}""", "optimizer.outputTransform")]
     [InlineData("""{"type":"gp","candidate":100}""", "optimizer.candidate")]
+    [InlineData("""{"type":"gp","hyperparameterFitPoints":5}""", "optimizer.hyperparameterFitPoints")]
+    [InlineData("""{"type":"gp","pendingFantasies":-1}""", "optimizer.pendingFantasies")]
     public void Invalid_settings_are_rejected_naming_the_field(string json, string path)
     {
         var spec = new OptimizerSpec("gp", 0, JsonDocument.Parse(json).RootElement.Clone());

@@ -63,6 +63,37 @@ public class KernelGradientTests
     }
 
     [Fact]
+    public void Batch_predictions_match_single_ones_and_do_not_depend_on_the_rest_of_the_batch()
+    {
+        var (x, y) = Data(37, 3, 5);
+        var h = new KernelHyperparameters(ImmutableArray.Create(Math.Log(0.3), Math.Log(0.6), Math.Log(1.2)), Math.Log(1.3), Math.Log(1e-5));
+        var gp = GaussianProcessPosterior.Create(x, y, h);
+        var r = new SeededRandom(9);
+        var points = Enumerable.Range(0, GaussianProcessPosterior.BatchSize).Select(_ => new[] { r.NextDouble(), r.NextDouble(), r.NextDouble() }).ToArray();
+        points[3] = x[5]; // an observed point: variance near zero
+        var scratch = new double[gp.Count * GaussianProcessPosterior.BatchSize];
+        var means = new double[points.Length];
+        var variances = new double[points.Length];
+        gp.PredictBatch(points, means, variances, scratch);
+        var single = new double[gp.Count];
+        for (var c = 0; c < points.Length; c++)
+        {
+            var (m, v) = gp.Predict(points[c], single);
+            Assert.Equal(m, means[c], 1e-12);
+            Assert.Equal(v, variances[c], 1e-12);
+            // Alone in a batch, or first of two, the point gets exactly the same numbers.
+            var oneMean = new double[2];
+            var oneVariance = new double[2];
+            gp.PredictBatch(new[] { points[c] }, oneMean, oneVariance, scratch);
+            Assert.Equal(means[c], oneMean[0]);
+            Assert.Equal(variances[c], oneVariance[0]);
+            gp.PredictBatch(new[] { points[c], points[(c + 1) % points.Length] }, oneMean, oneVariance, scratch);
+            Assert.Equal(means[c], oneMean[0]);
+            Assert.Equal(variances[c], oneVariance[0]);
+        }
+    }
+
+    [Fact]
     public void The_posterior_interpolates_observations_and_reverts_to_the_prior_far_away()
     {
         var (x, y) = Data(15, 2, 11);
@@ -92,5 +123,64 @@ public class KernelGradientTests
         var after = withPending.Predict(pending, new double[withPending.Count]);
         Assert.Equal(before.Mean, after.Mean, 1e-6);
         Assert.True(after.Variance < 1e-5 && before.Variance > 1e-3);
+    }
+
+    [Fact]
+    public void Sampled_fantasies_share_the_variance_and_spread_the_pending_outcomes_around_the_mean()
+    {
+        var (x, y) = Data(14, 2, 8);
+        var h = new KernelHyperparameters(ImmutableArray.Create(Math.Log(0.3), Math.Log(0.4)), 0, Math.Log(1e-6));
+        var gp = GaussianProcessPosterior.Create(x, y, h);
+        var pending = new[] { new[] { 0.52, 0.47 }, new[] { 0.1, 0.9 } };
+        var sampled = gp.WithSampledFantasies(pending, 64, new SeededRandom(4));
+        Assert.Equal(64, sampled.OutputSets);
+        Assert.Equal(gp.Count, sampled.ObservedCount);
+        Assert.Equal(gp.Count + 2, sampled.Count);
+        var believer = gp.WithFantasies(pending);
+        var probe = new[] { 0.4, 0.6 };
+        Assert.Equal(believer.Predict(probe, new double[believer.Count]).Variance, sampled.Predict(probe, new double[sampled.Count]).Variance, 1e-12);
+        for (var p = 0; p < 2; p++)
+        {
+            var outcomes = Enumerable.Range(0, 64).Select(s => sampled.Output(s, gp.Count + p)).ToArray();
+            var (mean, variance) = gp.Predict(pending[p], new double[gp.Count]);
+            // Antithetic pairs: the sample mean is exactly the predicted mean; the spread matches the predictive sd.
+            Assert.Equal(mean, outcomes.Average(), 1e-9);
+            var sd = Math.Sqrt(outcomes.Select(o => (o - mean) * (o - mean)).Average());
+            Assert.InRange(sd, 0.6 * Math.Sqrt(variance), 1.5 * Math.Sqrt(variance));
+            // Observed outputs are the same in every set.
+            Assert.All(Enumerable.Range(0, 64), s => Assert.Equal(y[3], sampled.Output(s, 3)));
+        }
+    }
+
+    [Fact]
+    public void A_set_averaged_acquisition_has_the_gradient_of_its_value_and_reduces_to_the_plain_one()
+    {
+        foreach (var kind in new[] { AcquisitionKind.LogExpectedImprovement, AcquisitionKind.ExpectedImprovement, AcquisitionKind.ProbabilityOfImprovement, AcquisitionKind.UpperConfidenceBound })
+        {
+            var plain = new AcquisitionFunction(kind, -0.4, 0.01, 4);
+            var single = new SetAveragedAcquisition(kind, new[] { -0.4 }, 0.01, 4);
+            var twice = new SetAveragedAcquisition(kind, new[] { -0.4, -0.4 }, 0.01, 4);
+            var expected = plain.Evaluate(0.2, 0.3, 1, out _, out _);
+            Assert.Equal(expected, single.Evaluate(new[] { 0.2 }, 1, 0.3, 1, new double[1], out _));
+            Assert.Equal(expected, twice.Evaluate(new[] { 0.2, 0.2 }, 1, 0.3, 1, new double[2], out _), 1e-12);
+
+            var mixed = new SetAveragedAcquisition(kind, new[] { -0.4, 0.1, -1.3 }, 0.01, 4);
+            double[] means = { 0.2, -0.5, 0.05 };
+            var dMeans = new double[3];
+            var value = mixed.Evaluate(means, 1, 0.3, 1, dMeans, out var dSd);
+            const double step = 1e-6;
+            for (var s = 0; s < 3; s++)
+            {
+                var plus = (double[])means.Clone();
+                var minus = (double[])means.Clone();
+                plus[s] += step;
+                minus[s] -= step;
+                var numeric = (mixed.Evaluate(plus, 1, 0.3, 1, Span<double>.Empty, out _) - mixed.Evaluate(minus, 1, 0.3, 1, Span<double>.Empty, out _)) / (2 * step);
+                Assert.Equal(numeric, dMeans[s], 1e-5);
+            }
+            var numericSd = (mixed.Evaluate(means, 1, 0.3 + step, 1, Span<double>.Empty, out _) - mixed.Evaluate(means, 1, 0.3 - step, 1, Span<double>.Empty, out _)) / (2 * step);
+            Assert.Equal(numericSd, dSd, 1e-5);
+            Assert.True(double.IsFinite(value));
+        }
     }
 }

@@ -41,6 +41,63 @@ public class NumericsTests
     }
 
     [Fact]
+    public void Dense_in_place_Cholesky_agrees_with_MathNet_and_with_the_row_factor_bit_for_bit()
+    {
+        const int n = 29;
+        var a = RandomSpd(n, 4);
+        var flat = new double[n * n];
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j <= i; j++)
+                flat[i * n + j] = a[i, j];
+        Assert.True(DenseCholesky.TryFactor(flat, n));
+        var rows = CholeskyFactor.Factor(Lower(a))!;
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j <= i; j++)
+                Assert.Equal(rows.Row(i)[j], flat[i * n + j]);
+        var reference = a.Cholesky();
+        Assert.Equal(reference.DeterminantLn, DenseCholesky.LogDeterminant(flat, n), 1e-9);
+
+        var b = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
+        DenseCholesky.Solve(flat, n, b);
+        var expected = reference.Solve(Vector<double>.Build.DenseOfArray(Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray()));
+        for (var i = 0; i < n; i++) Assert.Equal(expected[i], b[i], 1e-9);
+
+        var columns = new double[n * n];
+        DenseCholesky.InverseColumns(flat, n, columns);
+        var inverse = a.Inverse();
+        for (var i = 0; i < n; i++)
+            for (var j = 0; j <= i; j++)
+                Assert.Equal(inverse[i, j], DenseCholesky.InverseEntry(columns, n, i, j), 1e-8);
+
+        var singular = new double[] { 1, 0, 2, 1 };
+        Assert.False(DenseCholesky.TryFactor(singular, 2));
+    }
+
+    [Fact]
+    public void The_fit_subset_keeps_the_best_quarter_and_spreads_the_rest_deterministically()
+    {
+        var r = new SeededRandom(3);
+        var y = Enumerable.Range(0, 57).Select(_ => Math.Round(r.NextGaussian(), 1)).ToArray();
+        Assert.Equal(Enumerable.Range(0, 57), HyperparameterFitSubset.Select(y, 57));
+        Assert.Equal(Enumerable.Range(0, 57), HyperparameterFitSubset.Select(y, 100));
+
+        var subset = HyperparameterFitSubset.Select(y, 20);
+        Assert.Equal(20, subset.Length);
+        Assert.Equal(subset.OrderBy(i => i), subset);
+        Assert.Equal(subset, HyperparameterFitSubset.Select(y.ToArray(), 20));
+        // The five lowest outputs (ties to the earlier trial) are all in.
+        var best = Enumerable.Range(0, 57).OrderBy(i => y[i]).ThenBy(i => i).Take(5).ToArray();
+        Assert.All(best, i => Assert.Contains(i, subset));
+        // The others are spread over the whole history: the first and the last of them are in.
+        var rest = Enumerable.Range(0, 57).Except(best).ToArray();
+        Assert.Contains(rest[0], subset);
+        Assert.Contains(rest[^1], subset);
+        // Outputs that are not the best do not change which of them are picked, only their order matters.
+        var shifted = y.Select((v, i) => rest.Contains(i) ? v + 1000 + i : v).ToArray();
+        Assert.Equal(subset, HyperparameterFitSubset.Select(shifted, 20));
+    }
+
+    [Fact]
     public void Appending_rows_gives_exactly_the_factor_of_the_larger_matrix()
     {
         var a = RandomSpd(17, 2);
