@@ -115,10 +115,30 @@ public sealed class RunCommandEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_process_on_the_same_store_is_refused_while_the_first_runs()
+    {
+        var spec = SlowSpec(40, "300ms");
+        using var first = HypertuneProcess.Start(_dir, "run", spec);
+        await first.WaitForStderrAsync(l => l.Contains("[0/40]") || Regex.IsMatch(l, @"\[\d+/40\]"), Timeout);
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", spec, "--json");
+        Assert.Equal(1, code);
+        Assert.Contains($"is in use by process {first.Id}", stderr);
+        Assert.Equal("", stdout);
+        // Looking at the store is fine meanwhile: it only reads.
+        var (showCode, shown, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "branin-random", "--json");
+        Assert.Equal(0, showCode);
+        Assert.Equal("running", (string?)Json(shown)["status"]);
+        first.Signal(9);
+    }
+
+    [Fact]
     public async Task An_unknown_storage_is_refused_with_the_accepted_forms()
     {
         var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", ExampleSpec("branin-random.json"), "--storage", "mongo:x");
         Assert.Equal(2, code);
         Assert.Contains("use memory, sqlite:PATH or postgres:CONNECTION-STRING", stderr);
+        var (pgCode, _, pgErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", ExampleSpec("branin-random.json"), "--storage", "postgres:Host=127.0.0.1");
+        Assert.Equal(2, pgCode);
+        Assert.Contains("hypertune study submit SPEC --node", pgErr);
     }
 }

@@ -48,6 +48,9 @@ internal static class RunCommand
             specJson = File.ReadAllText(specFile.FullName);
             Trainables.TrainableFactory.Create(spec);
             storage = StorageOption.Resolve(storageText, spec.Storage);
+            if (storage.Kind == StorageKind.Postgres)
+                throw new FormatException("`hypertune run` keeps its own one-node cluster and stores in memory or SQLite; " +
+                                          "to run a study on a cluster's PostgreSQL store, submit it to a node: hypertune study submit SPEC --node HOST:PORT");
             if (parallelism is < 1) throw new SpecException("--parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("--max-trials", "must be at least 1");
             if (slots is < 1) throw new SpecException("--slots", "must be at least 1");

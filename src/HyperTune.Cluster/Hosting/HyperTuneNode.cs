@@ -104,18 +104,25 @@ public sealed class HyperTuneNode : IAsyncDisposable
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster with its regions running.</summary>
     /// <exception cref="TimeoutException">The node could not join the cluster in time (seed nodes unreachable).</exception>
+    /// <exception cref="IOException">The SQLite store is in use by another node process.</exception>
     public static async Task<HyperTuneNode> StartAsync(NodeOptions options, CancellationToken cancellationToken = default)
     {
-        options.Storage.Prepare();
-        var config = BuildConfig(options);
-        var system = ActorSystem.Create(options.SystemName, config);
+        var claim = options.ReadOnly ? null : options.Storage.Claim();
+        ActorSystem? system = null;
         try
         {
-            return await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+            options.Storage.Prepare();
+            var config = BuildConfig(options);
+            system = ActorSystem.Create(options.SystemName, config);
+            var node = await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+            // The claim lasts as long as the actor system, however it ends (released before WhenTerminated completes).
+            if (claim is not null) system.RegisterOnTermination(claim.Dispose);
+            return node;
         }
         catch
         {
-            await system.Terminate().ConfigureAwait(false);
+            if (system is not null) await system.Terminate().ConfigureAwait(false);
+            claim?.Dispose();
             throw;
         }
     }

@@ -81,6 +81,51 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         command.ExecuteNonQuery();
     }
 
+    /// <summary>
+    /// Takes this process's exclusive claim on an SQLite store (a lock file beside the database), so two node
+    /// processes never write one journal at once, which would make both fail on every clash. Null for other stores.
+    /// </summary>
+    /// <exception cref="IOException">Another process holds the store; the message says which.</exception>
+    public IDisposable? Claim()
+    {
+        if (Kind != StorageKind.Sqlite) return null;
+        var source = new SqliteConnectionStringBuilder(ConnectionString).DataSource;
+        if (source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return null;
+        var lockPath = Path.GetFullPath(source) + ".lock";
+        Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+        // The lock (an exclusive flock, released by the OS even on kill -9) and, beside it, who holds it: a locked
+        // file cannot be read by others, so the holder's pid goes to a plain file.
+        var ownerPath = Path.GetFullPath(source) + ".owner";
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException)
+        {
+            var holder = File.Exists(ownerPath) ? $"process {File.ReadAllText(ownerPath).Trim()}" : "another process";
+            throw new IOException($"the store {source} is in use by {holder} (a running hypertune run or node); " +
+                                  "wait for it, or look at it with `hypertune study show --storage ...`, which only reads");
+        }
+        File.WriteAllText(ownerPath, Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new StoreClaim(stream, ownerPath);
+    }
+
+    private sealed class StoreClaim(FileStream lockStream, string ownerPath) : IDisposable
+    {
+        public void Dispose()
+        {
+            try
+            {
+                File.Delete(ownerPath);
+            }
+            catch (IOException)
+            {
+            }
+            lockStream.Dispose();
+        }
+    }
+
     /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>
     public string ToHocon()
     {
