@@ -60,6 +60,26 @@ public sealed record TpeSettings
     /// <summary>Weight of a pending trial's kernel in the bad density, relative to a real observation. Default 0.1.</summary>
     public double LiarWeight { get; init; } = 0.1;
 
+    /// <summary>
+    /// Compensate for the results parallel workers have not reported yet: while trials are pending, the startup phase
+    /// counts them, the good density's rank weights are raised to <see cref="PendingRankExponent"/> and its width
+    /// floor is lowered by <see cref="PendingFloorCredit"/>. Sequential suggestions are unaffected. Default true.
+    /// </summary>
+    public bool LagCompensation { get; init; } = true;
+
+    /// <summary>
+    /// Exponent applied to the good observations' rank weights while trials are pending (with
+    /// <see cref="LagCompensation"/> and <see cref="RankWeighting"/>); 1 leaves them linear. Default 3.
+    /// </summary>
+    public double PendingRankExponent { get; init; } = 3.0;
+
+    /// <summary>
+    /// While trials are pending (with <see cref="LagCompensation"/> and <see cref="ConsiderMagicClip"/>), each counts
+    /// as this many kernels divided by the group's parameter count in the good density's width floor
+    /// (1 / min(100, kernels + 1)). 0 leaves the floor alone. Default 4.
+    /// </summary>
+    public double PendingFloorCredit { get; init; } = 4.0;
+
     /// <summary>Weigh good observations by rank (the best 1, the k-th of G (G - k) / G) instead of equally. Default true.</summary>
     public bool RankWeighting { get; init; } = true;
 
@@ -101,6 +121,9 @@ public sealed record TpeSettings
             ConstantLiar = r.GetBool("constantLiar", defaults.ConstantLiar),
             LiarWeight = r.GetDouble("liarWeight", defaults.LiarWeight, 0.0, 1e6),
             RankWeighting = r.GetBool("rankWeighting", defaults.RankWeighting),
+            LagCompensation = r.GetBool("lagCompensation", defaults.LagCompensation),
+            PendingRankExponent = r.GetDouble("pendingRankExponent", defaults.PendingRankExponent, 0.0, 100.0),
+            PendingFloorCredit = r.GetDouble("pendingFloorCredit", defaults.PendingFloorCredit, 0.0, 1e6),
             InitialDesign = r.GetString("initialDesign", defaults.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
         };
         if (settings.Gamma <= 0) throw new SpecException(r.PathOf("gamma"), "must be greater than 0");
