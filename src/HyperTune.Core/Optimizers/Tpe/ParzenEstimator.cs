@@ -62,7 +62,7 @@ internal sealed class ParzenEstimator
     /// value in dimension d (ties by position), which the neighbour rule needs; missing orders are computed here.
     /// <paramref name="pending"/>[k], when set, marks a pending trial's kernel (the constant liar): it takes part in
     /// the mixture but not in choosing the other kernels' widths, so fantasies do not reshape the model of the real
-    /// observations. <paramref name="floorCredit"/> adds that many (possibly fractional) kernels to the count that
+    /// observations; its width is scaled by <see cref="TpeSettings.LiarBandwidthFactor"/>. <paramref name="floorCredit"/> adds that many (possibly fractional) kernels to the count that
     /// sets the magic-clip width floor, so the floor can be lowered without adding components. Returns null when
     /// there is nothing to fit (no observation and no prior).
     /// </summary>
@@ -118,6 +118,9 @@ internal sealed class ParzenEstimator
             {
                 // The prior spans the whole range; observation kernels are clipped to [minSigma, range].
                 var s = hasPrior && k == n ? 1.0 : Math.Clamp(sigma[k], minSigma, 1.0);
+                // A pending kernel is narrowed after the clip: it should stop exact repeats of the points in flight,
+                // not push the search away from the neighbourhood they share with the best observations.
+                if (pending is not null && k < n && pending[k]) s = Math.Max(s * settings.LiarBandwidthFactor, SigmaFloor);
                 sigma[k] = s;
                 inverse[k] = 1.0 / s;
                 // Truncation to [0, 1] renormalizes each kernel by its mass there.
