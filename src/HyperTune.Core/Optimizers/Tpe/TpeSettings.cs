@@ -76,9 +76,9 @@ public sealed record TpeSettings
 
     /// <summary>
     /// Exponent applied to the good observations' rank weights while trials are pending (with
-    /// <see cref="LagCompensation"/> and <see cref="RankWeighting"/>); 1 leaves them linear. Default 4.
+    /// <see cref="LagCompensation"/> and <see cref="RankWeighting"/>); 1 leaves them linear. Default 6.
     /// </summary>
-    public double PendingRankExponent { get; init; } = 4.0;
+    public double PendingRankExponent { get; init; } = 6.0;
 
     /// <summary>
     /// While trials are pending (with <see cref="LagCompensation"/> and <see cref="ConsiderMagicClip"/>), each counts

@@ -146,7 +146,7 @@ public class TpeLagCompensationTests
     {
         var d = TpeSettings.Read(Spec("""{"type":"tpe"}""", 1));
         Assert.True(d.LagCompensation);
-        Assert.Equal(4.0, d.PendingRankExponent);
+        Assert.Equal(6.0, d.PendingRankExponent);
         Assert.Equal(6.0, d.PendingFloorCredit);
         Assert.Equal(0.5, d.LiarBandwidthFactor);
         var s = TpeSettings.Read(Spec("""{"type":"tpe","lagCompensation":false,"pendingRankExponent":2,"pendingFloorCredit":0,"liarBandwidthFactor":1}""", 1));
