@@ -12,7 +12,10 @@ public sealed record TpeSettings
     /// <summary>Observations weigh fully in the <see cref="TpeWeighting.Recent"/> scheme when among this many newest.</summary>
     public const int RecentWindow = 25;
 
-    /// <summary>Trials drawn from the initial design before the model is used (counted in trials with a value). Default 10.</summary>
+    /// <summary>
+    /// Trials drawn from the initial design before the model is used: trials with a value, plus pending ones with
+    /// <see cref="LagCompensation"/> (the model needs at least one value either way). Default 10.
+    /// </summary>
     public int NStartupTrials { get; init; } = 10;
 
     /// <summary>Candidates drawn from the "good" density per group; the one with the best density ratio wins. Default 24.</summary>
