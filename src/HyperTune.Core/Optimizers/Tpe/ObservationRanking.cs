@@ -22,6 +22,9 @@ internal sealed class ObservationRanking
     /// <summary>How many of the ranked trials have a value (the first ones of <see cref="Order"/>).</summary>
     public int ValuedCount { get; }
 
+    /// <summary>How many ranked trials are pending (the last ones of <see cref="Order"/>).</summary>
+    public int PendingCount => Order.Length - ValuedCount;
+
     /// <summary>Ranks a history; equal keys keep the trials' order.</summary>
     public static ObservationRanking Rank(TrialHistory history, bool includePending)
     {

@@ -62,11 +62,13 @@ internal sealed class ParzenEstimator
     /// value in dimension d (ties by position), which the neighbour rule needs; missing orders are computed here.
     /// <paramref name="pending"/>[k], when set, marks a pending trial's kernel (the constant liar): it takes part in
     /// the mixture but not in choosing the other kernels' widths, so fantasies do not reshape the model of the real
-    /// observations. Returns null when there is nothing to fit (no observation and no prior).
+    /// observations; its width is scaled by <see cref="TpeSettings.LiarBandwidthFactor"/>. <paramref name="floorCredit"/> adds that many (possibly fractional) kernels to the count that
+    /// sets the magic-clip width floor, so the floor can be lowered without adding components. Returns null when
+    /// there is nothing to fit (no observation and no prior).
     /// </summary>
     public static ParzenEstimator? Fit(TpeDimension[] dimensions, IReadOnlyList<double[]> rows,
         ReadOnlySpan<int> members, ReadOnlySpan<double> weights, TpeSettings settings, int[]?[]? sortedMembers = null,
-        bool[]? pending = null)
+        bool[]? pending = null, double floorCredit = 0.0)
     {
         var n = members.Length;
         var real = n;
@@ -107,7 +109,7 @@ internal sealed class ParzenEstimator
             var sigma = rule == TpeBandwidthRule.Neighbor
                 ? NeighborBandwidths(mu, n, hasPrior, sortedMembers?[d] ?? SortedPositions(mu, n), pending, settings.ConsiderEndpoints)
                 : ScottBandwidths(mu, n, real, pending, dimensions.Length, settings.BandwidthFactor, rule == TpeBandwidthRule.Adaptive);
-            var kernels = real + (hasPrior ? 1 : 0);
+            var kernels = real + (hasPrior ? 1 : 0) + floorCredit;
             var minSigma = settings.ConsiderMagicClip ? 1.0 / Math.Min(100.0, kernels + 1.0) : 0.0;
             minSigma = Math.Max(Math.Max(minSigma, settings.MinBandwidth), SigmaFloor);
             var inverse = new double[m];
@@ -116,6 +118,9 @@ internal sealed class ParzenEstimator
             {
                 // The prior spans the whole range; observation kernels are clipped to [minSigma, range].
                 var s = hasPrior && k == n ? 1.0 : Math.Clamp(sigma[k], minSigma, 1.0);
+                // A pending kernel is narrowed after the clip: it should stop exact repeats of the points in flight,
+                // not push the search away from the neighbourhood they share with the best observations.
+                if (pending is not null && k < n && pending[k]) s = Math.Max(s * settings.LiarBandwidthFactor, SigmaFloor);
                 sigma[k] = s;
                 inverse[k] = 1.0 / s;
                 // Truncation to [0, 1] renormalizes each kernel by its mass there.

@@ -56,19 +56,37 @@ internal sealed class SortedColumn
 
     private void Rebuild(List<(double Value, int Number)> removed, List<(double Value, int Number)> added)
     {
-        var gone = new HashSet<(double, int)>(removed);
-        var all = new List<(double Value, int Number)>(_count + added.Count);
+        // Parallel arrays sort much faster than tuples; ties (equal values) are then put in trial-number order.
+        HashSet<(double, int)>? gone = removed.Count == 0 ? null : new HashSet<(double, int)>(removed);
+        var values = new double[_count + added.Count];
+        var numbers = new int[values.Length];
+        var n = 0;
         for (var k = 0; k < _count; k++)
-            if (!gone.Contains((_values[k], _numbers[k]))) all.Add((_values[k], _numbers[k]));
-        all.AddRange(added);
-        all.Sort();
-        EnsureCapacity(all.Count);
-        _count = 0;
-        foreach (var e in all)
         {
-            if (_count > 0 && _values[_count - 1] == e.Value && _numbers[_count - 1] == e.Number) continue;
-            _values[_count] = e.Value;
-            _numbers[_count] = e.Number;
+            if (gone is not null && gone.Contains((_values[k], _numbers[k]))) continue;
+            values[n] = _values[k];
+            numbers[n++] = _numbers[k];
+        }
+        foreach (var e in added)
+        {
+            values[n] = e.Value;
+            numbers[n++] = e.Number;
+        }
+        Array.Sort(values, numbers, 0, n);
+        for (var start = 0; start < n;)
+        {
+            var end = start + 1;
+            while (end < n && values[end] == values[start]) end++;
+            if (end - start > 1) Array.Sort(numbers, values, start, end - start);
+            start = end;
+        }
+        EnsureCapacity(n);
+        _count = 0;
+        for (var k = 0; k < n; k++)
+        {
+            if (_count > 0 && _values[_count - 1] == values[k] && _numbers[_count - 1] == numbers[k]) continue;
+            _values[_count] = values[k];
+            _numbers[_count] = numbers[k];
             _count++;
         }
     }

@@ -21,6 +21,10 @@ internal enum TpeDimensionKind
 /// </summary>
 internal sealed class TpeDimension
 {
+    // The internal range of a numeric parameter, computed once (encoding every trial is the cost of a fresh optimizer).
+    private readonly double _internalLow;
+    private readonly double _internalSpan;
+
     public TpeDimension(Parameter parameter, int spaceIndex)
     {
         Parameter = parameter;
@@ -34,6 +38,8 @@ internal sealed class TpeDimension
             case NumericParameter n:
                 Kind = n.IsInteger || n.Step is not null ? TpeDimensionKind.Discrete : TpeDimensionKind.Continuous;
                 Numeric = n;
+                _internalLow = n.InternalLow;
+                _internalSpan = n.InternalHigh - n.InternalLow;
                 break;
             default:
                 throw new ArgumentException($"parameter '{parameter.Name}' has a kind TPE does not know");
@@ -55,13 +61,25 @@ internal sealed class TpeDimension
     /// <summary>The parameter as numeric, when it is.</summary>
     public NumericParameter? Numeric { get; }
 
-    /// <summary>The row value of a configuration's value: unit coordinate, or choice index; NaN when unknown.</summary>
+    /// <summary>
+    /// The row value of a configuration's value: unit coordinate, or choice index; NaN when unknown. Numeric values
+    /// go through the same operations as <see cref="NumericParameter.ToUnit"/>, with the range's ends computed once.
+    /// </summary>
     public double Encode(object value)
     {
         if (Numeric is { } n)
         {
-            if (!ParameterValues.IsNumber(value)) return double.NaN;
-            var u = n.ToUnit(value);
+            double v;
+            switch (value)
+            {
+                case double d: v = d; break;
+                case long l: v = l; break;
+                default:
+                    if (!ParameterValues.IsNumber(value)) return double.NaN;
+                    v = ParameterValues.ToDouble(value);
+                    break;
+            }
+            var u = _internalSpan <= 0 ? 0.5 : ((n.Log ? Math.Log(v) : v) - _internalLow) / _internalSpan;
             return double.IsNaN(u) ? double.NaN : Math.Clamp(u, 0.0, 1.0);
         }
         var index = ((CategoricalParameter)Parameter).IndexOf(value);

@@ -50,8 +50,13 @@ public sealed class TpeOptimizer : IOptimizer
     /// <inheritdoc />
     public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
     {
-        var ranking = ObservationRanking.Rank(history, Settings.ConstantLiar);
-        if (ranking.ValuedCount < Math.Max(Settings.NStartupTrials, 1))
+        // Pending trials are always ranked (last); the constant liar and the lag compensation decide their use.
+        var ranking = ObservationRanking.Rank(history, includePending: true);
+        // With lag compensation the startup phase is the first nStartupTrials trials, pending ones included, as it is
+        // for a sequential study; otherwise parallel workers would keep drawing from the design until nStartupTrials
+        // results are in. The model needs at least one value either way.
+        var started = ranking.ValuedCount + (Settings.LagCompensation ? ranking.PendingCount : 0);
+        if (started < Math.Max(Settings.NStartupTrials, 1) || ranking.ValuedCount == 0)
             return new TrialSuggestion(InitialDesign.Point(Settings.InitialDesign, _space, _seed, trialNumber));
 
         lock (_gate)
@@ -74,7 +79,7 @@ public sealed class TpeOptimizer : IOptimizer
     {
         var dims = group.Dimensions;
         // The group's observations, best first: ranked trials where every member has a known value. Pending trials
-        // (constant liar) come last and never join the good set.
+        // come last and never join the good set; they enter the bad set only with the constant liar.
         var members = new int[ranking.Order.Length];
         var count = 0;
         var valued = 0;
@@ -89,6 +94,9 @@ public sealed class TpeOptimizer : IOptimizer
             members[count++] = ranking.Order[r];
             if (r < ranking.ValuedCount) valued++;
         }
+        // Pending trials where the group is active: the suggestions in flight whose results this one cannot use.
+        var pendingInGroup = count - valued;
+        if (!Settings.ConstantLiar) count = valued;
         if (valued == 0)
         {
             // Nothing known about this group yet (say, a branch never taken): draw it from the prior.
@@ -104,7 +112,13 @@ public sealed class TpeOptimizer : IOptimizer
             ws.Rank[members[k]] = k;
         }
         ws.GoodSize = good;
-        var below = Fit(dims, rows, ws, GoodSet, good)!;
+        // Lag compensation: every pending trial is a result the sequential optimizer would already have used, most
+        // likely near the best points. To make up for it the good density concentrates on its best observations
+        // (steeper rank weights) and its kernels may narrow further (pending trials credit the width floor).
+        var compensate = Settings.LagCompensation && pendingInGroup > 0;
+        ws.RankExponent = compensate ? Settings.PendingRankExponent : 1.0;
+        var floorCredit = compensate ? Settings.PendingFloorCredit * pendingInGroup / dims.Length : 0.0;
+        var below = Fit(dims, rows, ws, GoodSet, good, floorCredit)!;
         var above = Fit(dims, rows, ws, BadSet, count - good);
 
         var candidates = Settings.NEiCandidates;
@@ -146,7 +160,7 @@ public sealed class TpeOptimizer : IOptimizer
     /// components of a one-dimensional numeric group are laid out sorted by value, so a candidate's nearby kernels
     /// are contiguous (the log-sum-exp then skips the far ones); sorted orders come from the encoder's columns.
     /// </summary>
-    private ParzenEstimator? Fit(TpeDimension[] dims, double[][] rows, Workspace ws, byte set, int size)
+    private ParzenEstimator? Fit(TpeDimension[] dims, double[][] rows, Workspace ws, byte set, int size, double floorCredit = 0.0)
     {
         // Age order: history indices ascend with trial numbers.
         var byAge = new int[size];
@@ -173,8 +187,13 @@ public sealed class TpeOptimizer : IOptimizer
         for (var k = 0; k < size; k++) weights[k] = ageWeights[ws.AgeRank[components[k]]];
         if (set == GoodSet && Settings.RankWeighting)
         {
-            // Better good observations weigh more: the best 1, the k-th of G (G - k) / G.
-            for (var k = 0; k < size; k++) weights[k] *= (double)(ws.GoodSize - ws.Rank[components[k]]) / ws.GoodSize;
+            // Better good observations weigh more: the best 1, the k-th of G (G - k) / G (raised to the lag
+            // compensation's exponent while trials are pending).
+            for (var k = 0; k < size; k++)
+            {
+                var rankWeight = (double)(ws.GoodSize - ws.Rank[components[k]]) / ws.GoodSize;
+                weights[k] *= ws.RankExponent == 1.0 ? rankWeight : Math.Pow(rankWeight, ws.RankExponent);
+            }
         }
 
         int[]?[]? sorted = null;
@@ -216,7 +235,7 @@ public sealed class TpeOptimizer : IOptimizer
                 weights[k] *= Settings.LiarWeight;
             }
         }
-        return ParzenEstimator.Fit(dims, rows, components, weights, Settings, sorted, pending);
+        return ParzenEstimator.Fit(dims, rows, components, weights, Settings, sorted, pending, floorCredit);
     }
 
     /// <summary>Observation weights for n observations, oldest first.</summary>
@@ -275,6 +294,9 @@ public sealed class TpeOptimizer : IOptimizer
 
         /// <summary>For each history position: true when the trial is pending (a constant-liar observation).</summary>
         public bool[] IsPending { get; }
+
+        /// <summary>The exponent of the current group's rank weights (1 unless the lag compensation is active).</summary>
+        public double RankExponent { get; set; } = 1.0;
 
         /// <summary>The size of the current group's good set.</summary>
         public int GoodSize { get; set; }

@@ -12,7 +12,10 @@ public sealed record TpeSettings
     /// <summary>Observations weigh fully in the <see cref="TpeWeighting.Recent"/> scheme when among this many newest.</summary>
     public const int RecentWindow = 25;
 
-    /// <summary>Trials drawn from the initial design before the model is used (counted in trials with a value). Default 10.</summary>
+    /// <summary>
+    /// Trials drawn from the initial design before the model is used: trials with a value, plus pending ones with
+    /// <see cref="LagCompensation"/> (the model needs at least one value either way). Default 10.
+    /// </summary>
     public int NStartupTrials { get; init; } = 10;
 
     /// <summary>Candidates drawn from the "good" density per group; the one with the best density ratio wins. Default 24.</summary>
@@ -60,6 +63,33 @@ public sealed record TpeSettings
     /// <summary>Weight of a pending trial's kernel in the bad density, relative to a real observation. Default 0.1.</summary>
     public double LiarWeight { get; init; } = 0.1;
 
+    /// <summary>
+    /// Width of a pending trial's kernel in the bad density, as a fraction of the width the bandwidth rule and the
+    /// width floor give it (never below a tiny absolute floor). Default 0.5: the liar then keeps parallel workers off
+    /// each other's points without pushing them away from the best region.
+    /// </summary>
+    public double LiarBandwidthFactor { get; init; } = 0.5;
+
+    /// <summary>
+    /// Compensate for the results parallel workers have not reported yet: while trials are pending, the startup phase
+    /// counts them, the good density's rank weights are raised to <see cref="PendingRankExponent"/> and its width
+    /// floor is lowered by <see cref="PendingFloorCredit"/>. Sequential suggestions are unaffected. Default true.
+    /// </summary>
+    public bool LagCompensation { get; init; } = true;
+
+    /// <summary>
+    /// Exponent applied to the good observations' rank weights while trials are pending (with
+    /// <see cref="LagCompensation"/> and <see cref="RankWeighting"/>); 1 leaves them linear. Default 6.
+    /// </summary>
+    public double PendingRankExponent { get; init; } = 6.0;
+
+    /// <summary>
+    /// While trials are pending (with <see cref="LagCompensation"/> and <see cref="ConsiderMagicClip"/>), each counts
+    /// as this many kernels divided by the group's parameter count in the good density's width floor
+    /// (1 / min(100, kernels + 1)). 0 leaves the floor alone. Default 6.
+    /// </summary>
+    public double PendingFloorCredit { get; init; } = 6.0;
+
     /// <summary>Weigh good observations by rank (the best 1, the k-th of G (G - k) / G) instead of equally. Default true.</summary>
     public bool RankWeighting { get; init; } = true;
 
@@ -100,7 +130,11 @@ public sealed record TpeSettings
             Weighting = r.GetString("weighting", "recent", "recent", "uniform") == "uniform" ? TpeWeighting.Uniform : TpeWeighting.Recent,
             ConstantLiar = r.GetBool("constantLiar", defaults.ConstantLiar),
             LiarWeight = r.GetDouble("liarWeight", defaults.LiarWeight, 0.0, 1e6),
+            LiarBandwidthFactor = r.GetDouble("liarBandwidthFactor", defaults.LiarBandwidthFactor, 1e-3, 10.0),
             RankWeighting = r.GetBool("rankWeighting", defaults.RankWeighting),
+            LagCompensation = r.GetBool("lagCompensation", defaults.LagCompensation),
+            PendingRankExponent = r.GetDouble("pendingRankExponent", defaults.PendingRankExponent, 0.0, 100.0),
+            PendingFloorCredit = r.GetDouble("pendingFloorCredit", defaults.PendingFloorCredit, 0.0, 1e6),
             InitialDesign = r.GetString("initialDesign", defaults.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
         };
         if (settings.Gamma <= 0) throw new SpecException(r.PathOf("gamma"), "must be greater than 0");

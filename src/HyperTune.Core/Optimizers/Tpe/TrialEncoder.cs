@@ -35,6 +35,7 @@ internal sealed class TrialEncoder
     {
         var trials = history.Trials;
         var rows = new double[trials.Count][];
+        _cache.EnsureCapacity(trials.Count);
         for (var i = 0; i < trials.Count; i++)
         {
             var t = trials[i];
