@@ -46,6 +46,11 @@ public sealed record SuggestLatencyReport(
                 {
                     w.WriteNumber("median_ms", Math.Round(e.MedianMilliseconds, 4));
                     w.WriteNumber("p90_ms", Math.Round(e.P90Milliseconds, 4));
+                    if (double.IsFinite(e.WarmMedianMilliseconds))
+                    {
+                        w.WriteNumber("warm_median_ms", Math.Round(e.WarmMedianMilliseconds, 4));
+                        w.WriteNumber("warm_p90_ms", Math.Round(e.WarmP90Milliseconds, 4));
+                    }
                     w.WriteNumber("calls", e.Calls);
                 }
                 w.WriteEndObject();
@@ -73,10 +78,19 @@ public sealed record SuggestLatencyReport(
         return Encoding.UTF8.GetString(stream.ToArray());
     }
 
-    /// <summary>Writes a table: one row per setup, median / p90 milliseconds per history size.</summary>
+    /// <summary>Writes two tables (warm, then fresh): one row per setup, median / p90 milliseconds per history size.</summary>
     public void WriteTable(TextWriter writer)
     {
         writer.WriteLine($"Suggest latency on {Problem} ({Dimension}-D), median / p90 ms by completed trials in the history");
+        WriteTable(writer, "warm: one optimizer across calls, one more completed trial each call (a running study)", e => (e.WarmMedianMilliseconds, e.WarmP90Milliseconds));
+        writer.WriteLine();
+        WriteTable(writer, "fresh: a newly built optimizer for every call (the first suggestion after a recovery)", e => (e.MedianMilliseconds, e.P90Milliseconds));
+        WriteSkipped(writer);
+    }
+
+    private void WriteTable(TextWriter writer, string title, Func<SuggestLatency, (double Median, double P90)> figures)
+    {
+        writer.WriteLine(title);
         var table = new TextTable(HistorySizes.Select(s => s.ToString(CultureInfo.InvariantCulture)).Prepend("optimizer").ToArray());
         foreach (var optimizer in Optimizers)
         {
@@ -85,10 +99,15 @@ public sealed record SuggestLatencyReport(
             {
                 null => "-",
                 { Skipped: not null } => "skipped",
-                var e => $"{Format(e.MedianMilliseconds)} / {Format(e.P90Milliseconds)}",
+                var e when figures(e) is var (median, p90) && double.IsFinite(median) => $"{Format(median)} / {Format(p90)}",
+                _ => "-",
             }).Prepend(optimizer).ToArray());
         }
         table.Write(writer);
+    }
+
+    private void WriteSkipped(TextWriter writer)
+    {
         var notes = Entries.Where(e => e.Skipped is not null).Select(e => $"  {e.Optimizer} at {e.HistorySize}: {e.Skipped}")
             .Concat(Skipped.Select(s => $"  {s.Optimizer}: {s.Reason}")).ToArray();
         if (notes.Length == 0) return;

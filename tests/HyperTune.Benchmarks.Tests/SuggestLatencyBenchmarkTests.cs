@@ -23,6 +23,7 @@ public class SuggestLatencyBenchmarkTests
                 Assert.Null(e.Skipped);
                 Assert.Equal(3, e.Calls);
                 Assert.True(e.MedianMilliseconds >= 0 && e.P90Milliseconds >= e.MedianMilliseconds);
+                Assert.True(e.WarmMedianMilliseconds >= 0 && e.WarmP90Milliseconds >= e.WarmMedianMilliseconds);
             }
         Assert.Contains(report.Skipped, s => s.Optimizer == "not-built-here");
         using var doc = JsonDocument.Parse(report.ToJson());
