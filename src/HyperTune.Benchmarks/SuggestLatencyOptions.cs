@@ -13,7 +13,7 @@ public sealed record SuggestLatencyOptions
     public int Calls { get; init; } = 50;
 
     /// <summary>Untimed calls first (JIT, first-use caches).</summary>
-    public int WarmupCalls { get; init; } = 3;
+    public int WarmupCalls { get; init; } = 30;
 
     /// <summary>
     /// A call slower than this (in a warm-up or when the median is known) ends the optimizer's measurements: that
