@@ -6,7 +6,7 @@ namespace HyperTune.Core.Optimizers.CmaEs;
 /// <summary>
 /// The settings of the <c>cmaes</c> optimizer, read from the spec's <c>optimizer</c> object. Distances (step sizes,
 /// tolerances) are in the unit cube the optimizer works in, where every parameter's range (log range on log
-/// scales) has length 1. See <c>docs/optimizers-cmaes.md</c>.
+/// scales) has length 1. See <c>docs/optimizers.md</c>.
 /// </summary>
 public sealed record CmaEsSettings
 {

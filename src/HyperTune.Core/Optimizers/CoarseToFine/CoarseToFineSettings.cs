@@ -4,7 +4,7 @@ using HyperTune.Core.Specs;
 
 namespace HyperTune.Core.Optimizers.CoarseToFine;
 
-/// <summary>Settings of the <c>coarse-to-fine</c> optimizer (see docs/optimizers-coarse-to-fine.md).</summary>
+/// <summary>Settings of the <c>coarse-to-fine</c> optimizer (see docs/optimizers.md).</summary>
 public sealed record CoarseToFineSettings
 {
     /// <summary>Trials in each round, round 0 (the coarse sweep) first; the last round continues indefinitely.</summary>

@@ -4,7 +4,7 @@ using HyperTune.Core.Specs;
 
 namespace HyperTune.Core.Optimizers.GaussianProcess;
 
-/// <summary>The settings of the <c>gp</c> optimizer (fields of the spec's <c>optimizer</c> object); see docs/optimizers-gp.md.</summary>
+/// <summary>The settings of the <c>gp</c> optimizer (fields of the spec's <c>optimizer</c> object); see docs/optimizers.md.</summary>
 public sealed record GaussianProcessSettings
 {
     /// <summary>Trials taken from the initial design before the GP is used (<c>nStartupTrials</c>; default 2·parameters + 1, at least 5).</summary>

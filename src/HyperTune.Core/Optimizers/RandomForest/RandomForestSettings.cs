@@ -3,7 +3,7 @@ using HyperTune.Core.Specs;
 
 namespace HyperTune.Core.Optimizers.RandomForest;
 
-/// <summary>Settings of the <c>rf</c> optimizer (see docs/optimizers-rf.md for what each does and its default).</summary>
+/// <summary>Settings of the <c>rf</c> optimizer (see docs/optimizers.md for what each does and its default).</summary>
 public sealed record RandomForestSettings
 {
     /// <summary>Trees in the forest.</summary>

@@ -5,7 +5,7 @@ namespace HyperTune.Core.Optimizers.Tpe;
 
 /// <summary>
 /// The settings of the TPE optimizer, read from the spec's <c>optimizer</c> object (camelCase field names). Every
-/// default here is documented in docs/optimizers-tpe.md with what it was measured to do.
+/// default here is documented in docs/optimizers.md with what it was measured to do.
 /// </summary>
 public sealed record TpeSettings
 {
