@@ -1,3 +1,5 @@
+using HyperTune.Core.Optimizers.Acquisition;
+
 namespace HyperTune.Core.Optimizers.GaussianProcess;
 
 /// <summary>

@@ -47,21 +47,9 @@ internal static class VectorMath
     }
 
     /// <summary><c>y[i] -= alpha * x[i]</c> over the length of <paramref name="x"/> (element-wise, so order-independent).</summary>
+    /// <remarks>Bit-identical to subtracting: IEEE negation is exact, so <c>y + (-alpha) * x == y - alpha * x</c>.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SubtractScaled(Span<double> y, double alpha, ReadOnlySpan<double> x)
-    {
-        var n = x.Length;
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            ref var rx = ref MemoryMarshal.GetReference(x);
-            ref var ry = ref MemoryMarshal.GetReference(y);
-            var va = Vector256.Create(alpha);
-            for (; i <= n - 4; i += 4)
-                (Vector256.LoadUnsafe(ref ry, (nuint)i) - va * Vector256.LoadUnsafe(ref rx, (nuint)i)).StoreUnsafe(ref ry, (nuint)i);
-        }
-        for (; i < n; i++) y[i] -= alpha * x[i];
-    }
+    public static void SubtractScaled(Span<double> y, double alpha, ReadOnlySpan<double> x) => AddScaled(y, -alpha, x);
 
     /// <summary><c>y[i] += alpha * x[i]</c> over the length of <paramref name="x"/> (element-wise, so order-independent).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Acquisition;
 using System.Collections.Immutable;
 using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Randomness;

@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Acquisition;
 using HyperTune.Core.Optimizers.GaussianProcess;
 
 namespace HyperTune.Core.Tests.Optimizers.GaussianProcess;

@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Acquisition;
 using HyperTune.Core.Optimizers.RandomForest;
 using HyperTune.Core.Randomness;
 

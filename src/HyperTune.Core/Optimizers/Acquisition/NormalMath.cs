@@ -1,6 +1,6 @@
 using MathNet.Numerics;
 
-namespace HyperTune.Core.Optimizers.GaussianProcess;
+namespace HyperTune.Core.Optimizers.Acquisition;
 
 /// <summary>
 /// Standard normal functions computed in log space where they would underflow: what makes log expected improvement
