@@ -122,7 +122,8 @@ public static class ClusterBenchmark
         public static async Task<Cluster> StartAsync(string dll, int count, int slots, TextWriter output, CancellationToken ct)
         {
             var cluster = new Cluster { _dll = dll, _db = await PostgresServer.StartAsync(durable: true, cancellationToken: ct) };
-            var ports = Enumerable.Range(0, count).Select(_ => (Cluster: PostgresServer.FreePort(), Http: PostgresServer.FreePort())).ToArray();
+            var reserved = LoopbackPorts.Reserve(2 * count);
+            var ports = Enumerable.Range(0, count).Select(i => (Cluster: reserved[2 * i], Http: reserved[2 * i + 1])).ToArray();
             var seeds = ports.Take(Math.Min(2, count)).Select(p => $"akka.tcp://hypertune@127.0.0.1:{p.Cluster}").ToArray();
             for (var i = 0; i < count; i++)
             {

@@ -47,7 +47,7 @@ public sealed class PostgresServer : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("hypertune-pg-").FullName;
         var asPostgres = Environment.UserName == "root";
         if (asPostgres) await RunAsync("chown", new[] { "-R", "postgres", root }, false, cancellationToken);
-        var server = new PostgresServer(bin, root, FreePort(), asPostgres);
+        var server = new PostgresServer(bin, root, LoopbackPorts.ReserveOne(), asPostgres);
         try
         {
             await server.RunToolAsync("initdb", new[] { "-D", server.DataDirectory, "-U", User, "--auth=trust", "-E", "UTF8", "--no-instructions" }, cancellationToken);
@@ -111,14 +111,6 @@ public sealed class PostgresServer : IAsyncDisposable
         await p.WaitForExitAsync(cancellationToken);
         if (p.ExitCode != 0 && !ignoreFailure)
             throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {p.ExitCode}: {await stderr}{await stdout}");
-    }
-
-    /// <summary>A free TCP port on 127.0.0.1.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Stops the server at once and deletes its files.</summary>

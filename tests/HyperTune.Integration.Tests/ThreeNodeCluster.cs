@@ -37,7 +37,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     {
         var db = await PostgresServer.StartAsync(log: new OutputWriter(output));
         var cluster = new ThreeNodeCluster(db, output);
-        var ports = Enumerable.Range(0, 6).Select(_ => PostgresServer.FreePort()).ToArray();
+        var ports = LoopbackPorts.Reserve(6);
         var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
         cluster.Options = new Dictionary<string, NodeProcessOptions>
         {

@@ -88,14 +88,31 @@ internal static class NodeCommand
             return ExitCodes.BadInput;
         }
 
-        var (node, startCode) = await NodeStarter.StartAsync(options, "the node", ct);
-        if (node is null) return startCode;
-
+        // The API's address is bound first: a node that could not serve it would join the cluster only to leave it.
         NodeHttpServer? server = null;
+        if (http is { } endpoint)
+        {
+            try
+            {
+                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, ct);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
+
+        var (node, startCode) = await NodeStarter.StartAsync(options, "the node", ct);
+        if (node is null)
+        {
+            if (server is not null) await server.DisposeAsync();
+            return startCode;
+        }
+
         try
         {
-            if (http is { } endpoint)
-                server = await NodeHttpServer.StartAsync(new StudyApi(node), endpoint.Host, endpoint.Port, ct);
+            server?.Attach(new StudyApi(node));
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
                                    (http is { } h ? $", http://{h.Host}:{h.Port}" : ", no HTTP API"));
             try
