@@ -18,7 +18,9 @@ internal static class NodeStarter
         }
         catch (Exception e)
         {
-            Console.Error.WriteLine($"error: could not start {description} on {options.Storage}: {e.GetBaseException().Message}");
+            // Our own errors name the problem at the top; wrappers (aggregates, reflection) hide it underneath.
+            var shown = e is AggregateException or System.Reflection.TargetInvocationException ? e.GetBaseException() : e;
+            Console.Error.WriteLine($"error: could not start {description} on {options.Storage}: {shown.Message}");
             return (null, ExitCodes.Failed);
         }
     }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
@@ -17,6 +18,9 @@ namespace HyperTune.Cluster.Hosting;
 /// </summary>
 public sealed class HyperTuneNode : IAsyncDisposable
 {
+    // A persistence id nothing is ever written to; recovering it warms the journal up.
+    private const string WarmupPersistenceId = "hypertune-journal-warmup";
+
     /// <summary>The study-coordinator region's type name.</summary>
     public const string StudyRegionName = "study";
 
@@ -114,7 +118,14 @@ public sealed class HyperTuneNode : IAsyncDisposable
             options.Storage.Prepare();
             var config = BuildConfig(options);
             system = ActorSystem.Create(options.SystemName, config);
+            // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
+            // not pay the plugins' start-up, and an unreadable journal stops the node here with a clear error.
+            var warmup = options.Roles.Contains(NodeOptions.CoordinatorRole)
+                ? WarmUpJournalAsync(system, system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout"), cancellationToken)
+                : Task.FromResult(TimeSpan.Zero);
             var node = await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+            var warmedUpIn = await warmup.ConfigureAwait(false);
+            system.Log.Debug("journal read once in {0:0} ms", warmedUpIn.TotalMilliseconds);
             // The claim lasts as long as the actor system, however it ends (released before WhenTerminated completes).
             if (claim is not null) system.RegisterOnTermination(claim.Dispose);
             return node;
@@ -124,6 +135,20 @@ public sealed class HyperTuneNode : IAsyncDisposable
             if (system is not null) await system.Terminate().ConfigureAwait(false);
             claim?.Dispose();
             throw;
+        }
+    }
+
+    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
+        system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), "journal-warmup");
+        try
+        {
+            return await done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"reading the journal took longer than {timeout.TotalSeconds:0}s (hypertune.study.journal-warmup-timeout); is the database reachable?");
         }
     }
 

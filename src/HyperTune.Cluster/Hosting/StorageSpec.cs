@@ -65,10 +65,17 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
 
     /// <summary>
     /// Prepares the database before the actor system uses it: creates an SQLite file's directory and switches the
-    /// file to write-ahead logging, so readers never block the journal's writer.
+    /// file to write-ahead logging, so readers never block the journal's writer; checks that a PostgreSQL server
+    /// accepts a connection, so a wrong address fails at once with the driver's reason.
     /// </summary>
+    /// <exception cref="IOException">PostgreSQL could not be reached or refused the connection.</exception>
     public void Prepare()
     {
+        if (Kind == StorageKind.Postgres)
+        {
+            CheckPostgres();
+            return;
+        }
         if (Kind != StorageKind.Sqlite) return;
         var builder = new SqliteConnectionStringBuilder(ConnectionString);
         if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return;
@@ -79,6 +86,21 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA journal_mode=WAL;";
         command.ExecuteNonQuery();
+    }
+
+    private void CheckPostgres()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+        try
+        {
+            using var connection = new Npgsql.NpgsqlConnection(ConnectionString);
+            connection.Open();
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            throw new IOException($"cannot connect to PostgreSQL at {builder.Host}:{builder.Port} (database {builder.Database}, user {builder.Username}): " +
+                                  e.GetBaseException().Message, e);
+        }
     }
 
     /// <summary>

@@ -46,6 +46,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private bool _progressDirty;
     private int _unpersisted;
     private long _lastSnapshot;
+    // Time since the entity started, for the recovery log line.
+    private readonly System.Diagnostics.Stopwatch _started = new();
 
     /// <summary>Props for the study region.</summary>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
@@ -183,6 +185,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     /// <inheritdoc />
     protected override void PreStart()
     {
+        _started.Restart();
         _workerDirectory.Tell(new WorkerDirectory.SubscribeWorkerNodes());
         Timers.StartPeriodicTimer("tick", new Tick(), _settings.TickInterval);
         Timers.StartPeriodicTimer("progress", new PublishProgress(), _settings.ProgressInterval);
@@ -212,7 +215,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         }
         if (_state is null || _settings.ReadOnly) return;
         _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
-        _log.Info("study {0} recovered: {1} trials, {2} running, status {3}", _studyId, _state.Trials.Count, _state.RunningOn.Count, _state.Status);
+        if (_log.IsInfoEnabled)
+            _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
+                      $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
         // Re-attach to the trials that were running: the same worker entities either still run them, still hold
         // their results (and send them again), or start them afresh.
         foreach (var (number, node) in _state.RunningOn) SendRunTrial(number, _state.LastDispatch[number], node);
