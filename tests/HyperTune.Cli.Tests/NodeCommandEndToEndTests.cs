@@ -29,4 +29,24 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         Assert.DoesNotContain("Remoting started", stderr);
         Assert.DoesNotContain("at Microsoft.", stderr);
     }
+
+    [Fact]
+    public async Task A_node_given_an_unreachable_postgresql_fails_at_once_naming_the_server()
+    {
+        // A port nothing listens on: the connection is refused.
+        int closed;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            closed = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout,
+            "node", "--port", "0", "--http", "off", "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
+
+        Assert.Equal(1, code);
+        Assert.Contains($"cannot connect to PostgreSQL at 127.0.0.1:{closed} (database hypertune, user nobody)", stderr);
+        // Refused before the actor system started, not after a journal recovery timed out.
+        Assert.DoesNotContain("Remoting started", stderr);
+    }
 }
