@@ -11,7 +11,8 @@ namespace HyperTune.Core.Optimizers.GaussianProcess;
 /// Gaussian-process Bayesian optimization: a Matérn 5/2 ARD GP on the unit-cube encoding of the space, with
 /// hyperparameters fitted by maximum a posteriori marginal likelihood, and the next point chosen by maximizing an
 /// acquisition function (log expected improvement by default). Pending trials are fantasized at the GP's mean
-/// (kriging believer), so parallel workers get different points.
+/// (kriging believer), so parallel workers get different points, and while any are pending the search is confined
+/// to the incumbent's neighbourhood (<see cref="PendingTrustRegion"/>).
 /// </summary>
 /// <remarks>
 /// Determinism: a suggestion depends only on the seed, the settings, the history and the trial number. The
@@ -38,6 +39,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     private readonly long _seed;
     private readonly RefitSchedule _schedule;
     private readonly BasinEscape _escape;
+    private readonly PendingTrustRegion _trustRegion;
     private readonly HyperparameterCache _fits = new(CachedFits);
 
     /// <summary>Creates the optimizer from its spec, validating the settings.</summary>
@@ -53,6 +55,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         _seed = seed;
         _schedule = new RefitSchedule(settings.RefitAlwaysUpTo, settings.RefitGrowth);
         _escape = new BasinEscape(settings.EscapeAfter, settings.EscapeRadius, settings.EscapeMinImprovement);
+        _trustRegion = new PendingTrustRegion(settings.PendingTrustRadius);
     }
 
     /// <summary>The settings in use.</summary>
@@ -84,14 +87,19 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var tried = history.Trials.Select(t => t.Params).ToHashSet();
         var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
         var all = Enumerable.Range(0, y.Length).ToList();
+        var incumbent = x[all.OrderBy(i => y[i]).ThenBy(i => i).First()];
 
         if (_escape.Applies(y, trialNumber))
         {
-            var inside = _escape.Neighbourhood(x[all.OrderBy(i => y[i]).ThenBy(i => i).First()], hyper.InverseLengthScales());
+            var inside = _escape.Neighbourhood(incumbent, hyper.InverseLengthScales());
             var outside = all.Where(i => !inside(x[i])).ToList();
             if (outside.Count > 0 && Propose(gp, x, y, outside, tried, random, inside) is { } escape)
                 return WithPhase(escape, "escape");
         }
+        // With trials pending, refine around the incumbent (where the batch loses least to the missing results).
+        if (_trustRegion.Applies(pending.Count)
+            && Propose(gp, x, y, all, tried, random, _trustRegion.Outside(incumbent, hyper.InverseLengthScales())) is { } local)
+            return WithPhase(local, "model");
         if (Propose(gp, x, y, all, tried, random, null) is { } best) return WithPhase(best, "model");
 
         // Every good point repeats a trial (a small discrete space): fall back to a fresh random configuration.

@@ -44,6 +44,19 @@ public sealed record GaussianProcessSettings
     /// </summary>
     public int PendingFantasies { get; init; }
 
+    /// <summary>
+    /// While trials are pending, suggestions other than basin escapes are confined to the incumbent's neighbourhood of
+    /// this radius, in fitted length scales (<c>pendingTrustRadius</c>; default <see cref="DefaultPendingTrustRadius"/>;
+    /// 0 disables). Sequential suggestions are unaffected.
+    /// </summary>
+    public double PendingTrustRadius { get; init; } = DefaultPendingTrustRadius;
+
+    /// <summary>
+    /// The default <see cref="PendingTrustRadius"/>: one length scale. Smaller radii refine better but leave more studies
+    /// stuck in a wrong basin; larger ones lose much of the gain (measured in docs/optimizers.md).
+    /// </summary>
+    public const double DefaultPendingTrustRadius = 1;
+
     /// <summary>Starts of the hyperparameter fit (<c>hyperparameterStarts</c>; default 3).</summary>
     public int HyperparameterStarts { get; init; } = 3;
 
@@ -100,6 +113,7 @@ public sealed record GaussianProcessSettings
             PerturbationsPerCenter = r.GetInt("perturbationsPerCenter", 50, 0, 100_000),
             LocalSearchStarts = r.GetInt("localSearchStarts", 5, 0, 1000),
             PendingFantasies = r.GetInt("pendingFantasies", 0, 0, 1024),
+            PendingTrustRadius = r.GetDouble("pendingTrustRadius", DefaultPendingTrustRadius, 0, 100),
             HyperparameterStarts = r.GetInt("hyperparameterStarts", 3, 1, 100),
             HyperparameterIterations = r.GetInt("hyperparameterIterations", 100, 1, 10_000),
             HyperparameterFitPoints = r.GetInt("hyperparameterFitPoints", 100, 10, 2000),

@@ -111,6 +111,44 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
+    public void With_trials_pending_suggestions_stay_near_the_incumbent_and_sequential_ones_are_unchanged()
+    {
+        var space = Box(2);
+        // No basin escapes: they are not confined, and this test looks at the ordinary suggestions only. A small
+        // radius, so that the confinement matters on this easy problem.
+        const string settings = Fast + """, "escapeAfter": 0""";
+        var optimizer = (GaussianProcessOptimizer)Create(space, settings + """, "pendingTrustRadius": 0.2""");
+        var history = OptimizationLoop.Run(optimizer, Quadratic, 16);
+        Assert.Equal(0.2, optimizer.Settings.PendingTrustRadius);
+        Assert.Equal(GaussianProcessSettings.DefaultPendingTrustRadius, ((GaussianProcessOptimizer)Create(space)).Settings.PendingTrustRadius);
+        var unconfined = Create(space, settings + """, "pendingTrustRadius": 0""");
+        Assert.Equal(unconfined.Suggest(history, 16)!.Params, optimizer.Suggest(history, 16)!.Params);
+
+        var encoded = new EncodedSearchSpace(space);
+        var completed = history.Completed.ToList();
+        var inverseLengthScales = optimizer.FitFor(completed.Select(t => encoded.Encode(t.Params)).ToList(),
+            completed.Select(t => t.Value!.Value).ToList()).InverseLengthScales();
+        var incumbent = encoded.Encode(history.Best!.Params);
+        var radius = optimizer.Settings.PendingTrustRadius;
+        var trials = history.Trials.ToList();
+        var differs = false;
+        for (var n = 16; n < 22; n++)
+        {
+            var current = new TrialHistory(trials, StudyDirection.Minimize);
+            var s = optimizer.Suggest(current, n)!;
+            if (n > 16)
+            {
+                var distance = Math.Sqrt(Matern52Kernel.ScaledSquaredDistance(encoded.Encode(s.Params), incumbent, inverseLengthScales));
+                Assert.True(distance <= radius + 1e-9, $"trial {n}: {distance} length scales from the incumbent");
+                differs |= !s.Params.Equals(unconfined.Suggest(current, n)!.Params);
+            }
+            trials.Add(new TrialRecord(n, TrialState.Running, s.Params));
+        }
+        Assert.True(differs, "the confinement never changed a suggestion");
+        Assert.Equal(6, trials.Skip(16).Select(t => t.Params).Distinct().Count());
+    }
+
+    [Fact]
     public void Sampled_fantasies_give_parallel_workers_distinct_points_deterministically()
     {
         var space = Box(2);
@@ -163,6 +201,7 @@ public class GaussianProcessOptimizerTests
     [InlineData("""{"type":"gp","candidate":100}""", "optimizer.candidate")]
     [InlineData("""{"type":"gp","hyperparameterFitPoints":5}""", "optimizer.hyperparameterFitPoints")]
     [InlineData("""{"type":"gp","pendingFantasies":-1}""", "optimizer.pendingFantasies")]
+    [InlineData("""{"type":"gp","pendingTrustRadius":-1}""", "optimizer.pendingTrustRadius")]
     public void Invalid_settings_are_rejected_naming_the_field(string json, string path)
     {
         var spec = new OptimizerSpec("gp", 0, JsonDocument.Parse(json).RootElement.Clone());
