@@ -2,6 +2,8 @@ using System.Reflection;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Singleton;
+using Akka.DistributedData;
 using Akka.Configuration;
 using Akka.Persistence.Sql;
 using HyperTune.Cluster.Registry;
@@ -103,7 +105,14 @@ public sealed class HyperTuneNode : IAsyncDisposable
             roles.Add(WorkerDirectory.SlotsRolePrefix + WorkerSettings.From(config).Slots);
         return ConfigurationFactory.ParseString($"akka.cluster.roles = [{string.Join(", ", roles.Select(StorageSpec.Quote))}]")
             .WithFallback(config)
-            .WithFallback(SqlPersistence.DefaultConfiguration);
+            .WithFallback(SqlPersistence.DefaultConfiguration)
+            // Sharding, its distributed data and singletons register their serializers through these. Akka adds them
+            // when ClusterSharding starts, but a node starts sharding only once it is Up, and other nodes' replicators
+            // write to it from the moment it joins: without them those writes failed to deserialize, and sharding's
+            // coordinator stalled 5 s per attempt (seen as slow starts and slow first failovers).
+            .WithFallback(ClusterSharding.DefaultConfig())
+            .WithFallback(DistributedData.DefaultConfig())
+            .WithFallback(ClusterSingletonManager.DefaultConfig());
     }
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster with its regions running.</summary>
