@@ -20,6 +20,10 @@ public static class StudyDocument
         Trials(doc).Where(t => (string?)t!["state"] == "running" && ((string?)t["node"])?.Contains($":{port}#", StringComparison.Ordinal) == true)
             .Select(t => (int)t!["number"]!).ToArray();
 
+    /// <summary>The latest step a trial reported, or 0 before its first report.</summary>
+    public static long LastStep(JsonNode doc, int number) =>
+        (long?)Trials(doc).Single(t => (int)t!["number"]! == number)!["lastStep"] ?? 0;
+
     /// <summary>A branin study with simulated training time.</summary>
     public static string Spec(string name, int trials, int parallelism, string trainingTime) => $$"""
         {

@@ -66,6 +66,8 @@ public static class StudyJson
                         foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
                         w.WriteEndObject();
                     }
+                    // The latest intermediate report tells an operator how far a running trial has got.
+                    if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started) w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));

@@ -112,7 +112,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
             // coordinator stalled 5 s per attempt (seen as slow starts and slow first failovers).
             .WithFallback(ClusterSharding.DefaultConfig())
             .WithFallback(DistributedData.DefaultConfig())
-            .WithFallback(ClusterSingletonManager.DefaultConfig());
+            .WithFallback(ClusterSingleton.DefaultConfig());
     }
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster with its regions running.</summary>
