@@ -13,6 +13,8 @@ public static class TestConfig
             akka.actor.provider = local
             akka.loglevel = INFO
             akka.loggers = ["Akka.TestKit.TestEventListener, Akka.TestKit"]
+            # CI runs on two loaded cores: an expected message may come late (a process to spawn, a JIT), never wrongly.
+            akka.test.single-expect-default = 10s
             hypertune.study.tick-interval = 200ms
             hypertune.study.progress-interval = 50ms
             {extra}
