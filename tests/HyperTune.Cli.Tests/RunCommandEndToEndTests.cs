@@ -117,7 +117,9 @@ public sealed class RunCommandEndToEndTests : IDisposable
     [Fact]
     public async Task A_second_process_on_the_same_store_is_refused_while_the_first_runs()
     {
-        var spec = SlowSpec(40, "300ms");
+        // Long trials: the first run must still be going after two more process starts on a loaded machine (it is
+        // killed at the end, so their length costs no time).
+        var spec = SlowSpec(40, "3s");
         using var first = HypertuneProcess.Start(_dir, "run", spec);
         await first.WaitForStderrAsync(l => l.Contains("[0/40]") || Regex.IsMatch(l, @"\[\d+/40\]"), Timeout);
         var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", spec, "--json");
