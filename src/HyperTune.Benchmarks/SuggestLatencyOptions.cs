@@ -12,7 +12,7 @@ public sealed record SuggestLatencyOptions
     /// <summary>Timed calls per optimizer and history size.</summary>
     public int Calls { get; init; } = 50;
 
-    /// <summary>Untimed calls first (JIT, first-use caches).</summary>
+    /// <summary>Untimed calls first (JIT, first-use caches), in three rounds with a 200 ms pause after each.</summary>
     public int WarmupCalls { get; init; } = 30;
 
     /// <summary>

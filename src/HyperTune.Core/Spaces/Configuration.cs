@@ -66,6 +66,12 @@ public sealed class Configuration : IReadOnlyDictionary<string, object>, IEquata
     /// <summary>The numeric value of a parameter (floats, ints and numeric choices).</summary>
     public double GetDouble(string key) => ParameterValues.ToDouble(this[key]);
 
+    /// <summary>
+    /// The entry at a position of the ordinal name order, for callers that walk a sorted list of names alongside
+    /// (one pass instead of a binary search per name).
+    /// </summary>
+    internal KeyValuePair<string, object> EntryAt(int index) => _entries[index];
+
     private int Find(string key)
     {
         int lo = 0, hi = _entries.Length - 1;

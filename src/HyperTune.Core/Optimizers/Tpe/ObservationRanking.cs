@@ -55,7 +55,7 @@ internal sealed class ObservationRanking
             }
         }
         // Sorting parallel arrays is much faster than sorting tuples; ties are then put back in trial order.
-        Array.Sort(completeLoss, complete, 0, nComplete);
+        DoubleKeySort.Sort(completeLoss, complete, nComplete);
         for (var start = 0; start < nComplete;)
         {
             var end = start + 1;

@@ -56,7 +56,8 @@ internal sealed class SortedColumn
 
     private void Rebuild(List<(double Value, int Number)> removed, List<(double Value, int Number)> added)
     {
-        // Parallel arrays sort much faster than tuples; ties (equal values) are then put in trial-number order.
+        // Parallel arrays sort much faster than tuples (and in linear time here); ties (equal values) are then put
+        // in trial-number order.
         HashSet<(double, int)>? gone = removed.Count == 0 ? null : new HashSet<(double, int)>(removed);
         var values = new double[_count + added.Count];
         var numbers = new int[values.Length];
@@ -72,23 +73,35 @@ internal sealed class SortedColumn
             values[n] = e.Value;
             numbers[n++] = e.Number;
         }
-        Array.Sort(values, numbers, 0, n);
-        for (var start = 0; start < n;)
+        Load(values, numbers, n);
+    }
+
+    /// <summary>
+    /// Replaces the column's entries by the first <paramref name="count"/> (value, trial number) pairs of the arrays,
+    /// which it takes over; values must not be NaN.
+    /// </summary>
+    public void Load(double[] values, int[] numbers, int count)
+    {
+        DoubleKeySort.Sort(values, numbers, count);
+        for (var start = 0; start < count;)
         {
             var end = start + 1;
-            while (end < n && values[end] == values[start]) end++;
+            while (end < count && values[end] == values[start]) end++;
             if (end - start > 1) Array.Sort(numbers, values, start, end - start);
             start = end;
         }
-        EnsureCapacity(n);
-        _count = 0;
-        for (var k = 0; k < n; k++)
+        // Drop repeated pairs in place; the arrays become the column's storage.
+        var kept = 0;
+        for (var k = 0; k < count; k++)
         {
-            if (_count > 0 && _values[_count - 1] == values[k] && _numbers[_count - 1] == numbers[k]) continue;
-            _values[_count] = values[k];
-            _numbers[_count] = numbers[k];
-            _count++;
+            if (kept > 0 && values[kept - 1] == values[k] && numbers[kept - 1] == numbers[k]) continue;
+            values[kept] = values[k];
+            numbers[kept] = numbers[k];
+            kept++;
         }
+        _values = values;
+        _numbers = numbers;
+        _count = kept;
     }
 
     /// <summary>Binary search by (value, number): the index, or the complement of the insertion point.</summary>

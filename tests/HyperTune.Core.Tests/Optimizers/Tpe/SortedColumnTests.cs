@@ -41,4 +41,21 @@ public class SortedColumnTests
         Assert.Equal(expected.Select(e => e.Item1), column.Values.ToArray());
         Assert.Equal(expected.Select(e => e.Item2), column.Numbers.ToArray());
     }
+
+    [Fact]
+    public void A_loaded_column_is_sorted_with_ties_in_trial_number_order_and_repeated_pairs_once()
+    {
+        var entries = Entries(500, 7);
+        var withRepeats = entries.Concat(entries.Take(20)).Reverse().ToList();
+        var column = new SortedColumn();
+        column.Load(withRepeats.Select(e => e.Item1).ToArray(), withRepeats.Select(e => e.Item2).ToArray(), withRepeats.Count);
+
+        var expected = entries.OrderBy(e => e.Item1).ThenBy(e => e.Item2).ToList();
+        Assert.Equal(500, column.Count);
+        Assert.Equal(expected.Select(e => e.Item1), column.Values.ToArray());
+        Assert.Equal(expected.Select(e => e.Item2), column.Numbers.ToArray());
+        // It goes on as any column: an entry inserted afterwards lands in order.
+        column.Apply(new List<(double, int)>(), new List<(double, int)> { (0.45, 9999) });
+        Assert.Equal(expected.Count(e => e.Item1 <= 0.45), column.Numbers.ToArray().ToList().IndexOf(9999));
+    }
 }

@@ -1,0 +1,41 @@
+using HyperTune.Core.Optimizers.Tpe;
+
+namespace HyperTune.Core.Tests.Optimizers.Tpe;
+
+public class DoubleKeySortTests
+{
+    [Theory]
+    [InlineData(10, 1)]
+    [InlineData(95, 2)]
+    [InlineData(96, 3)]
+    [InlineData(3000, 4)]
+    public void Keys_come_out_ascending_and_every_key_keeps_its_item_and_its_exact_bits(int count, int seed)
+    {
+        var random = new Random(seed);
+        // Negative and positive values, both zeros, infinities and many repeats: every case the bit mapping handles.
+        var pool = new[] { 0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, 1e-300, -1e-300, 0.5, -2.5, 1.0 };
+        var keys = Enumerable.Range(0, count)
+            .Select(_ => random.Next(3) == 0 ? pool[random.Next(pool.Length)] : (random.NextDouble() - 0.3) * Math.Pow(10, random.Next(-5, 6)))
+            .ToArray();
+        var items = Enumerable.Range(0, count).ToArray();
+        var original = keys.Zip(items, (k, i) => (Bits: BitConverter.DoubleToInt64Bits(k), Item: i)).ToHashSet();
+
+        DoubleKeySort.Sort(keys, items, count);
+
+        for (var k = 1; k < count; k++) Assert.True(keys[k - 1].CompareTo(keys[k]) <= 0, $"{keys[k - 1]} before {keys[k]} at {k}");
+        Assert.Equal(original, keys.Zip(items, (key, i) => (BitConverter.DoubleToInt64Bits(key), i)).ToHashSet());
+    }
+
+    [Fact]
+    public void Only_the_first_count_entries_are_sorted()
+    {
+        var keys = Enumerable.Range(0, 200).Select(i => (double)(200 - i)).ToArray();
+        var items = Enumerable.Range(0, 200).ToArray();
+
+        DoubleKeySort.Sort(keys, items, 150);
+
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => (double)(51 + i)), keys.Take(150));
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => 149 - i), items.Take(150));
+        Assert.Equal(Enumerable.Range(150, 50).Select(i => (double)(200 - i)), keys.Skip(150));
+    }
+}
