@@ -3,15 +3,17 @@ using System.Buffers;
 namespace HyperTune.Core.Optimizers.Tpe;
 
 /// <summary>
-/// Sorts numbers by a double key in linear time (least-significant-digit radix sort on the key's bits), for the
-/// columns and rankings a freshly built TPE must sort over the whole history. Keys compare as
+/// Sorts numbers by a double key, in linear time for large inputs (a least-significant-digit radix sort on the key's
+/// bits; the runtime's comparison sort below <see cref="RadixThreshold"/>), for the columns and rankings a freshly
+/// built TPE must sort over the whole history. Keys compare as
 /// <see cref="double.CompareTo(double)"/> does (-0.0 equals 0.0); equal keys come out in no particular order, so
 /// callers that need a total order fix up ties themselves. NaN keys are not allowed.
 /// </summary>
 internal static class DoubleKeySort
 {
-    // Below this size a comparison sort is as fast and allocates nothing extra.
-    private const int RadixThreshold = 96;
+    // Below this size the runtime's comparison sort is faster (measured: 11 against 24 µs at 1,000 keys, even at
+    // 2,000, 122 against 76 µs at 3,000); above it the radix sort's linear time wins.
+    internal const int RadixThreshold = 2048;
 
     /// <summary>Sorts the first <paramref name="count"/> keys ascending, permuting <paramref name="items"/> alike.</summary>
     public static void Sort(double[] keys, int[] items, int count)

@@ -6,8 +6,8 @@ public class DoubleKeySortTests
 {
     [Theory]
     [InlineData(10, 1)]
-    [InlineData(95, 2)]
-    [InlineData(96, 3)]
+    [InlineData(DoubleKeySort.RadixThreshold - 1, 2)]
+    [InlineData(DoubleKeySort.RadixThreshold, 3)]
     [InlineData(3000, 4)]
     public void Keys_come_out_ascending_and_every_key_keeps_its_item_and_its_exact_bits(int count, int seed)
     {
@@ -29,13 +29,15 @@ public class DoubleKeySortTests
     [Fact]
     public void Only_the_first_count_entries_are_sorted()
     {
-        var keys = Enumerable.Range(0, 200).Select(i => (double)(200 - i)).ToArray();
-        var items = Enumerable.Range(0, 200).ToArray();
+        // Past the radix threshold, so the linear-time path is the one checked.
+        const int total = 4000, sorted = 3000;
+        var keys = Enumerable.Range(0, total).Select(i => (double)(total - i)).ToArray();
+        var items = Enumerable.Range(0, total).ToArray();
 
-        DoubleKeySort.Sort(keys, items, 150);
+        DoubleKeySort.Sort(keys, items, sorted);
 
-        Assert.Equal(Enumerable.Range(0, 150).Select(i => (double)(51 + i)), keys.Take(150));
-        Assert.Equal(Enumerable.Range(0, 150).Select(i => 149 - i), items.Take(150));
-        Assert.Equal(Enumerable.Range(150, 50).Select(i => (double)(200 - i)), keys.Skip(150));
+        Assert.Equal(Enumerable.Range(0, sorted).Select(i => (double)(total - sorted + 1 + i)), keys.Take(sorted));
+        Assert.Equal(Enumerable.Range(0, sorted).Select(i => sorted - 1 - i), items.Take(sorted));
+        Assert.Equal(Enumerable.Range(sorted, total - sorted).Select(i => (double)(total - i)), keys.Skip(sorted));
     }
 }
