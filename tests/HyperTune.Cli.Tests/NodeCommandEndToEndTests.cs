@@ -49,4 +49,50 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         // Refused before the actor system started, not after a journal recovery timed out.
         Assert.DoesNotContain("Remoting started", stderr);
     }
+
+    [Fact]
+    public async Task Study_show_with_trials_lists_where_each_unfinished_trial_runs_and_its_latest_step()
+    {
+        int http;
+        using (var probe = new TcpListener(IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            http = ((IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        // Twenty reported steps of 0.3 s each: the trials are still running while the test looks at them.
+        var script = Path.Combine(_dir, "steps.sh");
+        File.WriteAllText(script, "i=0; while [ $i -lt 20 ]; do i=$((i+1)); sleep 0.3; echo \"hypertune-report step=$i loss=$i\"; done\n");
+        var spec = Path.Combine(_dir, "steps.json");
+        File.WriteAllText(spec, $$"""
+            { "name": "steps", "objective": { "metric": "loss", "direction": "minimize" },
+              "trainable": { "type": "process", "command": "/bin/sh", "args": [{{System.Text.Json.JsonSerializer.Serialize(script)}}] },
+              "space": [ { "name": "x", "type": "float", "low": 0, "high": 1 } ],
+              "optimizer": { "type": "random", "seed": 1 },
+              "budget": { "maxTrials": 4, "parallelism": 2 } }
+            """);
+        using var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", "memory", "--http", $"127.0.0.1:{http}");
+        await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
+        var (submitCode, _, submitErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec, "--node", $"127.0.0.1:{http}");
+        Assert.True(submitCode == 0, submitErr);
+
+        var deadline = DateTime.UtcNow + Timeout;
+        string shown;
+        do
+        {
+            await Task.Delay(500);
+            var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "steps", "--node", $"127.0.0.1:{http}", "--trials");
+            Assert.True(code == 0, stderr);
+            shown = stdout;
+        }
+        while (!System.Text.RegularExpressions.Regex.IsMatch(shown, @"#\d running on 127\.0\.0\.1:\d+, dispatch 1, step ([2-9]|\d\d)") && DateTime.UtcNow < deadline);
+
+        Assert.Contains("unfinished trials:", shown);
+        Assert.Matches(@"#\d running on 127\.0\.0\.1:\d+, dispatch 1, step ([2-9]|\d\d)", shown);
+        // Without --trials the summary stays short.
+        var (_, brief, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "steps", "--node", $"127.0.0.1:{http}");
+        Assert.Contains("study steps: running", brief);
+        Assert.DoesNotContain("unfinished trials", brief);
+        node.Signal(15);
+        await node.WaitAsync(Timeout);
+    }
 }

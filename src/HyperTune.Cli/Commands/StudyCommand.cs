@@ -122,6 +122,17 @@ internal static class StudyCommand
                               $"{(int)trials["running"]!} running, {(int)trials["waiting"]!} waiting");
         if (doc["best"] is JsonObject best)
             Console.Out.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
+        if (doc["trialList"] is not JsonArray list) return;
+        // Where each unfinished trial runs and how far it has got: what an operator watching a failover wants to see.
+        var unfinished = list.Where(t => (string?)t!["state"] is "running" or "waiting").ToList();
+        if (unfinished.Count > 0) Console.Out.WriteLine("  unfinished trials:");
+        foreach (var t in unfinished)
+        {
+            var where = (string?)t!["node"] is { } worker ? $" on {worker.Split('#')[0]}" : " (not dispatched yet)";
+            var dispatch = t["dispatch"] is { } d ? $", dispatch {(int)d}" : "";
+            var step = t["lastStep"] is { } s ? $", step {(long)s}" : ", no report yet";
+            Console.Out.WriteLine($"    #{(int)t["number"]!} {(string?)t["state"]}{where}{dispatch}{step}");
+        }
     }
 
     private static Command CreateShow()
@@ -129,7 +140,10 @@ internal static class StudyCommand
         var id = new Argument<string>("id") { Description = "Study id" };
         var storage = StorageOption.Create();
         var json = new Option<bool>("--json") { Description = "Print JSON" };
-        var trials = new Option<bool>("--trials") { Description = "With --json, include every trial (trialList)" };
+        var trials = new Option<bool>("--trials")
+        {
+            Description = "With --json, include every trial (trialList); with --node and without --json, list the unfinished trials with their node and latest step",
+        };
         var node = NodeOption();
         var show = new Command("show", "Show a study's status, counts, best trial and top trials") { id, storage, json, trials, node };
         show.SetAction((r, ct) => r.GetValue(node) is { } remote ? Remote(remote, ct, async client =>
