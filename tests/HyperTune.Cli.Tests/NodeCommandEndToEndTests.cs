@@ -12,6 +12,14 @@ public sealed class NodeCommandEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>A loopback port the kernel just handed out and nobody listens on any more.</summary>
+    private static int UnusedLoopbackPort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     [Fact]
     public async Task A_node_whose_http_address_is_taken_refuses_to_start_before_joining_any_cluster()
     {
@@ -34,12 +42,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     public async Task A_node_given_an_unreachable_postgresql_fails_at_once_naming_the_server()
     {
         // A port nothing listens on: the connection is refused.
-        int closed;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closed = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var closed = UnusedLoopbackPort();
 
         var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout,
             "node", "--port", "0", "--http", "off", "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
@@ -53,12 +56,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     [Fact]
     public async Task Study_show_with_trials_lists_where_each_unfinished_trial_runs_and_its_latest_step()
     {
-        int http;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            http = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        var http = UnusedLoopbackPort();
         // Twenty reported steps of 0.3 s each: the trials are still running while the test looks at them.
         var script = Path.Combine(_dir, "steps.sh");
         File.WriteAllText(script, "i=0; while [ $i -lt 20 ]; do i=$((i+1)); sleep 0.3; echo \"hypertune-report step=$i loss=$i\"; done\n");
