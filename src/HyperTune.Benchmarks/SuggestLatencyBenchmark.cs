@@ -92,8 +92,7 @@ public static class SuggestLatencyBenchmark
         var history = Prefix(longest, size);
         // The runtime recompiles hot methods with full optimization in the background, and only once no new method
         // has needed compiling for a moment; a long-running node runs that code. So the warm-up runs in rounds with
-        // pauses between them (one round left methods first reached late in a call unoptimized: 1.8 ms instead of
-        // 0.9 ms for a fresh TPE at 1,000 trials).
+        // pauses between them, for that to land before the timing starts.
         for (var round = 0; round < WarmupRounds && options.WarmupCalls > 0; round++)
         {
             for (var i = 0; i < (options.WarmupCalls + WarmupRounds - 1) / WarmupRounds; i++)

@@ -56,8 +56,8 @@ internal sealed class SortedColumn
 
     private void Rebuild(List<(double Value, int Number)> removed, List<(double Value, int Number)> added)
     {
-        // Parallel arrays sort much faster than tuples (and in linear time here); ties (equal values) are then put
-        // in trial-number order.
+        // Parallel arrays sort much faster than tuples (in linear time for large columns); ties (equal values) are
+        // then put in trial-number order.
         HashSet<(double, int)>? gone = removed.Count == 0 ? null : new HashSet<(double, int)>(removed);
         var values = new double[_count + added.Count];
         var numbers = new int[values.Length];
