@@ -54,15 +54,8 @@ internal sealed class ObservationRanking
                     break;
             }
         }
-        // Sorting parallel arrays is much faster than sorting tuples; ties are then put back in trial order.
+        // Sorting parallel arrays is much faster than sorting tuples; ties come out in trial order.
         DoubleKeySort.Sort(completeLoss, complete, nComplete);
-        for (var start = 0; start < nComplete;)
-        {
-            var end = start + 1;
-            while (end < nComplete && completeLoss[end] == completeLoss[start]) end++;
-            if (end - start > 1) Array.Sort(complete, start, end - start);
-            start = end;
-        }
         pruned.Sort();
         var order = new int[nComplete + pruned.Count + pending.Count];
         Array.Copy(complete, order, nComplete);

@@ -56,8 +56,8 @@ internal sealed class SortedColumn
 
     private void Rebuild(List<(double Value, int Number)> removed, List<(double Value, int Number)> added)
     {
-        // Parallel arrays sort much faster than tuples (in linear time for large columns); ties (equal values) are
-        // then put in trial-number order.
+        // Parallel arrays sort much faster than tuples (in linear time for large columns); ties (equal values) come
+        // out in trial-number order.
         HashSet<(double, int)>? gone = removed.Count == 0 ? null : new HashSet<(double, int)>(removed);
         var values = new double[_count + added.Count];
         var numbers = new int[values.Length];
@@ -83,13 +83,6 @@ internal sealed class SortedColumn
     public void Load(double[] values, int[] numbers, int count)
     {
         DoubleKeySort.Sort(values, numbers, count);
-        for (var start = 0; start < count;)
-        {
-            var end = start + 1;
-            while (end < count && values[end] == values[start]) end++;
-            if (end - start > 1) Array.Sort(numbers, values, start, end - start);
-            start = end;
-        }
         // Drop repeated pairs in place; the arrays become the column's storage.
         var kept = 0;
         for (var k = 0; k < count; k++)
