@@ -31,6 +31,24 @@ public class DoubleKeySortTests
     }
 
     [Fact]
+    public void Keys_that_differ_only_in_their_low_bits_are_ordered_too()
+    {
+        // The radix passes look at the high 32 bits only; these keys all share them, in a shuffled order, with repeats.
+        var random = new Random(5);
+        var count = DoubleKeySort.RadixThreshold * 4;
+        var keys = Enumerable.Range(0, count)
+            .Select(_ => BitConverter.Int64BitsToDouble(BitConverter.DoubleToInt64Bits(0.75) + random.Next(count / 2)))
+            .ToArray();
+        var items = Enumerable.Range(0, count).ToArray();
+        var expected = keys.Select((k, i) => (Key: k, Item: i)).OrderBy(e => e.Key).ThenBy(e => e.Item).ToArray();
+
+        DoubleKeySort.Sort(keys, items, count);
+
+        Assert.Equal(expected.Select(e => e.Key), keys);
+        Assert.Equal(expected.Select(e => e.Item), items);
+    }
+
+    [Fact]
     public void Only_the_first_count_entries_are_sorted()
     {
         // Past the radix threshold, so the linear-time path is the one checked.
