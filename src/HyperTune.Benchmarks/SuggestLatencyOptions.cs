@@ -16,6 +16,13 @@ public sealed record SuggestLatencyOptions
     public int WarmupCalls { get; init; } = 30;
 
     /// <summary>
+    /// Least time the warm-up takes, in milliseconds (building optimizers included, pauses not), shared over the
+    /// rounds like <see cref="WarmupCalls"/>: with a count of calls alone, a fast optimizer's timed calls still ran
+    /// slower in the first setup a process measured.
+    /// </summary>
+    public double WarmupMilliseconds { get; init; } = 600;
+
+    /// <summary>
     /// A call slower than this (in a warm-up or when the median is known) ends the optimizer's measurements: that
     /// size and every larger one are reported as skipped, so a slow model does not hold up the benchmark.
     /// </summary>
@@ -40,6 +47,7 @@ public sealed record SuggestLatencyOptions
         if (HistorySizes.Count == 0 || HistorySizes.Any(s => s < 0)) throw new ArgumentException("history sizes must be non-negative and at least one", nameof(HistorySizes));
         if (Calls < 1) throw new ArgumentException("calls must be at least 1", nameof(Calls));
         if (WarmupCalls < 0) throw new ArgumentException("warm-up calls must not be negative", nameof(WarmupCalls));
+        if (!(WarmupMilliseconds >= 0)) throw new ArgumentException("warm-up time must not be negative", nameof(WarmupMilliseconds));
         if (!(MaxCallMilliseconds > 0)) throw new ArgumentException("the per-call cap must be positive", nameof(MaxCallMilliseconds));
         if (ResolveConfigurations().Count == 0) throw new ArgumentException("no optimizer to measure", nameof(Optimizers));
     }

@@ -12,6 +12,7 @@ public class SuggestLatencyBenchmarkTests
             HistorySizes = new[] { 20, 10 },
             Calls = 3,
             WarmupCalls = 1,
+            WarmupMilliseconds = 0,
             Optimizers = new[] { "random", "cmaes", "not-built-here" },
         });
         Assert.Equal(6, report.Dimension);
@@ -41,6 +42,7 @@ public class SuggestLatencyBenchmarkTests
             HistorySizes = new[] { 5, 10 },
             Calls = 2,
             WarmupCalls = 1,
+            WarmupMilliseconds = 0,
             MaxCallMilliseconds = 1e-9,
             Optimizers = new[] { "random" },
         });
