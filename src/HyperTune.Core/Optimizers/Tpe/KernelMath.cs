@@ -221,10 +221,20 @@ internal static class KernelMath
     }
 
     /// <summary>
-    /// <see cref="LogNormalMass"/> for the truncation of a kernel to the range, a &lt;= 0 &lt;= b: 0 without computation
-    /// when both ends are beyond <see cref="WholeMassZ"/> standard deviations (the usual case for narrow kernels).
+    /// <see cref="LogNormalMass"/> for the truncation of a kernel to the range, a &lt;= 0 &lt;= b, and the same double:
+    /// 0 without computation when both ends are beyond <see cref="WholeMassZ"/> standard deviations (the usual case
+    /// for narrow kernels), and only the near end's tail when one end is. The far tail is below 1.2e-19 there, under
+    /// half a unit in the last place of one minus the near tail (at least 1/2), so subtracting it changes nothing.
     /// </summary>
-    public static double LogTruncationMass(double a, double b) => a <= -WholeMassZ && b >= WholeMassZ ? 0.0 : LogNormalMass(a, b);
+    public static double LogTruncationMass(double a, double b)
+    {
+        var farBelow = a <= -WholeMassZ;
+        var farAbove = b >= WholeMassZ;
+        if (farBelow && farAbove) return 0.0;
+        if (farAbove && a < 0) return Math.Log(Math.Max(1.0 - Math.Exp(LogUpperTail(-a)), double.Epsilon));
+        if (farBelow && b > 0) return Math.Log(Math.Max(1.0 - Math.Exp(LogUpperTail(b)), double.Epsilon));
+        return LogNormalMass(a, b);
+    }
 
     /// <summary>log Q(z) = log P(Z &gt; z) for z &gt;= 0 (and +infinity), through log erfc(z / sqrt 2).</summary>
     public static double LogUpperTail(double z)

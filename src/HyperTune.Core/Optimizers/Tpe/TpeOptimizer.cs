@@ -268,9 +268,17 @@ public sealed class TpeOptimizer : IOptimizer
             Position = new int[trials.Count];
             Rank = new int[trials.Count];
             IsPending = new bool[trials.Count];
-            var maxNumber = trials.Count == 0 ? -1 : trials.Max(t => t.Number);
-            // Trial numbers are normally 0..n-1; a sparse numbering falls back to a dictionary.
-            if (maxNumber < 4 * trials.Count + 1024 && trials.All(t => t.Number >= 0))
+            // Trial numbers are normally 0..n-1; a sparse numbering falls back to a dictionary. (Plain loops: LINQ
+            // over the list interface cost about 0.1 ms at 3,000 trials.)
+            var maxNumber = -1;
+            var allNonNegative = true;
+            for (var i = 0; i < trials.Count; i++)
+            {
+                var number = trials[i].Number;
+                if (number > maxNumber) maxNumber = number;
+                if (number < 0) allNonNegative = false;
+            }
+            if (maxNumber < 4 * trials.Count + 1024 && allNonNegative)
             {
                 _indexOfNumber = new int[maxNumber + 1];
                 Array.Fill(_indexOfNumber, -1);
