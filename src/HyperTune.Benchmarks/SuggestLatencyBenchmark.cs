@@ -86,21 +86,29 @@ public static class SuggestLatencyBenchmark
 
     private const int WarmupRounds = 3;
 
+    // An optimizer that allocates little may take long to trigger a collection; the warm-up stops waiting for one here.
+    private static readonly TimeSpan MaxWarmup = TimeSpan.FromSeconds(5);
+
     private static SuggestLatency Measure(string name, Func<IOptimizer> build, TrialHistory longest, int size, SuggestLatencyOptions options,
         CancellationToken cancellationToken)
     {
         var history = Prefix(longest, size);
-        // The runtime recompiles hot methods with full optimization in the background, and only once no new method
-        // has needed compiling for a moment; and a fast optimizer's first few hundred calls after its first ones still
-        // ran slower (measured: 0.9-1.1 against 0.65 ms for TPE's fresh calls at 1,000 trials with 30 warm-up calls).
-        // A long-running node runs the settled code. So the warm-up runs in rounds with pauses between them, each
-        // round long enough in calls and in time, for that to land before the timing starts.
+        // Timed calls should run as in a long-running node, and two things settle first. The runtime recompiles hot
+        // methods with full optimization in the background, once no new method has needed compiling for a moment:
+        // hence rounds with pauses, lasting at least WarmupMilliseconds. And until the garbage collector has first
+        // recycled the young generation, every allocation lands on memory the process has never touched, which the
+        // OS must first map (measured: TPE's fresh calls at 1,000 trials, about 0.55 MB each, took 0.9 ms before the
+        // first collection and 0.64 ms after, with tiered compilation off): hence at least one collection.
         var warmup = Stopwatch.StartNew();
+        var collections = GC.CollectionCount(0);
         var warmupCalls = 0;
+        bool Settled(int round) =>
+            warmupCalls >= options.WarmupCalls * round / WarmupRounds
+            && warmup.Elapsed.TotalMilliseconds >= options.WarmupMilliseconds * round / WarmupRounds
+            && (round < WarmupRounds || GC.CollectionCount(0) > collections || warmup.Elapsed > MaxWarmup);
         for (var round = 1; round <= WarmupRounds && options.WarmupCalls > 0; round++)
         {
-            while (warmupCalls < options.WarmupCalls * round / WarmupRounds
-                   || warmup.Elapsed.TotalMilliseconds < options.WarmupMilliseconds * round / WarmupRounds)
+            while (!Settled(round))
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var ms = Time(build(), history, size);

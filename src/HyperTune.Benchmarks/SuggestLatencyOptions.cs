@@ -12,7 +12,10 @@ public sealed record SuggestLatencyOptions
     /// <summary>Timed calls per optimizer and history size.</summary>
     public int Calls { get; init; } = 50;
 
-    /// <summary>Untimed calls first (JIT, first-use caches), in three rounds with a 200 ms pause after each.</summary>
+    /// <summary>
+    /// Untimed calls first (JIT, first-use caches), in three rounds with a 200 ms pause after each; the warm-up also
+    /// lasts <see cref="WarmupMilliseconds"/> and until the young generation has been collected once.
+    /// </summary>
     public int WarmupCalls { get; init; } = 30;
 
     /// <summary>
