@@ -115,6 +115,27 @@ public sealed class RunCommandEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_study_run_again_in_memory_does_not_resume_the_earlier_runs_checkpoints()
+    {
+        // The process example's script continues from its checkpoint; a second in-memory run is a new study under the
+        // same id, and its trials must train from scratch (they once found the first run's finished checkpoints,
+        // printed nothing and failed).
+        var spec = JsonNode.Parse(File.ReadAllText(ExampleSpec("process-quadratic.json")))!.AsObject();
+        spec["trainable"]!["args"]![0] = Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "scripts", "train_quadratic.py");
+        var path = Path.Combine(_dir, "process.json");
+        File.WriteAllText(path, spec.ToJsonString());
+        for (var run = 1; run <= 2; run++)
+        {
+            var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", path, "--storage", "memory", "--max-trials", "6", "--json");
+            Assert.True(code == 0, $"run {run}: {stderr}");
+            var trials = Json(stdout)["trials"]!;
+            Assert.True((int)trials["complete"]! == 6, $"run {run}: {trials.ToJsonString()}");
+        }
+        // Both runs' checkpoints are kept, each study's apart.
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_dir, "hypertune-data", "checkpoints", "process-quadratic")).Length);
+    }
+
+    [Fact]
     public async Task A_second_process_on_the_same_store_is_refused_while_the_first_runs()
     {
         // Long trials: the first run must still be going after two more process starts on a loaded machine (it is

@@ -45,10 +45,10 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
             """;
     }
 
-    private (IActorRef Worker, RunTrial Run) Start(string spec, int number, IActorRef slots)
+    private (IActorRef Worker, RunTrial Run) Start(string spec, int number, IActorRef slots, string incarnation = "20261122-080000-000")
     {
         var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache));
-        var run = new RunTrial(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", number, 1, spec,
+        var run = new RunTrial(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", incarnation, number, 1, spec,
             Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
         worker.Tell(run);
         return (worker, run);
@@ -70,6 +70,33 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         // A re-send already on its way may still arrive; after that, none.
         Assert.InRange(_studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m).Count, 0, 1);
         _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+    }
+
+    [Fact]
+    public void Checkpoints_are_kept_per_study_incarnation_so_a_new_study_under_an_old_id_starts_afresh()
+    {
+        // The script resumes when its checkpoint directory already holds its mark, as a training script would.
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var spec = ProcessSpec("""
+            if [ -f "$HYPERTUNE_CHECKPOINT_DIR/mark" ]; then echo 'hypertune-report loss=2'; exit 0; fi
+            echo started > "$HYPERTUNE_CHECKPOINT_DIR/mark"; echo 'hypertune-report loss=1'
+            """);
+        double Run(string incarnation)
+        {
+            var (worker, _) = Start(spec, 3, slots, incarnation);
+            _studies.ExpectMsg<TrialAccepted>();
+            var result = _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10));
+            worker.Tell(new TrialResultRecorded("proc", 3, 1));
+            Assert.Null(result.FailureReason);
+            return result.Metrics["loss"];
+        }
+
+        Assert.Equal(1, Run("20261122-080000-000"));
+        Assert.True(File.Exists(Path.Combine(_dir, "checkpoints", "proc", "20261122-080000-000", "trial-3", "mark")));
+        // The same study again (a recovered coordinator re-running the trial) resumes from the checkpoint...
+        Assert.Equal(2, Run("20261122-080000-000"));
+        // ...but a study created later under the same id (another store, an in-memory run) does not.
+        Assert.Equal(1, Run("20261122-090000-000"));
     }
 
     [Fact]

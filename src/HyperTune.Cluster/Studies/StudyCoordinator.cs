@@ -434,7 +434,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     {
         var trial = _state!.Trials[number];
         _awaitingAccept[(number, dispatch)] = _clock() + _settings.DispatchTimeout;
-        _workerRegion.Tell(new RunTrial(WorkerIdOf(number, nodeKey, dispatch), _studyId, number, dispatch, _state.SpecJson, trial.Params));
+        _workerRegion.Tell(new RunTrial(WorkerIdOf(number, nodeKey, dispatch), _studyId, _state.Incarnation, number, dispatch, _state.SpecJson, trial.Params));
     }
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
 using static HyperTune.Cluster.Studies.StudyEvents;
@@ -22,6 +23,12 @@ public sealed record StudyState
 
     /// <summary>When the study was created.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// Tells this study apart from earlier ones stored under the same id (in another store, or in memory): its creation
+    /// time, UTC, to the millisecond. Trial checkpoints live under it, so a new study never resumes an old one's.
+    /// </summary>
+    public string Incarnation => CreatedAt.UtcDateTime.ToString("yyyyMMdd'-'HHmmss'-'fff", CultureInfo.InvariantCulture);
 
     /// <summary>The effective trial budget.</summary>
     public required int MaxTrials { get; init; }

@@ -144,7 +144,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             TrialNumber = run.Number,
             Params = run.Params,
             Metric = spec.Objective.Metric,
-            CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, $"trial-{run.Number}")),
+            CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, run.Incarnation, $"trial-{run.Number}")),
             Report = report => self.Tell(new TrainableProgress(report)),
         };
         Task.Run(async () =>

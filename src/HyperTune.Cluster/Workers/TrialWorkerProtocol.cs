@@ -17,8 +17,10 @@ public static class TrialWorkerProtocol
     /// <summary>
     /// Runs (or, when already running, re-attaches to) one dispatch of a trial. Idempotent: a recovered coordinator
     /// re-sends it for every trial it believes running, and the worker answers with what it has.
+    /// <paramref name="Incarnation"/> is the study's <see cref="StudyState.Incarnation"/>: the trial's checkpoints
+    /// are kept in <c>{checkpoint-root}/{StudyId}/{Incarnation}/trial-{Number}</c>.
     /// </summary>
-    public sealed record RunTrial(string WorkerId, string StudyId, int Number, int Dispatch, string SpecJson, Configuration Params) : IWithWorkerId;
+    public sealed record RunTrial(string WorkerId, string StudyId, string Incarnation, int Number, int Dispatch, string SpecJson, Configuration Params) : IWithWorkerId;
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>
     public sealed record CancelTrial(string WorkerId, string Reason) : IWithWorkerId;

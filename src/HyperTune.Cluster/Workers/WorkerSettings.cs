@@ -4,7 +4,7 @@ namespace HyperTune.Cluster.Workers;
 
 /// <summary>The <c>hypertune.worker</c> section of the node config.</summary>
 /// <param name="Slots">Trials this node runs at once.</param>
-/// <param name="CheckpointRoot">Where trials keep checkpoints (<c>{root}/{study}/trial-{n}</c>).</param>
+/// <param name="CheckpointRoot">Where trials keep checkpoints (<c>{root}/{study}/{incarnation}/trial-{n}</c>; see <see cref="Studies.StudyState.Incarnation"/>).</param>
 /// <param name="ResultResendInterval">How often an unacknowledged result is sent again.</param>
 public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan ResultResendInterval)
 {
