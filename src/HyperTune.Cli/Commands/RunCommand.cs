@@ -100,7 +100,6 @@ internal static class RunCommand
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
                 if (json) Console.Out.WriteLine(StudyJson.ToJson(report, includeTrials));
                 else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
-                StdoutGuard.Seal();
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -117,6 +116,11 @@ internal static class RunCommand
             {
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.Failed;
+            }
+            finally
+            {
+                // Before the node shuts down, whatever the outcome.
+                StdoutGuard.Seal();
             }
         }
     }

@@ -230,8 +230,14 @@ internal static class StudyCommand
         var (started, startCode) = await NodeStarter.StartAsync(options, "a node to read the store", ct);
         if (started is null) return startCode;
         await using var node = started;
-        var code = await operation(new HyperTuneClient(node));
-        StdoutGuard.Seal();
-        return code;
+        try
+        {
+            return await operation(new HyperTuneClient(node));
+        }
+        finally
+        {
+            // Before the node shuts down, whatever the outcome.
+            StdoutGuard.Seal();
+        }
     }
 }
