@@ -5,7 +5,8 @@ namespace HyperTune.Benchmarks;
 /// <summary>
 /// Renders an <see cref="OptimizerBenchmarkReport"/> as text tables: median final regret per problem and optimizer
 /// setup, median suggest time, and, given reference figures, how our best setup and our default compare with the
-/// reference's best sampler and its default sampler (Optuna's TPE for the Optuna anchor).
+/// reference's best sampler and its default sampler (Optuna's TPE for the Optuna anchor), and, given a baseline (an
+/// earlier run of ours on the same studies, say a sequential one), each setup's ratio of median regret to it.
 /// </summary>
 public static class BenchmarkTableRenderer
 {
@@ -14,10 +15,12 @@ public static class BenchmarkTableRenderer
     /// <param name="writer">Where to write.</param>
     /// <param name="reference">Reference figures to compare with, or null for no comparison.</param>
     /// <param name="referenceName">How the reference is called in headers and the summary line.</param>
-    public static void Write(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults? reference = null, string referenceName = "Optuna")
+    /// <param name="baseline">Results of ours on the same studies to divide by (see <see cref="BaselineRatios"/>), or null.</param>
+    public static void Write(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults? reference = null, string referenceName = "Optuna",
+        ReferenceResults? baseline = null)
     {
         var ran = report.Optimizers.Where(o => report.Problems.Any(p => report.Get(p, o) is not null)).ToArray();
-        writer.WriteLine($"Median final regret (budget {report.Budget}, seeds 0..{report.Seeds - 1}, {report.Pending} trial(s) in flight)");
+        writer.WriteLine($"Median final regret (budget {report.Budget}, seeds {report.FirstSeed}..{report.FirstSeed + report.Seeds - 1}, {report.Pending} trial(s) in flight)");
         var regret = new TextTable(ran.Prepend("problem").ToArray());
         foreach (var p in report.Problems)
             regret.Add(ran.Select(o => report.Get(p, o) is { } r ? Number(r.MedianRegret) : "-").Prepend(p).ToArray());
@@ -31,6 +34,7 @@ public static class BenchmarkTableRenderer
         time.Write(writer);
 
         if (reference is not null) WriteComparison(report, writer, reference, referenceName);
+        if (baseline is not null) WriteBaselineComparison(report, writer, baseline);
 
         if (report.Skipped.Count > 0)
         {
@@ -89,6 +93,57 @@ public static class BenchmarkTableRenderer
             : $"default not compared (run the '{OptimizerConfiguration.DefaultName}' setup)";
         writer.WriteLine($"best-of-ours beats best {name} on {bestWins}/{bestCompared}, {defaultPart}");
     }
+
+    /// <summary>The goal for parallel workers: median regret at most this many times the sequential one.</summary>
+    public const double ParallelQualityGoal = 1.2;
+
+    /// <summary>
+    /// Per setup and problem, this run's median regret divided by the baseline's (1 when both are 0, infinity when
+    /// only the baseline's is); setups or problems the baseline lacks are left out.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> BaselineRatios(OptimizerBenchmarkReport report, ReferenceResults baseline)
+    {
+        var ratios = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
+        foreach (var o in report.Optimizers)
+        {
+            var byProblem = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var p in report.Problems)
+            {
+                if (report.Get(p, o) is not { } mine || baseline.Get(p, o) is not { } theirs) continue;
+                byProblem[p] = mine.MedianRegret == theirs.MedianRegret ? 1.0
+                    : theirs.MedianRegret > 0 ? mine.MedianRegret / theirs.MedianRegret : double.PositiveInfinity;
+            }
+            if (byProblem.Count > 0) ratios[o] = byProblem;
+        }
+        return ratios;
+    }
+
+    private static void WriteBaselineComparison(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults baseline)
+    {
+        var ratios = BaselineRatios(report, baseline);
+        writer.WriteLine();
+        if (ratios.Count == 0)
+        {
+            writer.WriteLine("Compared with the baseline: it has none of this run's setups on these problems");
+            return;
+        }
+        writer.WriteLine($"Compared with the baseline (median final regret of this run / the baseline's; goal with parallel workers: at most {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)})");
+        var table = new TextTable(ratios.Keys.Prepend("problem").ToArray());
+        foreach (var p in report.Problems)
+            table.Add(ratios.Values.Select(r => r.TryGetValue(p, out var x) ? Ratio(x) : "-").Prepend(p).ToArray());
+        table.Write(writer);
+        writer.WriteLine();
+        foreach (var (o, r) in ratios)
+        {
+            var within = r.Values.Count(x => x <= ParallelQualityGoal);
+            var finite = r.Values.Where(double.IsFinite).ToArray();
+            var geoMean = finite.Length == 0 ? double.NaN : Math.Exp(finite.Average(x => Math.Log(Math.Max(x, 1e-300))));
+            writer.WriteLine($"{o}: within {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)}x of the baseline on {within}/{r.Count}, geometric mean of the ratios {Ratio(geoMean)}");
+        }
+    }
+
+    private static string Ratio(double value) =>
+        double.IsPositiveInfinity(value) ? "inf" : double.IsNaN(value) ? "-" : value.ToString("0.00", CultureInfo.InvariantCulture);
 
     private static (string Name, double Regret)? BestOurs(OptimizerBenchmarkReport report, string problem) =>
         report.Optimizers

@@ -7,7 +7,7 @@ using HyperTune.Trainables.Functions;
 namespace HyperTune.Benchmarks;
 
 /// <summary>
-/// Runs optimizer setups on the benchmark suite (<see cref="BenchmarkSuite"/>), seeds 0 .. S-1, each study through
+/// Runs optimizer setups on the benchmark suite (<see cref="BenchmarkSuite"/>), seeds F .. F+S-1, each study through
 /// <see cref="OptimizationLoop"/>, and summarizes the final regrets. Studies run in parallel, but each is a pure
 /// function of (problem, setup, seed, budget, pending), and results are gathered in a fixed order, so the report's
 /// regrets do not depend on the degree of parallelism or on scheduling (timings, of course, do).
@@ -41,7 +41,7 @@ public static class OptimizerBenchmark
                     skipped.Add(new SkippedBenchmark(configuration.Name, problem.Name, reason));
                     continue;
                 }
-                for (var seed = 0; seed < options.Seeds; seed++) studies.Add((problem, configuration, seed));
+                for (var seed = options.FirstSeed; seed < options.FirstSeed + options.Seeds; seed++) studies.Add((problem, configuration, seed));
             }
         }
 
@@ -76,7 +76,10 @@ public static class OptimizerBenchmark
             results[problem.Name] = byOptimizer;
         }
         return new OptimizerBenchmarkReport(options.Budget, options.Seeds, options.Pending,
-            problems.Select(p => p.Name).ToArray(), configurations.Select(c => c.Name).ToArray(), results, skipped);
+            problems.Select(p => p.Name).ToArray(), configurations.Select(c => c.Name).ToArray(), results, skipped)
+        {
+            FirstSeed = options.FirstSeed,
+        };
     }
 
     /// <summary>Runs one study and measures its final regret, its duration and every Suggest call.</summary>

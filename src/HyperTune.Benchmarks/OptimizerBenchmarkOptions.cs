@@ -6,8 +6,11 @@ public sealed record OptimizerBenchmarkOptions
     /// <summary>Trials per study (<c>--budget</c>).</summary>
     public int Budget { get; init; } = 100;
 
-    /// <summary>Studies per problem and optimizer, with seeds 0 .. Seeds-1 (<c>--seeds</c>).</summary>
+    /// <summary>Studies per problem and optimizer, with seeds FirstSeed .. FirstSeed+Seeds-1 (<c>--seeds</c>).</summary>
     public int Seeds { get; init; } = 10;
+
+    /// <summary>The first seed (<c>--first-seed</c>), so independent blocks of seeds can be run (0, 300, 600...).</summary>
+    public int FirstSeed { get; init; }
 
     /// <summary>
     /// The optimizer setups (<c>--optimizers a,b</c>), by name: standard names (<see cref="OptimizerConfiguration.Standard"/>)
@@ -41,6 +44,7 @@ public sealed record OptimizerBenchmarkOptions
     {
         if (Budget < 1) throw new ArgumentException("--budget must be at least 1", nameof(Budget));
         if (Seeds < 1) throw new ArgumentException("--seeds must be at least 1", nameof(Seeds));
+        if (FirstSeed < 0 || (long)FirstSeed + Seeds > int.MaxValue) throw new ArgumentException("--first-seed must be at least 0 (and the last seed an int)", nameof(FirstSeed));
         if (Pending < 1) throw new ArgumentException("--pending must be at least 1", nameof(Pending));
         if (MaxDegreeOfParallelism is < 1) throw new ArgumentException("the degree of parallelism must be at least 1", nameof(MaxDegreeOfParallelism));
         var configurations = ResolveConfigurations();

@@ -8,7 +8,7 @@ namespace HyperTune.Benchmarks;
 /// regret, the seconds taken and the median suggest time, plus the setups that were skipped.
 /// </summary>
 /// <param name="Budget">Trials per study.</param>
-/// <param name="Seeds">Seeds per problem and setup (0 .. Seeds-1).</param>
+/// <param name="Seeds">Seeds per problem and setup (<see cref="FirstSeed"/> .. FirstSeed+Seeds-1).</param>
 /// <param name="Pending">Trials in flight at once.</param>
 /// <param name="Problems">Problem names, in suite order.</param>
 /// <param name="Optimizers">Setup names, in the order asked for (including skipped ones).</param>
@@ -23,6 +23,9 @@ public sealed record OptimizerBenchmarkReport(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, OptimizerResult>> Results,
     IReadOnlyList<SkippedBenchmark> Skipped)
 {
+    /// <summary>The first seed.</summary>
+    public int FirstSeed { get; init; }
+
     /// <summary>The figures of a setup on a problem, or null when it did not run there.</summary>
     public OptimizerResult? Get(string problem, string optimizer) =>
         Results.TryGetValue(problem, out var byOptimizer) && byOptimizer.TryGetValue(optimizer, out var r) ? r : null;
@@ -31,7 +34,7 @@ public sealed record OptimizerBenchmarkReport(
     /// Writes the report as JSON in the reference file's shape:
     /// <c>{"budget": B, "seeds": S, "results": {PROBLEM: {OPTIMIZER: {"median_regret": X, "mean_regret": X, "secs": X, ...}}}}</c>.
     /// Each entry also has <c>median_suggest_ms</c> and <c>regrets</c> (by seed); the top level also has
-    /// <c>pending</c> and <c>skipped</c> (a list of <c>{"optimizer", "problem", "reason"}</c>). Non-finite numbers
+    /// <c>first_seed</c>, <c>pending</c> and <c>skipped</c> (a list of <c>{"optimizer", "problem", "reason"}</c>). Non-finite numbers
     /// (a study with no completed trial) are written as null.
     /// </summary>
     public void WriteJson(Stream stream)
@@ -40,6 +43,7 @@ public sealed record OptimizerBenchmarkReport(
         w.WriteStartObject();
         w.WriteNumber("budget", Budget);
         w.WriteNumber("seeds", Seeds);
+        w.WriteNumber("first_seed", FirstSeed);
         w.WriteNumber("pending", Pending);
         w.WriteStartObject("results");
         foreach (var problem in Problems)

@@ -17,6 +17,27 @@ public sealed class ReferenceResults
     /// <summary>Problem → sampler → figures.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, ReferenceFigures>> Results { get; }
 
+    /// <summary>The file's <c>budget</c>, when it has one.</summary>
+    public int? Budget { get; init; }
+
+    /// <summary>The file's <c>seeds</c>, when it has one.</summary>
+    public int? Seeds { get; init; }
+
+    /// <summary>The file's <c>first_seed</c> (our own results files have it; 0 is implied without it).</summary>
+    public int? FirstSeed { get; init; }
+
+    /// <summary>
+    /// Why this file's studies are not the ones of a run with these settings (another budget, other seeds), or null
+    /// when they match as far as the file says: comparing regrets of different studies would mislead.
+    /// </summary>
+    public string? Mismatch(int budget, int seeds, int firstSeed)
+    {
+        if (Budget is { } b && b != budget) return $"it was run with budget {b}, this run has {budget}";
+        if (Seeds is { } s && s != seeds) return $"it was run with {s} seeds, this run has {seeds}";
+        if ((FirstSeed ?? 0) != firstSeed) return $"its seeds start at {FirstSeed ?? 0}, this run's at {firstSeed}";
+        return null;
+    }
+
     /// <summary>Reads a reference file.</summary>
     /// <exception cref="FormatException">The file is not in the benchmark's JSON shape.</exception>
     public static ReferenceResults Load(string path) => Parse(File.ReadAllText(path), path);
@@ -42,7 +63,12 @@ public sealed class ReferenceResults
                 }
                 map[problem.Name] = samplers;
             }
-            return new ReferenceResults(map);
+            return new ReferenceResults(map)
+            {
+                Budget = Integer(doc.RootElement, "budget"),
+                Seeds = Integer(doc.RootElement, "seeds"),
+                FirstSeed = Integer(doc.RootElement, "first_seed"),
+            };
         }
         catch (JsonException e)
         {
@@ -59,6 +85,9 @@ public sealed class ReferenceResults
     /// <summary>A sampler's figures on a problem, or null.</summary>
     public ReferenceFigures? Get(string problem, string sampler) =>
         Results.TryGetValue(problem, out var samplers) && samplers.TryGetValue(sampler, out var f) ? f : null;
+
+    private static int? Integer(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
 
     private static double Number(JsonElement entry, string name) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;

@@ -123,6 +123,45 @@ public class OptimizerBenchmarkTests
     }
 
     [Fact]
+    public void A_block_of_seeds_can_start_anywhere_and_its_studies_are_those_of_a_run_from_zero()
+    {
+        var fromZero = OptimizerBenchmark.Run(Small(2));
+        var second = OptimizerBenchmark.Run(Small(2) with { Seeds = 1, FirstSeed = 1 });
+        Assert.Equal(new[] { 1 }, second.Get("branin", "cmaes")!.Runs.Select(r => r.Seed));
+        Assert.Equal(fromZero.Get("branin", "cmaes")!.Regrets[1], second.Get("branin", "cmaes")!.Regrets[0]);
+        using var doc = JsonDocument.Parse(second.ToJson());
+        Assert.Equal(1, doc.RootElement.GetProperty("first_seed").GetInt32());
+        Assert.Equal(1, ReferenceResults.Parse(second.ToJson()).FirstSeed);
+        Assert.Throws<ArgumentException>(() => OptimizerBenchmark.Run(Small(2) with { FirstSeed = -1 }));
+    }
+
+    [Fact]
+    public void A_baseline_run_gives_each_setups_ratio_and_must_be_of_the_same_studies()
+    {
+        var report = OptimizerBenchmark.Run(Small(2));
+        // A baseline whose regrets are twice this run's (cmaes) and equal (random).
+        var json = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
+        foreach (var problem in report.Problems)
+        {
+            var cmaes = json["results"]![problem]!["cmaes"]!;
+            cmaes["median_regret"] = 2 * (double)cmaes["median_regret"]!;
+        }
+        var baseline = ReferenceResults.Parse(json.ToJsonString());
+
+        var ratios = BenchmarkTableRenderer.BaselineRatios(report, baseline);
+        Assert.All(report.Problems, p => Assert.Equal(0.5, ratios["cmaes"][p], 12));
+        Assert.All(report.Problems, p => Assert.Equal(1.0, ratios["random"][p], 12));
+        var text = new StringWriter();
+        BenchmarkTableRenderer.Write(report, text, baseline: baseline);
+        Assert.Contains("cmaes: within 1.2x of the baseline on 2/2, geometric mean of the ratios 0.50", text.ToString());
+
+        Assert.Null(baseline.Mismatch(12, 2, 0));
+        Assert.Contains("budget 12", baseline.Mismatch(100, 2, 0));
+        Assert.Contains("2 seeds", baseline.Mismatch(12, 10, 0));
+        Assert.Contains("start at 0", baseline.Mismatch(12, 2, 300));
+    }
+
+    [Fact]
     public void The_named_setups_resolve_to_specs()
     {
         var mv = OptimizerConfiguration.FromName("tpe-mv").ToSpec(3);

@@ -46,16 +46,18 @@ internal static class BenchCommand
     private static Command CreateOptimizers()
     {
         var budget = new Option<int>("--budget") { Description = "Trials per study", DefaultValueFactory = _ => 100 };
-        var seeds = new Option<int>("--seeds") { Description = "Studies per problem and optimizer (seeds 0..S-1)", DefaultValueFactory = _ => 10 };
+        var seeds = new Option<int>("--seeds") { Description = "Studies per problem and optimizer (seeds F..F+S-1)", DefaultValueFactory = _ => 10 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "The first seed F, for independent blocks of seeds", DefaultValueFactory = _ => 0 };
         var optimizers = new Option<string?>("--optimizers") { Description = "Comma-separated setups (random, tpe, tpe-mv, gp, rf, cmaes, sobol, coarse-to-fine, default); all when omitted" };
         var problems = new Option<string?>("--problems") { Description = "Comma-separated problems; the whole suite when omitted" };
         var pending = new Option<int>("--pending") { Description = "Trials in flight at once (simulated parallel workers)", DefaultValueFactory = _ => 1 };
         var parallel = new Option<int?>("--parallel") { Description = "Studies run at the same time (default: processor count)" };
         var output = new Option<string?>("--out") { Description = "Write results as JSON (the reference file's shape)" };
         var reference = new Option<string?>("--reference") { Description = "Reference results to compare with (e.g. Optuna's optuna_anchor_100.json)" };
+        var baseline = new Option<string?>("--baseline") { Description = "Results of an earlier run on the same studies (--out of a sequential run, say): prints each setup's ratio of median regret to it" };
         var command = new Command("optimizers", "Median final regret of each optimizer on the benchmark suite")
         {
-            budget, seeds, optimizers, problems, pending, parallel, output, reference,
+            budget, seeds, firstSeed, optimizers, problems, pending, parallel, output, reference, baseline,
         };
         command.SetAction(r =>
         {
@@ -63,16 +65,20 @@ internal static class BenchCommand
             {
                 Budget = r.GetValue(budget),
                 Seeds = r.GetValue(seeds),
+                FirstSeed = r.GetValue(firstSeed),
                 Optimizers = SplitList(r.GetValue(optimizers)),
                 Problems = SplitList(r.GetValue(problems)),
                 Pending = r.GetValue(pending),
                 MaxDegreeOfParallelism = r.GetValue(parallel),
             };
-            ReferenceResults? referenceResults;
+            ReferenceResults? referenceResults, baselineResults;
             try
             {
                 options.Validate();
                 referenceResults = r.GetValue(reference) is { } path ? ReferenceResults.Load(path) : null;
+                baselineResults = r.GetValue(baseline) is { } basePath ? ReferenceResults.Load(basePath) : null;
+                if (baselineResults?.Mismatch(options.Budget, options.Seeds, options.FirstSeed) is { } mismatch)
+                    throw new ArgumentException($"--baseline {r.GetValue(baseline)}: {mismatch}; the ratios would compare different studies");
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException or System.Text.Json.JsonException)
             {
@@ -82,7 +88,7 @@ internal static class BenchCommand
             var started = DateTime.UtcNow;
             var report = OptimizerBenchmark.Run(options, onStudyDone: _ => Console.Error.Write('.'));
             Console.Error.WriteLine($" {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
-            BenchmarkTableRenderer.Write(report, Console.Out, referenceResults);
+            BenchmarkTableRenderer.Write(report, Console.Out, referenceResults, baseline: baselineResults);
             if (r.GetValue(output) is { } outPath)
             {
                 report.SaveJson(outPath);
