@@ -95,10 +95,10 @@ public static class SuggestLatencyBenchmark
         var history = Prefix(longest, size);
         // Timed calls should run as in a long-running node, and two things settle first. The runtime recompiles hot
         // methods with full optimization in the background, once no new method has needed compiling for a moment:
-        // hence rounds with pauses, lasting at least WarmupMilliseconds. And until the garbage collector has first
-        // recycled the young generation, every allocation lands on memory the process has never touched, which the
-        // OS must first map (measured: TPE's fresh calls at 1,000 trials, about 0.55 MB each, took 0.9 ms before the
-        // first collection and 0.64 ms after, with tiered compilation off): hence at least one collection.
+        // hence rounds with pauses, lasting at least WarmupMilliseconds. And calls ran slower until the garbage
+        // collector first recycled the young generation (measured: TPE's fresh calls at 1,000 trials, about 0.55 MB
+        // each, took 0.9 ms before the first collection and 0.64 ms after, with tiered compilation off), most likely
+        // because until then every allocation lands on memory the process has never touched: hence one collection.
         var warmup = Stopwatch.StartNew();
         var collections = GC.CollectionCount(0);
         var warmupCalls = 0;
