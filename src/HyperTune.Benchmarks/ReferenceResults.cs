@@ -28,13 +28,14 @@ public sealed class ReferenceResults
 
     /// <summary>
     /// Why this file's studies are not the ones of a run with these settings (another budget, other seeds), or null
-    /// when they match as far as the file says: comparing regrets of different studies would mislead.
+    /// when they match as far as the file says: comparing regrets of different studies would mislead. The first seed
+    /// is compared only when given (another library's seeds are not ours anyway).
     /// </summary>
-    public string? Mismatch(int budget, int seeds, int firstSeed)
+    public string? Mismatch(int budget, int seeds, int? firstSeed = null)
     {
         if (Budget is { } b && b != budget) return $"it was run with budget {b}, this run has {budget}";
         if (Seeds is { } s && s != seeds) return $"it was run with {s} seeds, this run has {seeds}";
-        if ((FirstSeed ?? 0) != firstSeed) return $"its seeds start at {FirstSeed ?? 0}, this run's at {firstSeed}";
+        if (firstSeed is { } f && (FirstSeed ?? 0) != f) return $"its seeds start at {FirstSeed ?? 0}, this run's at {f}";
         return null;
     }
 

@@ -80,7 +80,7 @@ internal static class BenchCommand
                 if (baselineResults?.Mismatch(options.Budget, options.Seeds, options.FirstSeed) is { } mismatch)
                     throw new ArgumentException($"--baseline {r.GetValue(baseline)}: {mismatch}; the ratios would compare different studies");
                 // Another library's seeds are not ours, so only the budget and the number of studies must agree.
-                if (referenceResults?.Mismatch(options.Budget, options.Seeds, referenceResults.FirstSeed ?? 0) is { } referenceMismatch)
+                if (referenceResults?.Mismatch(options.Budget, options.Seeds) is { } referenceMismatch)
                     Console.Error.WriteLine($"warning: --reference {r.GetValue(reference)}: {referenceMismatch}; the comparison is not like for like");
             }
             catch (Exception e) when (e is ArgumentException or IOException or FormatException or System.Text.Json.JsonException)
