@@ -33,13 +33,26 @@ internal static class StudyReportWriter
         if (ranked.Count > 0)
         {
             var names = ranked.SelectMany(t => t.Params.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+            var rows = ranked.Select(t => (Number: t.Number.ToString(), Value: ProgressView.Format(t.Value!.Value),
+                Params: names.Select(n => t.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-").ToArray())).ToList();
             var table = new Table().Border(TableBorder.Rounded).Title($"Top {ranked.Count} trials");
             table.AddColumn("#");
             table.AddColumn(new TableColumn(Markup.Escape(p.Metric)).RightAligned());
-            foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
-            foreach (var t in ranked)
-                table.AddRow(new[] { t.Number.ToString(), ProgressView.Format(t.Value!.Value) }
-                    .Concat(names.Select(n => t.Params.TryGetValue(n, out var v) ? Markup.Escape(ParameterValues.Format(v)) : "-")).ToArray());
+            var headers = new[] { "#", p.Metric }.Concat(names).ToList();
+            var cells = rows.Select(r => new[] { r.Number, r.Value }.Concat(r.Params).ToList()).ToList();
+            if (TableWidth(headers, cells) <= console.Profile.Width)
+            {
+                foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
+                foreach (var r in cells) table.AddRow(r.Select(Markup.Escape).ToArray());
+            }
+            else
+            {
+                // Too wide for one column per parameter: Spectre would squeeze the columns and split numbers across
+                // lines. One column of name=value pairs wraps between parameters instead.
+                table.AddColumn("parameters");
+                foreach (var r in rows)
+                    table.AddRow(r.Number, r.Value, Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r.Params[i]}"))));
+            }
             console.Write(table);
         }
 
@@ -47,6 +60,10 @@ internal static class StudyReportWriter
         foreach (var f in failures)
             console.MarkupLine($"[red]Trial #{f.Number} failed[/]: {Markup.Escape(FirstLines(f.FailureReason ?? "", 4))}");
     }
+
+    /// <summary>Width of a rounded-border table whose columns are as wide as their widest cell.</summary>
+    private static int TableWidth(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows) =>
+        1 + headers.Select((h, i) => Math.Max(h.Length, rows.Max(r => r[i].Length)) + 3).Sum();
 
     private static string FirstLines(string text, int n) => string.Join("\n    ", text.Split('\n').Take(n));
 }
