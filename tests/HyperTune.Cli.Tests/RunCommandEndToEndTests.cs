@@ -166,4 +166,17 @@ public sealed class RunCommandEndToEndTests : IDisposable
         Assert.Equal(2, pgCode);
         Assert.Contains("hypertune study submit SPEC --node", pgErr);
     }
+
+    [Fact]
+    public async Task Reading_a_store_that_does_not_exist_is_refused_and_creates_nothing()
+    {
+        var missing = Path.Combine(_dir, "no-such-dir", "studies.db");
+        foreach (var args in new[] { new[] { "study", "list", "--storage", $"sqlite:{missing}" }, new[] { "study", "show", "x", "--storage", $"sqlite:{missing}" } })
+        {
+            var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, args);
+            Assert.Equal(2, code);
+            Assert.Contains($"no store at {missing}", stderr);
+        }
+        Assert.False(Directory.Exists(Path.GetDirectoryName(missing)), "a read created the store's directory");
+    }
 }

@@ -20,6 +20,19 @@ internal static class StorageOption
         : fromSpec is not null ? StorageSpec.Parse(fromSpec)
         : StorageSpec.SqliteFile(StorageSpec.DefaultSqlitePath);
 
+    /// <summary>
+    /// The file of an SQLite store that does not exist yet, or null (another kind of store, an in-memory SQLite
+    /// database, or a file that exists). Commands that only read must not create it.
+    /// </summary>
+    public static string? MissingSqliteFile(StorageSpec storage)
+    {
+        if (storage.Kind != StorageKind.Sqlite) return null;
+        var source = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
+        if (source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return null;
+        var path = Path.GetFullPath(source);
+        return File.Exists(path) ? null : path;
+    }
+
     /// <summary>Where logs and checkpoints go: beside an SQLite file, else <c>hypertune-data</c>.</summary>
     public static string DataDirectory(StorageSpec storage)
     {

@@ -177,7 +177,9 @@ internal static class StudyCommand
         {
             var (status, body) = await client.GetAsync("studies", ct);
             if (status >= 400) return Fail(status, body);
-            foreach (var study in JsonNode.Parse(body)!["studies"]!.AsArray())
+            var studies = JsonNode.Parse(body)!["studies"]!.AsArray();
+            if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
+            foreach (var study in studies)
             {
                 var t = study!["trials"];
                 var line = t is null ? (string?)study["status"] :
@@ -188,7 +190,10 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }) : WithLocalNode(r.GetValue(storage), ct, async client =>
         {
-            foreach (var s in await client.ListAsync(ct))
+            var studies = await client.ListAsync(ct);
+            // On stderr, so that scripts reading the list see an empty one.
+            if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
+            foreach (var s in studies)
             {
                 var report = await client.GetAsync(s.StudyId, cancellationToken: ct);
                 var state = report is null ? "unknown" : $"{report.Progress.Status.ToString().ToLowerInvariant(),-8} {ProgressView.Describe(report.Progress)}";
@@ -215,6 +220,12 @@ internal static class StudyCommand
         if (storage.Kind == StorageKind.Memory)
         {
             Console.Error.WriteLine("error: an in-memory store holds nothing between runs; use --storage sqlite:PATH or postgres:...");
+            return ExitCodes.BadInput;
+        }
+        if (StorageOption.MissingSqliteFile(storage) is { } missing)
+        {
+            // Opening it would create an empty store (and its directory) as a side effect of a read.
+            Console.Error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
             return ExitCodes.BadInput;
         }
         // No worker role: looking at a study must not run its trials.
