@@ -98,8 +98,16 @@ public static class BenchmarkTableRenderer
     public const double ParallelQualityGoal = 1.2;
 
     /// <summary>
-    /// Per setup and problem, this run's median regret divided by the baseline's (1 when both are 0, infinity when
-    /// only the baseline's is); setups or problems the baseline lacks are left out.
+    /// Regrets at or below this count as solved when compared with a baseline (COCO's finest target precision):
+    /// below it, the differences between two runs are float rounding in the objective and the optimizer, not a
+    /// loss a user could notice.
+    /// </summary>
+    public const double SolvedRegret = 1e-8;
+
+    /// <summary>
+    /// Per setup and problem, this run's median regret divided by the baseline's, each raised to
+    /// <see cref="SolvedRegret"/> first (so 1 when both solved the problem); setups or problems the baseline lacks
+    /// are left out.
     /// </summary>
     public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> BaselineRatios(OptimizerBenchmarkReport report, ReferenceResults baseline)
     {
@@ -110,8 +118,7 @@ public static class BenchmarkTableRenderer
             foreach (var p in report.Problems)
             {
                 if (report.Get(p, o) is not { } mine || baseline.Get(p, o) is not { } theirs) continue;
-                byProblem[p] = mine.MedianRegret == theirs.MedianRegret ? 1.0
-                    : theirs.MedianRegret > 0 ? mine.MedianRegret / theirs.MedianRegret : double.PositiveInfinity;
+                byProblem[p] = Math.Max(mine.MedianRegret, SolvedRegret) / Math.Max(theirs.MedianRegret, SolvedRegret);
             }
             if (byProblem.Count > 0) ratios[o] = byProblem;
         }
@@ -129,9 +136,18 @@ public static class BenchmarkTableRenderer
         }
         writer.WriteLine($"Compared with the baseline (median final regret of this run / the baseline's; goal with parallel workers: at most {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)})");
         var table = new TextTable(ratios.Keys.Prepend("problem").ToArray());
+        var anySolved = false;
         foreach (var p in report.Problems)
-            table.Add(ratios.Values.Select(r => r.TryGetValue(p, out var x) ? Ratio(x) : "-").Prepend(p).ToArray());
+            table.Add(ratios.Keys.Select(o =>
+            {
+                if (!ratios[o].TryGetValue(p, out var x)) return "-";
+                if (report.Get(p, o)!.MedianRegret > SolvedRegret || baseline.Get(p, o)!.MedianRegret > SolvedRegret) return Ratio(x);
+                anySolved = true;
+                return "solved";
+            }).Prepend(p).ToArray());
         table.Write(writer);
+        if (anySolved)
+            writer.WriteLine($"solved: both medians at most {SolvedRegret.ToString("0e-0", CultureInfo.InvariantCulture)}, counted as a ratio of 1 (the regret tables show the figures)");
         writer.WriteLine();
         foreach (var (o, r) in ratios)
         {

@@ -155,12 +155,35 @@ public class OptimizerBenchmarkTests
         BenchmarkTableRenderer.Write(report, text, baseline: baseline);
         Assert.Contains("cmaes: within 1.2x of the baseline on 2/2, geometric mean of the ratios 0.50", text.ToString());
 
+        // Regrets at or below the solved precision compare as equal; above it, the ratio is taken as is.
+        var solved = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
+        var problem0 = report.Problems[0];
+        foreach (var o in new[] { "cmaes", "random" }) solved["results"]![problem0]![o]!["median_regret"] = 1e-10;
+        var solvedRun = ReferenceResults.Parse(solved.ToJsonString());
+        var mine = OptimizerBenchmarkReportWith(report, problem0, "cmaes", 7e-10);
+        var againstSolved = BenchmarkTableRenderer.BaselineRatios(mine, solvedRun);
+        Assert.Equal(1.0, againstSolved["cmaes"][problem0]);
+        var worse = OptimizerBenchmarkReportWith(report, problem0, "cmaes", 5e-8);
+        Assert.Equal(5.0, BenchmarkTableRenderer.BaselineRatios(worse, solvedRun)["cmaes"][problem0], 12);
+        var solvedText = new StringWriter();
+        BenchmarkTableRenderer.Write(mine, solvedText, baseline: solvedRun);
+        Assert.Contains("solved", solvedText.ToString());
+        Assert.Contains("counted as a ratio of 1", solvedText.ToString());
+
         Assert.Null(baseline.Mismatch(12, 2, 0));
         Assert.Contains("budget 12", baseline.Mismatch(100, 2, 0));
         Assert.Contains("2 seeds", baseline.Mismatch(12, 10, 0));
         Assert.Contains("start at 0", baseline.Mismatch(12, 2, 300));
         // Without a first seed (an Optuna reference), only the budget and the seed count are compared.
         Assert.Null(baseline.Mismatch(12, 2));
+    }
+
+    /// <summary>The report with one setup's median regret on one problem replaced.</summary>
+    private static OptimizerBenchmarkReport OptimizerBenchmarkReportWith(OptimizerBenchmarkReport report, string problem, string optimizer, double medianRegret)
+    {
+        var results = report.Results.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, OptimizerResult>)p.Value.ToDictionary(
+            o => o.Key, o => p.Key == problem && o.Key == optimizer ? o.Value with { MedianRegret = medianRegret } : o.Value));
+        return report with { Results = results };
     }
 
     [Fact]
