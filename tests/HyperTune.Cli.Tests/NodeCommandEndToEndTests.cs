@@ -90,6 +90,20 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         var (_, brief, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "steps", "--node", $"127.0.0.1:{http}");
         Assert.Contains("study steps: running", brief);
         Assert.DoesNotContain("unfinished trials", brief);
+
+        // Submitting the spec again resumes the running study; once its budget is spent, it says so.
+        var (_, again, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec, "--node", $"127.0.0.1:{http}");
+        Assert.Matches(@"^resumed study steps on http://127\.0\.0\.1:\d+: \d/4 done", again);
+        do
+        {
+            await Task.Delay(500);
+            (_, brief, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show", "steps", "--node", $"127.0.0.1:{http}");
+        }
+        while (!brief.Contains("study steps: finished") && DateTime.UtcNow < deadline);
+        var (_, finished, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec, "--node", $"127.0.0.1:{http}");
+        Assert.Contains("study steps already finished (trial budget reached)", finished);
+        Assert.Contains("4/4 done, best 20 (trial ", finished);
+        Assert.Contains("--max-trials above 4 to continue it", finished);
         node.Signal(15);
         await node.WaitAsync(Timeout);
     }

@@ -57,11 +57,24 @@ internal static class StudyCommand
             else
             {
                 var doc = JsonNode.Parse(body)!;
-                Console.Out.WriteLine($"{((bool)doc["created"]! ? "created" : "resumed")} study {(string?)doc["study"]} on {client.Node}");
+                Console.Out.WriteLine(SubmitOutcome(doc, client.Node));
             }
             return ExitCodes.Ok;
         }));
         return submit;
+    }
+
+    /// <summary>What a submission did, for people: a finished study is not "resumed", it has nothing left to run.</summary>
+    private static string SubmitOutcome(JsonNode doc, string node)
+    {
+        var id = (string?)doc["study"];
+        if ((bool)doc["created"]!) return $"created study {id} on {node}";
+        var t = doc["trials"];
+        var done = t is null ? "" : $"{(int)t["complete"]! + (int)t["failed"]! + (int)t["pruned"]!}/{(int)doc["maxTrials"]!} done";
+        var best = doc["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "";
+        return (string?)doc["status"] == "finished"
+            ? $"study {id} already finished ({(string?)doc["reason"]}) on {node}: {done}{best}; submit with --max-trials above {(int)doc["maxTrials"]!} to continue it"
+            : $"resumed study {id} on {node}: {done}{best}";
     }
 
     private static Command CreateStop()
