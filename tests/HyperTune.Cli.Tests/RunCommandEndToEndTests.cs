@@ -45,6 +45,23 @@ public sealed class RunCommandEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_example_spec_is_valid_and_the_tpe_example_runs_its_parallel_budget()
+    {
+        var examples = Directory.GetFiles(Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies"), "*.json");
+        Assert.True(examples.Length >= 4, $"examples found: {examples.Length}");
+        foreach (var file in examples)
+            HyperTune.Trainables.TrainableFactory.Create(HyperTune.Core.Specs.StudySpecParser.ParseFile(file));
+
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", ExampleSpec("hartmann6-tpe.json"), "--storage", "memory", "--json");
+        Assert.True(code == 0, stderr);
+        var json = Json(stdout);
+        Assert.Equal(100, (int)json["trials"]!["complete"]!);
+        Assert.Equal(8, (int)json["parallelism"]!);
+        // Above the global minimum; how close it gets is the optimizer benchmark's business, not this test's.
+        Assert.InRange((double)json["best"]!["value"]!, -3.32237, 0);
+    }
+
+    [Fact]
     public async Task Killed_mid_study_it_resumes_without_rerunning_completed_trials()
     {
         var spec = SlowSpec(40, "400ms");
