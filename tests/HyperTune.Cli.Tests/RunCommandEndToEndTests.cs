@@ -196,4 +196,28 @@ public sealed class RunCommandEndToEndTests : IDisposable
         }
         Assert.False(Directory.Exists(Path.GetDirectoryName(missing)), "a read created the store's directory");
     }
+
+    [Fact]
+    public async Task A_missing_program_is_refused_up_front_and_a_study_without_a_result_exits_1()
+    {
+        var spec = JsonNode.Parse(File.ReadAllText(ExampleSpec("process-quadratic.json")))!.AsObject();
+        spec["trainable"]!["command"] = "no-such-program-4711";
+        var missing = Path.Combine(_dir, "missing.json");
+        File.WriteAllText(missing, spec.ToJsonString());
+        var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", missing, "--storage", "memory");
+        Assert.Equal(2, code);
+        Assert.Contains("trainable.command: 'no-such-program-4711' was not found on PATH", stderr);
+
+        // A program that runs but never reports: every trial fails, the study ends, and a script sees exit code 1.
+        spec["trainable"]!["command"] = "/bin/false";
+        spec["trainable"]!["args"] = new JsonArray();
+        spec["budget"]!["maxTrials"] = 3;
+        spec["maxRetries"] = 0;
+        var failing = Path.Combine(_dir, "failing.json");
+        File.WriteAllText(failing, spec.ToJsonString());
+        var (failCode, stdout, failErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", failing, "--storage", "memory");
+        Assert.Equal(1, failCode);
+        Assert.Contains("No trial completed.", stdout);
+        Assert.Contains("finished without a completed trial (3 failed, 0 pruned)", failErr);
+    }
 }

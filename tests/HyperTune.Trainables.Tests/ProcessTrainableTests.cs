@@ -124,4 +124,17 @@ public sealed class ProcessTrainableTests : IDisposable
         var outcome = await t.RunAsync(Context(), default);
         Assert.Contains("could not start '/no/such/binary'", outcome.FailureReason);
     }
+
+    [Fact]
+    public void A_command_is_checked_against_PATH_and_the_file_system_for_local_runs()
+    {
+        static ProcessTrainable Of(string command) => new(JsonSettings.Parse($$"""{"command":"{{command}}"}""", "trainable"));
+
+        Of("sh").EnsureCommandExists();
+        Of("/bin/sh").EnsureCommandExists();
+        var missing = Assert.Throws<SpecException>(() => Of("no-such-program-4711").EnsureCommandExists());
+        Assert.Contains("trainable.command: 'no-such-program-4711' was not found on PATH", missing.Message);
+        var path = Assert.Throws<SpecException>(() => Of("./no/such/script.sh").EnsureCommandExists());
+        Assert.Contains("'./no/such/script.sh' does not exist (looked for ", path.Message);
+    }
 }

@@ -46,7 +46,8 @@ internal static class RunCommand
         {
             spec = StudySpecParser.ParseFile(specFile.FullName);
             specJson = File.ReadAllText(specFile.FullName);
-            Trainables.TrainableFactory.Create(spec);
+            // Trials run on this machine, so a program that is not here fails every one of them: say so now.
+            if (Trainables.TrainableFactory.Create(spec) is Trainables.Processes.ProcessTrainable process) process.EnsureCommandExists();
             storage = StorageOption.Resolve(storageText, spec.Storage);
             if (storage.Kind == StorageKind.Postgres)
                 throw new FormatException("`hypertune run` keeps its own one-node cluster and stores in memory or SQLite; " +
@@ -100,6 +101,12 @@ internal static class RunCommand
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
                 if (json) Console.Out.WriteLine(StudyJson.ToJson(report, includeTrials));
                 else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
+                {
+                    // A study that spent its budget without one result has nothing to offer a script.
+                    Console.Error.WriteLine($"error: study {studyId} finished without a completed trial ({report.Progress.Failed} failed, {report.Progress.Pruned} pruned)");
+                    return ExitCodes.Failed;
+                }
                 return ExitCodes.Ok;
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)

@@ -50,6 +50,30 @@ public sealed class ProcessTrainable : ITrainable
         settings.EnsureNoUnknownFields();
     }
 
+    /// <summary>
+    /// Checks that the command can be started on this machine: a path (relative to the working directory) names a
+    /// file, a bare name is found on <c>PATH</c>. Only for trials run here: a cluster's workers may have programs
+    /// the submitting machine lacks.
+    /// </summary>
+    /// <exception cref="SpecException">The command is not found.</exception>
+    public void EnsureCommandExists()
+    {
+        if (_command.Contains('/') || _command.Contains(Path.DirectorySeparatorChar))
+        {
+            // Resolved against this process's directory, or the trial's working directory when one is set.
+            var candidates = new[] { Directory.GetCurrentDirectory(), _workingDirectory }
+                .Where(d => d is not null).Select(d => Path.GetFullPath(Path.Combine(d!, _command))).Distinct().ToArray();
+            if (!candidates.Any(File.Exists))
+                throw new SpecException("trainable.command", $"'{_command}' does not exist (looked for {string.Join(" and ", candidates)})");
+            return;
+        }
+        var names = OperatingSystem.IsWindows() ? new[] { _command, _command + ".exe", _command + ".cmd", _command + ".bat" } : new[] { _command };
+        var found = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Any(dir => names.Any(n => File.Exists(Path.Combine(dir, n))));
+        if (!found) throw new SpecException("trainable.command", $"'{_command}' was not found on PATH");
+    }
+
     /// <inheritdoc />
     public async Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken)
     {
