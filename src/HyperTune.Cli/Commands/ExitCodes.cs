@@ -6,7 +6,7 @@ internal static class ExitCodes
     /// <summary>Done.</summary>
     public const int Ok = 0;
 
-    /// <summary>Something failed while running (storage, cluster, a refused study).</summary>
+    /// <summary>Something failed while running (storage, cluster, a refused study), or a study ended without a completed trial.</summary>
     public const int Failed = 1;
 
     /// <summary>Bad input: a malformed spec, an unknown option value.</summary>
