@@ -22,6 +22,7 @@ internal static class NodeCommand
         var port = new Option<int?>("--port") { Description = "Cluster TCP port (env HYPERTUNE_PORT)" };
         var seeds = new Option<string?>("--seed-nodes") { Description = "Comma-separated seed addresses, e.g. akka.tcp://hypertune@127.0.0.1:4053 (env HYPERTUNE_SEED_NODES); none: found a new cluster" };
         var storage = StorageOption.Create();
+        storage.Description += " (env HYPERTUNE_STORAGE)";
         var roles = new Option<string?>("--roles") { Description = "coordinator, worker or both, comma-separated (default both; env HYPERTUNE_ROLES)" };
         var slots = new Option<int?>("--slots") { Description = "Trials this node runs at once (default: processor count; env HYPERTUNE_SLOTS)" };
         var http = new Option<string?>("--http") { Description = "HTTP API address HOST:PORT, or 'off' (default 127.0.0.1 and cluster port + 1000; env HYPERTUNE_HTTP)" };
