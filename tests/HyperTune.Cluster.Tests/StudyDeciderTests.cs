@@ -133,6 +133,25 @@ public class StudyDeciderTests
     }
 
     [Fact]
+    public void A_smaller_budget_stops_the_study_at_the_trials_it_has_started()
+    {
+        var (s, opt) = Created(Spec(maxTrials: 10, parallelism: 3));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal(3, s.Trials.Count);
+
+        var (events, rejection) = StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("quad", Spec(maxTrials: 2, parallelism: 3)), T0);
+        Assert.Null(rejection);
+        s = ApplyAll(s, events);
+        Assert.Equal(3, s.MaxTrials);
+        Assert.Empty(StudyDecider.Plan(s, opt, OneNode, T0, 10).OfType<TrialStarted>());
+        foreach (var n in s.RunningOn.Keys.ToList())
+            s = ApplyAll(s, StudyDecider.Result(s, n, s.LastDispatch[n], new Dictionary<string, double> { ["loss"] = n }, null, T0));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal(StudyStatus.Finished, s.Status);
+        Assert.Equal(3, s.Trials.Count);
+    }
+
+    [Fact]
     public void Resubmitting_a_different_spec_is_refused()
     {
         var (s, _) = Created(Spec());

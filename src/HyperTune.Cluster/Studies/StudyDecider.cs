@@ -17,7 +17,8 @@ public static class StudyDecider
 {
     /// <summary>
     /// Decides what a submission does: create the study, change its budget (the resubmitted spec's budget, or the
-    /// command's override of it), nothing (identical resubmission), or refuse it (a reason, and no events).
+    /// command's override of it, never below the trials already started), nothing (identical resubmission), or
+    /// refuse it (a reason, and no events).
     /// </summary>
     public static (IReadOnlyList<IStudyEvent> Events, string? Rejection) Submit(StudyState? state, StudyProtocol.SubmitStudy command, DateTimeOffset now)
     {
@@ -33,7 +34,8 @@ public static class StudyDecider
             return (events, $"study '{state.StudyId}' already exists with a different spec (only the budget may change when resuming); start a new study with --fresh or another name");
         }
         var budget = Core.Specs.StudySpecParser.Parse(command.SpecJson).Budget;
-        var maxTrials = command.Budget?.MaxTrials ?? budget.MaxTrials;
+        // Trials already started cannot be taken back: a smaller budget stops the study at what it has started.
+        var maxTrials = Math.Max(command.Budget?.MaxTrials ?? budget.MaxTrials, state.Trials.Count);
         var parallelism = command.Budget?.Parallelism ?? budget.Parallelism;
         if (maxTrials != state.MaxTrials || parallelism != state.Parallelism)
             events.Add(new StudyBudgetChanged(maxTrials, parallelism, now));
