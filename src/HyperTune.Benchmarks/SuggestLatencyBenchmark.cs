@@ -34,7 +34,7 @@ public static class SuggestLatencyBenchmark
         var problem = BenchmarkSuite.Find(ProblemName)!;
         var sizes = options.HistorySizes.Distinct().OrderBy(s => s).ToArray();
         // One long history; each size takes a prefix, and warm calls take the prefixes that follow it.
-        var longest = BuildHistory(problem, sizes[^1] + options.Calls, options.Seed);
+        var longest = BuildHistory(problem, sizes[^1] + options.Calls + options.Pending, options.Seed);
         var configurations = options.ResolveConfigurations();
         var entries = new List<SuggestLatency>();
         var skipped = new List<SkippedBenchmark>();
@@ -69,7 +69,7 @@ public static class SuggestLatencyBenchmark
             }
         }
         return new SuggestLatencyReport(problem.Name, problem.Space.Parameters.Count, sizes,
-            configurations.Select(c => c.Name).ToArray(), entries, skipped);
+            configurations.Select(c => c.Name).ToArray(), entries, skipped) { Pending = options.Pending };
     }
 
     /// <summary>A history of <paramref name="size"/> completed trials at random configurations, with their values.</summary>
@@ -92,7 +92,8 @@ public static class SuggestLatencyBenchmark
     private static SuggestLatency Measure(string name, Func<IOptimizer> build, TrialHistory longest, int size, SuggestLatencyOptions options,
         CancellationToken cancellationToken)
     {
-        var history = Prefix(longest, size);
+        var pending = options.Pending;
+        var history = Prefix(longest, size, pending);
         // Timed calls should run as in a long-running node, and two things settle first. The runtime recompiles hot
         // methods with full optimization in the background, once no new method has needed compiling for a moment:
         // hence rounds with pauses, lasting at least WarmupMilliseconds. And calls ran slower until the garbage
@@ -111,7 +112,7 @@ public static class SuggestLatencyBenchmark
             while (!Settled(round))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var ms = Time(build(), history, size);
+                var ms = Time(build(), history, size + pending);
                 if (ms > options.MaxCallMilliseconds)
                     return new SuggestLatency(name, size, double.NaN, double.NaN, 0, $"a warm-up call took {ms:0} ms, over the cap of {options.MaxCallMilliseconds} ms");
                 warmupCalls++;
@@ -124,19 +125,19 @@ public static class SuggestLatencyBenchmark
         for (var i = 0; i < options.Calls; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            fresh.Add(Time(build(), history, size));
+            fresh.Add(Time(build(), history, size + pending));
             // A slow optimizer stops early once enough calls show it is over the cap.
             if (fresh.Count >= 3 && Statistics.Median(fresh) > options.MaxCallMilliseconds) break;
         }
 
         // Warm: one optimizer, primed on the history, then one more completed trial before every timed call.
         var kept = build();
-        Time(kept, history, size);
+        Time(kept, history, size + pending);
         var warm = new List<double>(options.Calls);
         for (var i = 1; i <= fresh.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            warm.Add(Time(kept, Prefix(longest, size + i), size + i));
+            warm.Add(Time(kept, Prefix(longest, size + i, pending), size + i + pending));
         }
         return new SuggestLatency(name, size, Statistics.Median(fresh), Statistics.Quantile(fresh, 0.9), fresh.Count, null)
         {
@@ -145,8 +146,11 @@ public static class SuggestLatencyBenchmark
         };
     }
 
-    private static TrialHistory Prefix(TrialHistory history, int size) =>
-        new(history.Trials.Take(size).ToArray(), history.Direction);
+    /// <summary>The first <paramref name="completed"/> trials, then the next <paramref name="pending"/> as still running.</summary>
+    private static TrialHistory Prefix(TrialHistory history, int completed, int pending) =>
+        new(history.Trials.Take(completed)
+            .Concat(history.Trials.Skip(completed).Take(pending).Select(t => t with { State = TrialState.Running, Value = null }))
+            .ToArray(), history.Direction);
 
     private static double Time(IOptimizer optimizer, TrialHistory history, int trialNumber)
     {

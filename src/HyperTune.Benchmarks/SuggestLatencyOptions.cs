@@ -37,6 +37,12 @@ public sealed record SuggestLatencyOptions
     /// <summary>Explicit setups, used instead of <see cref="Optimizers"/> when given.</summary>
     public IReadOnlyList<OptimizerConfiguration>? Configurations { get; init; }
 
+    /// <summary>
+    /// Trials still running in every timed history, besides the completed ones (the newest configurations of the
+    /// history, left without a value): the cost of a suggestion made while parallel workers run. Default 0.
+    /// </summary>
+    public int Pending { get; init; }
+
     /// <summary>Seed of the random configurations in the histories (and of the optimizers).</summary>
     public long Seed { get; init; }
 
@@ -48,6 +54,7 @@ public sealed record SuggestLatencyOptions
     public void Validate()
     {
         if (HistorySizes.Count == 0 || HistorySizes.Any(s => s < 0)) throw new ArgumentException("history sizes must be non-negative and at least one", nameof(HistorySizes));
+        if (Pending < 0) throw new ArgumentException("pending trials must not be negative", nameof(Pending));
         if (Calls < 1) throw new ArgumentException("calls must be at least 1", nameof(Calls));
         if (WarmupCalls < 0) throw new ArgumentException("warm-up calls must not be negative", nameof(WarmupCalls));
         if (!(WarmupMilliseconds >= 0)) throw new ArgumentException("warm-up time must not be negative", nameof(WarmupMilliseconds));

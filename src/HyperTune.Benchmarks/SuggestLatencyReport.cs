@@ -19,6 +19,9 @@ public sealed record SuggestLatencyReport(
     IReadOnlyList<SuggestLatency> Entries,
     IReadOnlyList<SkippedBenchmark> Skipped)
 {
+    /// <summary>Trials running in every timed history besides the completed ones.</summary>
+    public int Pending { get; init; }
+
     /// <summary>The entry of a setup at a size, or null.</summary>
     public SuggestLatency? Get(string optimizer, int size) => Entries.FirstOrDefault(e => e.Optimizer == optimizer && e.HistorySize == size);
 
@@ -32,6 +35,7 @@ public sealed record SuggestLatencyReport(
         w.WriteStartObject();
         w.WriteString("problem", Problem);
         w.WriteNumber("dimension", Dimension);
+        w.WriteNumber("pending", Pending);
         w.WriteStartObject("results");
         foreach (var optimizer in Optimizers)
         {
@@ -81,7 +85,8 @@ public sealed record SuggestLatencyReport(
     /// <summary>Writes two tables (warm, then fresh): one row per setup, median / p90 milliseconds per history size.</summary>
     public void WriteTable(TextWriter writer)
     {
-        writer.WriteLine($"Suggest latency on {Problem} ({Dimension}-D), median / p90 ms by completed trials in the history");
+        writer.WriteLine($"Suggest latency on {Problem} ({Dimension}-D), median / p90 ms by completed trials in the history" +
+                         (Pending > 0 ? $", {Pending} more trial(s) running" : ""));
         WriteTable(writer, "warm: one optimizer across calls, one more completed trial each call (a running study)", e => (e.WarmMedianMilliseconds, e.WarmP90Milliseconds));
         writer.WriteLine();
         WriteTable(writer, "fresh: a newly built optimizer for every call (the first suggestion after a recovery)", e => (e.MedianMilliseconds, e.P90Milliseconds));

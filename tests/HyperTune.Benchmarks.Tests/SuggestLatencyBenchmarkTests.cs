@@ -35,6 +35,29 @@ public class SuggestLatencyBenchmarkTests
     }
 
     [Fact]
+    public void Latency_can_be_measured_with_trials_still_running()
+    {
+        var options = new SuggestLatencyOptions
+        {
+            HistorySizes = new[] { 15 },
+            Calls = 2,
+            WarmupCalls = 1,
+            WarmupMilliseconds = 0,
+            Pending = 3,
+            Optimizers = new[] { "tpe" },
+        };
+        var report = SuggestLatencyBenchmark.Run(options);
+        Assert.Equal(3, report.Pending);
+        Assert.Null(report.Get("tpe", 15)!.Skipped);
+        using var doc = JsonDocument.Parse(report.ToJson());
+        Assert.Equal(3, doc.RootElement.GetProperty("pending").GetInt32());
+        var text = new StringWriter();
+        report.WriteTable(text);
+        Assert.Contains("3 more trial(s) running", text.ToString());
+        Assert.Throws<ArgumentException>(() => SuggestLatencyBenchmark.Run(options with { Pending = -1 }));
+    }
+
+    [Fact]
     public void An_optimizer_over_the_cap_is_skipped_at_larger_sizes()
     {
         var report = SuggestLatencyBenchmark.Run(new SuggestLatencyOptions

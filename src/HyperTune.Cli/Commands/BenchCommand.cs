@@ -108,8 +108,9 @@ internal static class BenchCommand
         var sizes = new Option<string?>("--sizes") { Description = "History sizes (completed trials), default 100,300,1000,3000" };
         var calls = new Option<int>("--calls") { Description = "Timed calls per setup and size", DefaultValueFactory = _ => 50 };
         var cap = new Option<double>("--max-call-ms") { Description = "Skip a setup at a size (and larger ones) when a call takes longer", DefaultValueFactory = _ => 2000 };
+        var pending = new Option<int>("--pending") { Description = "Trials still running in each timed history (parallel workers), besides the completed ones", DefaultValueFactory = _ => 0 };
         var output = new Option<string?>("--out") { Description = "Write results as JSON" };
-        var command = new Command("latency", "Suggest latency against history size (6-D space)") { optimizers, sizes, calls, cap, output };
+        var command = new Command("latency", "Suggest latency against history size (6-D space)") { optimizers, sizes, calls, cap, pending, output };
         command.SetAction(r =>
         {
             SuggestLatencyOptions options;
@@ -120,6 +121,7 @@ internal static class BenchCommand
                     Optimizers = SplitList(r.GetValue(optimizers)),
                     Calls = r.GetValue(calls),
                     MaxCallMilliseconds = r.GetValue(cap),
+                    Pending = r.GetValue(pending),
                 };
                 if (SplitList(r.GetValue(sizes)) is { } s) options = options with { HistorySizes = s.Select(int.Parse).ToArray() };
                 options.Validate();

@@ -29,6 +29,7 @@ public sealed class TpeOptimizer : IOptimizer
     private readonly IReadOnlyList<ParameterGroup> _groups;
     private readonly TrialEncoder _encoder;
     private readonly object _gate = new();
+    private PendingBelief? _belief;
 
     /// <summary>Creates a TPE optimizer from its spec, validating the settings.</summary>
     /// <exception cref="SpecException">A setting is invalid; the exception names the field.</exception>
@@ -61,6 +62,12 @@ public sealed class TpeOptimizer : IOptimizer
 
         lock (_gate)
         {
+            if (BelievesPending(ranking))
+            {
+                _belief ??= new PendingBelief(_space, _seed);
+                history = _belief.WithBeliefs(history);
+                ranking = ObservationRanking.Rank(history, includePending: true);
+            }
             var rows = _encoder.Rows(history);
             var workspace = new Workspace(history);
             var random = SeededRandom.Derive(_seed, trialNumber, RandomSalt);
@@ -73,6 +80,14 @@ public sealed class TpeOptimizer : IOptimizer
             return new TrialSuggestion(Configuration.From(chosen));
         }
     }
+
+    /// <summary>
+    /// Whether this suggestion adds believed copies of the pending trials (<see cref="TpeSettings.PendingBelief"/>):
+    /// only while trials are pending, once the startup trials have results, and up to the configured history size.
+    /// </summary>
+    private bool BelievesPending(ObservationRanking ranking) =>
+        Settings.PendingBelief == "gp" && ranking.PendingCount > 0 &&
+        ranking.ValuedCount >= Math.Max(Settings.NStartupTrials, 2) && ranking.ValuedCount <= Settings.PendingBeliefMaxTrials;
 
     private void SampleGroup(ParameterGroup group, ObservationRanking ranking, double[][] rows, Workspace ws,
         SeededRandom random, Dictionary<string, object> chosen)

@@ -90,6 +90,20 @@ public sealed record TpeSettings
     /// </summary>
     public double PendingFloorCredit { get; init; } = 6.0;
 
+    /// <summary>
+    /// What the model believes of pending trials besides their liar kernels: <c>"gp"</c> (a Gaussian process fitted
+    /// to the completed trials predicts each pending trial's value, never better than the best observation, and the
+    /// trial also enters the model as an observation with that value; see <see cref="PendingBelief"/>) or
+    /// <c>"none"</c>. Only while trials are pending, so sequential suggestions are unaffected. Default "gp".
+    /// </summary>
+    public string PendingBelief { get; init; } = "gp";
+
+    /// <summary>
+    /// The pending belief is formed only up to this many completed trials (its Gaussian process costs O(n^3); later
+    /// on, the results parallel workers lack are a small part of the history). Default 300.
+    /// </summary>
+    public int PendingBeliefMaxTrials { get; init; } = 300;
+
     /// <summary>Weigh good observations by rank (the best 1, the k-th of G (G - k) / G) instead of equally. Default true.</summary>
     public bool RankWeighting { get; init; } = true;
 
@@ -136,6 +150,8 @@ public sealed record TpeSettings
             PendingRankExponent = r.GetDouble("pendingRankExponent", defaults.PendingRankExponent, 0.0, 100.0),
             PendingFloorCredit = r.GetDouble("pendingFloorCredit", defaults.PendingFloorCredit, 0.0, 1e6),
             InitialDesign = r.GetString("initialDesign", defaults.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
+            PendingBelief = r.GetString("pendingBelief", defaults.PendingBelief, "gp", "none"),
+            PendingBeliefMaxTrials = r.GetInt("pendingBeliefMaxTrials", defaults.PendingBeliefMaxTrials, 0, 1_000_000),
         };
         if (settings.Gamma <= 0) throw new SpecException(r.PathOf("gamma"), "must be greater than 0");
         r.EnsureNoUnknownFields();
