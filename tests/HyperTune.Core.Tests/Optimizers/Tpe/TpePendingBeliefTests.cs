@@ -103,6 +103,30 @@ public class TpePendingBeliefTests
     }
 
     [Fact]
+    public void A_flat_objective_and_a_mixed_conditional_space_still_get_suggestions_with_pending_trials()
+    {
+        var flat = Tpe();
+        var trials = OptimizationLoop.Run(flat, _ => 1.0, 20).Trials.ToList();
+        trials.Add(new TrialRecord(20, TrialState.Running, Point(0, 0, 0, 0)));
+        Assert.NotNull(flat.Suggest(new TrialHistory(trials, StudyDirection.Minimize), 21));
+
+        var space = new SearchSpace(
+            new CategoricalParameter("opt", new object[] { "sgd", "adam" }),
+            new FloatParameter("momentum", 0, 1) { Condition = new ParameterCondition("opt", new object[] { "sgd" }) },
+            new IntParameter("layers", 1, 8),
+            new FloatParameter("lr", 1e-5, 1e-1, Log: true));
+        var tpe = new TpeOptimizer(space, Spec("""{"type":"tpe"}"""));
+        static double Loss(Configuration c) => Math.Abs(Math.Log10(c.GetDouble("lr")) + 3) + (string)c["opt"]! switch { "sgd" => 1 - c.GetDouble("momentum"), _ => 0.5 };
+        var mixed = OptimizationLoop.Run(tpe, Loss, 30).Trials.ToList();
+        for (var n = 30; n < 38; n++)
+        {
+            var s = tpe.Suggest(new TrialHistory(mixed, StudyDirection.Minimize), n)!;
+            Assert.Empty(space.Check(s.Params));
+            mixed.Add(new TrialRecord(n, TrialState.Running, s.Params));
+        }
+    }
+
+    [Fact]
     public void The_belief_settings_are_validated()
     {
         Assert.Equal(("gp", 300), (new TpeSettings().PendingBelief, new TpeSettings().PendingBeliefMaxTrials));
