@@ -69,13 +69,19 @@ internal static class StudyCommand
     {
         var id = (string?)doc["study"];
         if ((bool)doc["created"]!) return $"created study {id} on {node}";
-        var t = doc["trials"];
-        var done = t is null ? "" : $"{(int)t["complete"]! + (int)t["failed"]! + (int)t["pruned"]!}/{(int)doc["maxTrials"]!} done";
-        var best = doc["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "";
         return (string?)doc["status"] == "finished"
-            ? $"study {id} already finished ({(string?)doc["reason"]}) on {node}: {done}{best}; submit with --max-trials above {(int)doc["maxTrials"]!} to continue it"
-            : $"resumed study {id} on {node}: {done}{best}";
+            ? $"study {id} already finished ({(string?)doc["reason"]}) on {node}: {Done(doc)}{Best(doc)}; submit with --max-trials above {(int)doc["maxTrials"]!} to continue it"
+            : $"resumed study {id} on {node}: {Done(doc)}{Best(doc)}";
     }
+
+    /// <summary>"N/M done" from a study document of the HTTP API (empty without trial counts).</summary>
+    private static string Done(JsonNode study) => study["trials"] is { } t
+        ? $"{(int)t["complete"]! + (int)t["failed"]! + (int)t["pruned"]!}/{(int)study["maxTrials"]!} done"
+        : "";
+
+    /// <summary>", best V (trial N)" from a study document of the HTTP API (empty before a trial completed).</summary>
+    private static string Best(JsonNode study) =>
+        study["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "";
 
     private static Command CreateStop()
     {
@@ -196,8 +202,7 @@ internal static class StudyCommand
             {
                 var t = study!["trials"];
                 var line = t is null ? (string?)study["status"] :
-                    $"{(string?)study["status"],-8} {(int)t["complete"]! + (int)t["failed"]! + (int)t["pruned"]!}/{(int)study["maxTrials"]!} done, running {(int)t["running"]!}" +
-                    (study["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "");
+                    $"{(string?)study["status"],-8} {Done(study)}, running {(int)t["running"]!}{Best(study)}";
                 Console.Out.WriteLine($"{(string?)study["study"],-32} {line}");
             }
             return ExitCodes.Ok;
