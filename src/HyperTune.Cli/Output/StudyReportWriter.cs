@@ -33,14 +33,13 @@ internal static class StudyReportWriter
         if (ranked.Count > 0)
         {
             var names = ranked.SelectMany(t => t.Params.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
-            var rows = ranked.Select(t => (Number: t.Number.ToString(), Value: ProgressView.Format(t.Value!.Value),
-                Params: names.Select(n => t.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-").ToArray())).ToList();
+            // One row of cells per trial: number, metric, then each parameter.
+            var cells = ranked.Select(t => new[] { t.Number.ToString(), ProgressView.Format(t.Value!.Value) }
+                .Concat(names.Select(n => t.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-")).ToArray()).ToList();
             var table = new Table().Border(TableBorder.Rounded).Title($"Top {ranked.Count} trials");
             table.AddColumn("#");
             table.AddColumn(new TableColumn(Markup.Escape(p.Metric)).RightAligned());
-            var headers = new[] { "#", p.Metric }.Concat(names).ToList();
-            var cells = rows.Select(r => new[] { r.Number, r.Value }.Concat(r.Params).ToList()).ToList();
-            if (TableWidth(headers, cells) <= console.Profile.Width)
+            if (TableWidth(new[] { "#", p.Metric }.Concat(names).ToList(), cells) <= console.Profile.Width)
             {
                 foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
                 foreach (var r in cells) table.AddRow(r.Select(Markup.Escape).ToArray());
@@ -50,8 +49,8 @@ internal static class StudyReportWriter
                 // Too wide for one column per parameter: Spectre would squeeze the columns and split numbers across
                 // lines. One column of name=value pairs wraps between parameters instead.
                 table.AddColumn("parameters");
-                foreach (var r in rows)
-                    table.AddRow(r.Number, r.Value, Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r.Params[i]}"))));
+                foreach (var r in cells)
+                    table.AddRow(r[0], r[1], Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r[i + 2]}"))));
             }
             console.Write(table);
         }
