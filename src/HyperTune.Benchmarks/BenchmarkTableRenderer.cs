@@ -141,7 +141,7 @@ public static class BenchmarkTableRenderer
             table.Add(ratios.Keys.Select(o =>
             {
                 if (!ratios[o].TryGetValue(p, out var x)) return "-";
-                if (report.Get(p, o)!.MedianRegret > SolvedRegret || baseline.Get(p, o)!.MedianRegret > SolvedRegret) return Ratio(x);
+                if (report.Get(p, o)!.MedianRegret > SolvedRegret || baseline.Get(p, o)!.MedianRegret > SolvedRegret) return GoalRatio(x);
                 anySolved = true;
                 return "solved";
             }).Prepend(p).ToArray());
@@ -157,6 +157,12 @@ public static class BenchmarkTableRenderer
             writer.WriteLine($"{o}: within {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)}x of the baseline on {within}/{r.Count}, geometric mean of the ratios {Ratio(geoMean)}");
         }
     }
+
+    /// <summary>A ratio against the parallel goal, with a third decimal where two would hide which side of it it is on.</summary>
+    private static string GoalRatio(double value) =>
+        double.IsFinite(value) && (Math.Round(value, 2) <= ParallelQualityGoal) != (value <= ParallelQualityGoal)
+            ? value.ToString("0.000", CultureInfo.InvariantCulture)
+            : Ratio(value);
 
     private static string Ratio(double value) =>
         double.IsPositiveInfinity(value) ? "inf" : double.IsNaN(value) ? "-" : value.ToString("0.00", CultureInfo.InvariantCulture);
