@@ -24,24 +24,18 @@ internal static class StorageOption
     /// The file of an SQLite store that does not exist yet, or null (another kind of store, an in-memory SQLite
     /// database, or a file that exists). Commands that only read must not create it.
     /// </summary>
-    public static string? MissingSqliteFile(StorageSpec storage)
+    public static string? MissingSqliteFile(StorageSpec storage) =>
+        SqliteFile(storage) is { } path && !File.Exists(path) ? path : null;
+
+    /// <summary>Where logs and checkpoints go: beside an SQLite file, else <c>hypertune-data</c>.</summary>
+    public static string DataDirectory(StorageSpec storage) =>
+        SqliteFile(storage) is { } path && Path.GetDirectoryName(path) is { } dir ? dir : Path.GetFullPath("hypertune-data");
+
+    /// <summary>The full path of an SQLite store's file, or null for other stores and in-memory SQLite databases.</summary>
+    private static string? SqliteFile(StorageSpec storage)
     {
         if (storage.Kind != StorageKind.Sqlite) return null;
         var source = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
-        if (source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return null;
-        var path = Path.GetFullPath(source);
-        return File.Exists(path) ? null : path;
-    }
-
-    /// <summary>Where logs and checkpoints go: beside an SQLite file, else <c>hypertune-data</c>.</summary>
-    public static string DataDirectory(StorageSpec storage)
-    {
-        if (storage.Kind == StorageKind.Sqlite)
-        {
-            var source = new SqliteConnectionStringBuilder(storage.ConnectionString).DataSource;
-            if (!source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase) && Path.GetDirectoryName(Path.GetFullPath(source)) is { } dir)
-                return dir;
-        }
-        return Path.GetFullPath("hypertune-data");
+        return source.Contains("mode=memory", StringComparison.OrdinalIgnoreCase) ? null : Path.GetFullPath(source);
     }
 }
