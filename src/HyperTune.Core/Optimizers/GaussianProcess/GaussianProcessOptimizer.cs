@@ -74,10 +74,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         if (trialNumber < Settings.StartupTrials || completed.Count < Math.Max(MinimumCompletedTrials, Settings.StartupTrials))
             return WithPhase(InitialDesign.Point(Settings.InitialDesign, _space.Space, _seed, trialNumber), "design");
 
-        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
-        var losses = completed.Select(history.Loss).ToArray();
-        var y = OutputTransform.Apply(Settings.OutputTransform, losses);
-        var hyper = FitFor(x, losses);
+        var (x, _, y, hyper) = Observe(completed, history);
 
         var pending = history.Pending.Select(t => _space.Encode(t.Params)).ToList();
         var observed = GaussianProcessPosterior.Create(x, y, hyper);
@@ -135,6 +132,20 @@ public sealed class GaussianProcessOptimizer : IOptimizer
             if (!tried.Contains(config)) return config;
         }
         return null;
+    }
+
+    /// <summary>The encoded space the model works in.</summary>
+    internal EncodedSearchSpace EncodedSpace => _space;
+
+    /// <summary>
+    /// The model's data for these completed trials (finite losses, in trial order): encoded inputs, losses,
+    /// transformed outputs and the hyperparameters fitted for them (see <see cref="FitFor"/>).
+    /// </summary>
+    internal (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) Observe(IReadOnlyList<TrialRecord> completed, TrialHistory history)
+    {
+        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
+        var losses = completed.Select(history.Loss).ToArray();
+        return (x, losses, OutputTransform.Apply(Settings.OutputTransform, losses), FitFor(x, losses));
     }
 
     /// <summary>The hyperparameters for a suggestion with these completed trials (a checkpoint fit, possibly cached).</summary>

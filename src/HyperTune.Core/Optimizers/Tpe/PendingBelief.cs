@@ -24,14 +24,10 @@ internal sealed class PendingBelief
 {
     private static readonly JsonElement DefaultGpSettings = JsonDocument.Parse("{}").RootElement.Clone();
 
-    private readonly EncodedSearchSpace _space;
     private readonly GaussianProcessOptimizer _gp;
 
-    public PendingBelief(SearchSpace space, long seed)
-    {
-        _space = new EncodedSearchSpace(space);
+    public PendingBelief(SearchSpace space, long seed) =>
         _gp = new GaussianProcessOptimizer(space, GaussianProcessSettings.Read(new OptimizerSpec("gp", seed, DefaultGpSettings), space), seed);
-    }
 
     /// <summary>
     /// The history with a believed, completed copy of every pending trial appended, or the history itself when it
@@ -43,10 +39,8 @@ internal sealed class PendingBelief
         var pending = history.Pending.ToList();
         if (pending.Count == 0 || completed.Count < 2) return history;
 
-        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
-        var losses = completed.Select(history.Loss).ToArray();
-        var y = OutputTransform.Apply(_gp.Settings.OutputTransform, losses);
-        var posterior = GaussianProcessPosterior.Create(x, y, _gp.FitFor(x, losses));
+        var (x, losses, y, hyper) = _gp.Observe(completed, history);
+        var posterior = GaussianProcessPosterior.Create(x, y, hyper);
         // The model's outputs are a monotone transform of the losses; a prediction is turned back into a loss by
         // rank: the loss of the first observation predicted no better. Below every observation that is the best
         // loss, so a belief never claims an improvement (TPE uses only ranks, ties go to the lower trial number).
@@ -57,7 +51,7 @@ internal sealed class PendingBelief
         trials.AddRange(history.Trials);
         foreach (var t in pending)
         {
-            var (mean, _) = posterior.Predict(_space.Encode(t.Params), scratch);
+            var (mean, _) = posterior.Predict(_gp.EncodedSpace.Encode(t.Params), scratch);
             var k = 0;
             while (k < byOutput.Length - 1 && y[byOutput[k]] < mean) k++;
             var loss = losses[byOutput[k]];
