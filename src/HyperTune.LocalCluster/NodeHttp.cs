@@ -8,20 +8,31 @@ public sealed class NodeHttp : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>
+    /// The last GET that got no document: when, which node and path, and the status and body or the error. A wait
+    /// that times out with nothing seen is explained by it.
+    /// </summary>
+    public string? LastFailure { get; private set; }
+
     /// <summary>GET a JSON document; null on a connection error or a non-success status.</summary>
     public async Task<JsonNode?> TryGetAsync(string node, string path, CancellationToken cancellationToken = default)
     {
         try
         {
             using var response = await _http.GetAsync($"http://{node}/{path}", cancellationToken);
-            if (!response.IsSuccessStatusCode) return null;
-            return JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            if (response.IsSuccessStatusCode) return JsonNode.Parse(body);
+            Failed(node, path, $"{(int)response.StatusCode} {body[..Math.Min(body.Length, 300)]}");
+            return null;
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
+            Failed(node, path, $"{e.GetType().Name}: {e.Message}");
             return null;
         }
     }
+
+    private void Failed(string node, string path, string what) => LastFailure = $"[{DateTime.UtcNow:HH:mm:ss.fff}] GET {node}/{path}: {what}";
 
     /// <summary>Submits a spec; returns the study id. Throws with the node's message when refused.</summary>
     public async Task<string> SubmitAsync(string node, string specJson, CancellationToken cancellationToken = default)

@@ -47,6 +47,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
         Assert.NotEqual(coordinatorNode, cluster.NameOf((string)final["coordinatorNode"]!));
         AssertIntact(final, trials, CompletedValues(beforeFirstKill), CompletedValues(beforeSecondKill));
+        cluster.Passed();
     }
 
     [Fact]
@@ -67,6 +68,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         // Nobody resubmits: remember-entities restarts the study's coordinator, which goes on by itself.
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish after the restart");
         AssertIntact(final, trials, CompletedValues(before));
+        cluster.Passed();
     }
 
     [Fact]
@@ -118,6 +120,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
                 Assert.True((int)trial["dispatch"]! >= 2, $"trial {number} ran again elsewhere");
                 Assert.True((double)trial["metrics"]!["resumed_from"]! > 0, $"trial {number} resumed from its checkpoint: {trial.ToJsonString()}");
             }
+            cluster.Passed();
         }
         finally
         {

@@ -13,6 +13,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-cluster-").FullName;
     private readonly Dictionary<string, NodeProcess> _nodes = new();
     private readonly ITestOutputHelper _output;
+    private bool _passed;
 
     private ThreeNodeCluster(PostgresServer db, ITestOutputHelper output)
     {
@@ -73,20 +74,30 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         await Http.StudyAsync(LiveHttp, studyId, trials: true) ?? throw new InvalidOperationException($"no live node answered for study {studyId}");
 
     /// <summary>Waits until a study document satisfies a condition, asking whichever node answers.</summary>
-    public Task<JsonNode> WaitForStudyAsync(string studyId, Func<JsonNode, bool> condition, TimeSpan timeout, string what) =>
-        NodeHttp.WaitUntilAsync(() => Http.StudyAsync(LiveHttp, studyId, trials: true), condition, timeout, what);
+    public async Task<JsonNode> WaitForStudyAsync(string studyId, Func<JsonNode, bool> condition, TimeSpan timeout, string what)
+    {
+        try
+        {
+            return await NodeHttp.WaitUntilAsync(() => Http.StudyAsync(LiveHttp, studyId, trials: true), condition, timeout, what);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; last failed request: {Http.LastFailure ?? "none"}", e);
+        }
+    }
 
     public void Log(string message) => _output.WriteLine($"[{DateTime.UtcNow:HH:mm:ss.fff}] {message}");
 
+    /// <summary>Marks the test as passed: its node logs are then not kept.</summary>
+    public void Passed() => _passed = true;
+
     public async ValueTask DisposeAsync()
     {
-        foreach (var (name, node) in _nodes)
-        {
-            // Node logs explain a failure; keep them in the test output.
-            if (Environment.GetEnvironmentVariable("HYPERTUNE_TEST_NODE_LOGS") == "1")
-                _output.WriteLine($"----- log of node {name} -----\n{node.ReadLog()}");
-            await node.DisposeAsync();
-        }
+        foreach (var node in _nodes.Values) await node.DisposeAsync();
+        // A failure in this suite is about timing between processes, and the node logs are what explain it: a failed
+        // test (one that never called Passed) prints the end of each log and keeps the whole files.
+        var keep = !_passed || Environment.GetEnvironmentVariable("HYPERTUNE_TEST_NODE_LOGS") == "1";
+        if (keep) KeepLogs();
         Http.Dispose();
         await Db.DisposeAsync();
         try
@@ -96,6 +107,20 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private void KeepLogs()
+    {
+        const int tailLines = 200;
+        var kept = Directory.CreateTempSubdirectory("hypertune-cluster-logs-").FullName;
+        foreach (var (name, node) in _nodes)
+        {
+            File.Copy(node.LogPath, Path.Combine(kept, Path.GetFileName(node.LogPath)), overwrite: true);
+            var lines = node.ReadLog().Split('\n');
+            _output.WriteLine($"----- node {name}: last {Math.Min(tailLines, lines.Length)} of {lines.Length} log lines -----");
+            _output.WriteLine(string.Join('\n', lines.TakeLast(tailLines)));
+        }
+        _output.WriteLine($"----- whole node logs kept in {kept} -----");
     }
 
     private sealed class OutputWriter(ITestOutputHelper output) : StringWriter
