@@ -134,7 +134,7 @@ public static class BenchmarkTableRenderer
             writer.WriteLine("Compared with the baseline: it has none of this run's setups on these problems");
             return;
         }
-        writer.WriteLine($"Compared with the baseline (median final regret of this run / the baseline's; goal with parallel workers: at most {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)})");
+        writer.WriteLine($"Compared with the baseline (median final regret of this run / the baseline's; goal with parallel workers: at most {Goal})");
         var table = new TextTable(ratios.Keys.Prepend("problem").ToArray());
         var anySolved = false;
         foreach (var p in report.Problems)
@@ -148,15 +148,56 @@ public static class BenchmarkTableRenderer
         table.Write(writer);
         if (anySolved)
             writer.WriteLine($"solved: both medians at most {SolvedRegret.ToString("0e-0", CultureInfo.InvariantCulture)}, counted as a ratio of 1 (the regret tables show the figures)");
+
+        var intervals = BaselineIntervals(report, baseline);
+        if (intervals.Count > 0)
+        {
+            writer.WriteLine();
+            writer.WriteLine($"90% interval of each ratio (the seeds resampled {PairedBootstrap.Resamples} times, each keeping its pair of regrets)");
+            var spread = new TextTable(ratios.Keys.Prepend("problem").ToArray());
+            foreach (var p in report.Problems)
+                spread.Add(ratios.Keys.Select(o => intervals.TryGetValue(o, out var byProblem) && byProblem.TryGetValue(p, out var i)
+                    ? $"{Ratio(i.Low)}-{Ratio(i.High)}"
+                    : "-").Prepend(p).ToArray());
+            spread.Write(writer);
+        }
+
         writer.WriteLine();
         foreach (var (o, r) in ratios)
         {
             var within = r.Values.Count(x => x <= ParallelQualityGoal);
             var finite = r.Values.Where(double.IsFinite).ToArray();
             var geoMean = finite.Length == 0 ? double.NaN : Math.Exp(finite.Average(x => Math.Log(Math.Max(x, 1e-300))));
-            writer.WriteLine($"{o}: within {ParallelQualityGoal.ToString(CultureInfo.InvariantCulture)}x of the baseline on {within}/{r.Count}, geometric mean of the ratios {Ratio(geoMean)}");
+            var sure = intervals.TryGetValue(o, out var byProblem)
+                ? $" (the interval lies wholly above {Goal} on {byProblem.Values.Count(i => i.Low > ParallelQualityGoal)}/{byProblem.Count}" +
+                  $" and wholly at or below it on {byProblem.Values.Count(i => i.High <= ParallelQualityGoal)}/{byProblem.Count})"
+                : "";
+            writer.WriteLine($"{o}: within {Goal}x of the baseline on {within}/{r.Count}{sure}, geometric mean of the ratios {Ratio(geoMean)}");
         }
     }
+
+    /// <summary>
+    /// Per setup and problem, the 90% paired-bootstrap interval of the ratio in <see cref="BaselineRatios"/>, where
+    /// both runs list their regrets by seed for the same number of seeds (see <see cref="PairedBootstrap"/>).
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, (double Low, double High)>> BaselineIntervals(OptimizerBenchmarkReport report, ReferenceResults baseline)
+    {
+        var intervals = new Dictionary<string, IReadOnlyDictionary<string, (double Low, double High)>>(StringComparer.Ordinal);
+        foreach (var o in report.Optimizers)
+        {
+            var byProblem = new Dictionary<string, (double Low, double High)>(StringComparer.Ordinal);
+            foreach (var p in report.Problems)
+            {
+                if (report.Get(p, o) is not { } mine || baseline.Get(p, o)?.Regrets is not { } theirs || theirs.Count != mine.Regrets.Count || theirs.Count == 0)
+                    continue;
+                byProblem[p] = PairedBootstrap.MedianRatioInterval(mine.Regrets, theirs, SolvedRegret);
+            }
+            if (byProblem.Count > 0) intervals[o] = byProblem;
+        }
+        return intervals;
+    }
+
+    private static string Goal => ParallelQualityGoal.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A ratio against the parallel goal, with a third decimal where two would hide which side of it it is on.</summary>
     private static string GoalRatio(double value) =>

@@ -102,7 +102,7 @@ public sealed record OptimizerBenchmarkReport(
     /// <summary>The report's median regrets as reference figures (to compare two runs of ours).</summary>
     public ReferenceResults ToReference() => new(Results.ToDictionary(
         p => p.Key,
-        p => (IReadOnlyDictionary<string, ReferenceFigures>)p.Value.ToDictionary(o => o.Key, o => new ReferenceFigures(o.Value.MedianRegret, o.Value.MeanRegret, o.Value.Seconds))));
+        p => (IReadOnlyDictionary<string, ReferenceFigures>)p.Value.ToDictionary(o => o.Key, o => new ReferenceFigures(o.Value.MedianRegret, o.Value.MeanRegret, o.Value.Seconds) { Regrets = o.Value.Regrets })));
 
     private static void WriteNumber(Utf8JsonWriter w, string name, double value)
     {

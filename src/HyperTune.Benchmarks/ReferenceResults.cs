@@ -60,7 +60,10 @@ public sealed class ReferenceResults
                 {
                     var median = Number(sampler.Value, "median_regret");
                     if (double.IsNaN(median)) continue;
-                    samplers[sampler.Name] = new ReferenceFigures(median, Number(sampler.Value, "mean_regret"), Number(sampler.Value, "secs"));
+                    samplers[sampler.Name] = new ReferenceFigures(median, Number(sampler.Value, "mean_regret"), Number(sampler.Value, "secs"))
+                    {
+                        Regrets = Numbers(sampler.Value, "regrets"),
+                    };
                 }
                 map[problem.Name] = samplers;
             }
@@ -89,6 +92,12 @@ public sealed class ReferenceResults
 
     private static int? Integer(JsonElement root, string name) =>
         root.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i) ? i : null;
+
+    // A list with a null (a study with no completed trial, written as null) counts as infinite regret there.
+    private static IReadOnlyList<double>? Numbers(JsonElement entry, string name) =>
+        entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Array
+            ? v.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.Number ? e.GetDouble() : double.PositiveInfinity).ToArray()
+            : null;
 
     private static double Number(JsonElement entry, string name) =>
         entry.ValueKind == JsonValueKind.Object && entry.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;

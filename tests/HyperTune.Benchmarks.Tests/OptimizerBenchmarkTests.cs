@@ -153,7 +153,9 @@ public class OptimizerBenchmarkTests
         Assert.All(report.Problems, p => Assert.Equal(1.0, ratios["random"][p], 12));
         var text = new StringWriter();
         BenchmarkTableRenderer.Write(report, text, baseline: baseline);
-        Assert.Contains("cmaes: within 1.2x of the baseline on 2/2, geometric mean of the ratios 0.50", text.ToString());
+        var cmaesLine = text.ToString().Split('\n').Single(l => l.StartsWith("cmaes: ", StringComparison.Ordinal));
+        Assert.StartsWith("cmaes: within 1.2x of the baseline on 2/2", cmaesLine);
+        Assert.EndsWith("geometric mean of the ratios 0.50", cmaesLine.TrimEnd());
 
         // Regrets at or below the solved precision compare as equal; above it, the ratio is taken as is.
         var solved = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
@@ -182,6 +184,58 @@ public class OptimizerBenchmarkTests
         // Without a first seed (an Optuna reference), only the budget and the seed count are compared.
         Assert.Null(baseline.Mismatch(12, 2));
     }
+
+    [Fact]
+    public void A_baseline_with_regrets_by_seed_gives_each_ratio_a_paired_bootstrap_interval()
+    {
+        var report = OptimizerBenchmark.Run(Small(3));
+        Assert.Equal(report.Get("branin", "cmaes")!.Regrets, report.ToReference().Get("branin", "cmaes")!.Regrets);
+        // The baseline's cmaes regrets are half this run's on every seed; random's are the same.
+        var json = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
+        foreach (var problem in report.Problems)
+        {
+            var cmaes = json["results"]![problem]!["cmaes"]!;
+            cmaes["median_regret"] = 0.5 * (double)cmaes["median_regret"]!;
+            cmaes["regrets"] = new System.Text.Json.Nodes.JsonArray(cmaes["regrets"]!.AsArray().Select(r => (System.Text.Json.Nodes.JsonNode?)(0.5 * (double)r!)).ToArray());
+        }
+        var baseline = ReferenceResults.Parse(json.ToJsonString());
+
+        var intervals = BenchmarkTableRenderer.BaselineIntervals(report, baseline);
+        Assert.All(report.Problems, p => Assert.Equal((2.0, 2.0), Rounded(intervals["cmaes"][p])));
+        Assert.All(report.Problems, p => Assert.Equal((1.0, 1.0), Rounded(intervals["random"][p])));
+        var text = new StringWriter();
+        BenchmarkTableRenderer.Write(report, text, baseline: baseline);
+        Assert.Contains("cmaes: within 1.2x of the baseline on 0/2 (the interval lies wholly above 1.2 on 2/2 and wholly at or below it on 0/2)", text.ToString());
+        Assert.Contains("random: within 1.2x of the baseline on 2/2 (the interval lies wholly above 1.2 on 0/2 and wholly at or below it on 2/2)", text.ToString());
+
+        // Without regrets by seed (an Optuna reference), there is no interval.
+        var medians = System.Text.Json.Nodes.JsonNode.Parse(report.ToJson())!;
+        foreach (var problem in report.Problems)
+        foreach (var o in new[] { "cmaes", "random" })
+            medians["results"]![problem]![o]!.AsObject().Remove("regrets");
+        Assert.Empty(BenchmarkTableRenderer.BaselineIntervals(report, ReferenceResults.Parse(medians.ToJsonString())));
+    }
+
+    [Fact]
+    public void A_paired_bootstrap_interval_holds_the_ratio_and_narrows_when_the_pairs_agree()
+    {
+        var random = new Random(5);
+        var theirs = Enumerable.Range(0, 40).Select(_ => Math.Exp(random.NextDouble() * 6)).ToArray();
+        // Pairs that move together (the same seed is easy or hard in both runs) against pairs that do not.
+        var together = theirs.Select(t => 1.3 * t).ToArray();
+        var apart = together.Reverse().ToArray();
+        var pointRatio = Statistics.Median(together) / Statistics.Median(theirs);
+        var (low, high) = PairedBootstrap.MedianRatioInterval(together, theirs, 1e-8);
+        Assert.InRange(pointRatio, low, high);
+        Assert.Equal(1.3, low, 9);
+        Assert.Equal(1.3, high, 9);
+        var (lowApart, highApart) = PairedBootstrap.MedianRatioInterval(apart, theirs, 1e-8);
+        Assert.True(lowApart < 1.1 && highApart > 1.5, $"unpaired noise must widen the interval: {lowApart}-{highApart}");
+        Assert.Equal((lowApart, highApart), PairedBootstrap.MedianRatioInterval(apart, theirs, 1e-8));
+        Assert.Throws<ArgumentException>(() => PairedBootstrap.MedianRatioInterval(together, theirs.Take(10).ToArray(), 1e-8));
+    }
+
+    private static (double, double) Rounded((double Low, double High) i) => (Math.Round(i.Low, 9), Math.Round(i.High, 9));
 
     /// <summary>The report with one setup's median regret on one problem replaced.</summary>
     private static OptimizerBenchmarkReport OptimizerBenchmarkReportWith(OptimizerBenchmarkReport report, string problem, string optimizer, double medianRegret)
