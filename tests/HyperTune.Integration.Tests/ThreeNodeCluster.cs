@@ -82,7 +82,8 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{e.Message}; last failed request: {Http.LastFailure ?? "none"}", e);
+            var nodes = string.Join(", ", _nodes.Select(n => n.Value.HasExited ? $"{n.Key} exited ({n.Value.ExitCode})" : $"{n.Key} running"));
+            throw new TimeoutException($"{e.Message}; nodes: {nodes}; last failed request: {Http.LastFailure ?? "none"}", e);
         }
     }
 
