@@ -16,7 +16,9 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
     [Fact]
     public async Task A_study_survives_kill_9_of_a_worker_node_and_of_its_coordinator_node()
     {
-        const int trials = 450;
+        // Enough work that the study is still running once c is back, even on a loaded machine where its restart
+        // takes many seconds (450 trials ran out before it rejoined under full CPU load).
+        const int trials = 600;
         await using var cluster = await ThreeNodeCluster.StartAsync(output);
         var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, Spec("survivor", trials, parallelism: 6, trainingTime: "200ms"));
 
@@ -36,6 +38,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         // An operator restarts c; it rejoins as a new incarnation and gets trials again.
         cluster.Start("c");
         await cluster.WaitForAllUpAsync(Long);
+        cluster.Log("c is Up again");
         var beforeSecondKill = await cluster.WaitForStudyAsync(studyId,
             d => Complete(d) >= Complete(beforeFirstKill) + 60 && RunningOn(d, cluster.Options["c"].Port).Length > 0, Long, "progress with c back");
         Assert.False(Finished(beforeSecondKill), "the study must still be running for the second kill");
