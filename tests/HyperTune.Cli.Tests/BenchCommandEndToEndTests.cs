@@ -21,7 +21,8 @@ public sealed class BenchCommandEndToEndTests : IDisposable
         var (parCode, parOut, parErr) = await HypertuneProcess.RunAsync(_dir, Timeout, Small.Concat(new[] { "--pending", "3", "--baseline", sequential }).ToArray());
         Assert.True(parCode == 0, parErr);
         Assert.Contains("seeds 5..6, 3 trial(s) in flight", parOut);
-        Assert.Matches(@"random: within 1\.2x of the baseline on [01]/1, geometric mean of the ratios \d", parOut);
+        Assert.Matches(@"random: within 1\.2x of the baseline on [01]/1 \(the interval lies wholly above 1\.2 on [01]/1 and wholly at or below it on [01]/1\), geometric mean of the ratios \d", parOut);
+        Assert.Contains("90% interval of each ratio", parOut);
 
         var (otherCode, otherOut, otherErr) = await HypertuneProcess.RunAsync(_dir, Timeout,
             new[] { "bench", "optimizers", "--budget", "6", "--seeds", "2", "--optimizers", "random", "--problems", "branin", "--baseline", sequential });
