@@ -14,15 +14,25 @@ public sealed class HypertuneProcess : IDisposable
     /// <summary>The repository root (where HyperTune.Cluster.sln is).</summary>
     public static string RepositoryRoot { get; } = FindRoot();
 
+    // Tests started in the background by a shell without job control (nohup, `cmd &` in a script) inherit SIGINT as
+    // ignored, and so does every child they start; .NET then leaves it ignored, and the Ctrl-C test's signal was
+    // lost (the run went on to exit 0). Such children start through GNU env, which restores the default first.
+    private static readonly bool SigintIgnored = IsSigintIgnored();
+
     private HypertuneProcess(string workingDirectory, IEnumerable<string> args)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(SigintIgnored ? "env" : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (SigintIgnored)
+        {
+            psi.ArgumentList.Add("--default-signal=INT");
+            psi.ArgumentList.Add("dotnet");
+        }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hypertune.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
         _process = new Process { StartInfo = psi };
@@ -120,6 +130,17 @@ public sealed class HypertuneProcess : IDisposable
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.Dispose();
+    }
+
+    /// <summary>Whether this process ignores SIGINT (bit 2 of the SigIgn mask in /proc/self/status; false elsewhere).</summary>
+    private static bool IsSigintIgnored()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return false;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null
+               && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask)
+               && (mask & (1UL << (2 - 1))) != 0;
     }
 
     private static string FindRoot()

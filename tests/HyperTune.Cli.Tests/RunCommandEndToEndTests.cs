@@ -95,8 +95,8 @@ public sealed class RunCommandEndToEndTests : IDisposable
     [Fact]
     public async Task Interrupted_with_ctrl_c_it_stops_gracefully_and_fresh_starts_a_second_study()
     {
-        // Interrupt early, while most of the study is still to run: progress lines come at most once a second, and on a
-        // loaded machine the first one once came so late that the study finished before the signal (exit 0).
+        // Interrupt early, while most of the study is still to run (progress lines come at most once a second): a signal
+        // that arrives after the last trial would test nothing.
         var spec = SlowSpec(60, "400ms");
         using (var run = HypertuneProcess.Start(_dir, "run", spec))
         {
