@@ -109,21 +109,9 @@ public static class BenchmarkTableRenderer
     /// <see cref="SolvedRegret"/> first (so 1 when both solved the problem); setups or problems the baseline lacks
     /// are left out.
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> BaselineRatios(OptimizerBenchmarkReport report, ReferenceResults baseline)
-    {
-        var ratios = new Dictionary<string, IReadOnlyDictionary<string, double>>(StringComparer.Ordinal);
-        foreach (var o in report.Optimizers)
-        {
-            var byProblem = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var p in report.Problems)
-            {
-                if (report.Get(p, o) is not { } mine || baseline.Get(p, o) is not { } theirs) continue;
-                byProblem[p] = Math.Max(mine.MedianRegret, SolvedRegret) / Math.Max(theirs.MedianRegret, SolvedRegret);
-            }
-            if (byProblem.Count > 0) ratios[o] = byProblem;
-        }
-        return ratios;
-    }
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>> BaselineRatios(OptimizerBenchmarkReport report, ReferenceResults baseline) =>
+        AgainstBaseline(report, baseline, (mine, theirs) =>
+            (double?)(Math.Max(mine.MedianRegret, SolvedRegret) / Math.Max(theirs.MedianRegret, SolvedRegret)));
 
     private static void WriteBaselineComparison(OptimizerBenchmarkReport report, TextWriter writer, ReferenceResults baseline)
     {
@@ -180,21 +168,29 @@ public static class BenchmarkTableRenderer
     /// Per setup and problem, the 90% paired-bootstrap interval of the ratio in <see cref="BaselineRatios"/>, where
     /// both runs list their regrets by seed for the same number of seeds (see <see cref="PairedBootstrap"/>).
     /// </summary>
-    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, (double Low, double High)>> BaselineIntervals(OptimizerBenchmarkReport report, ReferenceResults baseline)
+    public static IReadOnlyDictionary<string, IReadOnlyDictionary<string, (double Low, double High)>> BaselineIntervals(OptimizerBenchmarkReport report, ReferenceResults baseline) =>
+        AgainstBaseline(report, baseline, (mine, theirs) =>
+            theirs.Regrets is { Count: > 0 } regrets && regrets.Count == mine.Regrets.Count
+                ? PairedBootstrap.MedianRatioInterval(mine.Regrets, regrets, SolvedRegret)
+                : ((double Low, double High)?)null);
+
+    /// <summary>
+    /// Per setup and problem that both this run and the baseline have, what <paramref name="compare"/> makes of the two
+    /// (null: left out); setups left with no problem are left out too.
+    /// </summary>
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, T>> AgainstBaseline<T>(OptimizerBenchmarkReport report, ReferenceResults baseline,
+        Func<OptimizerResult, ReferenceFigures, T?> compare) where T : struct
     {
-        var intervals = new Dictionary<string, IReadOnlyDictionary<string, (double Low, double High)>>(StringComparer.Ordinal);
+        var bySetup = new Dictionary<string, IReadOnlyDictionary<string, T>>(StringComparer.Ordinal);
         foreach (var o in report.Optimizers)
         {
-            var byProblem = new Dictionary<string, (double Low, double High)>(StringComparer.Ordinal);
+            var byProblem = new Dictionary<string, T>(StringComparer.Ordinal);
             foreach (var p in report.Problems)
-            {
-                if (report.Get(p, o) is not { } mine || baseline.Get(p, o)?.Regrets is not { } theirs || theirs.Count != mine.Regrets.Count || theirs.Count == 0)
-                    continue;
-                byProblem[p] = PairedBootstrap.MedianRatioInterval(mine.Regrets, theirs, SolvedRegret);
-            }
-            if (byProblem.Count > 0) intervals[o] = byProblem;
+                if (report.Get(p, o) is { } mine && baseline.Get(p, o) is { } theirs && compare(mine, theirs) is { } value)
+                    byProblem[p] = value;
+            if (byProblem.Count > 0) bySetup[o] = byProblem;
         }
-        return intervals;
+        return bySetup;
     }
 
     private static string Goal => ParallelQualityGoal.ToString(CultureInfo.InvariantCulture);
