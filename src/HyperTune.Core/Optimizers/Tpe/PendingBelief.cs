@@ -1,4 +1,3 @@
-using System.Text.Json;
 using HyperTune.Core.Optimizers.GaussianProcess;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
@@ -22,12 +21,10 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// </remarks>
 internal sealed class PendingBelief
 {
-    private static readonly JsonElement DefaultGpSettings = JsonDocument.Parse("{}").RootElement.Clone();
-
     private readonly GaussianProcessOptimizer _gp;
 
     public PendingBelief(SearchSpace space, long seed) =>
-        _gp = new GaussianProcessOptimizer(space, GaussianProcessSettings.Read(new OptimizerSpec("gp", seed, DefaultGpSettings), space), seed);
+        _gp = new GaussianProcessOptimizer(space, GaussianProcessSettings.Read(OptimizerSpec.Of("gp", seed), space), seed);
 
     /// <summary>
     /// The history with a believed, completed copy of every pending trial appended, or the history itself when it
