@@ -23,6 +23,9 @@ public sealed record CategoricalParameter(string Name, IReadOnlyList<object> Cho
     public override IReadOnlyList<object> GridValues(int gridPoints) => Choices;
 
     /// <inheritdoc />
+    public override long GridSize(int gridPoints) => Choices.Count;
+
+    /// <inheritdoc />
     public override object Coerce(object value)
     {
         var i = IndexOf(value);

@@ -33,6 +33,15 @@ public sealed record FloatParameter(string Name, double Low, double High, bool L
     }
 
     /// <inheritdoc />
+    public override long GridSize(int gridPoints)
+    {
+        if (Step is not { } step) return base.GridSize(gridPoints);
+        var count = Math.Floor((High - Low) / step + 1e-9) + 1;
+        // Compared as doubles: a huge count does not fit a long.
+        return count >= long.MaxValue ? long.MaxValue : (long)count;
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<object> GridValues(int gridPoints)
     {
         if (Step is { } step)

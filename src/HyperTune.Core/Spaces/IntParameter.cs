@@ -34,9 +34,26 @@ public sealed record IntParameter(string Name, long LowValue, long HighValue, bo
     }
 
     /// <inheritdoc />
+    public override long GridSize(int gridPoints)
+    {
+        var count = ValueCount;
+        return IntStep is not null || count <= gridPoints ? count : base.GridSize(gridPoints);
+    }
+
+    // The number of legal values, saturating: the width of [long.MinValue, long.MaxValue] does not fit a long.
+    private long ValueCount
+    {
+        get
+        {
+            var steps = unchecked((ulong)(HighValue - LowValue)) / (ulong)StepValue;
+            return steps >= long.MaxValue ? long.MaxValue : (long)steps + 1;
+        }
+    }
+
+    /// <inheritdoc />
     public override IReadOnlyList<object> GridValues(int gridPoints)
     {
-        var count = (HighValue - LowValue) / StepValue + 1;
+        var count = ValueCount;
         // A stepped or small integer range is enumerated whole; a wide unstepped one gets gridPoints values.
         if (IntStep is not null || count <= gridPoints)
             return Enumerable.Range(0, (int)Math.Min(count, int.MaxValue)).Select(k => (object)(LowValue + k * StepValue)).ToArray();

@@ -20,6 +20,12 @@ public abstract record Parameter(string Name)
     /// </summary>
     public abstract IReadOnlyList<object> GridValues(int gridPoints);
 
+    /// <summary>
+    /// How many values <see cref="GridValues"/> returns, computed without listing them (a stepped range can hold
+    /// more values than memory); saturates at <see cref="long.MaxValue"/>.
+    /// </summary>
+    public virtual long GridSize(int gridPoints) => GridValues(gridPoints).Count;
+
     /// <summary>Converts a value coming from outside (JSON, a user) to this parameter's representation, or throws.</summary>
     public abstract object Coerce(object value);
 

@@ -11,24 +11,35 @@ namespace HyperTune.Core.Specs;
 /// </summary>
 public static class SearchSpaceParser
 {
-    /// <summary>Parses and validates a space found at <paramref name="path"/>.</summary>
-    public static SearchSpace Parse(JsonElement element, string path)
+    /// <summary>Parses and validates a space found at <paramref name="path"/>, within the default limits.</summary>
+    public static SearchSpace Parse(JsonElement element, string path) => Parse(element, path, SpecLimits.Default);
+
+    /// <summary>
+    /// Parses and validates a space found at <paramref name="path"/>. Sizes are checked against
+    /// <paramref name="limits"/> before the elements they count are converted, and every check is linear.
+    /// </summary>
+    public static SearchSpace Parse(JsonElement element, string path, SpecLimits limits)
     {
         var parameters = new List<Parameter>();
         switch (element.ValueKind)
         {
             case JsonValueKind.Array:
+                CheckParameterCount(element.GetArrayLength(), path, limits);
                 var i = 0;
                 foreach (var item in element.EnumerateArray())
                 {
                     var itemPath = $"{path}[{i++}]";
                     var reader = new JsonSettings(item, itemPath);
-                    parameters.Add(ParseParameter(reader, reader.RequireString("name")));
+                    parameters.Add(ParseParameter(reader, reader.RequireString("name"), limits));
                 }
                 break;
             case JsonValueKind.Object:
+                CheckParameterCount(element.EnumerateObject().Count(), path, limits);
                 foreach (var prop in element.EnumerateObject())
-                    parameters.Add(ParseParameter(new JsonSettings(prop.Value, $"{path}.{prop.Name}"), prop.Name));
+                {
+                    var reader = new JsonSettings(prop.Value, $"{path}.{prop.Name}");
+                    parameters.Add(ParseParameter(reader, prop.Name, limits));
+                }
                 break;
             default:
                 throw new SpecException(path, $"expected an array or object of parameters, got {JsonSettings.Describe(element)}");
@@ -44,7 +55,14 @@ public static class SearchSpaceParser
         }
     }
 
-    private static Parameter ParseParameter(JsonSettings r, string name)
+    private static void CheckParameterCount(int count, string path, SpecLimits limits)
+    {
+        if (count > limits.MaxParameters)
+            throw new SpecException(path, $"has {count} parameters, more than the limit of {limits.MaxParameters} " +
+                                          "(hypertune.limits.max-parameters)");
+    }
+
+    private static Parameter ParseParameter(JsonSettings r, string name, SpecLimits limits)
     {
         var type = r.RequireString("type", "float", "int", "categorical");
         Parameter p;
@@ -54,7 +72,7 @@ public static class SearchSpaceParser
             {
                 "float" => new FloatParameter(name, r.RequireDouble("low"), r.RequireDouble("high"), r.GetBool("log", false), r.GetOptionalDouble("step")),
                 "int" => new IntParameter(name, r.RequireLong("low"), r.RequireLong("high"), r.GetBool("log", false), r.GetOptionalLong("step")),
-                _ => new CategoricalParameter(name, ParseChoices(r)),
+                _ => new CategoricalParameter(name, ParseChoices(r, limits)),
             };
         }
         catch (SearchSpaceException e)
@@ -64,8 +82,11 @@ public static class SearchSpaceParser
         if (r.GetObject("condition") is { } c)
         {
             var parent = c.RequireString("parent");
-            var values = c.GetArray("values") ?? throw new SpecException(c.PathOf("values"), "is required (an array of parent values)");
-            p = p with { Condition = new ParameterCondition(parent, values.Select(v => ToValue(v.Element, v.Path)).ToArray()) };
+            var valuesPath = c.PathOf("values");
+            var valuesElement = c.GetElement("values")
+                                ?? throw new SpecException(valuesPath, "is required (an array of parent values)");
+            var values = ParseValues(valuesElement, valuesPath, limits, "condition values");
+            p = p with { Condition = new ParameterCondition(parent, values) };
             c.EnsureNoUnknownFields();
         }
         r.EnsureNoUnknownFields("name");
@@ -81,11 +102,37 @@ public static class SearchSpaceParser
         return p;
     }
 
-    private static IReadOnlyList<object> ParseChoices(JsonSettings r)
+    private static IReadOnlyList<object> ParseChoices(JsonSettings r, SpecLimits limits)
     {
-        var choices = r.GetArray("choices") ?? throw new SpecException(r.PathOf("choices"), "is required (an array of strings, numbers or booleans)");
-        if (choices.Count == 0) throw new SpecException(r.PathOf("choices"), "needs at least one choice");
-        return choices.Select(c => ToValue(c.Element, c.Path)).ToArray();
+        var path = r.PathOf("choices");
+        var element = r.GetElement("choices")
+                      ?? throw new SpecException(path, "is required (an array of strings, numbers or booleans)");
+        var choices = ParseValues(element, path, limits, "choices");
+        if (choices.Length == 0) throw new SpecException(path, "needs at least one choice");
+        return choices;
+    }
+
+    // Counts the array before converting anything, so a huge list is refused without being copied.
+    private static object[] ParseValues(JsonElement element, string path, SpecLimits limits, string what)
+    {
+        if (element.ValueKind != JsonValueKind.Array)
+            throw new SpecException(path, $"expected an array, got {JsonSettings.Describe(element)}");
+        var count = element.GetArrayLength();
+        if (count > limits.MaxCategoricalChoices)
+            throw new SpecException(path, $"has {count} {what}, more than the limit of " +
+                                          $"{limits.MaxCategoricalChoices} (hypertune.limits.max-categorical-choices)");
+        var values = new object[count];
+        var i = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            var value = ToValue(item, $"{path}[{i}]");
+            if (value is string text && text.Length > limits.MaxChoiceLength)
+                throw new SpecException($"{path}[{i}]",
+                    $"is {text.Length} characters long, more than the limit of {limits.MaxChoiceLength} " +
+                    "(hypertune.limits.max-choice-length)");
+            values[i++] = value;
+        }
+        return values;
     }
 
     /// <summary>Converts a JSON scalar to a parameter value (string, bool, long or double).</summary>

@@ -1,4 +1,5 @@
 using HyperTune.Core.Optimizers;
+using HyperTune.Core.Optimizers.Grid;
 using HyperTune.Core.Studies;
 
 namespace HyperTune.Core.Specs;
@@ -10,9 +11,16 @@ namespace HyperTune.Core.Specs;
 /// </summary>
 public static class StudySpecParser
 {
-    /// <summary>Parses spec text.</summary>
-    public static StudySpec Parse(string json)
+    /// <summary>Parses spec text within the default limits (<see cref="SpecLimits.Default"/>).</summary>
+    public static StudySpec Parse(string json) => Parse(json, SpecLimits.Default);
+
+    /// <summary>
+    /// Parses spec text within <paramref name="limits"/>: the text's size is checked first, then sizes inside the
+    /// spec as they are read, so an oversized or pathological spec is refused before any expensive work.
+    /// </summary>
+    public static StudySpec Parse(string json, SpecLimits limits)
     {
+        CheckSize(json, limits);
         var r = JsonSettings.Parse(json);
         var name = r.RequireString("name");
         if (!IsValidName(name))
@@ -27,13 +35,18 @@ public static class StudySpecParser
         var trainable = r.RequireObject("trainable");
         var trainableType = trainable.RequireString("type");
 
-        var space = SearchSpaceParser.Parse(r.GetElement("space") ?? throw new SpecException("space", "is required (an array of parameters)"), "space");
+        var spaceElement = r.GetElement("space")
+                           ?? throw new SpecException("space", "is required (an array of parameters)");
+        var space = SearchSpaceParser.Parse(spaceElement, "space", limits);
 
         var optimizerSpec = r.GetObject("optimizer") is { } o
             ? new OptimizerSpec(o.GetString("type", OptimizerSpec.DefaultType).ToLowerInvariant(), o.GetOptionalLong("seed") ?? 0, o.Element)
             : OptimizerSpec.Of(OptimizerSpec.DefaultType);
         if (!OptimizerFactory.IsKnown(optimizerSpec.Type))
             throw new SpecException("optimizer.type", $"unknown optimizer '{optimizerSpec.Type}'; known: {string.Join(", ", OptimizerFactory.KnownTypes)}{JsonSettings.Suggest(optimizerSpec.Type, OptimizerFactory.KnownTypes)}");
+        // Counted before the grid optimizer enumerates its points, which it would do for up to its own maxPoints.
+        if (string.Equals(optimizerSpec.Type, GridOptimizer.TypeName, StringComparison.OrdinalIgnoreCase))
+            GridOptimizer.EnsureWithin(space, optimizerSpec, limits.MaxGridPoints);
         // Creating the optimizer validates its settings now rather than when the first trial is asked for.
         OptimizerFactory.Create(optimizerSpec, space, direction);
 
@@ -50,6 +63,17 @@ public static class StudySpecParser
 
         return new StudySpec(name, description, new ObjectiveSpec(metric, direction), new TrainableSpec(trainableType, trainable.Element),
             space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock), trialTimeout, maxRetries, storage, json);
+    }
+
+    /// <summary>Refuses a spec text longer than <see cref="SpecLimits.MaxSpecBytes"/> in UTF-8.</summary>
+    /// <exception cref="SpecException">The text is too large.</exception>
+    public static void CheckSize(string json, SpecLimits limits)
+    {
+        // Counting is linear and vectorized: milliseconds even for the 25 MB spec that once exceeded the frame.
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(json);
+        if (bytes <= limits.MaxSpecBytes) return;
+        throw new SpecException("", $"the spec is {bytes} bytes, more than the limit of {limits.MaxSpecBytes} bytes " +
+                                    "(hypertune.limits.max-spec-bytes)");
     }
 
     /// <summary>Reads and parses a spec file; a missing or unreadable file is a <see cref="SpecException"/> too.</summary>

@@ -62,4 +62,29 @@ public class GridOptimizerTests
         var e = Assert.Throws<SpecException>(() => new GridOptimizer(space, Spec("""{"type":"grid","gridPoints":10,"maxPoints":1000}""")));
         Assert.Equal("optimizer.maxPoints", e.Path);
     }
+    [Fact]
+    public void Counting_the_grid_gives_its_size_for_nested_conditions_repeated_values_and_shared_parents()
+    {
+        var space = new SearchSpace(
+            new CategoricalParameter("opt", new object[] { "sgd", "adam", "rms" }),
+            new CategoricalParameter("sched", new object[] { "step", "cos" }) { Condition = new ParameterCondition("opt", new object[] { "sgd", "sgd", "adam" }) },
+            new IntParameter("every", 1, 4) { Condition = new ParameterCondition("sched", new object[] { "step" }) },
+            new FloatParameter("m", 0, 1, Step: 0.25) { Condition = new ParameterCondition("opt", new object[] { "sgd" }) },
+            new IntParameter("depth", 1, 3));
+        var grid = new GridOptimizer(space, Spec("""{"type":"grid","gridPoints":3}"""));
+        // every: 3 grid points of [1, 4]. sgd: (3 every + 1 cos) * 5 m = 20; adam: 4; rms: 1; times 3 depths.
+        Assert.Equal(75, grid.Size);
+        Assert.Equal(grid.Size, GridOptimizer.CountPoints(space, 3));
+    }
+
+    [Fact]
+    public void A_grid_larger_than_max_points_is_refused_without_being_enumerated()
+    {
+        // 10^18 points: enumerating even a million of them before refusing took seconds and much memory.
+        var space = new SearchSpace(new IntParameter("a", 0, 999_999_999, IntStep: 1), new IntParameter("b", 0, 999_999_999, IntStep: 1));
+        Assert.Equal(1_000_000_000_000_000_000L, GridOptimizer.CountPoints(space, 10));
+        var e = Assert.Throws<SpecException>(() => new GridOptimizer(space, Spec("""{"type":"grid"}""")));
+        Assert.Equal("optimizer.maxPoints", e.Path);
+        Assert.Contains("the grid has 1000000000000000000 points, more than 1000000", e.Message);
+    }
 }

@@ -21,18 +21,30 @@ public sealed class GridOptimizer : IOptimizer
     /// <summary>The attribute holding a trial's index in the grid.</summary>
     public const string IndexAttribute = "grid.index";
 
+    /// <summary>The <c>optimizer.type</c> naming this optimizer.</summary>
+    public const string TypeName = "grid";
+
+    private const int DefaultGridPoints = 10;
+    private const int MaxGridPointsSetting = 100_000;
+
     private readonly IReadOnlyList<Configuration> _points;
 
     /// <summary>Creates a grid optimizer from its spec; enumerates the grid now so a too-large grid fails at once.</summary>
     public GridOptimizer(SearchSpace space, OptimizerSpec spec)
     {
         var r = spec.Reader();
-        var gridPoints = r.GetInt("gridPoints", 10, 1, 100_000);
+        var gridPoints = ReadGridPoints(r);
         var shuffled = r.GetString("order", "sequential", "sequential", "shuffled") == "shuffled";
         var maxPoints = r.GetInt("maxPoints", 1_000_000, 1, 50_000_000);
         r.EnsureNoUnknownFields();
 
-        var points = new List<Configuration>();
+        // Counted first: enumerating up to maxPoints configurations only to refuse the grid would take long.
+        var size = CountPoints(space, gridPoints);
+        if (size > maxPoints)
+            throw new SpecException("optimizer.maxPoints",
+                $"the grid has {FormatSize(size)} points, more than {maxPoints}; " +
+                "lower gridPoints, add steps, or raise maxPoints");
+        var points = new List<Configuration>((int)size);
         Enumerate(space, space.Parameters, 0, new Dictionary<string, object>(StringComparer.Ordinal), gridPoints, points, maxPoints);
         if (shuffled) SeededRandom.Derive(spec.Seed, SeededRandom.StableHash("grid.order")).Shuffle(points);
         _points = points;
@@ -58,6 +70,83 @@ public sealed class GridOptimizer : IOptimizer
             Attributes = ImmutableDictionary<string, string>.Empty.Add(IndexAttribute, next.ToString(CultureInfo.InvariantCulture)),
         };
     }
+
+    /// <summary>
+    /// Refuses a grid with more than <paramref name="maxGridPoints"/> points (a node's limit, checked when a spec is
+    /// admitted), counting them in time linear in the size of the space.
+    /// </summary>
+    /// <exception cref="SpecException">The grid is too large, or <c>gridPoints</c> is invalid.</exception>
+    public static void EnsureWithin(SearchSpace space, OptimizerSpec spec, long maxGridPoints)
+    {
+        var size = CountPoints(space, ReadGridPoints(spec.Reader()));
+        if (size > maxGridPoints)
+            throw new SpecException("optimizer",
+                $"the grid has {FormatSize(size)} points, more than the limit of {maxGridPoints} " +
+                "(hypertune.limits.max-grid-points); lower gridPoints, add steps, or shrink the space");
+    }
+
+    /// <summary>
+    /// The number of points of the grid over <paramref name="space"/>, without enumerating them; saturates at
+    /// <see cref="long.MaxValue"/>. A categorical parameter's subtree counts, for each choice, the product of the
+    /// subtrees of the children active on that choice; the space is the product of its unconditional subtrees.
+    /// </summary>
+    public static long CountPoints(SearchSpace space, int gridPoints)
+    {
+        // Per categorical parent: the product of its children's subtrees for each choice (children come later in
+        // dependency order, so walking it backwards completes every child before its parent).
+        var perChoice = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        var choiceIndexes = new Dictionary<string, Dictionary<object, int>>(StringComparer.Ordinal);
+        var total = 1L;
+        foreach (var p in space.Parameters.Reverse())
+        {
+            long size;
+            if (p is CategoricalParameter c && perChoice.TryGetValue(c.Name, out var products))
+            {
+                size = 0;
+                foreach (var product in products) size = SaturatingAdd(size, product);
+            }
+            else
+            {
+                size = p.GridSize(gridPoints);
+            }
+            if (p.Condition is not { } condition)
+            {
+                total = SaturatingMultiply(total, size);
+                continue;
+            }
+            var parent = (CategoricalParameter)space[condition.Parent];
+            if (!perChoice.TryGetValue(parent.Name, out var parentProducts))
+            {
+                parentProducts = new long[parent.Choices.Count];
+                Array.Fill(parentProducts, 1L);
+                perChoice[parent.Name] = parentProducts;
+            }
+            if (!choiceIndexes.TryGetValue(parent.Name, out var index))
+                choiceIndexes[parent.Name] = index = IndexOfChoices(parent);
+            foreach (var value in condition.Values.Distinct(ParameterValueComparer.Instance))
+                if (index.TryGetValue(value, out var i))
+                    parentProducts[i] = SaturatingMultiply(parentProducts[i], size);
+        }
+        return total;
+    }
+
+    private static Dictionary<object, int> IndexOfChoices(CategoricalParameter parameter)
+    {
+        var index = new Dictionary<object, int>(parameter.Choices.Count, ParameterValueComparer.Instance);
+        for (var i = 0; i < parameter.Choices.Count; i++) index.TryAdd(parameter.Choices[i], i);
+        return index;
+    }
+
+    private static int ReadGridPoints(JsonSettings settings) =>
+        settings.GetInt("gridPoints", DefaultGridPoints, 1, MaxGridPointsSetting);
+
+    private static string FormatSize(long size) =>
+        size == long.MaxValue ? $"over {long.MaxValue}" : size.ToString(CultureInfo.InvariantCulture);
+
+    private static long SaturatingMultiply(long a, long b) =>
+        a == 0 || b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b;
+
+    private static long SaturatingAdd(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
 
     private static void Enumerate(SearchSpace space, IReadOnlyList<Parameter> ordered, int index, Dictionary<string, object> chosen,
         int gridPoints, List<Configuration> output, int maxPoints)
