@@ -1,3 +1,4 @@
+using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Trainables.Functions;
 using HyperTune.Trainables.Processes;
@@ -12,10 +13,19 @@ public static class TrainableFactory
 
     /// <summary>Creates (and so validates) the spec's trainable.</summary>
     /// <exception cref="SpecException">Unknown type or bad fields.</exception>
-    public static ITrainable Create(StudySpec spec) => spec.Trainable.Type.ToLowerInvariant() switch
-    {
-        "function" => new FunctionTrainable(spec.Trainable.Reader(), spec.Space),
-        "process" => new ProcessTrainable(spec.Trainable.Reader()),
-        var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
-    };
+    public static ITrainable Create(StudySpec spec) => Create(spec.Trainable, spec.Space);
+
+    /// <summary>
+    /// Creates a trainable from its own fields. With <paramref name="space"/>, the fields are also checked against
+    /// the search space; a worker passes null, since the spec was checked whole when it was submitted and trial
+    /// messages carry only the trainable.
+    /// </summary>
+    /// <exception cref="SpecException">Unknown type or bad fields.</exception>
+    public static ITrainable Create(TrainableSpec trainable, SearchSpace? space) =>
+        trainable.Type.ToLowerInvariant() switch
+        {
+            "function" => new FunctionTrainable(trainable.Reader(), space),
+            "process" => new ProcessTrainable(trainable.Reader()),
+            var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
+        };
 }

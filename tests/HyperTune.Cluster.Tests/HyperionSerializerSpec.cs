@@ -74,6 +74,21 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
     }
 
     [Fact]
+    public void A_run_trial_message_round_trips_with_its_run_spec()
+    {
+        var run = new TrialWorkerProtocol.RunTrial("n:1#1|s1|3|2", "s1", "20261122-080000-000", 3, 2,
+            new Core.Specs.TrialRunSpec("{\"type\":\"process\",\"command\":\"train\"}", "loss", TimeSpan.FromMinutes(5)), Params);
+        var serializer = Sys.Serialization.FindSerializerFor(run);
+        Assert.IsType<HyperionSerializer>(serializer);
+        var back = (TrialWorkerProtocol.RunTrial)serializer.FromBinary(serializer.ToBinary(run), typeof(TrialWorkerProtocol.RunTrial));
+        Assert.Equal(run.RunSpec, back.RunSpec);
+        Assert.Equal(run.Params, back.Params);
+        Assert.Equal((run.WorkerId, run.StudyId, run.Incarnation, run.Number, run.Dispatch),
+            (back.WorkerId, back.StudyId, back.Incarnation, back.Number, back.Dispatch));
+        Assert.Equal("process", back.RunSpec.Trainable().Type);
+    }
+
+    [Fact]
     public void An_actor_ref_inside_a_message_resolves_back_to_the_same_actor()
     {
         var probe = CreateTestProbe();

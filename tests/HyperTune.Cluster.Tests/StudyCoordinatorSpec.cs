@@ -98,6 +98,37 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.Equal(2, progress.Best!.Number);
     }
 
+    [Fact]
+    public void A_dispatched_trial_carries_the_trainable_metric_and_timeout_but_not_the_search_space()
+    {
+        // A categorical of 5,000 long choices makes the spec about 200 kB; the trial message must not carry it.
+        var choices = string.Join(",", Enumerable.Range(0, 5_000).Select(i => $"\"choice-{i:D5}-{new string('z', 24)}\""));
+        var spec = $$"""
+            {
+              "name": "quad",
+              "objective": { "metric": "loss", "direction": "minimize" },
+              "trainable": { "type": "function", "function": "branin", "steps": 2 },
+              "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 },
+                         { "name": "c", "type": "categorical", "choices": [{{choices}}] } ],
+              "optimizer": { "type": "random", "seed": 1 },
+              "budget": { "maxTrials": 2, "parallelism": 1 },
+              "trialTimeout": "90s"
+            }
+            """;
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", spec));
+        ExpectMsg<StudySubmitted>();
+        var run = ExpectRuns(1).Single();
+
+        Assert.Equal("loss", run.RunSpec.Metric);
+        Assert.Equal(TimeSpan.FromSeconds(90), run.RunSpec.TrialTimeout);
+        Assert.Equal(("function", "branin"), (run.RunSpec.Trainable().Type, run.RunSpec.Trainable().Reader().RequireString("function")));
+        Assert.DoesNotContain("choice-", run.RunSpec.TrainableJson);
+        var serializer = Sys.Serialization.FindSerializerFor(run);
+        var size = serializer.ToBinary(run).Length;
+        Assert.True(size < 4_000, $"RunTrial is {size} bytes for a spec of {spec.Length} characters");
+    }
+
     private static IReadOnlyList<string> Describe(IEnumerable<TrialRecord> trials) =>
         trials.Select(t => $"{t.Number} {t.State} {t.Value} {t.Params} {string.Join(";", t.Intermediate)}").ToList();
 

@@ -5,6 +5,7 @@ using Akka.TestKit.Xunit2;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
 using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
 
 namespace HyperTune.Cluster.Tests;
@@ -48,8 +49,8 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     private (IActorRef Worker, RunTrial Run) Start(string spec, int number, IActorRef slots, string incarnation = "20261122-080000-000")
     {
         var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache));
-        var run = new RunTrial(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", incarnation, number, 1, spec,
-            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
+        var run = new RunTrial(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", incarnation, number, 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
         worker.Tell(run);
         return (worker, run);
     }

@@ -40,4 +40,17 @@ public class FunctionTrainableTests
     [InlineData("""{"function":"branin","speed":3}""", "trainable.speed: unknown field")]
     public void Bad_settings_name_the_problem(string json, string expected) =>
         Assert.Contains(expected, Assert.Throws<SpecException>(() => new FunctionTrainable(Settings(json), Branin)).Message);
+    [Fact]
+    public async Task Without_a_space_the_parameters_are_not_checked_but_the_function_still_evaluates()
+    {
+        // A worker: the spec was validated whole where it was submitted; trial messages carry no search space.
+        var trainable = new FunctionTrainable(Settings("""{"function":"hartmann6"}"""), space: null);
+        var config = Configuration.From(new Dictionary<string, object> { ["x"] = Math.PI, ["y"] = 2.275 });
+        var branin = new FunctionTrainable(Settings("""{"function":"branin"}"""), space: null);
+        var outcome = await branin.RunAsync(new TrialContext { StudyId = "s", TrialNumber = 0, Params = config, Metric = "loss" }, default);
+        Assert.Equal(0.397887, outcome.Judge("loss").Value!.Value, 5);
+        Assert.NotNull(trainable);
+        // Settings are still validated.
+        Assert.Contains("unknown function 'branim'", Assert.Throws<SpecException>(() => new FunctionTrainable(Settings("""{"function":"branim"}"""), null)).Message);
+    }
 }

@@ -65,7 +65,8 @@ public sealed class HyperTuneClient
     /// <exception cref="StudyRejectedException">The coordinator refused the study.</exception>
     public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null, string? studyId = null, CancellationToken cancellationToken = default)
     {
-        var spec = StudySpecParser.Parse(specJson);
+        // The node's limits first: an oversized or pathological spec is refused before any cluster round trip.
+        var spec = StudySpecParser.Parse(specJson, _node.Limits);
         TrainableFactory.Create(spec);
         studyId ??= await ChooseStudyIdAsync(spec.Name, fresh, cancellationToken).ConfigureAwait(false);
         if (!StudySpecParser.IsValidName(studyId)) throw new SpecException("studyId", $"'{studyId}' is not a valid study id");

@@ -40,6 +40,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
         Registry = registry;
         Slots = slots;
         Options = options;
+        Limits = SpecLimitsSettings.From(system.Settings.Config);
     }
 
     /// <summary>The actor system.</summary>
@@ -59,6 +60,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
 
     /// <summary>The options the node started with.</summary>
     public NodeOptions Options { get; }
+
+    /// <summary>The limits a spec submitted through this node must respect (<c>hypertune.limits</c>).</summary>
+    public Core.Specs.SpecLimits Limits { get; }
 
     /// <summary>This node's cluster address.</summary>
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;

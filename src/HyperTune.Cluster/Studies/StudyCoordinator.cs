@@ -238,7 +238,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             (events, rejection) = StudyDecider.Submit(_state, submit, _clock());
             if (_state is null && rejection is null)
-                TrainableFactory.Create(StudySpecParser.Parse(submit.SpecJson));
+                TrainableFactory.Create(StudySpecParser.Parse(submit.SpecJson, SpecLimits.Unlimited));
         }
         catch (SpecException e)
         {
@@ -434,7 +434,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     {
         var trial = _state!.Trials[number];
         _awaitingAccept[(number, dispatch)] = _clock() + _settings.DispatchTimeout;
-        _workerRegion.Tell(new RunTrial(WorkerIdOf(number, nodeKey, dispatch), _studyId, _state.Incarnation, number, dispatch, _state.SpecJson, trial.Params));
+        var runSpec = TrialRunSpec.Of(_state.Spec);
+        var workerId = WorkerIdOf(number, nodeKey, dispatch);
+        _workerRegion.Tell(new RunTrial(workerId, _studyId, _state.Incarnation, number, dispatch, runSpec, trial.Params));
     }
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);

@@ -33,7 +33,8 @@ public static class StudyDecider
         {
             return (events, $"study '{state.StudyId}' already exists with a different spec (only the budget may change when resuming); start a new study with --fresh or another name");
         }
-        var budget = Core.Specs.StudySpecParser.Parse(command.SpecJson).Budget;
+        // Limits were applied where the spec was submitted (HyperTuneClient, with that node's hypertune.limits).
+        var budget = Core.Specs.StudySpecParser.Parse(command.SpecJson, Core.Specs.SpecLimits.Unlimited).Budget;
         // Trials already started cannot be taken back: a smaller budget stops the study at what it has started.
         var maxTrials = Math.Max(command.Budget?.MaxTrials ?? budget.MaxTrials, state.Trials.Count);
         var parallelism = command.Budget?.Parallelism ?? budget.Parallelism;

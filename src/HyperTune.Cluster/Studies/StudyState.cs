@@ -64,7 +64,8 @@ public sealed record StudyState
     /// <exception cref="SpecException">The persisted spec no longer parses.</exception>
     public static StudyState Create(StudyCreated e)
     {
-        var spec = StudySpecParser.Parse(e.SpecJson);
+        // Unlimited: a stored spec must load even after a node's hypertune.limits were lowered.
+        var spec = StudySpecParser.Parse(e.SpecJson, SpecLimits.Unlimited);
         return new StudyState
         {
             StudyId = e.StudyId,
@@ -165,7 +166,7 @@ public sealed record StudyState
     {
         StudyId = s.StudyId,
         SpecJson = s.SpecJson,
-        Spec = StudySpecParser.Parse(s.SpecJson),
+        Spec = StudySpecParser.Parse(s.SpecJson, SpecLimits.Unlimited),
         CreatedAt = s.CreatedAt,
         MaxTrials = s.MaxTrials,
         Parallelism = s.Parallelism,

@@ -1,27 +1,30 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
 using HyperTune.Core.Specs;
 using HyperTune.Trainables;
 
 namespace HyperTune.Cluster.Workers;
 
 /// <summary>
-/// Parsed specs and their trainables, shared by the workers of a node so a spec is parsed once per node rather
-/// than once per trial. Trainables are stateless between runs, so sharing them is safe.
+/// Trainables shared by the workers of a node, so a trainable is created once per node rather than once per trial.
+/// Trainables are stateless between runs, so sharing them is safe. Entries are keyed by a hash of the trainable's
+/// JSON: the cache keeps neither the texts nor the specs they came from.
 /// </summary>
 public sealed class TrainableCache
 {
     private const int MaxEntries = 256;
-    private readonly ConcurrentDictionary<string, (StudySpec Spec, ITrainable Trainable)> _entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ITrainable> _entries = new(StringComparer.Ordinal);
 
-    /// <summary>The spec and trainable for a spec text.</summary>
-    /// <exception cref="SpecException">The spec or its trainable is invalid.</exception>
-    public (StudySpec Spec, ITrainable Trainable) Get(string specJson)
+    /// <summary>The trainable a trial run spec describes.</summary>
+    /// <exception cref="SpecException">The trainable is invalid (unknown type, bad fields).</exception>
+    public ITrainable Get(TrialRunSpec runSpec)
     {
-        if (_entries.TryGetValue(specJson, out var hit)) return hit;
-        var spec = StudySpecParser.Parse(specJson);
-        var entry = (spec, TrainableFactory.Create(spec));
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(runSpec.TrainableJson)));
+        if (_entries.TryGetValue(key, out var hit)) return hit;
+        var trainable = TrainableFactory.Create(runSpec.Trainable(), space: null);
         if (_entries.Count >= MaxEntries) _entries.Clear();
-        _entries[specJson] = entry;
-        return entry;
+        _entries[key] = trainable;
+        return trainable;
     }
 }

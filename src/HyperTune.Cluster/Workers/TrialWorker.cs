@@ -59,7 +59,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             _trial = run;
             try
             {
-                _trainables.Get(run.SpecJson);
+                _trainables.Get(run.RunSpec);
             }
             catch (SpecException e)
             {
@@ -100,7 +100,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         {
             ReleaseSlot();
             if (_timedOut)
-                Finish(TrialOutcome.Failed($"timed out after {_trainables.Get(_trial!.SpecJson).Spec.TrialTimeout}"));
+                Finish(TrialOutcome.Failed($"timed out after {_trial!.RunSpec.TrialTimeout}"));
             else
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
@@ -132,10 +132,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private void Start()
     {
         var run = _trial!;
-        var (spec, trainable) = _trainables.Get(run.SpecJson);
+        var trainable = _trainables.Get(run.RunSpec);
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
-        if (spec.TrialTimeout is { } timeout)
+        if (run.RunSpec.TrialTimeout is { } timeout)
             Timers.StartSingleTimer("timeout", new TimedOut(), timeout);
         var self = Self;
         var context = new TrialContext
@@ -143,7 +143,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             StudyId = run.StudyId,
             TrialNumber = run.Number,
             Params = run.Params,
-            Metric = spec.Objective.Metric,
+            Metric = run.RunSpec.Metric,
             CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, run.Incarnation, $"trial-{run.Number}")),
             Report = report => self.Tell(new TrainableProgress(report)),
         };

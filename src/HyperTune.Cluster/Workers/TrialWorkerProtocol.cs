@@ -1,6 +1,7 @@
 using Akka.Actor;
 using HyperTune.Cluster.Studies;
 using HyperTune.Core.Spaces;
+using HyperTune.Core.Specs;
 
 namespace HyperTune.Cluster.Workers;
 
@@ -18,9 +19,18 @@ public static class TrialWorkerProtocol
     /// Runs (or, when already running, re-attaches to) one dispatch of a trial. Idempotent: a recovered coordinator
     /// re-sends it for every trial it believes running, and the worker answers with what it has.
     /// <paramref name="Incarnation"/> is the study's <see cref="StudyState.Incarnation"/>: the trial's checkpoints
-    /// are kept in <c>{checkpoint-root}/{StudyId}/{Incarnation}/trial-{Number}</c>.
+    /// are kept in <c>{checkpoint-root}/{StudyId}/{Incarnation}/trial-{Number}</c>. <paramref name="RunSpec"/> is
+    /// the part of the study spec a worker uses (not the whole spec, whose search space may be large); its size is
+    /// bounded by <c>hypertune.limits.max-spec-bytes</c>, far below the remoting frame, so the message always fits.
     /// </summary>
-    public sealed record RunTrial(string WorkerId, string StudyId, string Incarnation, int Number, int Dispatch, string SpecJson, Configuration Params) : IWithWorkerId;
+    public sealed record RunTrial(
+        string WorkerId,
+        string StudyId,
+        string Incarnation,
+        int Number,
+        int Dispatch,
+        TrialRunSpec RunSpec,
+        Configuration Params) : IWithWorkerId;
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>
     public sealed record CancelTrial(string WorkerId, string Reason) : IWithWorkerId;

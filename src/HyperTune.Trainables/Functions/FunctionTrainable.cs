@@ -15,8 +15,11 @@ public sealed class FunctionTrainable : ITrainable
     private readonly TimeSpan _trainingTime;
     private readonly int _steps;
 
-    /// <summary>Creates the trainable from its spec fields (<c>function</c>, <c>simulatedTrainingTime</c>, <c>steps</c>) and validates them against the space.</summary>
-    public FunctionTrainable(JsonSettings settings, SearchSpace space)
+    /// <summary>
+    /// Creates the trainable from its spec fields (<c>function</c>, <c>simulatedTrainingTime</c>, <c>steps</c>) and
+    /// validates them against the space (unless <paramref name="space"/> is null: already validated).
+    /// </summary>
+    public FunctionTrainable(JsonSettings settings, SearchSpace? space)
     {
         var name = settings.RequireString("function");
         _trainingTime = settings.GetDuration("simulatedTrainingTime") ?? TimeSpan.Zero;
@@ -49,15 +52,17 @@ public sealed class FunctionTrainable : ITrainable
         return TrialOutcome.Completed(metrics);
     }
 
-    private static Func<IReadOnlyDictionary<string, object>, double> Resolve(string name, string path, SearchSpace space)
+    private static Func<IReadOnlyDictionary<string, object>, double> Resolve(
+        string name, string path, SearchSpace? space)
     {
         if (string.Equals(name, "mixed", StringComparison.OrdinalIgnoreCase))
         {
-            RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" });
+            if (space is not null) RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" });
             return MixedProblem.Evaluate;
         }
         var f = BenchmarkFunctions.Find(name)
                 ?? throw new SpecException(path, $"unknown function '{name}'; known: {string.Join(", ", FunctionNames)}{JsonSettings.Suggest(name, FunctionNames)}");
+        if (space is null) return f.Evaluate;
         if (f.FixedDimension is { } d)
         {
             RequireParameters(path, f.Name, space, f.ParameterNames(d));

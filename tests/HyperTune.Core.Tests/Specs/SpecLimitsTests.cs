@@ -14,7 +14,7 @@ public class SpecLimitsTests
           "name": "limits",
           "description": "{{description}}",
           "objective": { "metric": "value", "direction": "minimize" },
-          "trainable": { "type": "function", "function": "sphere" },
+          "trainable": { "type": "function", "function": "ackley" },
           "space": {{space}},
           "optimizer": {{optimizer}},
           "budget": { "maxTrials": 10 }
