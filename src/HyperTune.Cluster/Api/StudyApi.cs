@@ -31,6 +31,8 @@ public sealed class StudyApi
     {
         try
         {
+            // Size first, before anything reads the text (the rest of hypertune.limits applies while it is parsed).
+            StudySpecParser.CheckSize(specJson, _node.Limits);
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
