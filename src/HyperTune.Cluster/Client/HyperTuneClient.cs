@@ -61,7 +61,9 @@ public sealed class HyperTuneClient
     /// submitting the same spec again resumes it) unless <paramref name="fresh"/> asks for a new study, or none
     /// exists yet. Returns the coordinator's answer.
     /// </summary>
-    /// <exception cref="SpecException">The spec is invalid or beyond the node's <c>hypertune.limits</c> (nothing is stored).</exception>
+    /// <exception cref="SpecException">
+    /// The spec is invalid or beyond the node's <c>hypertune.limits</c> (nothing is stored).
+    /// </exception>
     /// <exception cref="StudyRejectedException">The coordinator refused the study.</exception>
     public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null, string? studyId = null, CancellationToken cancellationToken = default)
     {
