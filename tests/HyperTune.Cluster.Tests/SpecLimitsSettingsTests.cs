@@ -22,9 +22,10 @@ public class SpecLimitsSettingsTests
               max-grid-points = 5000000000
               max-parameters = 7
               max-choice-length = 9
+              max-model-dimensions = 11
             }
             """).WithFallback(HyperTuneNode.DefaultConfig());
-        Assert.Equal(new SpecLimits(65_536, 50, 5_000_000_000, 7, 9), SpecLimitsSettings.From(config));
+        Assert.Equal(new SpecLimits(65_536, 50, 5_000_000_000, 7, 9, 11), SpecLimitsSettings.From(config));
     }
 
     [Fact]

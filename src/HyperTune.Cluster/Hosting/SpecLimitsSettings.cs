@@ -18,7 +18,8 @@ public static class SpecLimitsSettings
             MaxCategoricalChoices: c.GetInt("max-categorical-choices", d.MaxCategoricalChoices),
             MaxGridPoints: c.GetLong("max-grid-points", d.MaxGridPoints),
             MaxParameters: c.GetInt("max-parameters", d.MaxParameters),
-            MaxChoiceLength: c.GetInt("max-choice-length", d.MaxChoiceLength)).Validated();
+            MaxChoiceLength: c.GetInt("max-choice-length", d.MaxChoiceLength),
+            MaxModelDimensions: c.GetInt("max-model-dimensions", d.MaxModelDimensions)).Validated();
     }
 
     // HOCON sizes ("1 MiB", "512k") or a plain number of bytes.

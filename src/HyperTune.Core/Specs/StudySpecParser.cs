@@ -1,5 +1,6 @@
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Optimizers.Grid;
+using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
 
 namespace HyperTune.Core.Specs;
@@ -47,6 +48,7 @@ public static class StudySpecParser
         // Counted before the grid optimizer enumerates its points, which it would do for up to its own maxPoints.
         if (string.Equals(optimizerSpec.Type, GridOptimizer.TypeName, StringComparison.OrdinalIgnoreCase))
             GridOptimizer.EnsureWithin(space, optimizerSpec, limits.MaxGridPoints);
+        CheckModelDimensions(optimizerSpec.Type, space, limits);
         // Creating the optimizer validates its settings now rather than when the first trial is asked for.
         OptimizerFactory.Create(optimizerSpec, space, direction);
 
@@ -63,6 +65,21 @@ public static class StudySpecParser
 
         return new StudySpec(name, description, new ObjectiveSpec(metric, direction), new TrainableSpec(trainableType, trainable.Element),
             space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock), trialTimeout, maxRetries, storage, json);
+    }
+
+    // Optimizers whose cost per suggestion grows with the encoded dimension (auto switches to TPE by itself).
+    private static readonly HashSet<string> ModelBasedTypes =
+        new(StringComparer.OrdinalIgnoreCase) { "gp", "rf", "cmaes" };
+
+    private static void CheckModelDimensions(string optimizerType, SearchSpace space, SpecLimits limits)
+    {
+        if (!ModelBasedTypes.Contains(optimizerType)) return;
+        var dimensions = new SpaceEncoder(space).Dimension;
+        if (dimensions <= limits.MaxModelDimensions) return;
+        throw new SpecException("optimizer.type",
+            $"the {optimizerType} optimizer would model this space in {dimensions} dimensions (one per numeric " +
+            $"parameter, one per categorical choice), more than the limit of {limits.MaxModelDimensions} " +
+            "(hypertune.limits.max-model-dimensions); use tpe, random or sobol, or fewer choices");
     }
 
     /// <summary>Refuses a spec text longer than <see cref="SpecLimits.MaxSpecBytes"/> in UTF-8.</summary>

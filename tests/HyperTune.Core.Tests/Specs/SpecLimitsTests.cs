@@ -7,7 +7,8 @@ namespace HyperTune.Core.Tests.Specs;
 public class SpecLimitsTests
 {
     private static readonly SpecLimits Small = new(
-        MaxSpecBytes: 100_000, MaxCategoricalChoices: 5, MaxGridPoints: 36, MaxParameters: 3, MaxChoiceLength: 5);
+        MaxSpecBytes: 100_000, MaxCategoricalChoices: 5, MaxGridPoints: 36, MaxParameters: 3, MaxChoiceLength: 5,
+        MaxModelDimensions: 4);
 
     private static string Spec(string space, string optimizer = """{ "type": "random" }""", string description = "") => $$"""
         {
@@ -175,5 +176,35 @@ public class SpecLimitsTests
     {
         Assert.Same(SpecLimits.Default, SpecLimits.Default.Validated());
         Assert.Throws<ArgumentException>(() => (SpecLimits.Default with { MaxGridPoints = 0 }).Validated());
+    }
+    [Theory]
+    [InlineData("gp")]
+    [InlineData("rf")]
+    [InlineData("cmaes")]
+    public void A_model_optimizer_within_the_dimension_limit_parses_and_one_dimension_more_is_refused(string optimizer)
+    {
+        var limits = Small with { MaxParameters = 10 };
+        static string Floats(int n) => "[" + string.Join(",", Enumerable.Range(0, n).Select(i => $$"""
+            { "name": "x{{i}}", "type": "float", "low": 0, "high": 1 }
+            """)) + "]";
+        var type = $$"""{ "type": "{{optimizer}}" }""";
+        Assert.Equal(optimizer, StudySpecParser.Parse(Spec(Floats(4), type), limits).Optimizer.Type);
+        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(Spec(Floats(5), type), limits));
+        Assert.Equal("optimizer.type", e.Path);
+        Assert.Contains($"the {optimizer} optimizer would model this space in 5 dimensions", e.Message);
+        Assert.Contains("more than the limit of 4 (hypertune.limits.max-model-dimensions); use tpe, random or sobol",
+            e.Message);
+        // Other optimizers do not model coordinates: the same space is accepted.
+        Assert.NotNull(StudySpecParser.Parse(Spec(Floats(5), """{ "type": "tpe" }"""), limits));
+    }
+
+    [Fact]
+    public void A_categorical_counts_one_model_dimension_per_choice()
+    {
+        // x0 and 3 choices: 4 coordinates; x0 and 4 choices: 5.
+        Assert.NotNull(StudySpecParser.Parse(Spec(CategoricalSpace(3), """{ "type": "gp" }"""), Small));
+        var gp = """{ "type": "gp" }""";
+        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(Spec(CategoricalSpace(4), gp), Small));
+        Assert.Contains("the gp optimizer would model this space in 5 dimensions", e.Message);
     }
 }

@@ -36,4 +36,24 @@ public class AutoOptimizerTests
         Assert.Equal("optimizer.switchAfter", Assert.Throws<SpecException>(() => Create("auto", ",\"switchAfter\":-1")).Path);
         Assert.Equal("optimizer.gamma", Assert.Throws<SpecException>(() => Create("auto", ",\"gamma\":0.1")).Path);
     }
+    [Fact]
+    public void A_space_too_wide_for_the_gp_gets_tpe_from_the_start()
+    {
+        // One coordinate per choice: 501 + 1 is over the default model dimension limit; 499 + 1 is not.
+        static SearchSpace Wide(int choices) => new(
+            new CategoricalParameter("c", Enumerable.Range(0, choices).Select(i => (object)(long)i).ToArray()),
+            new FloatParameter("x", 0, 1));
+        static IOptimizer Of(string type, SearchSpace space) =>
+            OptimizerFactory.Create(OptimizerSpec.Of(type, 4), space, StudyDirection.Minimize);
+        const string phase = HyperTune.Core.Optimizers.GaussianProcess.GaussianProcessOptimizer.PhaseAttribute;
+        var wide = Wide(SpecLimits.Default.MaxModelDimensions + 1);
+        var history = OptimizationLoop.Run(Of("random", wide), c => c.GetDouble("x"), 3);
+        var suggestion = Of("auto", wide).Suggest(history, 3)!;
+        Assert.Equal(Of("tpe", wide).Suggest(history, 3)!.Params, suggestion.Params);
+        Assert.False(suggestion.Attributes.ContainsKey(phase));
+
+        var narrow = Wide(SpecLimits.Default.MaxModelDimensions - 1);
+        var gp = Of("auto", narrow).Suggest(OptimizationLoop.Run(Of("random", narrow), c => c.GetDouble("x"), 3), 3)!;
+        Assert.True(gp.Attributes.ContainsKey(phase));
+    }
 }
