@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Optimizers.Grid;
+using HyperTune.Core.Randomness;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -86,5 +87,61 @@ public class GridOptimizerTests
         var e = Assert.Throws<SpecException>(() => new GridOptimizer(space, Spec("""{"type":"grid"}""")));
         Assert.Equal("optimizer.maxPoints", e.Path);
         Assert.Contains("the grid has 1000000000000000000 points, more than 1000000", e.Message);
+    }
+    [Theory]
+    [InlineData("sequential")]
+    [InlineData("shuffled")]
+    public void An_unconditional_grid_computes_its_points_in_the_order_a_listed_grid_had(string order)
+    {
+        var space = new SearchSpace(
+            new CategoricalParameter("opt", new object[] { "sgd", "adam", "rms" }),
+            new IntParameter("depth", 1, 4),
+            new FloatParameter("lr", 1e-3, 1e-1, Log: true));
+        var grid = new GridOptimizer(space, Spec($$"""{"type":"grid","gridPoints":3,"order":"{{order}}"}"""));
+        // The listing the grid used to hold: the first parameter varies slowest, then the seed's shuffle.
+        var listed = (
+            from opt in space["opt"].GridValues(3)
+            from depth in space["depth"].GridValues(3)
+            from lr in space["lr"].GridValues(3)
+            select Configuration.From(new Dictionary<string, object> { ["opt"] = opt, ["depth"] = depth, ["lr"] = lr }))
+            .ToList();
+        if (order == "shuffled")
+            SeededRandom.Derive(3, SeededRandom.StableHash("grid.order")).Shuffle(listed);
+        Assert.Equal(27, grid.Size);
+        Assert.Equal(listed, grid.Points);
+    }
+
+    [Fact]
+    public void A_grid_over_a_thousand_parameters_is_not_listed_in_memory()
+    {
+        // 524,288 points of 1,000 values each: listing them would take about 10 GB.
+        var space = new SearchSpace(Enumerable.Range(0, 1000).Select(i =>
+            (Parameter)new IntParameter($"x{i:D4}", 0, i < 19 ? 1 : 0)));
+        var grid = new GridOptimizer(space, Spec("""{"type":"grid","order":"shuffled"}"""));
+        Assert.Equal(524_288, grid.Size);
+        var first = grid.Suggest(TrialHistory.Empty(StudyDirection.Minimize), 0)!;
+        Assert.Equal(1000, first.Params.Count);
+        Assert.Empty(space.Check(first.Params));
+        Assert.Equal(grid.Points[0], first.Params);
+    }
+
+    [Fact]
+    public void A_conditional_grid_too_large_to_hold_in_memory_is_refused()
+    {
+        var parameters = new List<Parameter>
+        {
+            new CategoricalParameter("opt", new object[] { "sgd", "adam" }),
+            new FloatParameter("m", 0, 1, Step: 0.5)
+            {
+                Condition = new ParameterCondition("opt", new object[] { "sgd" }),
+            },
+        };
+        // (3 values of m for sgd + 1 for adam) * 2^17 = 524,288 points of up to 140 parameters: over 20,000,000 values.
+        parameters.AddRange(Enumerable.Range(0, 138)
+            .Select(i => (Parameter)new IntParameter($"x{i:D3}", 0, i < 17 ? 1 : 0)));
+        var space = new SearchSpace(parameters);
+        var e = Assert.Throws<SpecException>(() => new GridOptimizer(space, Spec("""{"type":"grid"}""")));
+        Assert.Equal("optimizer", e.Path);
+        Assert.Contains("524288 points of up to 140 parameters is more than 20000000 values", e.Message);
     }
 }

@@ -27,9 +27,16 @@ public sealed class GridOptimizer : IOptimizer
     private const int DefaultGridPoints = 10;
     private const int MaxGridPointsSetting = 100_000;
 
-    private readonly IReadOnlyList<Configuration> _points;
+    // A grid with conditional parameters is listed in memory (its points have different shapes); at most this many
+    // values in all, about 20 bytes each (a million points of 20 parameters). Unconditional grids are not listed.
+    private const long MaxListedValues = 20_000_000;
 
-    /// <summary>Creates a grid optimizer from its spec; enumerates the grid now so a too-large grid fails at once.</summary>
+    private readonly Lazy<IReadOnlyList<Configuration>> _points;
+
+    /// <summary>
+    /// Creates a grid optimizer from its spec; counts the grid now so a too-large grid fails at once, and computes
+    /// or lists its points only when they are first needed (validating a spec costs no more than counting).
+    /// </summary>
     public GridOptimizer(SearchSpace space, OptimizerSpec spec)
     {
         var r = spec.Reader();
@@ -44,28 +51,61 @@ public sealed class GridOptimizer : IOptimizer
             throw new SpecException("optimizer.maxPoints",
                 $"the grid has {FormatSize(size)} points, more than {maxPoints}; " +
                 "lower gridPoints, add steps, or raise maxPoints");
-        var points = new List<Configuration>((int)size);
-        Enumerate(space, space.Parameters, 0, new Dictionary<string, object>(StringComparer.Ordinal), gridPoints, points, maxPoints);
-        if (shuffled) SeededRandom.Derive(spec.Seed, SeededRandom.StableHash("grid.order")).Shuffle(points);
-        _points = points;
+        var count = (int)size;
+        if (!space.HasConditions)
+        {
+            _points = new(() =>
+                new FactorialGrid(space.Parameters, gridPoints, count, shuffled ? Order(spec, count) : null));
+        }
+        else
+        {
+            var values = SaturatingMultiply(size, space.Parameters.Count);
+            if (values > MaxListedValues)
+                throw new SpecException("optimizer",
+                    $"a grid with conditional parameters is held in memory: {size} points of up to " +
+                    $"{space.Parameters.Count} parameters is more than {MaxListedValues} values");
+            _points = new(() =>
+            {
+                var points = new List<Configuration>(count);
+                var chosen = new Dictionary<string, object>(StringComparer.Ordinal);
+                Enumerate(space, space.Parameters, 0, chosen, gridPoints, points, maxPoints);
+                if (shuffled) NewOrderRandom(spec).Shuffle(points);
+                return points;
+            });
+        }
+        Size = count;
     }
 
     /// <summary>How many configurations the grid has.</summary>
-    public int Size => _points.Count;
+    public int Size { get; }
 
     /// <summary>The grid's configurations in the order they are tried.</summary>
-    public IReadOnlyList<Configuration> Points => _points;
+    public IReadOnlyList<Configuration> Points => _points.Value;
+
+    // The same shuffle as of a listed grid: Fisher-Yates depends only on the count, so permuting indices permutes
+    // the points the same way.
+    private static int[] Order(OptimizerSpec spec, int count)
+    {
+        var order = new int[count];
+        for (var i = 0; i < count; i++) order[i] = i;
+        NewOrderRandom(spec).Shuffle(order);
+        return order;
+    }
+
+    private static SeededRandom NewOrderRandom(OptimizerSpec spec) =>
+        SeededRandom.Derive(spec.Seed, SeededRandom.StableHash("grid.order"));
 
     /// <inheritdoc />
     public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
     {
-        var used = new bool[_points.Count];
+        var points = _points.Value;
+        var used = new bool[points.Count];
         foreach (var t in history.Trials)
             if (t.Attributes.TryGetValue(IndexAttribute, out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < used.Length)
                 used[i] = true;
         var next = Array.IndexOf(used, false);
         if (next < 0) return null;
-        return new TrialSuggestion(_points[next])
+        return new TrialSuggestion(points[next])
         {
             Attributes = ImmutableDictionary<string, string>.Empty.Add(IndexAttribute, next.ToString(CultureInfo.InvariantCulture)),
         };
