@@ -59,6 +59,7 @@ internal static class NodeCommand
     {
         NodeOptions options;
         (string Host, int Port)? http;
+        NodeHttpOptions httpOptions;
         try
         {
             var storage = StorageOption.Resolve(s.Storage, null);
@@ -79,9 +80,13 @@ internal static class NodeCommand
                 Slots = s.Slots,
                 ConfigFiles = s.ConfigFiles,
                 JoinTimeout = s.JoinTimeout,
+                ExtraHocon = NodeSecurity.EnvironmentHocon(),
             };
             http = ParseHttp(s.Http, s.Port);
-            _ = HyperTuneNode.BuildConfig(options);
+            var config = HyperTuneNode.BuildConfig(options);
+            _ = Cluster.Workers.ProcessCommands.From(config);
+            _ = ClusterTls.From(config);
+            httpOptions = http is { } h ? NodeSecurity.HttpOptions(config, h.Host) : NodeHttpOptions.Open;
         }
         catch (Exception e) when (e is FormatException or FileNotFoundException or Akka.Configuration.ConfigurationException)
         {
@@ -95,7 +100,7 @@ internal static class NodeCommand
         {
             try
             {
-                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, ct);
+                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, httpOptions, ct);
             }
             catch (IOException e)
             {
@@ -115,7 +120,9 @@ internal static class NodeCommand
         {
             server?.Attach(new StudyApi(node));
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
-                                   (http is { } h ? $", http://{h.Host}:{h.Port}" : ", no HTTP API"));
+                                   (http is { } h ? $", {httpOptions.Scheme}://{h.Host}:{h.Port}" : ", no HTTP API") +
+                                   (httpOptions.Keys.IsEmpty ? "" : $" ({httpOptions.Keys.Count} API key(s))") +
+                                   (ClusterTls.IsEnabled(node.System.Settings.Config) ? ", remoting over TLS" : ""));
             try
             {
                 await node.WhenTerminated.WaitAsync(ct);

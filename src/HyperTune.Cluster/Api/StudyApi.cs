@@ -5,6 +5,8 @@ using Akka.Cluster;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Core.Specs;
+using HyperTune.Trainables;
+using HyperTune.Trainables.Processes;
 using static HyperTune.Cluster.Studies.StudyProtocol;
 
 namespace HyperTune.Cluster.Api;
@@ -18,21 +20,27 @@ public sealed class StudyApi
 {
     private readonly HyperTuneNode _node;
     private readonly HyperTuneClient _client;
+    private readonly ProcessCommandPolicy _processCommands;
 
     /// <summary>Creates the handlers for a node.</summary>
     public StudyApi(HyperTuneNode node)
     {
         _node = node;
         _client = new HyperTuneClient(node);
+        _processCommands = Workers.ProcessCommands.From(node.System.Settings.Config);
     }
 
-    /// <summary>Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused).</summary>
+    /// <summary>
+    /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 403 a process command this node does not allow,
+    /// 409 refused).
+    /// </summary>
     public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken)
     {
         try
         {
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
+            if (ProcessCommandRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
             var submitted = await _client.SubmitAsync(specJson, fresh, budget, cancellationToken: cancellationToken).ConfigureAwait(false);
             var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
@@ -49,6 +57,12 @@ public sealed class StudyApi
             return ApiResponse.Error(409, e.Message);
         }
     }
+
+    // Checked before anything is stored: a refused spec leaves no study behind.
+    private string? ProcessCommandRefusal(string specJson) =>
+        TrainableFactory.Create(StudySpecParser.Parse(specJson)) is ProcessTrainable process
+            ? _processCommands.Refusal(process.Command)
+            : null;
 
     /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>
     public async Task<ApiResponse> GetAsync(string studyId, bool includeTrials, CancellationToken cancellationToken)
