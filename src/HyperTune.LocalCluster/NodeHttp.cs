@@ -8,8 +8,9 @@ public sealed class NodeHttp : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    /// <summary>A client of open APIs (no key).</summary>
+    /// <summary>A client that sends the key in <c>HYPERTUNE_API_KEY</c>, if set (as the CLI does).</summary>
     public NodeHttp()
+        : this(Environment.GetEnvironmentVariable("HYPERTUNE_API_KEY") is { Length: > 0 } key ? key : null)
     {
     }
 

@@ -119,6 +119,9 @@ internal static class NodeCommand
         try
         {
             server?.Attach(new StudyApi(node));
+            if (!ClusterTls.IsEnabled(node.System.Settings.Config) && !HttpBinding.IsLoopback(options.Hostname ?? "127.0.0.1"))
+                Console.Error.WriteLine($"warning: cluster traffic on {options.Hostname} is neither encrypted nor authenticated: anyone who " +
+                                       "reaches its port can join the cluster; set HYPERTUNE_CLUSTER_CERT (hypertune security init creates one)");
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
                                    (http is { } h ? $", {httpOptions.Scheme}://{h.Host}:{h.Port}" : ", no HTTP API") +
                                    (httpOptions.Keys.IsEmpty ? "" : $" ({httpOptions.Keys.Count} API key(s))") +
