@@ -80,6 +80,7 @@ public sealed class SecurityEndToEndTests : IDisposable
         var environment = CleanEnvironment();
         environment["HYPERTUNE_API_KEY_FILE"] = Path.Combine(secrets, "api-keys");
         environment["HYPERTUNE_HTTPS_CERT"] = Path.Combine(secrets, "https.pfx");
+        environment["HYPERTUNE_ALLOWED_COMMANDS"] = "/bin/true";
         using var node = HypertuneProcess.Start(_dir, environment, "node", "--port", "0", "--storage", "memory", "--http", $"0.0.0.0:{port}");
         await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
         Assert.Contains($"https://0.0.0.0:{port} (2 API key(s))", node.Stderr);
@@ -124,6 +125,13 @@ public sealed class SecurityEndToEndTests : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("'/bin/sh'", ErrorOf(body));
         Assert.Contains("hypertune.trainables.process.allowed-commands", ErrorOf(body));
+        Assert.Contains("allowed now: /bin/true", ErrorOf(body));
+        // Neither a comment nor a command named twice gets past the check.
+        var sneaky = shellSpec.Replace("\"command\": \"/bin/sh\"", "/* allowed */ \"command\": \"/bin/true\", \"command\": \"/bin/sh\"");
+        Assert.Contains("/* allowed */", sneaky);
+        (status, body, _) = await Send(HttpMethod.Post, "studies", operate, sneaky);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("'/bin/sh'", ErrorOf(body));
         (status, body, _) = await Send(HttpMethod.Get, "studies", operate);
         Assert.Equal("[]", JsonNode.Parse(body)!["studies"]!.ToJsonString());
 

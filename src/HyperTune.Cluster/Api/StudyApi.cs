@@ -5,7 +5,6 @@ using Akka.Cluster;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Core.Specs;
-using HyperTune.Trainables;
 using HyperTune.Trainables.Processes;
 using static HyperTune.Cluster.Studies.StudyProtocol;
 
@@ -58,11 +57,34 @@ public sealed class StudyApi
         }
     }
 
-    // Checked before anything is stored: a refused spec leaves no study behind.
-    private string? ProcessCommandRefusal(string specJson) =>
-        TrainableFactory.Create(StudySpecParser.Parse(specJson)) is ProcessTrainable process
-            ? _processCommands.Refusal(process.Command)
-            : null;
+    // Checked before anything is stored: a refused spec leaves no study behind. Only the trainable is looked at (one
+    // linear pass over the JSON, read as the spec parser reads it), so the check costs nothing whatever the search
+    // space. A name given twice is checked in every occurrence, so no duplicate slips a command past the check; a
+    // malformed spec is left to the full validation, which names the problem.
+    private string? ProcessCommandRefusal(string specJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var trainable in Named(doc.RootElement, "trainable").Where(t => t.ValueKind == JsonValueKind.Object))
+            {
+                if (!Named(trainable, "type").Any(t => t.ValueKind == JsonValueKind.String && string.Equals(t.GetString(), "process", StringComparison.OrdinalIgnoreCase)))
+                    continue;
+                foreach (var command in Named(trainable, "command").Where(c => c.ValueKind == JsonValueKind.String))
+                    if (_processCommands.Refusal(command.GetString()!) is { } refusal)
+                        return refusal;
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static IEnumerable<JsonElement> Named(JsonElement obj, string name) =>
+            obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
+    }
 
     /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>
     public async Task<ApiResponse> GetAsync(string studyId, bool includeTrials, CancellationToken cancellationToken)
