@@ -25,7 +25,7 @@ internal static class NodeCommand
         storage.Description += " (env HYPERTUNE_STORAGE)";
         var roles = new Option<string?>("--roles") { Description = "coordinator, worker or both, comma-separated (default both; env HYPERTUNE_ROLES)" };
         var slots = new Option<int?>("--slots") { Description = "Trials this node runs at once (default: processor count; env HYPERTUNE_SLOTS)" };
-        var http = new Option<string?>("--http") { Description = "HTTP API address HOST:PORT, or 'off' (default 127.0.0.1 and cluster port + 1000; env HYPERTUNE_HTTP)" };
+        var http = new Option<string?>("--http") { Description = "HTTP API address HOST:PORT, or 'off' (default 127.0.0.1 and cluster port + 1000; env HYPERTUNE_HTTP); off loopback it needs an API key (HYPERTUNE_API_KEY or hypertune.api.key-file; see docs/cluster.md#security)" };
         var joinTimeout = new Option<int>("--join-timeout") { Description = "Seconds to wait for the cluster before giving up", DefaultValueFactory = _ => 300 };
         var command = new Command("node", "Run a long-lived cluster node (coordinator and/or worker) with its HTTP API")
         {
