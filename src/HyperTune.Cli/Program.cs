@@ -8,6 +8,7 @@ var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.
     BenchCommand.Create(),
     NodeCommand.Create(),
     ClusterCommand.Create(),
+    SecurityCommand.Create(),
 };
 // Leave time for a graceful stop on Ctrl-C: the node leaves its cluster and stops running trials.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };

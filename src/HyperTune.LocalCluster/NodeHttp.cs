@@ -8,6 +8,19 @@ public sealed class NodeHttp : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
+    /// <summary>A client that sends the key in <c>HYPERTUNE_API_KEY</c>, if set (as the CLI does).</summary>
+    public NodeHttp()
+        : this(Environment.GetEnvironmentVariable("HYPERTUNE_API_KEY") is { Length: > 0 } key ? key : null)
+    {
+    }
+
+    /// <summary>A client that sends <paramref name="apiKey"/> as a bearer token with every request.</summary>
+    public NodeHttp(string? apiKey)
+    {
+        if (apiKey is not null)
+            _http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
     /// <summary>
     /// The last GET that got no document: when, which node and path, and the status and body or the error. A wait
     /// that times out with nothing seen is explained by it.

@@ -12,6 +12,12 @@ namespace HyperTune.LocalCluster;
 /// <param name="Storage">The <c>--storage</c> value.</param>
 public sealed record NodeProcessOptions(string Name, int Port, int HttpPort, IReadOnlyList<string> SeedNodes, string Roles, int Slots, string Storage)
 {
+    /// <summary>The API key and cluster certificate the node runs with (null: an open API, remoting without TLS).</summary>
+    public ClusterSecrets? Secrets { get; init; }
+
+    /// <summary>Programs its process trainables may start (<c>HYPERTUNE_ALLOWED_COMMANDS</c>); none when empty.</summary>
+    public IReadOnlyList<string> AllowedCommands { get; init; } = Array.Empty<string>();
+
     /// <summary>The node's cluster address.</summary>
     public string Address => $"akka.tcp://hypertune@127.0.0.1:{Port}";
 }
@@ -72,6 +78,12 @@ public sealed class NodeProcess : IAsyncDisposable
                      "--storage", o.Storage, "--join-timeout", "120",
                  })
             psi.ArgumentList.Add(a);
+        if (o.Secrets is { } secrets)
+        {
+            psi.Environment["HYPERTUNE_API_KEY"] = secrets.ApiKey;
+            psi.Environment["HYPERTUNE_CLUSTER_CERT"] = secrets.ClusterCertificate;
+        }
+        if (o.AllowedCommands.Count > 0) psi.Environment["HYPERTUNE_ALLOWED_COMMANDS"] = string.Join(',', o.AllowedCommands);
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
         var logPath = Path.Combine(workingDirectory, $"{o.Name}.log");
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };

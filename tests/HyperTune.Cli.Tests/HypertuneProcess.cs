@@ -19,7 +19,7 @@ public sealed class HypertuneProcess : IDisposable
     // lost (the run went on to exit 0). Such children start through GNU env, which restores the default first.
     private static readonly bool SigintIgnored = IsSigintIgnored();
 
-    private HypertuneProcess(string workingDirectory, IEnumerable<string> args)
+    private HypertuneProcess(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var psi = new ProcessStartInfo(SigintIgnored ? "env" : "dotnet")
         {
@@ -35,6 +35,11 @@ public sealed class HypertuneProcess : IDisposable
         }
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "hypertune.dll"));
         foreach (var a in args) psi.ArgumentList.Add(a);
+        // Null removes a variable the tests themselves may have (HYPERTUNE_API_KEY of an operator's shell).
+        if (environment is not null)
+            foreach (var (name, value) in environment)
+                if (value is null) psi.Environment.Remove(name);
+                else psi.Environment[name] = value;
         _process = new Process { StartInfo = psi };
         _process.OutputDataReceived += (_, e) =>
         {
@@ -57,6 +62,19 @@ public sealed class HypertuneProcess : IDisposable
 
     /// <summary>Starts <c>hypertune ARGS</c> in a directory.</summary>
     public static HypertuneProcess Start(string workingDirectory, params string[] args) => new(workingDirectory, args);
+
+    /// <summary>Starts <c>hypertune ARGS</c> in a directory with environment variables set (null: removed).</summary>
+    public static HypertuneProcess Start(string workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args) =>
+        new(workingDirectory, args, environment);
+
+    /// <summary>Runs to the end with environment variables set (null: removed); returns exit code, stdout and stderr.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, IReadOnlyDictionary<string, string?> environment,
+        TimeSpan timeout, params string[] args)
+    {
+        using var p = Start(workingDirectory, environment, args);
+        var code = await p.WaitAsync(timeout);
+        return (code, p.Stdout, p.Stderr);
+    }
 
     /// <summary>Runs to the end and returns exit code, stdout and stderr.</summary>
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)

@@ -68,7 +68,9 @@ public sealed class NodeCommandEndToEndTests : IDisposable
               "optimizer": { "type": "random", "seed": 1 },
               "budget": { "maxTrials": 4, "parallelism": 2 } }
             """);
-        using var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", "memory", "--http", $"127.0.0.1:{http}");
+        // Process trainables run only programs on the node's allow-list.
+        var allowShell = new Dictionary<string, string?> { ["HYPERTUNE_ALLOWED_COMMANDS"] = "/bin/sh" };
+        using var node = HypertuneProcess.Start(_dir, allowShell, "node", "--port", "0", "--storage", "memory", "--http", $"127.0.0.1:{http}");
         await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
         var (submitCode, _, submitErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec, "--node", $"127.0.0.1:{http}");
         Assert.True(submitCode == 0, submitErr);

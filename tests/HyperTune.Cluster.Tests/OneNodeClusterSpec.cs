@@ -29,7 +29,8 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
         Slots = 4,
         RememberStudies = false,
         LogLevel = "WARNING",
-        ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(_dir, "ckpt"))}",
+        ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(_dir, "ckpt"))}\n" +
+                     "hypertune.trainables.process.allowed-commands = [\"/bin/sh\"]",
     };
 
     private static string Spec(string name, int maxTrials, int parallelism, string trainable, int maxRetries = 0, string seed = "7") => $$"""

@@ -1,5 +1,6 @@
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Specs;
+using HyperTune.Trainables.Processes;
 
 namespace HyperTune.Cluster.Tests;
 
@@ -10,7 +11,7 @@ public class TrainableCacheTests
     [Fact]
     public void The_same_trainable_is_created_once_and_another_trainable_gets_its_own_entry()
     {
-        var cache = new TrainableCache();
+        var cache = new TrainableCache(ProcessCommandPolicy.None);
         var branin = cache.Get(Run("""{"type":"function","function":"branin"}"""));
         // Only the trainable's JSON is the key: the metric or timeout of another study does not matter.
         Assert.Same(branin, cache.Get(Run("""{"type":"function","function":"branin"}""", metric: "value")));
@@ -21,16 +22,16 @@ public class TrainableCacheTests
     public void A_worker_creates_a_function_trainable_without_the_search_space_it_was_validated_against()
     {
         // x0..x2 are not known here: the spec was checked whole at submission, the worker only evaluates.
-        var trainable = new TrainableCache().Get(Run("""{"type":"function","function":"ackley","steps":1}"""));
+        var trainable = new TrainableCache(ProcessCommandPolicy.None).Get(Run("""{"type":"function","function":"ackley","steps":1}"""));
         Assert.IsType<HyperTune.Trainables.Functions.FunctionTrainable>(trainable);
     }
 
     [Fact]
     public void An_invalid_trainable_is_a_spec_error_naming_the_field()
     {
-        var e = Assert.Throws<SpecException>(() => new TrainableCache().Get(Run("""{"type":"function","function":"nope"}""")));
+        var e = Assert.Throws<SpecException>(() => new TrainableCache(ProcessCommandPolicy.None).Get(Run("""{"type":"function","function":"nope"}""")));
         Assert.Equal("trainable.function", e.Path);
-        var missingType = Assert.Throws<SpecException>(() => new TrainableCache().Get(Run("""{"command":"train"}""")));
+        var missingType = Assert.Throws<SpecException>(() => new TrainableCache(ProcessCommandPolicy.None).Get(Run("""{"command":"train"}""")));
         Assert.Equal("trainable.type", missingType.Path);
     }
 }

@@ -16,7 +16,7 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-worker-").FullName;
     private readonly TestProbe _studies;
     private readonly WorkerSettings _settings;
-    private readonly TrainableCache _cache = new();
+    private readonly TrainableCache _cache = new(new HyperTune.Trainables.Processes.ProcessCommandPolicy(new[] { "/bin/sh" }));
 
     public TrialWorkerSpec() : base(TestConfig.Local(StorageSpec.Memory))
     {
@@ -71,6 +71,24 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         // A re-send already on its way may still arrive; after that, none.
         Assert.InRange(_studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m).Count, 0, 1);
         _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(700));
+    }
+
+    [Fact]
+    public void A_worker_refuses_a_process_command_its_own_node_does_not_allow_and_fails_the_trial_with_the_reason()
+    {
+        // The submitting node may have allowed it; this node's list decides what runs here.
+        var marker = Path.Combine(_dir, "ran");
+        var strict = new TrainableCache(HyperTune.Trainables.Processes.ProcessCommandPolicy.None);
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, strict));
+        worker.Tell(new RunTrial(TrialWorkerId.Format("n:1#1", "proc", 0, 1), "proc", "20261122-080000-000", 0, 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(ProcessSpec($"touch {marker}; echo 'hypertune-report loss=1'"))),
+            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 })));
+
+        var result = _studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(10));
+        Assert.Contains("'/bin/sh' is not allowed on this node", result.FailureReason);
+        Assert.Contains("hypertune.trainables.process.allowed-commands", result.FailureReason);
+        Assert.False(File.Exists(marker));
     }
 
     [Fact]

@@ -23,7 +23,10 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public PostgresServer Db { get; }
 
-    public NodeHttp Http { get; } = new();
+    public NodeHttp Http { get; private set; } = new();
+
+    /// <summary>The API key and cluster certificate every node runs with: the suite runs a secured cluster.</summary>
+    public ClusterSecrets? Secrets { get; private set; }
 
     public IReadOnlyDictionary<string, NodeProcessOptions> Options { get; private set; } = new Dictionary<string, NodeProcessOptions>();
 
@@ -38,13 +41,19 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     {
         var db = await PostgresServer.StartAsync(log: new OutputWriter(output));
         var cluster = new ThreeNodeCluster(db, output);
+        var secrets = await ClusterSecrets.CreateAsync(HypertuneDll, Path.Combine(cluster._dir, "secrets"));
+        cluster.Secrets = secrets;
+        cluster.Http.Dispose();
+        cluster.Http = new NodeHttp(secrets.ApiKey);
         var ports = LoopbackPorts.Reserve(6);
+        // Written as operators write them; the nodes switch them to akka.ssl.tcp since remoting runs over TLS.
         var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
+        string[] allowed = ["/bin/sh"];
         cluster.Options = new Dictionary<string, NodeProcessOptions>
         {
-            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOption),
-            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOption),
-            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOption),
+            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
+            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
+            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
         };
         foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
         await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));

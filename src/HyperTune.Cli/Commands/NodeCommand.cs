@@ -25,7 +25,7 @@ internal static class NodeCommand
         storage.Description += " (env HYPERTUNE_STORAGE)";
         var roles = new Option<string?>("--roles") { Description = "coordinator, worker or both, comma-separated (default both; env HYPERTUNE_ROLES)" };
         var slots = new Option<int?>("--slots") { Description = "Trials this node runs at once (default: processor count; env HYPERTUNE_SLOTS)" };
-        var http = new Option<string?>("--http") { Description = "HTTP API address HOST:PORT, or 'off' (default 127.0.0.1 and cluster port + 1000; env HYPERTUNE_HTTP)" };
+        var http = new Option<string?>("--http") { Description = "HTTP API address HOST:PORT, or 'off' (default 127.0.0.1 and cluster port + 1000; env HYPERTUNE_HTTP); off loopback it needs an API key (HYPERTUNE_API_KEY or hypertune.api.key-file; see docs/cluster.md#security)" };
         var joinTimeout = new Option<int>("--join-timeout") { Description = "Seconds to wait for the cluster before giving up", DefaultValueFactory = _ => 300 };
         var command = new Command("node", "Run a long-lived cluster node (coordinator and/or worker) with its HTTP API")
         {
@@ -59,6 +59,7 @@ internal static class NodeCommand
     {
         NodeOptions options;
         (string Host, int Port)? http;
+        NodeHttpOptions httpOptions;
         try
         {
             var storage = StorageOption.Resolve(s.Storage, null);
@@ -79,9 +80,13 @@ internal static class NodeCommand
                 Slots = s.Slots,
                 ConfigFiles = s.ConfigFiles,
                 JoinTimeout = s.JoinTimeout,
+                ExtraHocon = NodeSecurity.EnvironmentHocon(),
             };
             http = ParseHttp(s.Http, s.Port);
-            _ = HyperTuneNode.BuildConfig(options);
+            var config = HyperTuneNode.BuildConfig(options);
+            _ = Cluster.Workers.ProcessCommands.From(config);
+            _ = ClusterTls.From(config);
+            httpOptions = http is { } h ? NodeSecurity.HttpOptions(config, h.Host) : NodeHttpOptions.Open;
         }
         catch (Exception e) when (e is FormatException or FileNotFoundException or Akka.Configuration.ConfigurationException)
         {
@@ -95,7 +100,7 @@ internal static class NodeCommand
         {
             try
             {
-                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, ct);
+                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, httpOptions, ct);
             }
             catch (IOException e)
             {
@@ -114,8 +119,13 @@ internal static class NodeCommand
         try
         {
             server?.Attach(new StudyApi(node));
+            if (!ClusterTls.IsEnabled(node.System.Settings.Config) && !HttpBinding.IsLoopback(options.Hostname ?? "127.0.0.1"))
+                Console.Error.WriteLine($"warning: cluster traffic on {options.Hostname} is neither encrypted nor authenticated: anyone who " +
+                                       "reaches its port can join the cluster; set HYPERTUNE_CLUSTER_CERT (hypertune security init creates one)");
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
-                                   (http is { } h ? $", http://{h.Host}:{h.Port}" : ", no HTTP API"));
+                                   (http is { } h ? $", {httpOptions.Scheme}://{h.Host}:{h.Port}" : ", no HTTP API") +
+                                   (httpOptions.Keys.IsEmpty ? "" : $" ({httpOptions.Keys.Count} API key(s))") +
+                                   (ClusterTls.IsEnabled(node.System.Settings.Config) ? ", remoting over TLS" : ""));
             try
             {
                 await node.WhenTerminated.WaitAsync(ct);

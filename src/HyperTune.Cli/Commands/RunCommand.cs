@@ -42,12 +42,18 @@ internal static class RunCommand
         StudySpec spec;
         string specJson;
         StorageSpec storage;
+        string? allowedCommand = null;
         try
         {
             spec = StudySpecParser.ParseFile(specFile.FullName);
             specJson = File.ReadAllText(specFile.FullName);
             // Trials run on this machine, so a program that is not here fails every one of them: say so now.
-            if (Trainables.TrainableFactory.Create(spec) is Trainables.Processes.ProcessTrainable process) process.EnsureCommandExists();
+            if (Trainables.TrainableFactory.Create(spec) is Trainables.Processes.ProcessTrainable process)
+            {
+                process.EnsureCommandExists();
+                // The user typed the command on their own machine: the embedded node may start it (and nothing else).
+                allowedCommand = Trainables.Processes.ProcessCommandPolicy.Resolve(process.Command);
+            }
             storage = StorageOption.Resolve(storageText, spec.Storage);
             if (storage.Kind == StorageKind.Postgres)
                 throw new FormatException("`hypertune run` keeps its own one-node cluster and stores in memory or SQLite; " +
@@ -76,7 +82,9 @@ internal static class RunCommand
             RememberStudies = false,
             Slots = slots ?? Math.Max(effectiveParallelism, Environment.ProcessorCount),
             LogFile = Path.Combine(dataDir, "hypertune.log"),
-            ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}",
+            ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
+                         $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
+                         $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]",
         };
         var stopwatch = Stopwatch.StartNew();
         var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);

@@ -23,7 +23,11 @@ internal static class StudyCommand
     }
 
     /// <summary>The <c>--node HOST:PORT</c> option: talk to a running node's HTTP API instead of opening a store.</summary>
-    internal static Option<string?> NodeOption() => new("--node") { Description = "A running node's HTTP API, HOST:PORT" };
+    internal static Option<string?> NodeOption() => new("--node")
+    {
+        Description = "A running node's HTTP API, HOST:PORT or https://HOST:PORT (key from HYPERTUNE_API_KEY; " +
+                      "trusted certificate from HYPERTUNE_CA_CERT)",
+    };
 
     private static Command CreateSubmit()
     {
@@ -104,9 +108,9 @@ internal static class StudyCommand
     /// <summary>Runs an operation against a node's HTTP API, turning an unreachable node into a clear error.</summary>
     internal static async Task<int> Remote(string node, CancellationToken ct, Func<NodeClient, Task<int>> operation)
     {
-        using var client = new NodeClient(node);
         try
         {
+            using var client = new NodeClient(node);
             return await operation(client);
         }
         catch (NodeUnreachableException e)

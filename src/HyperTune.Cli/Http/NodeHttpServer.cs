@@ -1,3 +1,4 @@
+using System.Globalization;
 using HyperTune.Cluster.Api;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -10,43 +11,66 @@ namespace HyperTune.Cli.Http;
 /// <summary>
 /// The node's JSON HTTP API (ASP.NET Core minimal APIs), a thin mapping of routes onto <see cref="StudyApi"/>:
 /// <list type="bullet">
-/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid, 409 refused)</item>
+/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid, 403 command not allowed, 409 refused)</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
 /// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up</item>
 /// </list>
+/// With API keys configured every route but the health routes needs <c>Authorization: Bearer KEY</c> (401 without
+/// or with a wrong key, 403 for a read key on a POST). Every error has a JSON body <c>{"error": "..."}</c>.
 /// The server binds before its node joins the cluster (a node that cannot serve its API should not join and then
 /// leave again), so every route answers 503 until <see cref="Attach"/> gives it the node's API.
 /// </summary>
 internal sealed class NodeHttpServer : IAsyncDisposable
 {
+    // Probes of orchestrators and load balancers carry no key; these routes reveal only whether the node is up.
+    private static readonly string[] OpenPaths = ["/health", "/ready"];
+
     private readonly WebApplication _app;
     private readonly Holder _api;
 
     private NodeHttpServer(WebApplication app, Holder api) => (_app, _api) = (app, api);
 
-    /// <summary>Starts serving on <c>http://HOST:PORT</c>; routes answer 503 until <see cref="Attach"/>.</summary>
+    /// <summary>Starts serving on <c>SCHEME://HOST:PORT</c>; routes answer 503 until <see cref="Attach"/>.</summary>
     /// <exception cref="IOException">The address is taken or cannot be bound; the message names it.</exception>
-    public static async Task<NodeHttpServer> StartAsync(string host, int port, CancellationToken cancellationToken)
+    public static async Task<NodeHttpServer> StartAsync(string host, int port, NodeHttpOptions options, CancellationToken cancellationToken)
     {
         var holder = new Holder();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://{host}:{port}");
+        var url = $"{options.Scheme}://{host}:{port}";
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            if (options.Certificate is { } certificate) kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
+        });
+        if (options.Certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.Logging.ClearProviders();
         // The host's own "failed to start" error is reported by the caller, naming the address, without its stack trace.
         builder.Logging.AddSimpleConsole().AddFilter((category, level) => level >= LogLevel.Warning && category != "Microsoft.Extensions.Hosting.Internal.Host");
         builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         var app = builder.Build();
 
-        app.MapPost("/studies", async (HttpRequest request, bool? fresh, int? parallelism, int? maxTrials, CancellationToken ct) =>
+        app.Use(ErrorsAsJson);
+        app.UseStatusCodePages(context => Write(context.HttpContext, context.HttpContext.Response.StatusCode,
+            $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path}: {ReasonOf(context.HttpContext.Response.StatusCode)}"));
+        app.Use((context, next) => Authorize(options.Keys, context, next));
+
+        app.MapPost("/studies", async (HttpRequest request, CancellationToken ct) =>
         {
+            var fresh = Query.Bool(request, "fresh");
+            var parallelism = Query.Int(request, "parallelism");
+            var maxTrials = Query.Int(request, "maxTrials");
             using var reader = new StreamReader(request.Body);
             var spec = await reader.ReadToEndAsync(ct);
             return holder.Api is { } api ? Reply(await api.SubmitAsync(spec, fresh ?? false, parallelism, maxTrials, ct)) : Starting;
         });
         app.MapGet("/studies", async (CancellationToken ct) => holder.Api is { } api ? Reply(await api.ListAsync(ct)) : Starting);
-        app.MapGet("/studies/{id}", async (string id, bool? trials, CancellationToken ct) =>
-            holder.Api is { } api ? Reply(await api.GetAsync(id, trials ?? false, ct)) : Starting);
+        app.MapGet("/studies/{id}", async (string id, HttpRequest request, CancellationToken ct) =>
+        {
+            var trials = Query.Bool(request, "trials");
+            return holder.Api is { } api ? Reply(await api.GetAsync(id, trials ?? false, ct)) : Starting;
+        });
         app.MapPost("/studies/{id}/stop", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
         app.MapGet("/cluster", () => holder.Api is { } api ? Reply(api.ClusterState()) : Starting);
@@ -60,7 +84,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         {
             await app.DisposeAsync();
             var reason = e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException ? "the address is already in use" : e.GetBaseException().Message;
-            throw new IOException($"cannot serve the HTTP API on http://{host}:{port}: {reason} (choose another with --http HOST:PORT, or --http off)", e);
+            throw new IOException($"cannot serve the HTTP API on {url}: {reason} (choose another with --http HOST:PORT, or --http off)", e);
         }
         return new NodeHttpServer(app, holder);
     }
@@ -71,6 +95,85 @@ internal sealed class NodeHttpServer : IAsyncDisposable
     private static IResult Starting => Reply(ApiResponse.Error(503, "the node is starting: it has not joined the cluster yet"));
 
     private static IResult Reply(ApiResponse response) => Results.Text(response.Json, "application/json", statusCode: response.StatusCode);
+
+    private static async Task Authorize(ApiKeyring keys, HttpContext context, Func<Task> next)
+    {
+        if (keys.IsEmpty || OpenPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+        {
+            await next();
+            return;
+        }
+        switch (keys.Check(context.Request.Method, context.Request.Headers.Authorization.ToString()))
+        {
+            case ApiAccess.Allowed:
+                await next();
+                return;
+            case ApiAccess.MissingKey:
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"hypertune\"";
+                await Write(context, 401, "this node requires an API key: send 'Authorization: Bearer KEY' (the CLI reads HYPERTUNE_API_KEY)");
+                return;
+            case ApiAccess.WrongKey:
+                context.Response.Headers.WWWAuthenticate = "Bearer realm=\"hypertune\", error=\"invalid_token\"";
+                await Write(context, 401, "the API key is not valid on this node");
+                return;
+            default:
+                await Write(context, 403, $"the API key is read-only: {context.Request.Method} {context.Request.Path} needs an operate key");
+                return;
+        }
+    }
+
+    // Malformed requests (bad query values, bodies over the size limit) and unexpected failures get a JSON body
+    // naming the problem instead of an empty one.
+    private static async Task ErrorsAsJson(HttpContext context, Func<Task> next)
+    {
+        try
+        {
+            await next();
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            var message = e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? $"the request body is larger than this node accepts ({context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize} bytes, hypertune.api.max-request-bytes)"
+                : e.Message;
+            await Write(context, e.StatusCode, message);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            await Write(context, 500, $"internal error: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private static Task Write(HttpContext context, int status, string message)
+    {
+        var body = ApiResponse.Error(status, message).Json;
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body);
+    }
+
+    private static string ReasonOf(int status) => status switch
+    {
+        404 => "no such route",
+        405 => "method not allowed on this route",
+        _ => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status),
+    };
+
+    /// <summary>Query-string values, parsed with errors that name the parameter.</summary>
+    private static class Query
+    {
+        public static int? Int(HttpRequest request, string name) =>
+            Text(request, name) is not { } text ? null
+            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+            : throw new BadHttpRequestException($"query parameter '{name}': '{text}' is not an integer");
+
+        public static bool? Bool(HttpRequest request, string name) =>
+            Text(request, name) is not { } text ? null
+            : bool.TryParse(text, out var value) ? value
+            : throw new BadHttpRequestException($"query parameter '{name}': '{text}' is not true or false");
+
+        private static string? Text(HttpRequest request, string name) =>
+            request.Query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+    }
 
     // Written once by Attach, read by request threads.
     private sealed class Holder

@@ -5,6 +5,7 @@ using Akka.Cluster;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Core.Specs;
+using HyperTune.Trainables.Processes;
 using static HyperTune.Cluster.Studies.StudyProtocol;
 
 namespace HyperTune.Cluster.Api;
@@ -18,15 +19,20 @@ public sealed class StudyApi
 {
     private readonly HyperTuneNode _node;
     private readonly HyperTuneClient _client;
+    private readonly ProcessCommandPolicy _processCommands;
 
     /// <summary>Creates the handlers for a node.</summary>
     public StudyApi(HyperTuneNode node)
     {
         _node = node;
         _client = new HyperTuneClient(node);
+        _processCommands = Workers.ProcessCommands.From(node.System.Settings.Config);
     }
 
-    /// <summary>Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused).</summary>
+    /// <summary>
+    /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 403 a process command this node does not allow,
+    /// 409 refused).
+    /// </summary>
     public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken)
     {
         try
@@ -35,6 +41,7 @@ public sealed class StudyApi
             StudySpecParser.CheckSize(specJson, _node.Limits);
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
+            if (ProcessCommandRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
             var submitted = await _client.SubmitAsync(specJson, fresh, budget, cancellationToken: cancellationToken).ConfigureAwait(false);
             var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
@@ -50,6 +57,35 @@ public sealed class StudyApi
         {
             return ApiResponse.Error(409, e.Message);
         }
+    }
+
+    // Checked before anything is stored: a refused spec leaves no study behind. Only the trainable is looked at (one
+    // linear pass over the JSON, read as the spec parser reads it), so the check costs nothing whatever the search
+    // space. A name given twice is checked in every occurrence, so no duplicate slips a command past the check; a
+    // malformed spec is left to the full validation, which names the problem.
+    private string? ProcessCommandRefusal(string specJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var trainable in Named(doc.RootElement, "trainable").Where(t => t.ValueKind == JsonValueKind.Object))
+            {
+                if (!Named(trainable, "type").Any(t => t.ValueKind == JsonValueKind.String && string.Equals(t.GetString(), "process", StringComparison.OrdinalIgnoreCase)))
+                    continue;
+                foreach (var command in Named(trainable, "command").Where(c => c.ValueKind == JsonValueKind.String))
+                    if (_processCommands.Refusal(command.GetString()!) is { } refusal)
+                        return refusal;
+            }
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        static IEnumerable<JsonElement> Named(JsonElement obj, string name) =>
+            obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
     }
 
     /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>

@@ -107,7 +107,15 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var roles = options.Roles.ToList();
         if (roles.Contains(WorkerDirectory.WorkerRole))
             roles.Add(WorkerDirectory.SlotsRolePrefix + WorkerSettings.From(config).Slots);
-        return ConfigurationFactory.ParseString($"akka.cluster.roles = [{string.Join(", ", roles.Select(StorageSpec.Quote))}]")
+        var last = new List<string> { $"akka.cluster.roles = [{string.Join(", ", roles.Select(StorageSpec.Quote))}]" };
+        if (ClusterTls.IsEnabled(config))
+        {
+            // A TLS transport has its own address scheme; operators (and scripts) keep writing akka.tcp seeds.
+            last.Add(ClusterTls.TransportHocon);
+            var seeds = config.GetStringList("akka.cluster.seed-nodes", Array.Empty<string>()).Select(ClusterTls.SecureAddress);
+            last.Add($"akka.cluster.seed-nodes = [{string.Join(", ", seeds.Select(StorageSpec.Quote))}]");
+        }
+        return ConfigurationFactory.ParseString(string.Join("\n", last))
             .WithFallback(config)
             .WithFallback(SqlPersistence.DefaultConfiguration)
             // Sharding, its distributed data and singletons register their serializers through these. Akka adds them
@@ -130,7 +138,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
         {
             options.Storage.Prepare();
             var config = BuildConfig(options);
-            system = ActorSystem.Create(options.SystemName, config);
+            system = ClusterTls.From(config) is { } tls
+                ? ActorSystem.Create(options.SystemName, BootstrapSetup.Create().WithConfig(config).And(tls.TransportSetup()))
+                : ActorSystem.Create(options.SystemName, config);
             // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
             // not pay the plugins' start-up, and an unreadable journal stops the node here with a clear error.
             var warmup = options.Roles.Contains(NodeOptions.CoordinatorRole)
@@ -193,7 +203,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var slots = system.ActorOf(WorkerSlots.Props(workerSettings.Slots), "worker-slots");
         var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
         if (isWorker) system.ActorOf(WorkerLoadPublisher.Props(), "worker-load");
-        var trainables = new TrainableCache();
+        var trainables = new TrainableCache(ProcessCommands.From(config));
 
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time
         // the study region below exists (the closure reads it then).

@@ -3,26 +3,36 @@ using System.Security.Cryptography;
 using System.Text;
 using HyperTune.Core.Specs;
 using HyperTune.Trainables;
+using HyperTune.Trainables.Processes;
 
 namespace HyperTune.Cluster.Workers;
 
 /// <summary>
 /// Trainables shared by the workers of a node, so a trainable is created once per node rather than once per trial.
 /// Trainables are stateless between runs, so sharing them is safe. Entries are keyed by a hash of the trainable's
-/// JSON: the cache keeps neither the texts nor the specs they came from.
+/// JSON: the cache keeps neither the texts nor the specs they came from. A process trainable whose command this
+/// node does not allow is refused here, so no worker of the node starts it whatever the submitting node allowed.
 /// </summary>
 public sealed class TrainableCache
 {
     private const int MaxEntries = 256;
     private readonly ConcurrentDictionary<string, ITrainable> _entries = new(StringComparer.Ordinal);
+    private readonly ProcessCommandPolicy _processCommands;
+
+    /// <summary>Creates the cache of a node whose process trainables follow <paramref name="processCommands"/>.</summary>
+    public TrainableCache(ProcessCommandPolicy processCommands) => _processCommands = processCommands;
 
     /// <summary>The trainable a trial run spec describes.</summary>
-    /// <exception cref="SpecException">The trainable is invalid (unknown type, bad fields).</exception>
+    /// <exception cref="SpecException">
+    /// The trainable is invalid (unknown type, bad fields), or its command is not allowed on this node.
+    /// </exception>
     public ITrainable Get(TrialRunSpec runSpec)
     {
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(runSpec.TrainableJson)));
         if (_entries.TryGetValue(key, out var hit)) return hit;
         var trainable = TrainableFactory.Create(runSpec.Trainable(), space: null);
+        if (trainable is ProcessTrainable process && _processCommands.Refusal(process.Command) is { } refusal)
+            throw new SpecException("trainable.command", refusal);
         if (_entries.Count >= MaxEntries) _entries.Clear();
         _entries[key] = trainable;
         return trainable;

@@ -50,6 +50,9 @@ public sealed class ProcessTrainable : ITrainable
         settings.EnsureNoUnknownFields();
     }
 
+    /// <summary>The program the trainable runs, as the spec names it (see <see cref="ProcessCommandPolicy"/>).</summary>
+    public string Command => _command;
+
     /// <summary>
     /// Checks that the command can be started on this machine: a path (relative to the working directory) names a
     /// file, a bare name is found on <c>PATH</c>. Only for trials run here: a cluster's workers may have programs
