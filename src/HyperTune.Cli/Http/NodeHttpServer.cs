@@ -10,7 +10,8 @@ namespace HyperTune.Cli.Http;
 /// <summary>
 /// The node's JSON HTTP API (ASP.NET Core minimal APIs), a thin mapping of routes onto <see cref="StudyApi"/>:
 /// <list type="bullet">
-/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid, 409 refused)</item>
+/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=&amp;requestId=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid,
+/// 409 refused); a retry with the same request id (or <c>Idempotency-Key</c> header) answers for the same study</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
 /// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up</item>
@@ -42,7 +43,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         {
             using var reader = new StreamReader(request.Body);
             var spec = await reader.ReadToEndAsync(ct);
-            return holder.Api is { } api ? Reply(await api.SubmitAsync(spec, fresh ?? false, parallelism, maxTrials, ct)) : Starting;
+            return holder.Api is { } api ? Reply(await api.SubmitAsync(spec, fresh ?? false, parallelism, maxTrials, ct, RequestIdOf(request))) : Starting;
         });
         app.MapGet("/studies", async (CancellationToken ct) => holder.Api is { } api ? Reply(await api.ListAsync(ct)) : Starting);
         app.MapGet("/studies/{id}", async (string id, bool? trials, CancellationToken ct) =>
@@ -67,6 +68,10 @@ internal sealed class NodeHttpServer : IAsyncDisposable
 
     /// <summary>Starts answering with the node's API.</summary>
     public void Attach(StudyApi api) => _api.Api = api;
+
+    /// <summary>A submission's request id: the <c>requestId</c> query parameter, else the <c>Idempotency-Key</c> header.</summary>
+    private static string? RequestIdOf(HttpRequest request) =>
+        request.Query["requestId"].FirstOrDefault() ?? request.Headers["Idempotency-Key"].FirstOrDefault();
 
     private static IResult Starting => Reply(ApiResponse.Error(503, "the node is starting: it has not joined the cluster yet"));
 

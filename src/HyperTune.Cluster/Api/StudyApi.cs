@@ -26,15 +26,19 @@ public sealed class StudyApi
         _client = new HyperTuneClient(node);
     }
 
-    /// <summary>Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused).</summary>
-    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken)
+    /// <summary>
+    /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused). A retry with the same
+    /// <paramref name="requestId"/> answers for the same study (201 again when the first attempt created it).
+    /// </summary>
+    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken,
+        string? requestId = null)
     {
         try
         {
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
-            var submitted = await _client.SubmitAsync(specJson, fresh, budget, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId, cancellationToken: cancellationToken).ConfigureAwait(false);
             var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
             // Prefix "created" so a client sees at once whether the study is new or resumed.
             json = "{\"created\":" + (submitted.Created ? "true" : "false") + "," + json[1..];
@@ -66,7 +70,10 @@ public sealed class StudyApi
         }
     }
 
-    /// <summary>Every registered study with its status and counts.</summary>
+    /// <summary>
+    /// Every registered study with its status and counts; a study listed by a submission that has not created it
+    /// (yet: it timed out, or is under way) shows as <c>reserved</c>.
+    /// </summary>
     public async Task<ApiResponse> ListAsync(CancellationToken cancellationToken)
     {
         var entries = await _client.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -74,20 +81,20 @@ public sealed class StudyApi
         {
             try
             {
-                return await _client.GetAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (Report: await _client.GetListedAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false), Status: "reserved");
             }
             catch (StudyRejectedException)
             {
-                return null;
+                return (Report: (StudyReport?)null, Status: "unloadable");
             }
         })).ConfigureAwait(false);
         var sb = new StringBuilder("{\"studies\":[");
         for (var i = 0; i < entries.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append(reports[i] is { } r
+            sb.Append(reports[i].Report is { } r
                 ? StudyJson.ToJson(r, includeTrials: false, indented: false)
-                : JsonSerializer.Serialize(new Dictionary<string, string> { ["study"] = entries[i].StudyId, ["status"] = "unloadable" }));
+                : JsonSerializer.Serialize(new Dictionary<string, string> { ["study"] = entries[i].StudyId, ["status"] = reports[i].Status }));
         }
         return new ApiResponse(200, sb.Append("]}").ToString());
     }

@@ -209,7 +209,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
             var settings = ClusterShardingSettings.Create(system).WithRole(NodeOptions.CoordinatorRole);
             studies = await sharding.StartAsync(StudyRegionName, id => StudyCoordinator.Props(id, studySettings, workers, directory),
                 settings.WithRememberEntities(remember), studyExtractor).ConfigureAwait(false);
-            registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
+            registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(studySettings.ReadOnly), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
         }
         else
         {
