@@ -34,6 +34,7 @@ public static class StudyJson
             w.WriteNumber("complete", p.Complete);
             w.WriteNumber("failed", p.Failed);
             w.WriteNumber("pruned", p.Pruned);
+            w.WriteNumber("cancelled", p.Cancelled);
             w.WriteNumber("running", p.Running);
             w.WriteNumber("waiting", p.Waiting);
             w.WriteEndObject();

@@ -148,13 +148,16 @@ public static class StudyDecider
             ? new IStudyEvent[] { new TrialRequeued(number, reason, now) }
             : Array.Empty<IStudyEvent>();
 
-    /// <summary>An operator's stop: unfinished trials fail with the reason, then the study finishes.</summary>
+    /// <summary>
+    /// An operator's stop: unfinished trials are cancelled (a state of their own, not failures: nothing went wrong
+    /// with them), then the study finishes.
+    /// </summary>
     public static IReadOnlyList<IStudyEvent> Stop(StudyState state, string reason, DateTimeOffset now)
     {
         if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
         var events = state.Trials
             .Where(t => !t.State.IsFinished())
-            .Select(t => (IStudyEvent)new TrialFailed(t.Number, $"study stopped: {reason}", true, now))
+            .Select(t => (IStudyEvent)new TrialCancelled(t.Number, $"study stopped: {reason}", now))
             .ToList();
         events.Add(new StudyFinished($"stopped: {reason}", now));
         return events;

@@ -50,6 +50,12 @@ public static class StudyEvents
     /// <summary>A pruner stopped the trial at a step; its last value stands.</summary>
     public sealed record TrialPruned(int Number, long Step, double Value, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// The unfinished trial was cancelled because the study was stopped (earlier versions recorded a final
+    /// <see cref="TrialFailed"/> instead).
+    /// </summary>
+    public sealed record TrialCancelled(int Number, string Reason, DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The study ended.</summary>
     public sealed record StudyFinished(string Reason, DateTimeOffset At) : IStudyEvent;
 }

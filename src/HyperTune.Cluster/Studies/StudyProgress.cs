@@ -21,6 +21,9 @@ public sealed record StudyProgress(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt)
 {
+    /// <summary>Trials cancelled unfinished when the study was stopped (not failures).</summary>
+    public int Cancelled { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
-    public int Done => Complete + Failed + Pruned;
+    public int Done => Complete + Failed + Pruned + Cancelled;
 }

@@ -109,6 +109,10 @@ public sealed record StudyState
         {
             RunningOn = RunningOn.Remove(p.Number),
         },
+        TrialCancelled c => Update(c.Number, t => t with { State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At }) with
+        {
+            RunningOn = RunningOn.Remove(c.Number),
+        },
         StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
         StudyCreated => throw new InvalidOperationException("the study already exists"),
         _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
@@ -140,7 +144,7 @@ public sealed record StudyState
     /// <summary>Counts, best trial and status for watchers.</summary>
     public StudyProgress Progress()
     {
-        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0;
+        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0;
         foreach (var t in Trials)
             switch (t.State)
             {
@@ -149,11 +153,15 @@ public sealed record StudyState
                 case TrialState.Pruned: pruned++; break;
                 case TrialState.Running: running++; break;
                 case TrialState.Waiting: waiting++; break;
+                case TrialState.Cancelled: cancelled++; break;
             }
         var best = History.Best;
         return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
             MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
-            best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt);
+            best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt)
+        {
+            Cancelled = cancelled,
+        };
     }
 
     /// <summary>What a snapshot stores.</summary>
