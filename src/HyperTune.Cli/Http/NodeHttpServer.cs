@@ -14,7 +14,8 @@ namespace HyperTune.Cli.Http;
 /// 409 refused); a retry with the same request id (or <c>Idempotency-Key</c> header) answers for the same study</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
-/// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up</item>
+/// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up (and its storage's status);
+/// <c>GET /ready</c>: 200 when it is Up and its storage answers, else 503 with the reason</item>
 /// </list>
 /// The server binds before its node joins the cluster (a node that cannot serve its API should not join and then
 /// leave again), so every route answers 503 until <see cref="Attach"/> gives it the node's API.
@@ -52,6 +53,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
         app.MapGet("/cluster", () => holder.Api is { } api ? Reply(api.ClusterState()) : Starting);
         app.MapGet("/health", () => holder.Api is { } api ? Reply(api.Health()) : Starting);
+        app.MapGet("/ready", () => holder.Api is { } api ? Reply(api.Ready()) : Starting);
 
         try
         {

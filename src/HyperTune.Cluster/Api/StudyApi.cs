@@ -143,11 +143,40 @@ public sealed class StudyApi
         return new ApiResponse(200, Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    /// <summary>200 while this node is an Up member of its cluster, 503 otherwise.</summary>
+    /// <summary>
+    /// 200 while this node is an Up member of its cluster, 503 otherwise; the body also says whether its storage
+    /// answers (<c>"storage": "unreachable since ..."</c>), which does not change the code: the process is alive.
+    /// </summary>
     public ApiResponse Health()
     {
         var cluster = Akka.Cluster.Cluster.Get(_node.System);
         var up = cluster.SelfMember.Status == MemberStatus.Up;
-        return new ApiResponse(up ? 200 : 503, $"{{\"status\":\"{cluster.SelfMember.Status}\",\"address\":\"{cluster.SelfAddress}\"}}");
+        return new ApiResponse(up ? 200 : 503, HealthJson(cluster, _node.Storage.Current, reason: null));
+    }
+
+    /// <summary>
+    /// For orchestrators: 200 when this node is Up and its storage answers (or it uses none), 503 with the reason
+    /// otherwise.
+    /// </summary>
+    public ApiResponse Ready()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var storage = _node.Storage.Current;
+        var reason = cluster.SelfMember.Status != MemberStatus.Up ? $"this node is {cluster.SelfMember.Status}, not Up"
+            : !storage.Reachable ? $"storage {storage.Describe()}"
+            : null;
+        return new ApiResponse(reason is null ? 200 : 503, HealthJson(cluster, storage, reason));
+    }
+
+    private static string HealthJson(Akka.Cluster.Cluster cluster, StorageStatus storage, string? reason)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["status"] = cluster.SelfMember.Status.ToString(),
+            ["address"] = cluster.SelfAddress.ToString(),
+            ["storage"] = storage.Describe(),
+        };
+        if (reason is not null) fields["error"] = reason;
+        return JsonSerializer.Serialize(fields);
     }
 }

@@ -32,8 +32,10 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// <summary>The study registry region's type name.</summary>
     public const string RegistryRegionName = "study-registry";
 
-    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots, NodeOptions options)
+    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots, NodeOptions options,
+        StorageHealth storage)
     {
+        Storage = storage;
         System = system;
         Studies = studies;
         Workers = workers;
@@ -56,6 +58,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
 
     /// <summary>This node's slot limiter.</summary>
     public IActorRef Slots { get; }
+
+    /// <summary>What this node last learned about its journal (checked periodically on coordinator nodes).</summary>
+    public StorageHealth Storage { get; }
 
     /// <summary>The options the node started with.</summary>
     public NodeOptions Options { get; }
@@ -128,13 +133,20 @@ public sealed class HyperTuneNode : IAsyncDisposable
             var config = BuildConfig(options);
             system = ActorSystem.Create(options.SystemName, config);
             // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
-            // not pay the plugins' start-up, and an unreadable journal stops the node here with a clear error.
-            var warmup = options.Roles.Contains(NodeOptions.CoordinatorRole)
-                ? WarmUpJournalAsync(system, system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout"), cancellationToken)
-                : Task.FromResult(TimeSpan.Zero);
-            var node = await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+            // not pay the plugins' start-up. While the database cannot be reached they wait for it (see
+            // WaitForJournalAsync); the node is a member meanwhile, but its API answers "starting".
+            var usesStorage = options.Roles.Contains(NodeOptions.CoordinatorRole);
+            var warmup = usesStorage ? WaitForJournalAsync(system, cancellationToken) : Task.FromResult(TimeSpan.Zero);
+            var health = new StorageHealth(usesStorage ? StorageStatus.Unchecked : StorageStatus.NotUsed);
+            var node = await StartOn(system, options, health, cancellationToken).ConfigureAwait(false);
             var warmedUpIn = await warmup.ConfigureAwait(false);
             system.Log.Debug("journal read once in {0:0} ms", warmedUpIn.TotalMilliseconds);
+            if (usesStorage)
+            {
+                var storage = system.Settings.Config.GetConfig("hypertune.storage");
+                health.Answered(DateTimeOffset.UtcNow);
+                system.ActorOf(StorageProbe.Props(health, storage.GetTimeSpan("probe-interval"), storage.GetTimeSpan("probe-timeout")), "storage-probe");
+            }
             // The claim lasts as long as the actor system, however it ends (released before WhenTerminated completes).
             if (claim is not null) system.RegisterOnTermination(claim.Dispose);
             return node;
@@ -147,10 +159,43 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the journal once, and while that fails (the database is down, or not up yet) logs why and tries again
+    /// with a backoff growing from <c>hypertune.storage.start-retry-min-backoff</c> to <c>-max-backoff</c>, until
+    /// <c>start-wait-limit</c> (0: no limit) has passed.
+    /// </summary>
+    private static async Task<TimeSpan> WaitForJournalAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var config = system.Settings.Config;
+        var attemptTimeout = config.GetTimeSpan("hypertune.study.journal-warmup-timeout");
+        var storage = config.GetConfig("hypertune.storage");
+        var maxBackoff = storage.GetTimeSpan("start-retry-max-backoff");
+        var limit = storage.GetTimeSpan("start-wait-limit");
+        var backoff = storage.GetTimeSpan("start-retry-min-backoff");
+        var waiting = global::System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var took = await WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken).ConfigureAwait(false);
+                if (attempt > 1) system.Log.Info("the database answers: journal read after waiting {0:0} s", waiting.Elapsed.TotalSeconds);
+                return took;
+            }
+            catch (Exception e) when (e is TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            {
+                if (limit > TimeSpan.Zero && waiting.Elapsed + backoff > limit)
+                    throw new TimeoutException($"the database did not answer within {limit.TotalSeconds:0}s (hypertune.storage.start-wait-limit): {e.Message}", e);
+                system.Log.Warning("waiting for the database ({0}); retrying in {1:0.#} s", e.Message, backoff.TotalSeconds);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), "journal-warmup");
+        system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), $"journal-warmup-{attempt}");
         try
         {
             return await done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -161,7 +206,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, CancellationToken cancellationToken)
+    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, StorageHealth storage, CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -216,7 +261,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
             studies = await sharding.StartProxyAsync(StudyRegionName, NodeOptions.CoordinatorRole, studyExtractor).ConfigureAwait(false);
             registry = await sharding.StartProxyAsync(RegistryRegionName, NodeOptions.CoordinatorRole, registryExtractor).ConfigureAwait(false);
         }
-        return new HyperTuneNode(system, studies, workers, registry, slots, options);
+        return new HyperTuneNode(system, studies, workers, registry, slots, options, storage);
     }
 
     /// <summary>Leaves the cluster gracefully (shards and trials handed over) and stops the actor system.</summary>
