@@ -129,9 +129,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
         ActorSystem? system = null;
         try
         {
-            options.Storage.Prepare();
             var config = BuildConfig(options);
             system = ActorSystem.Create(options.SystemName, config);
+            await PrepareStorageAsync(system, options.Storage, cancellationToken).ConfigureAwait(false);
             // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
             // not pay the plugins' start-up. While the database cannot be reached they wait for it (see
             // WaitForJournalAsync); the node is a member meanwhile, but its API answers "starting".
@@ -160,15 +160,33 @@ public sealed class HyperTuneNode : IAsyncDisposable
     }
 
     /// <summary>
+    /// Prepares the storage (<see cref="StorageSpec.Prepare"/>); while the database cannot be reached, waits for it
+    /// as <see cref="WaitForJournalAsync"/> does. Other errors (credentials, a missing database) fail at once.
+    /// </summary>
+    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage, CancellationToken cancellationToken) =>
+        RetryWhileUnreachableAsync(system, async _ =>
+        {
+            await Task.Run(storage.Prepare, cancellationToken).ConfigureAwait(false);
+            return TimeSpan.Zero;
+        }, e => e is StorageUnreachableException, cancellationToken);
+
+    /// <summary>
     /// Reads the journal once, and while that fails (the database is down, or not up yet) logs why and tries again
     /// with a backoff growing from <c>hypertune.storage.start-retry-min-backoff</c> to <c>-max-backoff</c>, until
     /// <c>start-wait-limit</c> (0: no limit) has passed.
     /// </summary>
-    private static async Task<TimeSpan> WaitForJournalAsync(ActorSystem system, CancellationToken cancellationToken)
+    private static Task<TimeSpan> WaitForJournalAsync(ActorSystem system, CancellationToken cancellationToken)
     {
-        var config = system.Settings.Config;
-        var attemptTimeout = config.GetTimeSpan("hypertune.study.journal-warmup-timeout");
-        var storage = config.GetConfig("hypertune.storage");
+        var attemptTimeout = system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout");
+        return RetryWhileUnreachableAsync(system, attempt => WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken),
+            e => e is TimeoutException or InvalidOperationException, cancellationToken);
+    }
+
+    /// <summary>Runs an attempt until it succeeds or fails otherwise than <paramref name="unreachable"/>, with backoff.</summary>
+    private static async Task<TimeSpan> RetryWhileUnreachableAsync(ActorSystem system, Func<int, Task<TimeSpan>> attemptOnce,
+        Func<Exception, bool> unreachable, CancellationToken cancellationToken)
+    {
+        var storage = system.Settings.Config.GetConfig("hypertune.storage");
         var maxBackoff = storage.GetTimeSpan("start-retry-max-backoff");
         var limit = storage.GetTimeSpan("start-wait-limit");
         var backoff = storage.GetTimeSpan("start-retry-min-backoff");
@@ -177,11 +195,11 @@ public sealed class HyperTuneNode : IAsyncDisposable
         {
             try
             {
-                var took = await WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken).ConfigureAwait(false);
-                if (attempt > 1) system.Log.Info("the database answers: journal read after waiting {0:0} s", waiting.Elapsed.TotalSeconds);
+                var took = await attemptOnce(attempt).ConfigureAwait(false);
+                if (attempt > 1) system.Log.Info("the database answers, after waiting {0:0} s for it", waiting.Elapsed.TotalSeconds);
                 return took;
             }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (unreachable(e) && !cancellationToken.IsCancellationRequested)
             {
                 if (limit > TimeSpan.Zero && waiting.Elapsed + backoff > limit)
                     throw new TimeoutException($"the database did not answer within {limit.TotalSeconds:0}s (hypertune.storage.start-wait-limit): {e.Message}", e);
