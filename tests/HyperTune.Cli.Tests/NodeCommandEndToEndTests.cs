@@ -39,18 +39,21 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_given_an_unreachable_postgresql_fails_at_once_naming_the_server()
+    public async Task A_node_given_an_unreachable_postgresql_waits_for_it_naming_the_server_then_gives_up_at_its_limit()
     {
         // A port nothing listens on: the connection is refused.
         var closed = UnusedLoopbackPort();
+        var config = Path.Combine(_dir, "short-wait.conf");
+        File.WriteAllText(config, "hypertune.storage { start-wait-limit = 4s, start-retry-min-backoff = 500ms }");
 
         var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout,
-            "node", "--port", "0", "--http", "off", "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
+            "node", "--port", "0", "--http", "off", "--config", config,
+            "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
 
         Assert.Equal(1, code);
-        Assert.Contains($"cannot connect to PostgreSQL at 127.0.0.1:{closed} (database hypertune, user nobody)", stderr);
-        // Refused before the actor system started, not after a journal recovery timed out.
-        Assert.DoesNotContain("Remoting started", stderr);
+        Assert.Contains($"waiting for the database (cannot connect to PostgreSQL at 127.0.0.1:{closed} (database hypertune, user nobody)", stderr);
+        Assert.Contains("; retrying in 0.5 s", stderr);
+        Assert.Contains("did not answer within 4s (hypertune.storage.start-wait-limit)", stderr);
     }
 
     [Fact]

@@ -214,7 +214,8 @@ public sealed class StudyCoordinatorSpec : TestKit
         ExpectMsg<StudySubmitted>();
         var watcher = CreateTestProbe();
         coordinator.Tell(new WatchStudy("quad", watcher.Ref));
-        watcher.ExpectMsg<StudyProgress>(p => Assert.Equal(2, p.Running));
+        // Dispatched, but no worker has said it began: queued on the worker node, not running.
+        watcher.ExpectMsg<StudyProgress>(p => Assert.Equal((0, 2), (p.Running, p.Queued)));
         foreach (var run in ExpectRuns(2)) Complete(coordinator, run, run.Number);
         var last = watcher.FishForMessage<StudyProgress>(p => p.Status == StudyStatus.Finished, TimeSpan.FromSeconds(10));
         Assert.Equal((2, StudyState.BudgetReached), (last.Complete, last.FinishReason));
@@ -230,5 +231,24 @@ public sealed class StudyCoordinatorSpec : TestKit
         var again = StartCoordinator();
         again.Tell(new GetStudy("quad"));
         ExpectMsg<StudyNotFound>();
+    }
+
+    [Fact]
+    public void A_trial_counts_as_running_from_when_its_worker_began_it_and_that_is_its_start_time()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 4, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        var began = DateTimeOffset.UtcNow.AddSeconds(30);
+
+        coordinator.Tell(new ReportTrialStarted("quad", runs[1].Number, runs[1].Dispatch, began));
+        // A stale dispatch's report changes nothing.
+        coordinator.Tell(new ReportTrialStarted("quad", runs[0].Number, runs[0].Dispatch + 1, began));
+
+        var report = Report(coordinator);
+        Assert.Equal((1, 1), (report.Progress.Running, report.Progress.Queued));
+        Assert.Equal(began, report.Trials![runs[1].Number].StartedAt);
+        Assert.Equal(new[] { runs[1].Number }, report.Executing!);
     }
 }

@@ -228,4 +228,25 @@ public class StudyDeciderTests
         });
         Assert.Equal((2, 0, StudyStatus.Finished), (s.Progress().Failed, s.Progress().Cancelled, s.Status));
     }
+
+    [Fact]
+    public void A_dispatched_trial_is_queued_until_its_worker_begins_it_and_again_after_a_requeue()
+    {
+        var (s, opt) = Created(Spec(parallelism: 2));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal((0, 2), (s.Progress().Running, s.Progress().Queued));
+
+        var began = T0.AddSeconds(7);
+        var started = StudyDecider.ExecutionStarted(s, 0, 1, began);
+        s = ApplyAll(s, started);
+        Assert.Equal((1, 1, began), (s.Progress().Running, s.Progress().Queued, s.Trials[0].StartedAt));
+        // Reported again (a coordinator re-attached): nothing new; a stale dispatch: nothing either.
+        Assert.Empty(StudyDecider.ExecutionStarted(s, 0, 1, began));
+        Assert.Empty(StudyDecider.ExecutionStarted(s, 1, 2, began));
+
+        s = ApplyAll(s, StudyDecider.WorkerLost(s, 0, 1, "gone", T0));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal((0, 2, 2), (s.Progress().Running, s.Progress().Queued, s.LastDispatch[0]));
+        Assert.Single(StudyDecider.ExecutionStarted(s, 0, 2, began));
+    }
 }

@@ -86,6 +86,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             {
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
+                Executing = q.IncludeTrials ? _state.Executing : null,
                 CoordinatorNode = NodeAddress,
             });
         });
@@ -141,6 +142,11 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             {
                 a.Worker.Tell(new CancelTrial(a.Worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
             }
+        });
+        Command<ReportTrialStarted>(s =>
+        {
+            if (_state is null || _settings.ReadOnly) return;
+            PersistEvents(StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At), () => { });
         });
         Command<ReportTrialProgress>(p =>
         {

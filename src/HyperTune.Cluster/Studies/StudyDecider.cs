@@ -132,6 +132,15 @@ public static class StudyDecider
         return new IStudyEvent[] { new TrialFailed(number, reason!, final, now) };
     }
 
+    /// <summary>
+    /// A worker began running a dispatch: recorded once, for the current dispatch, with the worker's start time (so a
+    /// trial's start excludes its wait in the worker's queue).
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> ExecutionStarted(StudyState state, int number, int dispatch, DateTimeOffset at) =>
+        state.IsCurrentDispatch(number, dispatch) && !state.Executing.Contains(number)
+            ? new IStudyEvent[] { new TrialExecutionStarted(number, dispatch, at) }
+            : Array.Empty<IStudyEvent>();
+
     /// <summary>An intermediate report: recorded when it is the current dispatch's and moves past the last recorded step.</summary>
     public static IReadOnlyList<IStudyEvent> Progress(StudyState state, int number, int dispatch, long step, IReadOnlyDictionary<string, double> metrics)
     {

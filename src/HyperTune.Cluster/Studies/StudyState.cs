@@ -54,6 +54,12 @@ public sealed record StudyState
     /// <summary>The last dispatch number used for each trial (dispatches count 1, 2, ...).</summary>
     public ImmutableDictionary<int, int> LastDispatch { get; init; } = ImmutableDictionary<int, int>.Empty;
 
+    /// <summary>
+    /// Dispatched trials whose current dispatch has begun running on its worker (the others are queued there for
+    /// a slot). Not in snapshots: after a recovery from one, workers report again what runs.
+    /// </summary>
+    public ImmutableHashSet<int> Executing { get; init; } = ImmutableHashSet<int>.Empty;
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -77,7 +83,26 @@ public sealed record StudyState
     }
 
     /// <summary>Applies an event (never <see cref="StudyCreated"/>, which <see cref="Create"/> handles).</summary>
-    public StudyState Apply(IStudyEvent e) => e switch
+    public StudyState Apply(IStudyEvent e)
+    {
+        var applied = ApplyToTrials(e);
+        // A trial dispatched again, finished or requeued no longer runs on a worker.
+        return NumberOf(e) is var n && applied.Executing.Contains(n) ? applied with { Executing = applied.Executing.Remove(n) } : applied;
+    }
+
+    /// <summary>The trial a dispatch-ending event is about, or -1.</summary>
+    private static int NumberOf(IStudyEvent e) => e switch
+    {
+        TrialDispatched d => d.Number,
+        TrialCompleted c => c.Number,
+        TrialFailed f => f.Number,
+        TrialRequeued q => q.Number,
+        TrialPruned p => p.Number,
+        TrialCancelled c => c.Number,
+        _ => -1,
+    };
+
+    private StudyState ApplyToTrials(IStudyEvent e) => e switch
     {
         StudyBudgetChanged b => ChangeBudget(b),
         TrialStarted s => s.Number == Trials.Count
@@ -88,6 +113,9 @@ public sealed record StudyState
             RunningOn = RunningOn.SetItem(d.Number, d.NodeKey),
             LastDispatch = LastDispatch.SetItem(d.Number, d.Dispatch),
         },
+        TrialExecutionStarted x => IsCurrentDispatch(x.Number, x.Dispatch) && !Executing.Contains(x.Number)
+            ? Update(x.Number, t => t with { StartedAt = x.At }) with { Executing = Executing.Add(x.Number) }
+            : this,
         TrialReported r => Update(r.Number, t => t with { Intermediate = t.Intermediate.Add(new IntermediateValue(r.Step, r.Value)) }),
         TrialCompleted c => Update(c.Number, t => t with { State = TrialState.Complete, Value = c.Value, Metrics = c.Metrics, FinishedAt = c.At }) with
         {
@@ -144,14 +172,15 @@ public sealed record StudyState
     /// <summary>Counts, best trial and status for watchers.</summary>
     public StudyProgress Progress()
     {
-        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0;
+        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0, queued = 0;
         foreach (var t in Trials)
             switch (t.State)
             {
                 case TrialState.Complete: complete++; break;
                 case TrialState.Failed: failed++; break;
                 case TrialState.Pruned: pruned++; break;
-                case TrialState.Running: running++; break;
+                case TrialState.Running when Executing.Contains(t.Number): running++; break;
+                case TrialState.Running: queued++; break;
                 case TrialState.Waiting: waiting++; break;
                 case TrialState.Cancelled: cancelled++; break;
             }
@@ -161,6 +190,7 @@ public sealed record StudyState
             best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt)
         {
             Cancelled = cancelled,
+            Queued = queued,
         };
     }
 

@@ -34,14 +34,22 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private bool _timedOut;
     private bool _holdsSlot;
     private ReportTrialResult? _result;
+    private DateTimeOffset _startedAt;
 
-    /// <summary>Props for the worker region.</summary>
-    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables) =>
-        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables));
+    // This node's key; a trial whose worker id names another node is refused (see Idle). Null: no check.
+    private readonly string? _nodeKey;
+
+    /// <summary>
+    /// Props for the worker region. <paramref name="nodeKey"/> is this node's <see cref="NodeKey"/>: a trial sent to
+    /// another node's worker, which sharding placed here because that node is gone, is handed back (not started).
+    /// </summary>
+    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables, string? nodeKey = null) =>
+        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables, nodeKey));
 
     /// <summary>Creates a worker.</summary>
-    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables)
+    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables, string? nodeKey)
     {
+        _nodeKey = nodeKey;
         _studyRegion = studyRegion;
         _slots = slots;
         _settings = settings;
@@ -57,6 +65,14 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<RunTrial>(run =>
         {
             _trial = run;
+            if (_nodeKey is not null && TrialWorkerId.NodeKeyOf(run.WorkerId) is var chosen && chosen != _nodeKey)
+            {
+                // The node the coordinator chose is gone (a recovering coordinator re-sends the trials it believed
+                // running there) and sharding placed its shard here. Starting the same dispatch afresh would hide
+                // the re-run: the coordinator dispatches it again instead, as a new dispatch.
+                Interrupt($"its worker node {chosen} is gone");
+                return;
+            }
             try
             {
                 _trainables.Get(run.SpecJson);
@@ -87,7 +103,11 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
 
     private void Running()
     {
-        Receive<RunTrial>(run => _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self)));
+        Receive<RunTrial>(run =>
+        {
+            _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+            _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
+        });
         Receive<TrainableProgress>(p =>
             _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics)));
         Receive<TrainableFinished>(f => Finish(f.Outcome));
@@ -162,6 +182,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                 return new TrainableFinished(TrialOutcome.Failed($"{e.GetType().Name}: {e.Message}"));
             }
         }, CancellationToken.None).PipeTo(self);
+        _startedAt = DateTimeOffset.UtcNow;
+        _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
         Become(Running);
     }
 
