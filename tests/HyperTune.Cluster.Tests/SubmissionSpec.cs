@@ -142,4 +142,22 @@ public sealed class SubmissionSpec : IAsyncLifetime
 
         Assert.Equal(rowsBefore, JournalRows());
     }
+
+    [Fact]
+    public async Task A_study_reserved_but_never_created_is_listed_as_reserved_and_a_retry_creates_it()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options());
+        var client = new HyperTuneClient(node);
+        // A submission that reserved its study and then timed out before the coordinator created it.
+        var reserved = await node.Registry.Ask<Registry.StudyRegistryProtocol.ReservedStudy>(
+            new Registry.StudyRegistryProtocol.ReserveStudy("half-done", false, null, "lost-request"), TimeSpan.FromSeconds(30));
+
+        var listed = await new Api.StudyApi(node).ListAsync(CancellationToken.None);
+        var retried = await client.SubmitAsync(Spec("half-done"), requestId: "lost-request");
+
+        Assert.Equal(200, listed.StatusCode);
+        Assert.Contains("{\"study\":\"half-done\",\"status\":\"reserved\"}", listed.Json);
+        Assert.Equal((reserved.Study.StudyId, true), (retried.StudyId, retried.Created));
+        Assert.NotNull(await client.GetAsync("half-done"));
+    }
 }
