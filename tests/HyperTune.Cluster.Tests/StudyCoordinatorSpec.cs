@@ -251,4 +251,26 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.Equal(began, report.Trials![runs[1].Number].StartedAt);
         Assert.Equal(new[] { runs[1].Number }, report.Executing!);
     }
+
+    [Fact]
+    public void A_recovered_coordinator_dispatches_the_trials_of_a_gone_node_again_as_new_dispatches()
+    {
+        var gone = new WorkerNode("127.0.0.1:2#2", 16, 0);
+        var coordinator = StartCoordinator(nodes: gone);
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 12, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        Assert.All(runs, r => Assert.Equal(1, r.Dispatch));
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+
+        // Its node died with the coordinator; only Node is left.
+        var recovered = StartCoordinator(nodes: Node);
+
+        var again = ExpectRuns(2).OrderBy(r => r.Number).ToList();
+        Assert.Equal(new[] { (0, 2), (1, 2) }, again.Select(r => (r.Number, r.Dispatch)));
+        Assert.All(again, r => Assert.StartsWith(Node.NodeKey, r.WorkerId));
+        Assert.Equal(new[] { 2, 2 }, Report(recovered).Dispatches!.Values);
+    }
 }

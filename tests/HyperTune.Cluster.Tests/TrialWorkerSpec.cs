@@ -189,23 +189,6 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.True(first.At <= started.At);
     }
 
-    [Fact]
-    public void A_trial_for_a_gone_node_placed_here_is_handed_back_not_started()
-    {
-        var studies = CreateTestProbe();
-        var slots = Sys.ActorOf(WorkerSlots.Props(1));
-        var worker = Sys.ActorOf(TrialWorker.Props(studies.Ref, slots, _settings, _cache, nodeKey: "here:1#2"));
-        Watch(worker);
-
-        worker.Tell(Run(ProcessSpec("echo 'hypertune-report loss=0.5'"), 3));
-
-        var interrupted = studies.ExpectMsg<ReportTrialInterrupted>();
-        Assert.Equal((3, 1), (interrupted.Number, interrupted.Dispatch));
-        Assert.Contains("n:1#1 is gone", interrupted.Reason);
-        ExpectTerminated(worker);
-        studies.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
-    }
-
     private static RunTrial Run(string spec, int number) =>
         new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1, spec,
             Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));

@@ -36,20 +36,13 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private ReportTrialResult? _result;
     private DateTimeOffset _startedAt;
 
-    // This node's key; a trial whose worker id names another node is refused (see Idle). Null: no check.
-    private readonly string? _nodeKey;
-
-    /// <summary>
-    /// Props for the worker region. <paramref name="nodeKey"/> is this node's <see cref="NodeKey"/>: a trial sent to
-    /// another node's worker, which sharding placed here because that node is gone, is handed back (not started).
-    /// </summary>
-    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables, string? nodeKey = null) =>
-        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables, nodeKey));
+    /// <summary>Props for the worker region.</summary>
+    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables) =>
+        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables));
 
     /// <summary>Creates a worker.</summary>
-    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables, string? nodeKey)
+    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables)
     {
-        _nodeKey = nodeKey;
         _studyRegion = studyRegion;
         _slots = slots;
         _settings = settings;
@@ -65,14 +58,6 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<RunTrial>(run =>
         {
             _trial = run;
-            if (_nodeKey is not null && TrialWorkerId.NodeKeyOf(run.WorkerId) is var chosen && chosen != _nodeKey)
-            {
-                // The node the coordinator chose is gone (a recovering coordinator re-sends the trials it believed
-                // running there) and sharding placed its shard here. Starting the same dispatch afresh would hide
-                // the re-run: the coordinator dispatches it again instead, as a new dispatch.
-                Interrupt($"its worker node {chosen} is gone");
-                return;
-            }
             try
             {
                 _trainables.Get(run.SpecJson);
