@@ -70,7 +70,8 @@ public sealed class PostgresServer : IAsyncDisposable
     }
 
     private Task StartServerAsync(CancellationToken cancellationToken) =>
-        RunToolAsync("pg_ctl", new[] { "-D", DataDirectory, "-o", _serverSettings, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start" },
+        RunToolAsync("pg_ctl",
+            new[] { "-D", DataDirectory, "-o", _serverSettings, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start" },
             cancellationToken);
 
     /// <summary>
@@ -80,7 +81,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public Task StopAsync(CancellationToken cancellationToken = default) =>
         RunToolAsync("pg_ctl", new[] { "-D", DataDirectory, "-m", "immediate", "-w", "stop" }, cancellationToken);
 
-    /// <summary>Starts the stopped server again on the same port with the same data; returns once it accepts connections.</summary>
+    /// <summary>Starts the stopped server again on the same port and data; returns once it accepts connections.</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
 
     private static string? FindBinaries()

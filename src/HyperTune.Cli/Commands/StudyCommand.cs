@@ -70,7 +70,8 @@ internal static class StudyCommand
     /// POSTs, retrying a few times when the node cannot be reached or answers 5xx (it may be starting, or waiting for
     /// its database). Only for idempotent requests, such as a submission carrying its request id.
     /// </summary>
-    private static async Task<(int Status, string Body)> PostWithRetriesAsync(NodeClient client, string path, string json, CancellationToken ct)
+    private static async Task<(int Status, string Body)> PostWithRetriesAsync(NodeClient client, string path, string json,
+        CancellationToken ct)
     {
         const int attempts = 3;
         for (var attempt = 1; ; attempt++)
@@ -79,7 +80,8 @@ internal static class StudyCommand
             {
                 var answer = await client.PostAsync(path, json, ct);
                 if (answer.Status < 500 || attempt == attempts) return answer;
-                Console.Error.WriteLine($"the node answered {answer.Status}; retrying the same submission ({attempt}/{attempts - 1})");
+                Console.Error.WriteLine(
+                    $"the node answered {answer.Status}; retrying the same submission ({attempt}/{attempts - 1})");
             }
             catch (NodeUnreachableException e) when (attempt < attempts)
             {

@@ -10,8 +10,9 @@ namespace HyperTune.Cli.Http;
 /// <summary>
 /// The node's JSON HTTP API (ASP.NET Core minimal APIs), a thin mapping of routes onto <see cref="StudyApi"/>:
 /// <list type="bullet">
-/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=&amp;requestId=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid,
-/// 409 refused); a retry with the same request id (or <c>Idempotency-Key</c> header) answers for the same study</item>
+/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=&amp;requestId=</c> with the spec as body: submit
+/// (201 new, 200 resumed, 400 invalid, 409 refused); a retry with the same request id (or <c>Idempotency-Key</c>
+/// header) answers for the same study</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
 /// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up (and its storage's status);
@@ -71,7 +72,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
     /// <summary>Starts answering with the node's API.</summary>
     public void Attach(StudyApi api) => _api.Api = api;
 
-    /// <summary>A submission's request id: the <c>requestId</c> query parameter, else the <c>Idempotency-Key</c> header.</summary>
+    /// <summary>A submission's request id: the <c>requestId</c> query parameter, else the <c>Idempotency-Key</c>
+    /// header.</summary>
     private static string? RequestIdOf(HttpRequest request) =>
         request.Query["requestId"].FirstOrDefault() ?? request.Headers["Idempotency-Key"].FirstOrDefault();
 

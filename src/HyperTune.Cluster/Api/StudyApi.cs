@@ -27,18 +27,20 @@ public sealed class StudyApi
     }
 
     /// <summary>
-    /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused). A retry with the same
-    /// <paramref name="requestId"/> answers for the same study (201 again when the first attempt created it).
+    /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 409 refused, 503 no answer in time). A retry
+    /// with the same <paramref name="requestId"/> answers for the same study (201 again when the first attempt
+    /// created it).
     /// </summary>
-    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken,
-        string? requestId = null)
+    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials,
+        CancellationToken cancellationToken, string? requestId = null)
     {
         try
         {
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
-            var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
             // Prefix "created" so a client sees at once whether the study is new or resumed.
             json = "{\"created\":" + (submitted.Created ? "true" : "false") + "," + json[1..];
@@ -51,6 +53,12 @@ public sealed class StudyApi
         catch (StudyRejectedException e)
         {
             return ApiResponse.Error(409, e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            // The study may have been reserved (it is then in the list): a retry with the request id finds it.
+            return ApiResponse.Error(503,
+                $"{e.Message}; the study may have been reserved: retry with the same requestId");
         }
     }
 
@@ -81,7 +89,8 @@ public sealed class StudyApi
         {
             try
             {
-                return (Report: await _client.GetListedAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false), Status: "reserved");
+                var report = await _client.GetListedAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (Report: report, Status: "reserved");
             }
             catch (StudyRejectedException)
             {
@@ -94,7 +103,11 @@ public sealed class StudyApi
             if (i > 0) sb.Append(',');
             sb.Append(reports[i].Report is { } r
                 ? StudyJson.ToJson(r, includeTrials: false, indented: false)
-                : JsonSerializer.Serialize(new Dictionary<string, string> { ["study"] = entries[i].StudyId, ["status"] = reports[i].Status }));
+                : JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["study"] = entries[i].StudyId,
+                    ["status"] = reports[i].Status,
+                }));
         }
         return new ApiResponse(200, sb.Append("]}").ToString());
     }

@@ -66,16 +66,18 @@ public sealed class HyperTuneClient
     /// </summary>
     /// <exception cref="SpecException">The spec, study id or request id is invalid (nothing is stored).</exception>
     /// <exception cref="StudyRejectedException">The registry or the coordinator refused the study.</exception>
-    public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null, string? studyId = null,
-        string? requestId = null, CancellationToken cancellationToken = default)
+    public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null,
+        string? studyId = null, string? requestId = null, CancellationToken cancellationToken = default)
     {
         var spec = StudySpecParser.Parse(specJson);
         TrainableFactory.Create(spec);
-        if (studyId is not null && !StudySpecParser.IsValidName(studyId)) throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
+        if (studyId is not null && !StudySpecParser.IsValidName(studyId))
+            throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
         if (requestId is not null && !IsValidRequestId(requestId))
             throw new SpecException("requestId", $"must be 1 to {MaxRequestIdLength} printable ASCII characters");
         requestId ??= Guid.NewGuid().ToString("N");
-        var reservation = await AskAsync<object>(_node.Registry, new ReserveStudy(spec.Name, fresh, studyId, requestId), cancellationToken).ConfigureAwait(false);
+        var reserve = new ReserveStudy(spec.Name, fresh, studyId, requestId);
+        var reservation = await AskAsync<object>(_node.Registry, reserve, cancellationToken).ConfigureAwait(false);
         var reserved = reservation switch
         {
             ReservedStudy r => r,
@@ -95,7 +97,17 @@ public sealed class HyperTuneClient
             case StudyRejected rejected:
                 // Nothing was created for a study this request listed: take it off the list again.
                 if (reserved.IsNew && !reserved.Repeated)
-                    await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(id, requestId), cancellationToken).ConfigureAwait(false);
+                {
+                    try
+                    {
+                        await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(id, requestId), cancellationToken)
+                            .ConfigureAwait(false);
+                    }
+                    catch (TimeoutException)
+                    {
+                        // The refusal is the answer; an unreleased reservation only lists the id as reserved.
+                    }
+                }
                 throw new StudyRejectedException(rejected.Reason);
             default:
                 throw new InvalidOperationException($"unexpected answer {answer}");
@@ -113,13 +125,15 @@ public sealed class HyperTuneClient
     /// A study's progress and, optionally, its trials; null when no such study is listed. Unlisted ids are answered
     /// by the registry alone: starting a coordinator for them would write the start to the remember-entities store.
     /// </summary>
-    public async Task<StudyReport?> GetAsync(string studyId, bool includeTrials = false, CancellationToken cancellationToken = default) =>
+    public async Task<StudyReport?> GetAsync(string studyId, bool includeTrials = false,
+        CancellationToken cancellationToken = default) =>
         await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false)
             ? await GetListedAsync(studyId, includeTrials, cancellationToken).ConfigureAwait(false)
             : null;
 
     /// <summary>Like <see cref="GetAsync"/> for an id known to be listed (skips asking the registry).</summary>
-    public async Task<StudyReport?> GetListedAsync(string studyId, bool includeTrials = false, CancellationToken cancellationToken = default)
+    public async Task<StudyReport?> GetListedAsync(string studyId, bool includeTrials = false,
+        CancellationToken cancellationToken = default)
     {
         var answer = await AskAsync<object>(_node.Studies, new GetStudy(studyId, includeTrials), cancellationToken).ConfigureAwait(false);
         return answer switch
@@ -132,7 +146,8 @@ public sealed class HyperTuneClient
     }
 
     private async Task<bool> IsListedAsync(string studyId, CancellationToken cancellationToken) =>
-        (await AskAsync<FoundStudy>(_node.Registry, new FindStudy(studyId), cancellationToken).ConfigureAwait(false)).Study is not null;
+        (await AskAsync<FoundStudy>(_node.Registry, new FindStudy(studyId), cancellationToken).ConfigureAwait(false))
+        .Study is not null;
 
     /// <summary>Every study registered in the cluster.</summary>
     public async Task<IReadOnlyList<StudyEntry>> ListAsync(CancellationToken cancellationToken = default) =>
@@ -141,7 +156,8 @@ public sealed class HyperTuneClient
     /// <summary>Stops a running study.</summary>
     public async Task<StudyReport> StopAsync(string studyId, string reason, CancellationToken cancellationToken = default)
     {
-        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false)) throw new StudyRejectedException($"no study '{studyId}'");
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
+            throw new StudyRejectedException($"no study '{studyId}'");
         var answer = await AskAsync<object>(_node.Studies, new StopStudy(studyId, reason), cancellationToken).ConfigureAwait(false);
         return answer switch
         {

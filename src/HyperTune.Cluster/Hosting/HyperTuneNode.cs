@@ -32,8 +32,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// <summary>The study registry region's type name.</summary>
     public const string RegistryRegionName = "study-registry";
 
-    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots, NodeOptions options,
-        StorageHealth storage)
+    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots,
+        NodeOptions options, StorageHealth storage)
     {
         Storage = storage;
         System = system;
@@ -145,7 +145,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
             {
                 var storage = system.Settings.Config.GetConfig("hypertune.storage");
                 health.Answered(DateTimeOffset.UtcNow);
-                system.ActorOf(StorageProbe.Props(health, storage.GetTimeSpan("probe-interval"), storage.GetTimeSpan("probe-timeout")), "storage-probe");
+                var probe = StorageProbe.Props(health, storage.GetTimeSpan("probe-interval"), storage.GetTimeSpan("probe-timeout"));
+                system.ActorOf(probe, "storage-probe");
             }
             // The claim lasts as long as the actor system, however it ends (released before WhenTerminated completes).
             if (claim is not null) system.RegisterOnTermination(claim.Dispose);
@@ -163,7 +164,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// Prepares the storage (<see cref="StorageSpec.Prepare"/>); while the database cannot be reached, waits for it
     /// as <see cref="WaitForJournalAsync"/> does. Other errors (credentials, a missing database) fail at once.
     /// </summary>
-    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage, CancellationToken cancellationToken) =>
+    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage, CancellationToken cancellationToken)
+        =>
         RetryWhileUnreachableAsync(system, async _ =>
         {
             await Task.Run(storage.Prepare, cancellationToken).ConfigureAwait(false);
@@ -178,12 +180,14 @@ public sealed class HyperTuneNode : IAsyncDisposable
     private static Task<TimeSpan> WaitForJournalAsync(ActorSystem system, CancellationToken cancellationToken)
     {
         var attemptTimeout = system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout");
-        return RetryWhileUnreachableAsync(system, attempt => WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken),
+        return RetryWhileUnreachableAsync(system,
+            attempt => WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken),
             e => e is TimeoutException or InvalidOperationException, cancellationToken);
     }
 
-    /// <summary>Runs an attempt until it succeeds or fails otherwise than <paramref name="unreachable"/>, with backoff.</summary>
-    private static async Task<TimeSpan> RetryWhileUnreachableAsync(ActorSystem system, Func<int, Task<TimeSpan>> attemptOnce,
+    /// <summary>Runs attempts, with backoff, until one succeeds or fails otherwise than <paramref name="unreachable"/>.</summary>
+    private static async Task<TimeSpan> RetryWhileUnreachableAsync(ActorSystem system,
+        Func<int, Task<TimeSpan>> attemptOnce,
         Func<Exception, bool> unreachable, CancellationToken cancellationToken)
     {
         var storage = system.Settings.Config.GetConfig("hypertune.storage");
@@ -196,13 +200,15 @@ public sealed class HyperTuneNode : IAsyncDisposable
             try
             {
                 var took = await attemptOnce(attempt).ConfigureAwait(false);
-                if (attempt > 1) system.Log.Info("the database answers, after waiting {0:0} s for it", waiting.Elapsed.TotalSeconds);
+                if (attempt > 1)
+                    system.Log.Info("the database answers, after waiting {0:0} s for it", waiting.Elapsed.TotalSeconds);
                 return took;
             }
             catch (Exception e) when (unreachable(e) && !cancellationToken.IsCancellationRequested)
             {
                 if (limit > TimeSpan.Zero && waiting.Elapsed + backoff > limit)
-                    throw new TimeoutException($"the database did not answer within {limit.TotalSeconds:0}s (hypertune.storage.start-wait-limit): {e.Message}", e);
+                    throw new TimeoutException($"the database did not answer within {limit.TotalSeconds:0}s " +
+                                               $"(hypertune.storage.start-wait-limit): {e.Message}", e);
                 system.Log.Warning("waiting for the database ({0}); retrying in {1:0.#} s", e.Message, backoff.TotalSeconds);
                 await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
@@ -210,7 +216,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, int attempt, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, int attempt, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
         system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), $"journal-warmup-{attempt}");
@@ -224,7 +231,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, StorageHealth storage, CancellationToken cancellationToken)
+    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, StorageHealth storage,
+        CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -15,9 +15,13 @@ public sealed class StorageHealth
     public StorageStatus Current => _current;
 
     /// <summary>Records a successful check.</summary>
-    public void Answered(DateTimeOffset at) => _current = _current with { Reachable = true, UnreachableSince = null, LastError = null, LastChecked = at };
+    public void Answered(DateTimeOffset at) =>
+        _current = _current with { Reachable = true, UnreachableSince = null, LastError = null, LastChecked = at };
 
     /// <summary>Records a failed check; the outage keeps the time it began.</summary>
     public void Failed(DateTimeOffset at, string error) =>
-        _current = _current with { Reachable = false, UnreachableSince = _current.UnreachableSince ?? at, LastError = error, LastChecked = at };
+        _current = _current with
+        {
+            Reachable = false, UnreachableSince = _current.UnreachableSince ?? at, LastError = error, LastChecked = at,
+        };
 }

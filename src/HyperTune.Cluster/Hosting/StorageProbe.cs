@@ -43,7 +43,8 @@ public sealed class StorageProbe : ReceiveActor, IWithTimers
             _waiting = false;
             Timers.Cancel("timeout");
             if (!health.Current.Reachable && health.Current.LastChecked is not null)
-                _log.Info("storage: the journal answers again (unreachable since {0:o})", health.Current.UnreachableSince);
+                _log.Info("storage: the journal answers again (unreachable since {0:o})",
+                    health.Current.UnreachableSince);
             health.Answered(DateTimeOffset.UtcNow);
         });
         Receive<ReplayMessagesFailure>(f =>

@@ -4,7 +4,12 @@ namespace HyperTune.Cluster.Hosting;
 /// What this node last learned about its journal: whether it answered, since when it has not, and why.
 /// <see cref="Used"/> is false on nodes that store nothing (worker-only nodes).
 /// </summary>
-public sealed record StorageStatus(bool Used, bool Reachable, DateTimeOffset? UnreachableSince, string? LastError, DateTimeOffset? LastChecked)
+public sealed record StorageStatus(
+    bool Used,
+    bool Reachable,
+    DateTimeOffset? UnreachableSince,
+    string? LastError,
+    DateTimeOffset? LastChecked)
 {
     /// <summary>The status of a node that does not use the storage.</summary>
     public static readonly StorageStatus NotUsed = new(false, true, null, null, null);

@@ -39,10 +39,11 @@ public sealed class StudyRegistry : ReceivePersistentActor
         Command<ReleaseStudy>(r =>
         {
             var listed = _state.Find(r.StudyId);
-            var ownedByRequest = r.RequestId is not null && _state.RequestIds.GetValueOrDefault(r.RequestId) == r.StudyId;
+            var ownedByRequest = r.RequestId is { } id && _state.RequestIds.GetValueOrDefault(id) == r.StudyId;
             // Only the request that reserved a study may take it back: an id listed by anyone else stays.
             if (readOnly || listed is null || !ownedByRequest) Sender.Tell(new ReservationReleased(r.StudyId));
-            else PersistThenReply(new StudyReservationReleased(r.StudyId, DateTimeOffset.UtcNow), new ReservationReleased(r.StudyId));
+            else PersistThenReply(new StudyReservationReleased(r.StudyId, DateTimeOffset.UtcNow),
+                new ReservationReleased(r.StudyId));
         });
         Command<RegisterStudy>(r =>
         {

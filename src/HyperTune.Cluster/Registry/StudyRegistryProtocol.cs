@@ -69,11 +69,12 @@ public static class StudyRegistryProtocol
     /// <summary>A study's id, spec name and registration time.</summary>
     public sealed record StudyEntry(string StudyId, string Name, DateTimeOffset RegisteredAt);
 
-    /// <summary>A study was listed after its creation (written by earlier versions and by <see cref="RegisterStudy"/>).</summary>
+    /// <summary>A study was listed after its creation (by earlier versions, and by <see cref="RegisterStudy"/>).</summary>
     public sealed record StudyRegistered(string StudyId, string Name, DateTimeOffset At) : IRegistryEvent;
 
     /// <summary>A study id was listed for a submission, before the study was created.</summary>
-    public sealed record StudyReserved(string StudyId, string Name, string? RequestId, DateTimeOffset At) : IRegistryEvent;
+    public sealed record StudyReserved(string StudyId, string Name, string? RequestId, DateTimeOffset At)
+        : IRegistryEvent;
 
     /// <summary>A reservation was taken back: the coordinator refused to create its study.</summary>
     public sealed record StudyReservationReleased(string StudyId, DateTimeOffset At) : IRegistryEvent;

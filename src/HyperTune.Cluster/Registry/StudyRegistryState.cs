@@ -17,7 +17,8 @@ public sealed record StudyRegistryState
     public ImmutableList<StudyEntry> Studies { get; init; } = ImmutableList<StudyEntry>.Empty;
 
     /// <summary>The study each client request id reserved.</summary>
-    public ImmutableDictionary<string, string> RequestIds { get; init; } = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+    public ImmutableDictionary<string, string> RequestIds { get; init; } =
+        ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
 
     /// <summary>The listed study with this id, or null.</summary>
     public StudyEntry? Find(string studyId) => Studies.Find(s => s.StudyId == studyId);
@@ -31,7 +32,8 @@ public sealed record StudyRegistryState
     /// </summary>
     public (IRegistryEvent? Event, ReservedStudy Reply) Reserve(ReserveStudy request, DateTimeOffset now)
     {
-        if (request.RequestId is { } requestId && RequestIds.TryGetValue(requestId, out var reservedId) && Find(reservedId) is { } again)
+        if (request.RequestId is { } requestId && RequestIds.TryGetValue(requestId, out var reservedId)
+            && Find(reservedId) is { } again)
             return (null, new ReservedStudy(again, IsNew: true, Repeated: true));
         if (request.StudyId is { } explicitId)
             return Find(explicitId) is { } listed
@@ -46,7 +48,7 @@ public sealed record StudyRegistryState
                 new ReservedStudy(new StudyEntry(studyId, request.Name, now), IsNew: true, Repeated: false));
     }
 
-    /// <summary>The spec name itself when no study has that id, else <c>name-2</c>, <c>name-3</c>, ... (linear time).</summary>
+    /// <summary>The spec name when no study has that id, else <c>name-2</c>, <c>name-3</c>, ... (linear time).</summary>
     public string FreeIdFor(string name)
     {
         var taken = Studies.Select(s => s.StudyId).ToHashSet(StringComparer.Ordinal);
@@ -58,23 +60,26 @@ public sealed record StudyRegistryState
     /// <summary>Applies an event.</summary>
     public StudyRegistryState Apply(IRegistryEvent e) => e switch
     {
-        StudyRegistered r => Find(r.StudyId) is null ? this with { Studies = Studies.Add(new StudyEntry(r.StudyId, r.Name, r.At)) } : this,
-        StudyReserved r => (Find(r.StudyId) is null ? this with { Studies = Studies.Add(new StudyEntry(r.StudyId, r.Name, r.At)) } : this) with
+        StudyRegistered r => Listing(r.StudyId, r.Name, r.At),
+        StudyReserved r => Listing(r.StudyId, r.Name, r.At) with
         {
             RequestIds = r.RequestId is null ? RequestIds : RequestIds.SetItem(r.RequestId, r.StudyId),
         },
         StudyReservationReleased r => this with
         {
             Studies = Studies.RemoveAll(s => s.StudyId == r.StudyId),
-            RequestIds = RequestIds.RemoveRange(RequestIds.Where(kv => kv.Value == r.StudyId).Select(kv => kv.Key).ToList()),
+            RequestIds = RequestIds.RemoveRange(RequestIds.Where(kv => kv.Value == r.StudyId).Select(kv => kv.Key)),
         },
         _ => throw new ArgumentException($"unknown registry event {e.GetType().Name}"),
     };
 
+    private StudyRegistryState Listing(string studyId, string name, DateTimeOffset at) =>
+        Find(studyId) is null ? this with { Studies = Studies.Add(new StudyEntry(studyId, name, at)) } : this;
+
     /// <summary>What a snapshot stores.</summary>
     public StudyRegistrySnapshot ToSnapshot() => new(Studies, RequestIds);
 
-    /// <summary>Rebuilds the state from a snapshot of this version or from an earlier version's list of entries.</summary>
+    /// <summary>Rebuilds the state from a snapshot of this version or an earlier version's list of entries.</summary>
     public static StudyRegistryState FromSnapshot(object snapshot) => snapshot switch
     {
         StudyRegistrySnapshot s => new StudyRegistryState

@@ -248,7 +248,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         foreach (var (number, node) in _state.RunningOn)
         {
             if (alive.Contains(node)) SendRunTrial(number, _state.LastDispatch[number], node);
-            else gone.Add((number, _state.LastDispatch[number], $"its worker node {node} left the cluster while the coordinator was down"));
+            else gone.Add((number, _state.LastDispatch[number], $"its worker node {node} left while the coordinator was down"));
         }
         WorkersGone(gone);
     }

@@ -136,7 +136,8 @@ public static class StudyDecider
     /// A worker began running a dispatch: recorded once, for the current dispatch, with the worker's start time (so a
     /// trial's start excludes its wait in the worker's queue).
     /// </summary>
-    public static IReadOnlyList<IStudyEvent> ExecutionStarted(StudyState state, int number, int dispatch, DateTimeOffset at) =>
+    public static IReadOnlyList<IStudyEvent> ExecutionStarted(StudyState state, int number, int dispatch,
+        DateTimeOffset at) =>
         state.IsCurrentDispatch(number, dispatch) && !state.Executing.Contains(number)
             ? new IStudyEvent[] { new TrialExecutionStarted(number, dispatch, at) }
             : Array.Empty<IStudyEvent>();

@@ -59,6 +59,8 @@ public static class StudyProtocol
     /// <summary>Ends a subscription.</summary>
     public sealed record UnwatchStudy(string StudyId, IActorRef Watcher) : IWithStudyId;
 
-    /// <summary>Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.</summary>
+    /// <summary>
+    /// Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.
+    /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
 }

@@ -87,7 +87,8 @@ public sealed record StudyState
     {
         var applied = ApplyToTrials(e);
         // A trial dispatched again, finished or requeued no longer runs on a worker.
-        return NumberOf(e) is var n && applied.Executing.Contains(n) ? applied with { Executing = applied.Executing.Remove(n) } : applied;
+        var number = NumberOf(e);
+        return applied.Executing.Contains(number) ? applied with { Executing = applied.Executing.Remove(number) } : applied;
     }
 
     /// <summary>The trial a dispatch-ending event is about, or -1.</summary>
@@ -137,7 +138,10 @@ public sealed record StudyState
         {
             RunningOn = RunningOn.Remove(p.Number),
         },
-        TrialCancelled c => Update(c.Number, t => t with { State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At }) with
+        TrialCancelled c => Update(c.Number, t => t with
+        {
+            State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At,
+        }) with
         {
             RunningOn = RunningOn.Remove(c.Number),
         },

@@ -29,5 +29,6 @@ public enum TrialState
 public static class TrialStateExtensions
 {
     /// <summary>True for states a trial never leaves.</summary>
-    public static bool IsFinished(this TrialState state) => state is TrialState.Complete or TrialState.Pruned or TrialState.Failed or TrialState.Cancelled;
+    public static bool IsFinished(this TrialState state) =>
+        state is TrialState.Complete or TrialState.Pruned or TrialState.Failed or TrialState.Cancelled;
 }
