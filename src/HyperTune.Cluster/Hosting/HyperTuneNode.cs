@@ -164,8 +164,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// Prepares the storage (<see cref="StorageSpec.Prepare"/>); while the database cannot be reached, waits for it
     /// as <see cref="WaitForJournalAsync"/> does. Other errors (credentials, a missing database) fail at once.
     /// </summary>
-    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage, CancellationToken cancellationToken)
-        =>
+    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage,
+        CancellationToken cancellationToken) =>
         RetryWhileUnreachableAsync(system, async _ =>
         {
             await Task.Run(storage.Prepare, cancellationToken).ConfigureAwait(false);
