@@ -85,4 +85,19 @@ public sealed class StudyRegistrySpec : TestKit
         Assert.Equal("b", reserved.Study.StudyId);
         Assert.Equal(new[] { "from-snapshot", "from-event", "b" }, replayed.Studies.Select(s => s.StudyId));
     }
+
+    [Fact]
+    public async Task Only_the_request_that_reserved_a_study_can_release_it()
+    {
+        var registry = Sys.ActorOf(StudyRegistry.Props());
+        await registry.Ask<ReservedStudy>(new ReserveStudy("quad", true, null, "mine"), TimeSpan.FromSeconds(10));
+
+        await registry.Ask<ReservationReleased>(new ReleaseStudy("quad", "someone-else"), TimeSpan.FromSeconds(10));
+        var afterOther = await registry.Ask<StudyList>(new ListStudies(), TimeSpan.FromSeconds(10));
+        await registry.Ask<ReservationReleased>(new ReleaseStudy("quad", "mine"), TimeSpan.FromSeconds(10));
+        var afterMine = await registry.Ask<StudyList>(new ListStudies(), TimeSpan.FromSeconds(10));
+
+        Assert.Single(afterOther.Studies);
+        Assert.Empty(afterMine.Studies);
+    }
 }

@@ -113,7 +113,7 @@ public sealed class SubmissionSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_refused_submission_leaves_nothing_listed()
+    public async Task A_submission_refused_for_an_existing_study_leaves_that_study_listed_and_lists_nothing_else()
     {
         await using var node = await HyperTuneNode.StartAsync(Options());
         var client = new HyperTuneClient(node);
@@ -122,11 +122,12 @@ public sealed class SubmissionSpec : IAsyncLifetime
         var unlisted = await node.Studies.Ask<object>(new StudyProtocol.SubmitStudy("unlisted", Spec("unlisted")), TimeSpan.FromSeconds(30));
         Assert.IsType<StudyProtocol.StudySubmitted>(unlisted);
 
-        // Same ids, other specs: the coordinators refuse; the listed study stays listed, the refused id is not listed.
+        // Same ids, other specs: the coordinators refuse. The reservation made for "unlisted" is kept, since that
+        // study exists: it is listed from now on.
         await Assert.ThrowsAsync<StudyRejectedException>(() => client.SubmitAsync(Spec("other-spec"), studyId: "taken"));
         await Assert.ThrowsAsync<StudyRejectedException>(() => client.SubmitAsync(Spec("other-spec"), studyId: "unlisted"));
 
-        Assert.Equal(new[] { "taken" }, (await client.ListAsync()).Select(e => e.StudyId));
+        Assert.Equal(new[] { "taken", "unlisted" }, (await client.ListAsync()).Select(e => e.StudyId));
     }
 
     [Fact]

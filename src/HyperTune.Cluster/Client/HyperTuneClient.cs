@@ -95,22 +95,28 @@ public sealed class HyperTuneClient
                 // created when the request reserved it.
                 return reserved.IsNew && !submitted.Created ? submitted with { Created = true } : submitted;
             case StudyRejected rejected:
-                // Nothing was created for a study this request listed: take it off the list again.
-                if (reserved.IsNew && !reserved.Repeated)
-                {
-                    try
-                    {
-                        await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(id, requestId), cancellationToken)
-                            .ConfigureAwait(false);
-                    }
-                    catch (TimeoutException)
-                    {
-                        // The refusal is the answer; an unreleased reservation only lists the id as reserved.
-                    }
-                }
+                if (reserved.IsNew && !reserved.Repeated) await ReleaseUnlessCreatedAsync(id, requestId, cancellationToken);
                 throw new StudyRejectedException(rejected.Reason);
             default:
                 throw new InvalidOperationException($"unexpected answer {answer}");
+        }
+    }
+
+    /// <summary>
+    /// Takes a refused submission's reservation off the list, unless its study exists after all (another submission
+    /// of the same name, which found the reservation, may have created it with its own spec).
+    /// </summary>
+    private async Task ReleaseUnlessCreatedAsync(string studyId, string requestId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await GetListedAsync(studyId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null) return;
+            await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(studyId, requestId), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or StudyRejectedException)
+        {
+            // The refusal is the answer; an unreleased reservation only lists the id as reserved.
         }
     }
 
