@@ -95,7 +95,8 @@ public sealed class HyperTuneClient
                 // created when the request reserved it.
                 return reserved.IsNew && !submitted.Created ? submitted with { Created = true } : submitted;
             case StudyRejected rejected:
-                if (reserved.IsNew && !reserved.Repeated) await ReleaseUnlessCreatedAsync(id, requestId, cancellationToken);
+                if (reserved.IsNew && !reserved.Repeated)
+                    await ReleaseUnlessCreatedAsync(id, requestId, cancellationToken).ConfigureAwait(false);
                 throw new StudyRejectedException(rejected.Reason);
             default:
                 throw new InvalidOperationException($"unexpected answer {answer}");
@@ -110,7 +111,8 @@ public sealed class HyperTuneClient
     {
         try
         {
-            if (await GetListedAsync(studyId, cancellationToken: cancellationToken).ConfigureAwait(false) is not null) return;
+            var existing = await GetListedAsync(studyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing is not null) return;
             await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(studyId, requestId), cancellationToken)
                 .ConfigureAwait(false);
         }
