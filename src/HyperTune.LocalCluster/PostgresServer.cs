@@ -18,6 +18,7 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly string _bin;
     private readonly string _root;
     private readonly bool _asPostgresUser;
+    private string _serverSettings = "";
 
     private PostgresServer(string bin, string root, int port, bool asPostgresUser)
     {
@@ -51,9 +52,9 @@ public sealed class PostgresServer : IAsyncDisposable
         try
         {
             await server.RunToolAsync("initdb", new[] { "-D", server.DataDirectory, "-U", User, "--auth=trust", "-E", "UTF8", "--no-instructions" }, cancellationToken);
-            var settings = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200" +
-                           (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
-            await server.RunToolAsync("pg_ctl", new[] { "-D", server.DataDirectory, "-o", settings, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start" }, cancellationToken);
+            server._serverSettings = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200" +
+                                     (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            await server.StartServerAsync(cancellationToken);
             await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Database=postgres;Username={User}");
             await connection.OpenAsync(cancellationToken);
             await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
@@ -67,6 +68,21 @@ public sealed class PostgresServer : IAsyncDisposable
             throw;
         }
     }
+
+    private Task StartServerAsync(CancellationToken cancellationToken) =>
+        RunToolAsync("pg_ctl",
+            new[] { "-D", DataDirectory, "-o", _serverSettings, "-l", Path.Combine(_root, "server.log"), "-w", "-t", "60", "start" },
+            cancellationToken);
+
+    /// <summary>
+    /// Stops the server at once, as a crash or a lost network would (immediate shutdown: clients see their
+    /// connections fail), keeping its data for <see cref="RestartAsync"/>.
+    /// </summary>
+    public Task StopAsync(CancellationToken cancellationToken = default) =>
+        RunToolAsync("pg_ctl", new[] { "-D", DataDirectory, "-m", "immediate", "-w", "stop" }, cancellationToken);
+
+    /// <summary>Starts the stopped server again on the same port and data; returns once it accepts connections.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) => StartServerAsync(cancellationToken);
 
     private static string? FindBinaries()
     {

@@ -39,18 +39,21 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_given_an_unreachable_postgresql_fails_at_once_naming_the_server()
+    public async Task A_node_given_an_unreachable_postgresql_waits_for_it_naming_the_server_then_gives_up_at_its_limit()
     {
         // A port nothing listens on: the connection is refused.
         var closed = UnusedLoopbackPort();
+        var config = Path.Combine(_dir, "short-wait.conf");
+        File.WriteAllText(config, "hypertune.storage { start-wait-limit = 4s, start-retry-min-backoff = 500ms }");
 
         var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout,
-            "node", "--port", "0", "--http", "off", "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
+            "node", "--port", "0", "--http", "off", "--config", config,
+            "--storage", $"postgres:Host=127.0.0.1;Port={closed};Database=hypertune;Username=nobody");
 
         Assert.Equal(1, code);
-        Assert.Contains($"cannot connect to PostgreSQL at 127.0.0.1:{closed} (database hypertune, user nobody)", stderr);
-        // Refused before the actor system started, not after a journal recovery timed out.
-        Assert.DoesNotContain("Remoting started", stderr);
+        Assert.Contains($"waiting for the database (cannot connect to PostgreSQL at 127.0.0.1:{closed} (database hypertune, user nobody)", stderr);
+        Assert.Contains("; retrying in 0.5 s", stderr);
+        Assert.Contains("did not answer within 4s (hypertune.storage.start-wait-limit)", stderr);
     }
 
     [Fact]
@@ -106,6 +109,48 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         Assert.Contains("study steps already finished (trial budget reached)", finished);
         Assert.Contains("4/4 done, best 20 (trial ", finished);
         Assert.Contains("--max-trials above 4 to continue it", finished);
+        node.Signal(15);
+        await node.WaitAsync(Timeout);
+    }
+
+    [Fact]
+    public async Task The_http_api_repeats_a_submission_by_its_request_id_reports_readiness_and_counts_stopped_trials_cancelled()
+    {
+        var port = UnusedLoopbackPort();
+        const string spec = """
+            { "name": "keyed", "objective": { "metric": "value", "direction": "minimize" },
+              "trainable": { "type": "function", "function": "branin", "simulatedTrainingTime": "30s" },
+              "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 } ],
+              "budget": { "maxTrials": 4, "parallelism": 2 } }
+            """;
+        using var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", "memory", "--http", $"127.0.0.1:{port}");
+        await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = Timeout };
+
+        async Task<(int Status, System.Text.Json.Nodes.JsonNode Body)> Submit(string path, string? key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(spec) };
+            if (key is not null) request.Headers.Add("Idempotency-Key", key);
+            using var response = await http.SendAsync(request);
+            return ((int)response.StatusCode, System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!);
+        }
+
+        var first = await Submit("studies?fresh=true", "key-1");
+        var retried = await Submit("studies?fresh=true", "key-1");
+        var byQuery = await Submit("studies?fresh=true&requestId=key-2", null);
+        var ready = await http.GetAsync("ready");
+        var readyBody = System.Text.Json.Nodes.JsonNode.Parse(await ready.Content.ReadAsStringAsync())!;
+        using var stop = await http.PostAsync("studies/keyed/stop?reason=enough", null);
+        var stopped = System.Text.Json.Nodes.JsonNode.Parse(await stop.Content.ReadAsStringAsync())!;
+        using var unknown = await http.GetAsync("studies/no-such-study");
+
+        Assert.Equal((201, "keyed"), (first.Status, (string?)first.Body["study"]));
+        Assert.Equal((201, "keyed"), (retried.Status, (string?)retried.Body["study"]));
+        Assert.Equal((201, "keyed-2"), (byQuery.Status, (string?)byQuery.Body["study"]));
+        Assert.Equal(200, (int)ready.StatusCode);
+        Assert.Equal("reachable", (string?)readyBody["storage"]);
+        Assert.Equal((2, 0), ((int)stopped["trials"]!["cancelled"]!, (int)stopped["trials"]!["failed"]!));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         node.Signal(15);
         await node.WaitAsync(Timeout);
     }

@@ -31,6 +31,10 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
         yield return new object[] { new TrialRequeued(3, "node lost", at) };
         yield return new object[] { new TrialPruned(3, 5, 0.5, at) };
         yield return new object[] { new StudyFinished("trial budget reached", at) };
+        yield return new object[] { new TrialCancelled(3, "study stopped: enough", at) };
+        yield return new object[] { new TrialExecutionStarted(3, 2, at) };
+        yield return new object[] { new HyperTune.Cluster.Registry.StudyRegistryProtocol.StudyReserved("s1-2", "s1", "request-1", at) };
+        yield return new object[] { new HyperTune.Cluster.Registry.StudyRegistryProtocol.StudyReservationReleased("s1-2", at) };
     }
 
     [Theory]
@@ -97,6 +101,18 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
         var back = (TrialWorkerProtocol.TrialAccepted)serializer.FromBinary(serializer.ToBinary(message), typeof(TrialWorkerProtocol.TrialAccepted));
         back.Worker.Tell("ping");
         probe.ExpectMsg("ping");
+    }
+
+    [Fact]
+    public void A_registry_snapshot_round_trips()
+    {
+        var snapshot = new HyperTune.Cluster.Registry.StudyRegistrySnapshot(
+            ImmutableList.Create(new HyperTune.Cluster.Registry.StudyRegistryProtocol.StudyEntry("a", "a", DateTimeOffset.UnixEpoch)),
+            ImmutableDictionary<string, string>.Empty.Add("r1", "a"));
+        var serializer = Sys.Serialization.FindSerializerFor(snapshot);
+        var back = (HyperTune.Cluster.Registry.StudyRegistrySnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), snapshot.GetType());
+        Assert.Equal(snapshot.Studies, back.Studies);
+        Assert.Equal("a", back.RequestIds["r1"]);
     }
 
     [Fact]

@@ -245,7 +245,8 @@ public sealed class StudyCoordinatorSpec : TestKit
         ExpectMsg<StudySubmitted>();
         var watcher = CreateTestProbe();
         coordinator.Tell(new WatchStudy("quad", watcher.Ref));
-        watcher.ExpectMsg<StudyProgress>(p => Assert.Equal(2, p.Running));
+        // Dispatched, but no worker has said it began: queued on the worker node, not running.
+        watcher.ExpectMsg<StudyProgress>(p => Assert.Equal((0, 2), (p.Running, p.Queued)));
         foreach (var run in ExpectRuns(2)) Complete(coordinator, run, run.Number);
         var last = watcher.FishForMessage<StudyProgress>(p => p.Status == StudyStatus.Finished, TimeSpan.FromSeconds(10));
         Assert.Equal((2, StudyState.BudgetReached), (last.Complete, last.FinishReason));
@@ -261,5 +262,46 @@ public sealed class StudyCoordinatorSpec : TestKit
         var again = StartCoordinator();
         again.Tell(new GetStudy("quad"));
         ExpectMsg<StudyNotFound>();
+    }
+
+    [Fact]
+    public void A_trial_counts_as_running_from_when_its_worker_began_it_and_that_is_its_start_time()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 4, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        var began = DateTimeOffset.UtcNow.AddSeconds(30);
+
+        coordinator.Tell(new ReportTrialStarted("quad", runs[1].Number, runs[1].Dispatch, began));
+        // A stale dispatch's report changes nothing.
+        coordinator.Tell(new ReportTrialStarted("quad", runs[0].Number, runs[0].Dispatch + 1, began));
+
+        var report = Report(coordinator);
+        Assert.Equal((1, 1), (report.Progress.Running, report.Progress.Queued));
+        Assert.Equal(began, report.Trials![runs[1].Number].StartedAt);
+        Assert.Equal(new[] { runs[1].Number }, report.Executing!);
+    }
+
+    [Fact]
+    public void A_recovered_coordinator_dispatches_the_trials_of_a_gone_node_again_as_new_dispatches()
+    {
+        var gone = new WorkerNode("127.0.0.1:2#2", 16, 0);
+        var coordinator = StartCoordinator(nodes: gone);
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 12, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(2);
+        Assert.All(runs, r => Assert.Equal(1, r.Dispatch));
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+
+        // Its node died with the coordinator; only Node is left.
+        var recovered = StartCoordinator(nodes: Node);
+
+        var again = ExpectRuns(2).OrderBy(r => r.Number).ToList();
+        Assert.Equal(new[] { (0, 2), (1, 2) }, again.Select(r => (r.Number, r.Dispatch)));
+        Assert.All(again, r => Assert.StartsWith(Node.NodeKey, r.WorkerId));
+        Assert.Equal(new[] { 2, 2 }, Report(recovered).Dispatches!.Values);
     }
 }

@@ -194,4 +194,59 @@ public class StudyDeciderTests
         Assert.Equal(TrialState.Failed, s.Trials[0].State);
         Assert.Contains("lost its worker 3 times", s.Trials[0].FailureReason);
     }
+
+    [Fact]
+    public void Stopping_cancels_unfinished_trials_and_counts_them_apart_from_failures()
+    {
+        var (s, opt) = Created(Spec(parallelism: 3));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        s = ApplyAll(s, StudyDecider.Result(s, 0, 1, new Dictionary<string, double> { ["loss"] = 2 }, null, T0));
+
+        var stop = StudyDecider.Stop(s, "enough", T0);
+        s = ApplyAll(s, stop);
+
+        Assert.Equal(new[] { 1, 2 }, stop.OfType<TrialCancelled>().Select(c => c.Number));
+        Assert.Empty(stop.OfType<TrialFailed>());
+        var p = s.Progress();
+        Assert.Equal((1, 0, 2, 0, 3), (p.Complete, p.Failed, p.Cancelled, p.Running, p.Done));
+        Assert.Equal(TrialState.Cancelled, s.Trials[1].State);
+        Assert.Empty(s.RunningOn);
+        Assert.Equal(StudyStatus.Finished, s.Status);
+    }
+
+    [Fact]
+    public void A_stop_recorded_by_an_earlier_version_replays_as_failed_trials()
+    {
+        var (s, opt) = Created(Spec(parallelism: 2));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        // The events an earlier version wrote for a stop.
+        s = ApplyAll(s, new IStudyEvent[]
+        {
+            new TrialFailed(0, "study stopped: enough", true, T0),
+            new TrialFailed(1, "study stopped: enough", true, T0),
+            new StudyFinished("stopped: enough", T0),
+        });
+        Assert.Equal((2, 0, StudyStatus.Finished), (s.Progress().Failed, s.Progress().Cancelled, s.Status));
+    }
+
+    [Fact]
+    public void A_dispatched_trial_is_queued_until_its_worker_begins_it_and_again_after_a_requeue()
+    {
+        var (s, opt) = Created(Spec(parallelism: 2));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal((0, 2), (s.Progress().Running, s.Progress().Queued));
+
+        var began = T0.AddSeconds(7);
+        var started = StudyDecider.ExecutionStarted(s, 0, 1, began);
+        s = ApplyAll(s, started);
+        Assert.Equal((1, 1, began), (s.Progress().Running, s.Progress().Queued, s.Trials[0].StartedAt));
+        // Reported again (a coordinator re-attached): nothing new; a stale dispatch: nothing either.
+        Assert.Empty(StudyDecider.ExecutionStarted(s, 0, 1, began));
+        Assert.Empty(StudyDecider.ExecutionStarted(s, 1, 2, began));
+
+        s = ApplyAll(s, StudyDecider.WorkerLost(s, 0, 1, "gone", T0));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal((0, 2, 2), (s.Progress().Running, s.Progress().Queued, s.LastDispatch[0]));
+        Assert.Single(StudyDecider.ExecutionStarted(s, 0, 2, began));
+    }
 }

@@ -21,6 +21,8 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     public TrialWorkerSpec() : base(TestConfig.Local(StorageSpec.Memory))
     {
         _studies = CreateTestProbe("studies");
+        // Start reports have a test of their own below.
+        _studies.IgnoreMessages<ReportTrialStarted>();
         _settings = new WorkerSettings(2, Path.Combine(_dir, "checkpoints"), TimeSpan.FromMilliseconds(300));
     }
 
@@ -179,4 +181,34 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Contains("leaving", _studies.ExpectMsg<ReportTrialInterrupted>().Reason);
         ExpectTerminated(handedOff);
     }
+
+    [Fact]
+    public void A_worker_reports_when_its_trial_takes_a_slot_and_again_when_a_coordinator_re_attaches()
+    {
+        var studies = CreateTestProbe();
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        var spec = ProcessSpec("sleep 2; echo 'hypertune-report loss=0.5'");
+        Sys.ActorOf(TrialWorker.Props(studies.Ref, slots, _settings, _cache)).Tell(Run(spec, 0), studies.Ref);
+        studies.ExpectMsg<TrialAccepted>(a => Assert.Equal(0, a.Number));
+        var first = studies.ExpectMsg<ReportTrialStarted>(s => Assert.Equal(0, s.Number));
+
+        // The only slot is taken: trial 1 is accepted but queued, with no start report until trial 0 ends.
+        var queued = Sys.ActorOf(TrialWorker.Props(studies.Ref, slots, _settings, _cache));
+        var queuedAt = DateTimeOffset.UtcNow;
+        queued.Tell(Run(spec, 1));
+        studies.ExpectMsg<TrialAccepted>(a => Assert.Equal(1, a.Number));
+        studies.ExpectNoMsg(TimeSpan.FromMilliseconds(800));
+
+        var started = studies.FishForMessage<ReportTrialStarted>(s => s.Number == 1, TimeSpan.FromSeconds(20));
+        Assert.True(started.At - queuedAt > TimeSpan.FromMilliseconds(800), $"trial 1 started {started.At - queuedAt} after it was queued");
+
+        // A recovered coordinator re-sends the trial: the worker says again when it began.
+        queued.Tell(Run(spec, 1));
+        Assert.Equal(started.At, studies.FishForMessage<ReportTrialStarted>(s => s.Number == 1, TimeSpan.FromSeconds(10)).At);
+        Assert.True(first.At <= started.At);
+    }
+
+    private static RunTrial Run(string spec, int number) =>
+        new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1, spec,
+            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
 }

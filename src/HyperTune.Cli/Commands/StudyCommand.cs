@@ -55,7 +55,9 @@ internal static class StudyCommand
             if (r.GetValue(fresh)) query.Add("fresh=true");
             if (r.GetValue(parallelism) is { } p) query.Add($"parallelism={p}");
             if (r.GetValue(maxTrials) is { } m) query.Add($"maxTrials={m}");
-            var (status, body) = await client.PostAsync("studies" + (query.Count > 0 ? "?" + string.Join('&', query) : ""), text, ct);
+            // One request id per invocation, reused by the retries below: a retried submission goes to the same study.
+            query.Add($"requestId={Guid.NewGuid():N}");
+            var (status, body) = await PostWithRetriesAsync(client, "studies?" + string.Join('&', query), text, ct);
             if (status >= 400) return Fail(status, body);
             if (r.GetValue(json)) Console.Out.WriteLine(body);
             else
@@ -66,6 +68,31 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }));
         return submit;
+    }
+
+    /// <summary>
+    /// POSTs, retrying a few times when the node cannot be reached or answers 5xx (it may be starting, or waiting for
+    /// its database). Only for idempotent requests, such as a submission carrying its request id.
+    /// </summary>
+    private static async Task<(int Status, string Body)> PostWithRetriesAsync(NodeClient client, string path, string json,
+        CancellationToken ct)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var answer = await client.PostAsync(path, json, ct);
+                if (answer.Status < 500 || attempt == attempts) return answer;
+                Console.Error.WriteLine(
+                    $"the node answered {answer.Status}; retrying the same submission ({attempt}/{attempts - 1})");
+            }
+            catch (NodeUnreachableException e) when (attempt < attempts)
+            {
+                Console.Error.WriteLine($"{e.Message}; retrying the same submission ({attempt}/{attempts - 1})");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(2 * attempt), ct);
+        }
     }
 
     /// <summary>What a submission did, for people: a finished study is not "resumed", it has nothing left to run.</summary>
@@ -217,8 +244,9 @@ internal static class StudyCommand
             if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
             foreach (var s in studies)
             {
-                var report = await client.GetAsync(s.StudyId, cancellationToken: ct);
-                var state = report is null ? "unknown" : $"{report.Progress.Status.ToString().ToLowerInvariant(),-8} {ProgressView.Describe(report.Progress)}";
+                var report = await client.GetListedAsync(s.StudyId, cancellationToken: ct);
+                // Listed by a submission that did not get to create it.
+                var state = report is null ? "reserved" : $"{report.Progress.Status.ToString().ToLowerInvariant(),-8} {ProgressView.Describe(report.Progress)}";
                 Console.Out.WriteLine($"{s.StudyId,-32} {state}");
             }
             return ExitCodes.Ok;

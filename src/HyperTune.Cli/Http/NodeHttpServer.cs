@@ -11,10 +11,13 @@ namespace HyperTune.Cli.Http;
 /// <summary>
 /// The node's JSON HTTP API (ASP.NET Core minimal APIs), a thin mapping of routes onto <see cref="StudyApi"/>:
 /// <list type="bullet">
-/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=</c> with the spec as body: submit (201 new, 200 resumed, 400 invalid, 403 command not allowed, 409 refused)</item>
+/// <item><c>POST /studies?fresh=&amp;parallelism=&amp;maxTrials=&amp;requestId=</c> with the spec as body: submit
+/// (201 new, 200 resumed, 400 invalid, 403 command not allowed, 409 refused); a retry with the same request id (or
+/// <c>Idempotency-Key</c> header) answers for the same study</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
-/// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up</item>
+/// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up (and its storage's status);
+/// <c>GET /ready</c>: 200 when it is Up and its storage answers, else 503 with the reason</item>
 /// </list>
 /// With API keys configured every route but the health routes needs <c>Authorization: Bearer KEY</c> (401 without
 /// or with a wrong key, 403 for a read key on a POST). Every error has a JSON body <c>{"error": "..."}</c>.
@@ -63,7 +66,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             var maxTrials = Query.Int(request, "maxTrials");
             using var reader = new StreamReader(request.Body);
             var spec = await reader.ReadToEndAsync(ct);
-            return holder.Api is { } api ? Reply(await api.SubmitAsync(spec, fresh ?? false, parallelism, maxTrials, ct)) : Starting;
+            return holder.Api is { } api ? Reply(await api.SubmitAsync(spec, fresh ?? false, parallelism, maxTrials, ct, RequestIdOf(request))) : Starting;
         });
         app.MapGet("/studies", async (CancellationToken ct) => holder.Api is { } api ? Reply(await api.ListAsync(ct)) : Starting);
         app.MapGet("/studies/{id}", async (string id, HttpRequest request, CancellationToken ct) =>
@@ -75,6 +78,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
         app.MapGet("/cluster", () => holder.Api is { } api ? Reply(api.ClusterState()) : Starting);
         app.MapGet("/health", () => holder.Api is { } api ? Reply(api.Health()) : Starting);
+        app.MapGet("/ready", () => holder.Api is { } api ? Reply(api.Ready()) : Starting);
 
         try
         {
@@ -91,6 +95,11 @@ internal sealed class NodeHttpServer : IAsyncDisposable
 
     /// <summary>Starts answering with the node's API.</summary>
     public void Attach(StudyApi api) => _api.Api = api;
+
+    /// <summary>A submission's request id: the <c>requestId</c> query parameter, else the <c>Idempotency-Key</c>
+    /// header.</summary>
+    private static string? RequestIdOf(HttpRequest request) =>
+        request.Query["requestId"].FirstOrDefault() ?? request.Headers["Idempotency-Key"].FirstOrDefault();
 
     private static IResult Starting => Reply(ApiResponse.Error(503, "the node is starting: it has not joined the cluster yet"));
 

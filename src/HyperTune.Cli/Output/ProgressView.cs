@@ -31,8 +31,9 @@ public sealed class ProgressView
     {
         var best = p.Best is { } b ? $"best {Format(b.Value)} (trial {b.Number})" : "no result yet";
         var pruned = p.Pruned > 0 ? $", pruned {p.Pruned}" : "";
-        var waiting = p.Waiting > 0 ? $", waiting {p.Waiting}" : "";
-        return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}, {best}";
+        var waiting = (p.Queued > 0 ? $", queued {p.Queued}" : "") + (p.Waiting > 0 ? $", waiting {p.Waiting}" : "");
+        var cancelled = p.Cancelled > 0 ? $", cancelled {p.Cancelled}" : "";
+        return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}{cancelled}, {best}";
     }
 
     /// <summary>Follows the updates until the study finishes (or the stream ends) and returns the last one.</summary>

@@ -17,7 +17,8 @@ internal static class StudyReportWriter
         console.MarkupLine($"[bold]Study {Markup.Escape(p.StudyId)}[/] {(p.Status == StudyStatus.Finished ? $"finished: {Markup.Escape(p.FinishReason ?? "")}" : "is running")}");
         var took = elapsed is { } e ? $" in {e.TotalSeconds:0.0}s" : "";
         console.MarkupLine($"{p.Done} of {p.MaxTrials} trials done{took}: {p.Complete} complete, {p.Failed} failed, {p.Pruned} pruned" +
-                           (p.Running + p.Waiting > 0 ? $", {p.Running + p.Waiting} unfinished" : ""));
+                           (p.Cancelled > 0 ? $", {p.Cancelled} cancelled" : "") +
+                           (p.Running + p.Queued + p.Waiting > 0 ? $", {p.Running + p.Queued + p.Waiting} unfinished" : ""));
         if (p.Best is { } best)
         {
             console.MarkupLine($"[green]Best trial #{best.Number}[/]: {Markup.Escape(p.Metric)} = [bold]{ProgressView.Format(best.Value)}[/] ({p.Direction.ToString().ToLowerInvariant()})");

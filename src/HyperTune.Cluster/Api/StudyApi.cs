@@ -31,9 +31,11 @@ public sealed class StudyApi
 
     /// <summary>
     /// Submits a spec (201 created, 200 resumed, 400 invalid spec, 403 a process command this node does not allow,
-    /// 409 refused).
+    /// 409 refused, 503 no answer in time). A retry with the same <paramref name="requestId"/> answers for the same
+    /// study (201 again when the first attempt created it).
     /// </summary>
-    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials, CancellationToken cancellationToken)
+    public async Task<ApiResponse> SubmitAsync(string specJson, bool fresh, int? parallelism, int? maxTrials,
+        CancellationToken cancellationToken, string? requestId = null)
     {
         try
         {
@@ -43,7 +45,8 @@ public sealed class StudyApi
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
             if (ProcessCommandRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
-            var submitted = await _client.SubmitAsync(specJson, fresh, budget, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId,
+                cancellationToken: cancellationToken).ConfigureAwait(false);
             var json = StudyJson.ToJson(new StudyReport(submitted.Progress, null), includeTrials: false, indented: false);
             // Prefix "created" so a client sees at once whether the study is new or resumed.
             json = "{\"created\":" + (submitted.Created ? "true" : "false") + "," + json[1..];
@@ -56,6 +59,12 @@ public sealed class StudyApi
         catch (StudyRejectedException e)
         {
             return ApiResponse.Error(409, e.Message);
+        }
+        catch (TimeoutException e)
+        {
+            // The study may have been reserved (it is then in the list): a retry with the request id finds it.
+            return ApiResponse.Error(503,
+                $"{e.Message}; the study may have been reserved: retry with the same requestId");
         }
     }
 
@@ -104,7 +113,10 @@ public sealed class StudyApi
         }
     }
 
-    /// <summary>Every registered study with its status and counts.</summary>
+    /// <summary>
+    /// Every registered study with its status and counts; a study listed by a submission that has not created it
+    /// (yet: it timed out, or is under way) shows as <c>reserved</c>.
+    /// </summary>
     public async Task<ApiResponse> ListAsync(CancellationToken cancellationToken)
     {
         var entries = await _client.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -112,20 +124,25 @@ public sealed class StudyApi
         {
             try
             {
-                return await _client.GetAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                var report = await _client.GetListedAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+                return (Report: report, Status: "reserved");
             }
             catch (StudyRejectedException)
             {
-                return null;
+                return (Report: (StudyReport?)null, Status: "unloadable");
             }
         })).ConfigureAwait(false);
         var sb = new StringBuilder("{\"studies\":[");
         for (var i = 0; i < entries.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append(reports[i] is { } r
+            sb.Append(reports[i].Report is { } r
                 ? StudyJson.ToJson(r, includeTrials: false, indented: false)
-                : JsonSerializer.Serialize(new Dictionary<string, string> { ["study"] = entries[i].StudyId, ["status"] = "unloadable" }));
+                : JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["study"] = entries[i].StudyId,
+                    ["status"] = reports[i].Status,
+                }));
         }
         return new ApiResponse(200, sb.Append("]}").ToString());
     }
@@ -174,11 +191,40 @@ public sealed class StudyApi
         return new ApiResponse(200, Encoding.UTF8.GetString(stream.ToArray()));
     }
 
-    /// <summary>200 while this node is an Up member of its cluster, 503 otherwise.</summary>
+    /// <summary>
+    /// 200 while this node is an Up member of its cluster, 503 otherwise; the body also says whether its storage
+    /// answers (<c>"storage": "unreachable since ..."</c>), which does not change the code: the process is alive.
+    /// </summary>
     public ApiResponse Health()
     {
         var cluster = Akka.Cluster.Cluster.Get(_node.System);
         var up = cluster.SelfMember.Status == MemberStatus.Up;
-        return new ApiResponse(up ? 200 : 503, $"{{\"status\":\"{cluster.SelfMember.Status}\",\"address\":\"{cluster.SelfAddress}\"}}");
+        return new ApiResponse(up ? 200 : 503, HealthJson(cluster, _node.Storage.Current, reason: null));
+    }
+
+    /// <summary>
+    /// For orchestrators: 200 when this node is Up and its storage answers (or it uses none), 503 with the reason
+    /// otherwise.
+    /// </summary>
+    public ApiResponse Ready()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var storage = _node.Storage.Current;
+        var reason = cluster.SelfMember.Status != MemberStatus.Up ? $"this node is {cluster.SelfMember.Status}, not Up"
+            : !storage.Reachable ? $"storage {storage.Describe()}"
+            : null;
+        return new ApiResponse(reason is null ? 200 : 503, HealthJson(cluster, storage, reason));
+    }
+
+    private static string HealthJson(Akka.Cluster.Cluster cluster, StorageStatus storage, string? reason)
+    {
+        var fields = new Dictionary<string, string>
+        {
+            ["status"] = cluster.SelfMember.Status.ToString(),
+            ["address"] = cluster.SelfAddress.ToString(),
+            ["storage"] = storage.Describe(),
+        };
+        if (reason is not null) fields["error"] = reason;
+        return JsonSerializer.Serialize(fields);
     }
 }

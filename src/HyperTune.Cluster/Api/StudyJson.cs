@@ -34,7 +34,9 @@ public static class StudyJson
             w.WriteNumber("complete", p.Complete);
             w.WriteNumber("failed", p.Failed);
             w.WriteNumber("pruned", p.Pruned);
+            w.WriteNumber("cancelled", p.Cancelled);
             w.WriteNumber("running", p.Running);
+            w.WriteNumber("queued", p.Queued);
             w.WriteNumber("waiting", p.Waiting);
             w.WriteEndObject();
             if (p.Best is { } best)
@@ -56,7 +58,10 @@ public static class StudyJson
                 {
                     w.WriteStartObject();
                     w.WriteNumber("number", t.Number);
-                    w.WriteString("state", t.State.ToString().ToLowerInvariant());
+                    // Dispatched but waiting for a slot on its worker node: not running yet, and not started.
+                    var queued = t.State == TrialState.Running && report.Executing is { } executing
+                                 && !executing.Contains(t.Number);
+                    w.WriteString("state", queued ? "queued" : t.State.ToString().ToLowerInvariant());
                     if (t.Value is { } v) w.WriteNumber("value", v);
                     else w.WriteNull("value");
                     WriteParams(w, t.Params);
@@ -70,7 +75,8 @@ public static class StudyJson
                     if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
-                    if (t.StartedAt is { } started) w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
+                    if (t.StartedAt is { } started && !queued)
+                        w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
                     if (t.FinishedAt is { } finished) w.WriteString("finishedAt", finished.ToUniversalTime().ToString("O"));
                     if (report.Dispatches?.TryGetValue(t.Number, out var dispatch) == true) w.WriteNumber("dispatch", dispatch);
                     if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true) w.WriteString("node", worker);

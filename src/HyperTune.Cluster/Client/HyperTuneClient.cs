@@ -33,7 +33,7 @@ public sealed class HyperTuneClient
 
     /// <summary>
     /// Asks with short attempts until one is answered or the overall timeout passes. Only for idempotent requests
-    /// (every request this client makes is: resubmitting a spec resumes, registering twice registers once).
+    /// (every request this client makes is: a reservation repeats with its request id, resubmitting resumes).
     /// </summary>
     private async Task<T> AskAsync<T>(IActorRef target, object message, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
@@ -57,50 +57,95 @@ public sealed class HyperTuneClient
     }
 
     /// <summary>
-    /// Validates a spec and submits it. The study id is the latest study registered under the spec's name (so
+    /// Validates a spec and submits it. The registry chooses the study first and lists it (so a submission that
+    /// times out afterwards is still visible in the list): the latest study registered under the spec's name (so
     /// submitting the same spec again resumes it) unless <paramref name="fresh"/> asks for a new study, or none
-    /// exists yet. Returns the coordinator's answer.
+    /// exists yet; or <paramref name="studyId"/> when given. A retry with the same <paramref name="requestId"/>
+    /// (any string a client chooses once per submission; one is made up when null) goes to the same study and
+    /// reports it as created again if the first attempt created it. Returns the coordinator's answer.
     /// </summary>
     /// <exception cref="SpecException">
-    /// The spec is invalid or beyond the node's <c>hypertune.limits</c> (nothing is stored).
+    /// The spec, study id or request id is invalid, or the spec is beyond the node's <c>hypertune.limits</c>
+    /// (nothing is stored).
     /// </exception>
-    /// <exception cref="StudyRejectedException">The coordinator refused the study.</exception>
-    public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null, string? studyId = null, CancellationToken cancellationToken = default)
+    /// <exception cref="StudyRejectedException">The registry or the coordinator refused the study.</exception>
+    public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null,
+        string? studyId = null, string? requestId = null, CancellationToken cancellationToken = default)
     {
         // The node's limits first: an oversized or pathological spec is refused before any cluster round trip.
         var spec = StudySpecParser.Parse(specJson, _node.Limits);
         TrainableFactory.Create(spec);
-        studyId ??= await ChooseStudyIdAsync(spec.Name, fresh, cancellationToken).ConfigureAwait(false);
-        if (!StudySpecParser.IsValidName(studyId)) throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
-        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(studyId, specJson, budget), cancellationToken,
+        if (studyId is not null && !StudySpecParser.IsValidName(studyId))
+            throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
+        if (requestId is not null && !IsValidRequestId(requestId))
+            throw new SpecException("requestId", $"must be 1 to {MaxRequestIdLength} printable ASCII characters");
+        requestId ??= Guid.NewGuid().ToString("N");
+        var reserve = new ReserveStudy(spec.Name, fresh, studyId, requestId);
+        var reservation = await AskAsync<object>(_node.Registry, reserve, cancellationToken).ConfigureAwait(false);
+        var reserved = reservation switch
+        {
+            ReservedStudy r => r,
+            ReservationRefused refused => throw new StudyRejectedException(refused.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer {reservation}"),
+        };
+        var id = reserved.Study.StudyId;
+        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(id, specJson, budget), cancellationToken,
             // Longer attempts: a retried submission still works, but would report a new study as resumed.
             attemptTimeout: TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         switch (answer)
         {
             case StudySubmitted submitted:
-                await AskAsync<StudyEntry>(_node.Registry, new RegisterStudy(studyId, spec.Name), cancellationToken).ConfigureAwait(false);
-                return submitted;
+                // Attempts sharing a request id may reach the coordinator in any order: each reports the study as
+                // created when the request reserved it.
+                return reserved.IsNew && !submitted.Created ? submitted with { Created = true } : submitted;
             case StudyRejected rejected:
+                if (reserved.IsNew && !reserved.Repeated)
+                    await ReleaseUnlessCreatedAsync(id, requestId, cancellationToken).ConfigureAwait(false);
                 throw new StudyRejectedException(rejected.Reason);
             default:
                 throw new InvalidOperationException($"unexpected answer {answer}");
         }
     }
 
-    private async Task<string> ChooseStudyIdAsync(string name, bool fresh, CancellationToken cancellationToken)
+    /// <summary>
+    /// Takes a refused submission's reservation off the list, unless its study exists after all (another submission
+    /// of the same name, which found the reservation, may have created it with its own spec).
+    /// </summary>
+    private async Task ReleaseUnlessCreatedAsync(string studyId, string requestId, CancellationToken cancellationToken)
     {
-        var resolved = await AskAsync<ResolvedStudy>(_node.Registry, new ResolveStudy(name), cancellationToken).ConfigureAwait(false);
-        if (resolved.Study is { } latest && !fresh) return latest.StudyId;
-        if (resolved.Study is null && !fresh) return name;
-        var list = await AskAsync<StudyList>(_node.Registry, new ListStudies(), cancellationToken).ConfigureAwait(false);
-        var taken = list.Studies.Select(s => s.StudyId).ToHashSet(StringComparer.Ordinal);
-        if (!taken.Contains(name) && resolved.Study is null) return name;
-        for (var n = 2; ; n++)
-            if (!taken.Contains($"{name}-{n}")) return $"{name}-{n}";
+        try
+        {
+            var existing = await GetListedAsync(studyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (existing is not null) return;
+            await AskAsync<ReservationReleased>(_node.Registry, new ReleaseStudy(studyId, requestId), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or StudyRejectedException)
+        {
+            // The refusal is the answer; an unreleased reservation only lists the id as reserved.
+        }
     }
 
-    /// <summary>A study's progress and, optionally, its trials; null when no such study exists.</summary>
-    public async Task<StudyReport?> GetAsync(string studyId, bool includeTrials = false, CancellationToken cancellationToken = default)
+    /// <summary>The longest request id a submission may carry.</summary>
+    public const int MaxRequestIdLength = 128;
+
+    /// <summary>True for 1 to <see cref="MaxRequestIdLength"/> printable ASCII characters.</summary>
+    public static bool IsValidRequestId(string requestId) =>
+        requestId.Length is > 0 and <= MaxRequestIdLength && requestId.All(c => c is > ' ' and <= '~');
+
+    /// <summary>
+    /// A study's progress and, optionally, its trials; null when no such study is listed. Unlisted ids are answered
+    /// by the registry alone: starting a coordinator for them would write the start to the remember-entities store.
+    /// </summary>
+    public async Task<StudyReport?> GetAsync(string studyId, bool includeTrials = false,
+        CancellationToken cancellationToken = default) =>
+        await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false)
+            ? await GetListedAsync(studyId, includeTrials, cancellationToken).ConfigureAwait(false)
+            : null;
+
+    /// <summary>Like <see cref="GetAsync"/> for an id known to be listed (skips asking the registry).</summary>
+    public async Task<StudyReport?> GetListedAsync(string studyId, bool includeTrials = false,
+        CancellationToken cancellationToken = default)
     {
         var answer = await AskAsync<object>(_node.Studies, new GetStudy(studyId, includeTrials), cancellationToken).ConfigureAwait(false);
         return answer switch
@@ -112,6 +157,10 @@ public sealed class HyperTuneClient
         };
     }
 
+    private async Task<bool> IsListedAsync(string studyId, CancellationToken cancellationToken) =>
+        (await AskAsync<FoundStudy>(_node.Registry, new FindStudy(studyId), cancellationToken).ConfigureAwait(false))
+        .Study is not null;
+
     /// <summary>Every study registered in the cluster.</summary>
     public async Task<IReadOnlyList<StudyEntry>> ListAsync(CancellationToken cancellationToken = default) =>
         (await AskAsync<StudyList>(_node.Registry, new ListStudies(), cancellationToken).ConfigureAwait(false)).Studies;
@@ -119,6 +168,8 @@ public sealed class HyperTuneClient
     /// <summary>Stops a running study.</summary>
     public async Task<StudyReport> StopAsync(string studyId, string reason, CancellationToken cancellationToken = default)
     {
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
+            throw new StudyRejectedException($"no study '{studyId}'");
         var answer = await AskAsync<object>(_node.Studies, new StopStudy(studyId, reason), cancellationToken).ConfigureAwait(false);
         return answer switch
         {

@@ -32,8 +32,10 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// <summary>The study registry region's type name.</summary>
     public const string RegistryRegionName = "study-registry";
 
-    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots, NodeOptions options)
+    private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots,
+        NodeOptions options, StorageHealth storage)
     {
+        Storage = storage;
         System = system;
         Studies = studies;
         Workers = workers;
@@ -57,6 +59,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
 
     /// <summary>This node's slot limiter.</summary>
     public IActorRef Slots { get; }
+
+    /// <summary>What this node last learned about its journal (checked periodically on coordinator nodes).</summary>
+    public StorageHealth Storage { get; }
 
     /// <summary>The options the node started with.</summary>
     public NodeOptions Options { get; }
@@ -136,19 +141,27 @@ public sealed class HyperTuneNode : IAsyncDisposable
         ActorSystem? system = null;
         try
         {
-            options.Storage.Prepare();
             var config = BuildConfig(options);
             system = ClusterTls.From(config) is { } tls
                 ? ActorSystem.Create(options.SystemName, BootstrapSetup.Create().WithConfig(config).And(tls.TransportSetup()))
                 : ActorSystem.Create(options.SystemName, config);
+            await PrepareStorageAsync(system, options.Storage, cancellationToken).ConfigureAwait(false);
             // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
-            // not pay the plugins' start-up, and an unreadable journal stops the node here with a clear error.
-            var warmup = options.Roles.Contains(NodeOptions.CoordinatorRole)
-                ? WarmUpJournalAsync(system, system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout"), cancellationToken)
-                : Task.FromResult(TimeSpan.Zero);
-            var node = await StartOn(system, options, cancellationToken).ConfigureAwait(false);
+            // not pay the plugins' start-up. While the database cannot be reached they wait for it (see
+            // WaitForJournalAsync); the node is a member meanwhile, but its API answers "starting".
+            var usesStorage = options.Roles.Contains(NodeOptions.CoordinatorRole);
+            var warmup = usesStorage ? WaitForJournalAsync(system, cancellationToken) : Task.FromResult(TimeSpan.Zero);
+            var health = new StorageHealth(usesStorage ? StorageStatus.Unchecked : StorageStatus.NotUsed);
+            var node = await StartOn(system, options, health, cancellationToken).ConfigureAwait(false);
             var warmedUpIn = await warmup.ConfigureAwait(false);
             system.Log.Debug("journal read once in {0:0} ms", warmedUpIn.TotalMilliseconds);
+            if (usesStorage)
+            {
+                var storage = system.Settings.Config.GetConfig("hypertune.storage");
+                health.Answered(DateTimeOffset.UtcNow);
+                var probe = StorageProbe.Props(health, storage.GetTimeSpan("probe-interval"), storage.GetTimeSpan("probe-timeout"));
+                system.ActorOf(probe, "storage-probe");
+            }
             // The claim lasts as long as the actor system, however it ends (released before WhenTerminated completes).
             if (claim is not null) system.RegisterOnTermination(claim.Dispose);
             return node;
@@ -161,10 +174,67 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prepares the storage (<see cref="StorageSpec.Prepare"/>); while the database cannot be reached, waits for it
+    /// as <see cref="WaitForJournalAsync"/> does. Other errors (credentials, a missing database) fail at once.
+    /// </summary>
+    private static Task PrepareStorageAsync(ActorSystem system, StorageSpec storage,
+        CancellationToken cancellationToken) =>
+        RetryWhileUnreachableAsync(system, async _ =>
+        {
+            await Task.Run(storage.Prepare, cancellationToken).ConfigureAwait(false);
+            return TimeSpan.Zero;
+        }, e => e is StorageUnreachableException, cancellationToken);
+
+    /// <summary>
+    /// Reads the journal once, and while that fails (the database is down, or not up yet) logs why and tries again
+    /// with a backoff growing from <c>hypertune.storage.start-retry-min-backoff</c> to <c>-max-backoff</c>, until
+    /// <c>start-wait-limit</c> (0: no limit) has passed.
+    /// </summary>
+    private static Task<TimeSpan> WaitForJournalAsync(ActorSystem system, CancellationToken cancellationToken)
+    {
+        var attemptTimeout = system.Settings.Config.GetTimeSpan("hypertune.study.journal-warmup-timeout");
+        return RetryWhileUnreachableAsync(system,
+            attempt => WarmUpJournalAsync(system, attempt, attemptTimeout, cancellationToken),
+            e => e is TimeoutException or InvalidOperationException, cancellationToken);
+    }
+
+    /// <summary>Runs attempts, with backoff, until one succeeds or fails otherwise than <paramref name="unreachable"/>.</summary>
+    private static async Task<TimeSpan> RetryWhileUnreachableAsync(ActorSystem system,
+        Func<int, Task<TimeSpan>> attemptOnce,
+        Func<Exception, bool> unreachable, CancellationToken cancellationToken)
+    {
+        var storage = system.Settings.Config.GetConfig("hypertune.storage");
+        var maxBackoff = storage.GetTimeSpan("start-retry-max-backoff");
+        var limit = storage.GetTimeSpan("start-wait-limit");
+        var backoff = storage.GetTimeSpan("start-retry-min-backoff");
+        var waiting = global::System.Diagnostics.Stopwatch.StartNew();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var took = await attemptOnce(attempt).ConfigureAwait(false);
+                if (attempt > 1)
+                    system.Log.Info("the database answers, after waiting {0:0} s for it", waiting.Elapsed.TotalSeconds);
+                return took;
+            }
+            catch (Exception e) when (unreachable(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (limit > TimeSpan.Zero && waiting.Elapsed + backoff > limit)
+                    throw new TimeoutException($"the database did not answer within {limit.TotalSeconds:0}s " +
+                                               $"(hypertune.storage.start-wait-limit): {e.Message}", e);
+                system.Log.Warning("waiting for the database ({0}); retrying in {1:0.#} s", e.Message, backoff.TotalSeconds);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, maxBackoff.Ticks));
+            }
+        }
+    }
+
+    private static async Task<TimeSpan> WarmUpJournalAsync(ActorSystem system, int attempt, TimeSpan timeout,
+        CancellationToken cancellationToken)
     {
         var done = new TaskCompletionSource<TimeSpan>(TaskCreationOptions.RunContinuationsAsynchronously);
-        system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), "journal-warmup");
+        system.ActorOf(PersistenceWarmup.Props(WarmupPersistenceId, done), $"journal-warmup-{attempt}");
         try
         {
             return await done.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -175,7 +245,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
     }
 
-    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, CancellationToken cancellationToken)
+    private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, StorageHealth storage,
+        CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -223,14 +294,14 @@ public sealed class HyperTuneNode : IAsyncDisposable
             var settings = ClusterShardingSettings.Create(system).WithRole(NodeOptions.CoordinatorRole);
             studies = await sharding.StartAsync(StudyRegionName, id => StudyCoordinator.Props(id, studySettings, workers, directory),
                 settings.WithRememberEntities(remember), studyExtractor).ConfigureAwait(false);
-            registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
+            registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(studySettings.ReadOnly), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
         }
         else
         {
             studies = await sharding.StartProxyAsync(StudyRegionName, NodeOptions.CoordinatorRole, studyExtractor).ConfigureAwait(false);
             registry = await sharding.StartProxyAsync(RegistryRegionName, NodeOptions.CoordinatorRole, registryExtractor).ConfigureAwait(false);
         }
-        return new HyperTuneNode(system, studies, workers, registry, slots, options);
+        return new HyperTuneNode(system, studies, workers, registry, slots, options, storage);
     }
 
     /// <summary>Leaves the cluster gracefully (shards and trials handed over) and stops the actor system.</summary>

@@ -68,7 +68,8 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
     /// file to write-ahead logging, so readers never block the journal's writer; checks that a PostgreSQL server
     /// accepts a connection, so a wrong address fails at once with the driver's reason.
     /// </summary>
-    /// <exception cref="IOException">PostgreSQL could not be reached or refused the connection.</exception>
+    /// <exception cref="StorageUnreachableException">PostgreSQL could not be reached (it may be down or starting).</exception>
+    /// <exception cref="IOException">PostgreSQL refused the connection (credentials, database).</exception>
     public void Prepare()
     {
         if (Kind == StorageKind.Postgres)
@@ -98,8 +99,12 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
         {
-            throw new IOException($"cannot connect to PostgreSQL at {builder.Host}:{builder.Port} (database {builder.Database}, user {builder.Username}): " +
-                                  e.GetBaseException().Message, e);
+            var message = $"cannot connect to PostgreSQL at {builder.Host}:{builder.Port} (database {builder.Database}, user {builder.Username}): " +
+                          e.GetBaseException().Message;
+            // The server answered with an error of its own: only "starting up", "shutting down" and "too many
+            // connections" may pass by themselves; a wrong password or a missing database will not.
+            var transient = e is not Npgsql.PostgresException pg || pg.SqlState is "57P03" or "57P01" or "53300";
+            throw transient ? new StorageUnreachableException(message, e) : new IOException(message, e);
         }
     }
 

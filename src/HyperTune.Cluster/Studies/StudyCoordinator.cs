@@ -44,6 +44,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private string? _unloadable;
     private IReadOnlyList<WorkerNode> _workerNodes = Array.Empty<WorkerNode>();
     private bool _progressDirty;
+    // Set by a recovery with trials running: they are re-attached once the worker nodes are known (see Reattach).
+    private bool _reattachPending;
     private int _unpersisted;
     private long _lastSnapshot;
     // Time since the entity started, for the recovery log line.
@@ -86,6 +88,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             {
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
+                Executing = q.IncludeTrials ? _state.Executing : null,
                 CoordinatorNode = NodeAddress,
             });
         });
@@ -126,6 +129,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _workerNodes = w.Nodes;
             // Membership settles what suspicion guessed; a load update alone does not.
             if (membershipChanged) _suspectNodes.Clear();
+            if (_reattachPending && w.Nodes.Count > 0) Reattach();
             RequeueTrialsOn(gone);
             Plan();
         });
@@ -141,6 +145,11 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             {
                 a.Worker.Tell(new CancelTrial(a.Worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
             }
+        });
+        Command<ReportTrialStarted>(s =>
+        {
+            if (_state is null || _settings.ReadOnly) return;
+            PersistEvents(StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At), () => { });
         });
         Command<ReportTrialProgress>(p =>
         {
@@ -218,11 +227,30 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         if (_log.IsInfoEnabled)
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
                       $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
-        // Re-attach to the trials that were running: the same worker entities either still run them, still hold
-        // their results (and send them again), or start them afresh.
-        foreach (var (number, node) in _state.RunningOn) SendRunTrial(number, _state.LastDispatch[number], node);
+        _reattachPending = _state.RunningOn.Count > 0;
         if (_state.Status != StudyStatus.Running) Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
         Self.Tell(new Tick());
+    }
+
+    /// <summary>
+    /// Re-attaches to the trials that were running when the coordinator last stopped: on worker nodes still in the
+    /// cluster the same worker entities either still run them, still hold their results (and send them again), or
+    /// start them afresh. Trials of nodes that are gone (often the coordinator's own crashed node) are dispatched
+    /// again as a new dispatch, rather than sent to the gone node's worker id, which sharding would place on another
+    /// node to start the same dispatch afresh.
+    /// </summary>
+    private void Reattach()
+    {
+        _reattachPending = false;
+        if (_state is null) return;
+        var alive = _workerNodes.Select(n => n.NodeKey).ToHashSet(StringComparer.Ordinal);
+        var gone = new List<(int, int, string)>();
+        foreach (var (number, node) in _state.RunningOn)
+        {
+            if (alive.Contains(node)) SendRunTrial(number, _state.LastDispatch[number], node);
+            else gone.Add((number, _state.LastDispatch[number], $"its worker node {node} left while the coordinator was down"));
+        }
+        WorkersGone(gone);
     }
 
     private void Submit(SubmitStudy submit)

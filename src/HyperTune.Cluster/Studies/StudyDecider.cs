@@ -133,6 +133,16 @@ public static class StudyDecider
         return new IStudyEvent[] { new TrialFailed(number, reason!, final, now) };
     }
 
+    /// <summary>
+    /// A worker began running a dispatch: recorded once, for the current dispatch, with the worker's start time (so a
+    /// trial's start excludes its wait in the worker's queue).
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> ExecutionStarted(StudyState state, int number, int dispatch,
+        DateTimeOffset at) =>
+        state.IsCurrentDispatch(number, dispatch) && !state.Executing.Contains(number)
+            ? new IStudyEvent[] { new TrialExecutionStarted(number, dispatch, at) }
+            : Array.Empty<IStudyEvent>();
+
     /// <summary>An intermediate report: recorded when it is the current dispatch's and moves past the last recorded step.</summary>
     public static IReadOnlyList<IStudyEvent> Progress(StudyState state, int number, int dispatch, long step, IReadOnlyDictionary<string, double> metrics)
     {
@@ -149,13 +159,16 @@ public static class StudyDecider
             ? new IStudyEvent[] { new TrialRequeued(number, reason, now) }
             : Array.Empty<IStudyEvent>();
 
-    /// <summary>An operator's stop: unfinished trials fail with the reason, then the study finishes.</summary>
+    /// <summary>
+    /// An operator's stop: unfinished trials are cancelled (a state of their own, not failures: nothing went wrong
+    /// with them), then the study finishes.
+    /// </summary>
     public static IReadOnlyList<IStudyEvent> Stop(StudyState state, string reason, DateTimeOffset now)
     {
         if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
         var events = state.Trials
             .Where(t => !t.State.IsFinished())
-            .Select(t => (IStudyEvent)new TrialFailed(t.Number, $"study stopped: {reason}", true, now))
+            .Select(t => (IStudyEvent)new TrialCancelled(t.Number, $"study stopped: {reason}", now))
             .ToList();
         events.Add(new StudyFinished($"stopped: {reason}", now));
         return events;

@@ -30,6 +30,13 @@ public static class StudyEvents
     /// </summary>
     public sealed record TrialDispatched(int Number, int Dispatch, string NodeKey, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// Dispatch <see cref="Dispatch"/> of the trial took a slot on its worker and began running: until then it was
+    /// queued there. Journals of earlier versions lack it: their dispatched trials show as queued until the
+    /// recovered coordinator re-attaches to them and their workers report again.
+    /// </summary>
+    public sealed record TrialExecutionStarted(int Number, int Dispatch, DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The running trial reported the study metric at a step.</summary>
     public sealed record TrialReported(int Number, long Step, double Value) : IStudyEvent;
 
@@ -49,6 +56,12 @@ public static class StudyEvents
 
     /// <summary>A pruner stopped the trial at a step; its last value stands.</summary>
     public sealed record TrialPruned(int Number, long Step, double Value, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The unfinished trial was cancelled because the study was stopped (earlier versions recorded a final
+    /// <see cref="TrialFailed"/> instead).
+    /// </summary>
+    public sealed record TrialCancelled(int Number, string Reason, DateTimeOffset At) : IStudyEvent;
 
     /// <summary>The study ended.</summary>
     public sealed record StudyFinished(string Reason, DateTimeOffset At) : IStudyEvent;

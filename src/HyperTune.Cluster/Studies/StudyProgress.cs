@@ -21,6 +21,15 @@ public sealed record StudyProgress(
     DateTimeOffset CreatedAt,
     DateTimeOffset? FinishedAt)
 {
+    /// <summary>
+    /// Trials dispatched to a worker node and waiting there for a free slot (not counted in <c>Running</c>, which
+    /// counts trials that have begun).
+    /// </summary>
+    public int Queued { get; init; }
+
+    /// <summary>Trials cancelled unfinished when the study was stopped (not failures).</summary>
+    public int Cancelled { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
-    public int Done => Complete + Failed + Pruned;
+    public int Done => Complete + Failed + Pruned + Cancelled;
 }

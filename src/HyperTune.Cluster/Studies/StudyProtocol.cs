@@ -37,6 +37,12 @@ public static class StudyProtocol
         /// <summary>Current dispatch number of each trial that was dispatched (with trials only).</summary>
         public IReadOnlyDictionary<int, int>? Dispatches { get; init; }
 
+        /// <summary>
+        /// Dispatched trials that have begun running on their worker (with trials only); the other dispatched ones
+        /// are queued there for a slot.
+        /// </summary>
+        public IReadOnlySet<int>? Executing { get; init; }
+
         /// <summary>The cluster address of the coordinator's node (<c>host:port</c>).</summary>
         public string? CoordinatorNode { get; init; }
 
@@ -53,6 +59,8 @@ public static class StudyProtocol
     /// <summary>Ends a subscription.</summary>
     public sealed record UnwatchStudy(string StudyId, IActorRef Watcher) : IWithStudyId;
 
-    /// <summary>Stops a running study: running trials are cancelled and recorded failed. Replies <see cref="StudyReport"/>.</summary>
+    /// <summary>
+    /// Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.
+    /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
 }

@@ -54,6 +54,12 @@ public sealed record StudyState
     /// <summary>The last dispatch number used for each trial (dispatches count 1, 2, ...).</summary>
     public ImmutableDictionary<int, int> LastDispatch { get; init; } = ImmutableDictionary<int, int>.Empty;
 
+    /// <summary>
+    /// Dispatched trials whose current dispatch has begun running on its worker (the others are queued there for
+    /// a slot). Not in snapshots: after a recovery from one, workers report again what runs.
+    /// </summary>
+    public ImmutableHashSet<int> Executing { get; init; } = ImmutableHashSet<int>.Empty;
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -78,7 +84,27 @@ public sealed record StudyState
     }
 
     /// <summary>Applies an event (never <see cref="StudyCreated"/>, which <see cref="Create"/> handles).</summary>
-    public StudyState Apply(IStudyEvent e) => e switch
+    public StudyState Apply(IStudyEvent e)
+    {
+        var applied = ApplyToTrials(e);
+        // A trial dispatched again, finished or requeued no longer runs on a worker.
+        var number = NumberOf(e);
+        return applied.Executing.Contains(number) ? applied with { Executing = applied.Executing.Remove(number) } : applied;
+    }
+
+    /// <summary>The trial a dispatch-ending event is about, or -1.</summary>
+    private static int NumberOf(IStudyEvent e) => e switch
+    {
+        TrialDispatched d => d.Number,
+        TrialCompleted c => c.Number,
+        TrialFailed f => f.Number,
+        TrialRequeued q => q.Number,
+        TrialPruned p => p.Number,
+        TrialCancelled c => c.Number,
+        _ => -1,
+    };
+
+    private StudyState ApplyToTrials(IStudyEvent e) => e switch
     {
         StudyBudgetChanged b => ChangeBudget(b),
         TrialStarted s => s.Number == Trials.Count
@@ -89,6 +115,9 @@ public sealed record StudyState
             RunningOn = RunningOn.SetItem(d.Number, d.NodeKey),
             LastDispatch = LastDispatch.SetItem(d.Number, d.Dispatch),
         },
+        TrialExecutionStarted x => IsCurrentDispatch(x.Number, x.Dispatch) && !Executing.Contains(x.Number)
+            ? Update(x.Number, t => t with { StartedAt = x.At }) with { Executing = Executing.Add(x.Number) }
+            : this,
         TrialReported r => Update(r.Number, t => t with { Intermediate = t.Intermediate.Add(new IntermediateValue(r.Step, r.Value)) }),
         TrialCompleted c => Update(c.Number, t => t with { State = TrialState.Complete, Value = c.Value, Metrics = c.Metrics, FinishedAt = c.At }) with
         {
@@ -109,6 +138,13 @@ public sealed record StudyState
         TrialPruned p => Update(p.Number, t => t with { State = TrialState.Pruned, Value = p.Value, FinishedAt = p.At }) with
         {
             RunningOn = RunningOn.Remove(p.Number),
+        },
+        TrialCancelled c => Update(c.Number, t => t with
+        {
+            State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At,
+        }) with
+        {
+            RunningOn = RunningOn.Remove(c.Number),
         },
         StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
         StudyCreated => throw new InvalidOperationException("the study already exists"),
@@ -141,20 +177,26 @@ public sealed record StudyState
     /// <summary>Counts, best trial and status for watchers.</summary>
     public StudyProgress Progress()
     {
-        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0;
+        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0, queued = 0;
         foreach (var t in Trials)
             switch (t.State)
             {
                 case TrialState.Complete: complete++; break;
                 case TrialState.Failed: failed++; break;
                 case TrialState.Pruned: pruned++; break;
-                case TrialState.Running: running++; break;
+                case TrialState.Running when Executing.Contains(t.Number): running++; break;
+                case TrialState.Running: queued++; break;
                 case TrialState.Waiting: waiting++; break;
+                case TrialState.Cancelled: cancelled++; break;
             }
         var best = History.Best;
         return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
             MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
-            best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt);
+            best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt)
+        {
+            Cancelled = cancelled,
+            Queued = queued,
+        };
     }
 
     /// <summary>What a snapshot stores.</summary>

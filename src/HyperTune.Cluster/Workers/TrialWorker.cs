@@ -34,6 +34,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private bool _timedOut;
     private bool _holdsSlot;
     private ReportTrialResult? _result;
+    private DateTimeOffset _startedAt;
 
     /// <summary>Props for the worker region.</summary>
     public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables) =>
@@ -87,7 +88,11 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
 
     private void Running()
     {
-        Receive<RunTrial>(run => _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self)));
+        Receive<RunTrial>(run =>
+        {
+            _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+            _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
+        });
         Receive<TrainableProgress>(p =>
             _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics)));
         Receive<TrainableFinished>(f => Finish(f.Outcome));
@@ -162,6 +167,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                 return new TrainableFinished(TrialOutcome.Failed($"{e.GetType().Name}: {e.Message}"));
             }
         }, CancellationToken.None).PipeTo(self);
+        _startedAt = DateTimeOffset.UtcNow;
+        _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
         Become(Running);
     }
 

@@ -52,6 +52,12 @@ public static class TrialWorkerProtocol
     /// <summary>The worker has the trial (waiting for a slot or running); the coordinator watches <see cref="Worker"/>.</summary>
     public sealed record TrialAccepted(string StudyId, int Number, int Dispatch, IActorRef Worker) : IWithStudyId;
 
+    /// <summary>
+    /// The trial took a slot on its worker node and began running at <see cref="At"/> (until then it was queued
+    /// there). Sent again, with the same time, when a coordinator re-attaches to the running trial.
+    /// </summary>
+    public sealed record ReportTrialStarted(string StudyId, int Number, int Dispatch, DateTimeOffset At) : IWithStudyId;
+
     /// <summary>Intermediate metrics of a running trial.</summary>
     public sealed record ReportTrialProgress(string StudyId, int Number, int Dispatch, long Step, IReadOnlyDictionary<string, double> Metrics) : IWithStudyId;
 

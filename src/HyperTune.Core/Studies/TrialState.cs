@@ -17,11 +17,18 @@ public enum TrialState
 
     /// <summary>Failed (crash, timeout, NaN or missing metric) and not retried any further.</summary>
     Failed,
+
+    /// <summary>
+    /// Stopped unfinished by an operator (the study was stopped): not a failure of the trial, never retried, and
+    /// without a value for the optimizer (like a failed trial). Ray Tune calls this terminated.
+    /// </summary>
+    Cancelled,
 }
 
 /// <summary>Helpers on <see cref="TrialState"/>.</summary>
 public static class TrialStateExtensions
 {
     /// <summary>True for states a trial never leaves.</summary>
-    public static bool IsFinished(this TrialState state) => state is TrialState.Complete or TrialState.Pruned or TrialState.Failed;
+    public static bool IsFinished(this TrialState state) =>
+        state is TrialState.Complete or TrialState.Pruned or TrialState.Failed or TrialState.Cancelled;
 }
