@@ -209,6 +209,6 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     }
 
     private static RunTrial Run(string spec, int number) =>
-        new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1, spec,
-            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
+        new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
 }
