@@ -54,6 +54,17 @@ public sealed class PostgresLeaseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Instances_of_one_node_share_its_lease_and_a_late_release_of_an_earlier_one_removes_nothing()
+    {
+        var ttl = TimeSpan.FromMinutes(1);
+        Assert.True((await _store.TryAcquireAsync("study/i", "node-a#1/first", ttl)).Acquired);
+        Assert.False((await _store.TryAcquireAsync("study/i", "node-a#2/other", ttl)).Acquired);
+        Assert.True((await _store.TryAcquireAsync("study/i", "node-a#1/restarted", ttl)).Acquired);
+        Assert.False(await _store.ReleaseAsync("study/i", "node-a#1/first"));
+        Assert.Equal("node-a#1/restarted", await _store.HolderAsync("study/i"));
+    }
+
+    [Fact]
     public async Task Of_many_nodes_racing_for_a_free_lease_exactly_one_wins()
     {
         var claims = await Task.WhenAll(Enumerable.Range(0, 12)

@@ -18,6 +18,7 @@ public sealed class DatabaseLease : Lease
 {
     private readonly ILeaseStore _store;
     private readonly ILoggingAdapter _log;
+    private readonly string _owner;
     private readonly TimeSpan _ttl;
     private readonly TimeSpan _renewInterval;
     private readonly TimeSpan _acquireWait;
@@ -34,6 +35,8 @@ public sealed class DatabaseLease : Lease
         _store = ClusterLeases.Get(system).Store
                  ?? throw new LeaseException("DatabaseLease needs a lease store (hypertune.lease.store = postgres, set with PostgreSQL storage)");
         _log = Logging.GetLogger(system, typeof(DatabaseLease));
+        // The store reads "HOLDER/INSTANCE"; an owner name is one holder whatever it contains.
+        _owner = settings.OwnerName.Replace('/', '_');
         _ttl = settings.TimeoutSettings.HeartbeatTimeout;
         _renewInterval = settings.TimeoutSettings.HeartbeatInterval;
         _acquireWait = settings.LeaseConfig.GetTimeSpan("acquire-wait", _ttl + _ttl);
@@ -54,7 +57,7 @@ public sealed class DatabaseLease : Lease
             LeaseClaim claim;
             try
             {
-                claim = await _store.TryAcquireAsync(Settings.LeaseName, Settings.OwnerName, _ttl).ConfigureAwait(false);
+                claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl).ConfigureAwait(false);
             }
             catch (Exception e) when (e is not OperationCanceledException || _clock.Elapsed < deadline)
             {
@@ -99,7 +102,7 @@ public sealed class DatabaseLease : Lease
             _onLost = null;
         }
         // Not ours any more either way: deleted now, or already expired or taken.
-        await _store.ReleaseAsync(Settings.LeaseName, Settings.OwnerName).ConfigureAwait(false);
+        await _store.ReleaseAsync(Settings.LeaseName, _owner).ConfigureAwait(false);
         return true;
     }
 
@@ -117,7 +120,7 @@ public sealed class DatabaseLease : Lease
             {
                 await Task.Delay(_renewInterval, cancellationToken).ConfigureAwait(false);
                 var sentAt = _clock.Elapsed;
-                var claim = await _store.TryAcquireAsync(Settings.LeaseName, Settings.OwnerName, _ttl, cancellationToken).ConfigureAwait(false);
+                var claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl, cancellationToken).ConfigureAwait(false);
                 Action<Exception>? lost = null;
                 lock (_gate)
                 {

@@ -17,12 +17,14 @@ public sealed class InMemoryLeaseStore : ILeaseStore
         lock (_leases)
         {
             var now = _clock.Elapsed;
-            if (_leases.TryGetValue(name, out var held) && held.Owner != owner && held.ExpiresAt > now)
+            if (_leases.TryGetValue(name, out var held) && HolderOf(held.Owner) != HolderOf(owner) && held.ExpiresAt > now)
                 return Task.FromResult(new LeaseClaim(false, held.Owner, held.ExpiresAt - now));
             _leases[name] = (owner, now + ttl);
             return Task.FromResult(LeaseClaim.Granted);
         }
     }
+
+    private static string HolderOf(string owner) => owner.Split('/')[0];
 
     /// <inheritdoc />
     public Task<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken = default)

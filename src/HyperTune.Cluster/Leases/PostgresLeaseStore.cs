@@ -39,11 +39,13 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
         using var timeout = Timeout(cancellationToken);
         await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
         await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-        // Taken when free, expired, or already ours (a renewal); a live lease of another owner is left alone.
+        // Taken when free, expired, or already our holder's (a renewal, or a restarted instance); a live lease of
+        // another holder is left alone.
         await using (var take = new NpgsqlCommand(
                          $"INSERT INTO {_table} AS l (name, owner, expires_at) VALUES (@name, @owner, clock_timestamp() + @ttl) " +
                          "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at " +
-                         "WHERE l.owner = EXCLUDED.owner OR l.expires_at <= clock_timestamp() RETURNING owner", connection))
+                         "WHERE split_part(l.owner, '/', 1) = split_part(EXCLUDED.owner, '/', 1) OR l.expires_at <= clock_timestamp() " +
+                         "RETURNING owner", connection))
         {
             take.Parameters.AddWithValue("name", name);
             take.Parameters.AddWithValue("owner", owner);

@@ -63,8 +63,8 @@ public sealed class StudyWriteFence
         _store = readOnly ? null : leases.Store;
         _settings = leases.StudySettings;
         _studyId = studyId;
-        // One owner per coordinator incarnation: a coordinator restarted on the same node is a new owner, so the
-        // release of its predecessor can never delete its lease.
+        // The node incarnation holds the lease; the instance part keeps a late release of a predecessor on this
+        // node from deleting the lease of the coordinator restarted after it.
         _owner = $"{leases.NodeOwner}/{Guid.NewGuid().ToString("N")[..8]}";
         _self = self;
         _scheduler = scheduler;
