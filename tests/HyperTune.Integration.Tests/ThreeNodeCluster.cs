@@ -42,9 +42,9 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
         cluster.Options = new Dictionary<string, NodeProcessOptions>
         {
-            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOption),
-            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOption),
-            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOption),
+            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOptionAs("a")),
+            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOptionAs("b")),
+            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOptionAs("c")),
         };
         foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
         await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));
