@@ -55,8 +55,16 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         var exitWait = Stopwatch.StartNew();
         while (!cluster[frozen].HasExited && exitWait.Elapsed < TimeSpan.FromSeconds(90))
         {
-            if (await cluster.Http.TryGetAsync(cluster[frozen].Http, $"studies/{studyId}") is { } doc && Complete(doc) < Complete(atThaw))
-                staleAnswers.Add(doc.ToJsonString());
+            // A short timeout per request: the thawed node may hold a query unanswered (its coordinator waits for the lease).
+            using var request = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+            try
+            {
+                if (await cluster.Http.TryGetAsync(cluster[frozen].Http, $"studies/{studyId}", request.Token) is { } doc && Complete(doc) < Complete(atThaw))
+                    staleAnswers.Add(doc.ToJsonString());
+            }
+            catch (OperationCanceledException)
+            {
+            }
             await Task.Delay(200);
         }
         cluster.Log(cluster[frozen].HasExited
