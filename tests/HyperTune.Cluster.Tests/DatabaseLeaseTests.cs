@@ -24,7 +24,8 @@ public sealed class DatabaseLeaseTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _system.Terminate();
 
-    private Lease LeaseFor(string owner) => LeaseProvider.Get(_system).GetLease("hypertune-akka-sbr", "hypertune.lease.downing", owner);
+    private Lease LeaseFor(string owner) =>
+        LeaseProvider.Get(_system).GetLease("hypertune-akka-sbr", "hypertune.lease.downing", owner);
 
     [Fact]
     public async Task One_side_gets_the_lease_and_the_other_gives_up_after_acquire_wait_until_it_is_released()

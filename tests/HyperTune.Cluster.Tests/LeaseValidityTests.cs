@@ -43,7 +43,8 @@ public sealed class LeaseValidityTests
     public void A_margin_as_long_as_the_ttl_is_refused()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => LeaseValidity.AfterRenewal(TimeSpan.Zero, Ttl, Ttl));
-        Assert.Throws<ArgumentOutOfRangeException>(() => LeaseValidity.AfterRenewal(TimeSpan.Zero, Ttl, TimeSpan.FromSeconds(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(
+            () => LeaseValidity.AfterRenewal(TimeSpan.Zero, Ttl, TimeSpan.FromSeconds(-1)));
     }
 
     [Fact]
@@ -51,7 +52,8 @@ public sealed class LeaseValidityTests
     {
         var defaults = StudyLeaseSettings.From(HyperTune.Cluster.Hosting.HyperTuneNode.DefaultConfig());
         Assert.True(defaults.Margin + 2 * defaults.RenewInterval < defaults.Ttl, defaults.ToString());
-        var tight = ConfigurationFactory.ParseString("hypertune.lease.study { ttl = 5s, margin = 2s, renew-interval = 2s }")
+        var tight = ConfigurationFactory
+            .ParseString("hypertune.lease.study { ttl = 5s, margin = 2s, renew-interval = 2s }")
             .WithFallback(HyperTune.Cluster.Hosting.HyperTuneNode.DefaultConfig());
         var e = Assert.Throws<ConfigurationException>(() => StudyLeaseSettings.From(tight));
         Assert.Contains("renew-interval", e.Message);

@@ -7,13 +7,14 @@ using static HyperTune.Cluster.Studies.StudyProtocol;
 
 namespace HyperTune.Cluster.Tests;
 
-/// <summary>A coordinator behind its study's write lease (an in-process lease store standing in for PostgreSQL).</summary>
+/// <summary>A coordinator behind its study's write lease (an in-process store standing in for PostgreSQL).</summary>
 public sealed class StudyWriteFenceSpec : TestKit
 {
     private static readonly WorkerNode Node = new("127.0.0.1:1#1", 16, 0);
 
-    private static readonly StudySettings Settings = new(50, 3, TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1),
-        DispatchTimeout: TimeSpan.FromSeconds(10), SuspectNodeFor: TimeSpan.FromSeconds(30));
+    private static readonly StudySettings Settings = new(50, 3, TimeSpan.FromMilliseconds(50),
+        TimeSpan.FromMilliseconds(200), TimeSpan.FromMinutes(1), DispatchTimeout: TimeSpan.FromSeconds(10),
+        SuspectNodeFor: TimeSpan.FromSeconds(30));
 
     private readonly SqliteMemoryDatabase _db;
 
@@ -57,7 +58,8 @@ public sealed class StudyWriteFenceSpec : TestKit
         coordinator.Tell(new SubmitStudy("waits", StudyDeciderTests.Spec(maxTrials: 4, parallelism: 2)));
         // The study is created (its first write) only once the other owner's lease has run out.
         Assert.True(ExpectMsg<StudySubmitted>(TimeSpan.FromSeconds(30)).Created);
-        Assert.True(sinceForeignLease.Elapsed >= foreignLease, $"created {sinceForeignLease.Elapsed} after the other owner took a {foreignLease} lease");
+        Assert.True(sinceForeignLease.Elapsed >= foreignLease,
+            $"created {sinceForeignLease.Elapsed} after the other owner took a {foreignLease} lease");
         var holder = await Store.HolderAsync(name);
         Assert.NotNull(holder);
         Assert.NotEqual("a-frozen-node", holder);

@@ -97,7 +97,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
             if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' not found", file);
             config = config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
         }
-        config = config.WithFallback(ConfigurationFactory.ParseString(StorageLeaseHocon(options.Storage))).WithFallback(DefaultConfig());
+        config = config.WithFallback(ConfigurationFactory.ParseString(StorageLeaseHocon(options.Storage)))
+            .WithFallback(DefaultConfig());
 
         // Roles last: the worker's slot count travels as a role so every node can see every worker's capacity.
         var roles = options.Roles.ToList();

@@ -22,8 +22,8 @@ public sealed class QuarantinedNodeDowning : ReceiveActor
         Receive<ThisActorSystemQuarantinedEvent>(e =>
         {
             var cluster = Akka.Cluster.Cluster.Get(Context.System);
-            log.Error("{0} quarantined this node: it was downed while it could not answer (frozen or cut off); leaving the cluster",
-                e.RemoteAddress);
+            log.Error("{0} quarantined this node: it was downed while it could not answer (frozen or cut off); " +
+                      "leaving the cluster", e.RemoteAddress);
             cluster.Down(cluster.SelfAddress);
         });
     }

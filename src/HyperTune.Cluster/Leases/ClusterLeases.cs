@@ -23,7 +23,8 @@ public sealed class ClusterLeases : IExtension
                 config.GetString("hypertune.lease.connection-string", ""),
                 config.GetString("hypertune.lease.table", "hypertune_leases"),
                 config.GetTimeSpan("hypertune.lease.operation-timeout", TimeSpan.FromSeconds(5))),
-            _ => throw new Akka.Configuration.ConfigurationException($"hypertune.lease.store '{kind}' is unknown; use none, postgres or memory"),
+            _ => throw new Akka.Configuration.ConfigurationException(
+                $"hypertune.lease.store '{kind}' is unknown; use none, postgres or memory"),
         };
         if (Store is IDisposable disposable) system.RegisterOnTermination(disposable.Dispose);
         StudySettings = StudyLeaseSettings.From(config);
@@ -37,7 +38,7 @@ public sealed class ClusterLeases : IExtension
     /// <summary>The per-study lease settings.</summary>
     public StudyLeaseSettings StudySettings { get; }
 
-    /// <summary>This node incarnation as a lease owner: host:port#uid (a restarted node is a different owner).</summary>
+    /// <summary>This node incarnation as a lease holder: host:port#uid (a restarted node is another holder).</summary>
     public string NodeOwner { get; }
 
     /// <summary>The extension of <paramref name="system"/>.</summary>

@@ -33,7 +33,8 @@ public sealed class DatabaseLease : Lease
     public DatabaseLease(LeaseSettings settings, ExtendedActorSystem system) : base(settings)
     {
         _store = ClusterLeases.Get(system).Store
-                 ?? throw new LeaseException("DatabaseLease needs a lease store (hypertune.lease.store = postgres, set with PostgreSQL storage)");
+                 ?? throw new LeaseException(
+                     "DatabaseLease needs a lease store: hypertune.lease.store = postgres (PostgreSQL storage)");
         _log = Logging.GetLogger(system, typeof(DatabaseLease));
         // The store reads "HOLDER/INSTANCE"; an owner name is one holder whatever it contains.
         _owner = settings.OwnerName.Replace('/', '_');
@@ -61,7 +62,8 @@ public sealed class DatabaseLease : Lease
             }
             catch (Exception e) when (e is not OperationCanceledException || _clock.Elapsed < deadline)
             {
-                _log.Warning("lease {0}: the store did not answer ({1})", Settings.LeaseName, e.GetBaseException().Message);
+                _log.Warning("lease {0}: the store did not answer ({1})", Settings.LeaseName,
+                    e.GetBaseException().Message);
                 claim = new LeaseClaim(false);
             }
             if (claim.Acquired)
@@ -83,10 +85,12 @@ public sealed class DatabaseLease : Lease
             {
                 logged = true;
                 _log.Info("lease {0} is held by {1} for {2:0.0}s more unless renewed; waiting up to {3:0}s for it",
-                    Settings.LeaseName, claim.Holder, (claim.HolderRemaining ?? TimeSpan.Zero).TotalSeconds, _acquireWait.TotalSeconds);
+                    Settings.LeaseName, claim.Holder, (claim.HolderRemaining ?? TimeSpan.Zero).TotalSeconds,
+                    _acquireWait.TotalSeconds);
             }
             var pause = TimeSpan.FromSeconds(1);
-            if (claim.HolderRemaining is { } remaining && remaining < pause) pause = remaining + TimeSpan.FromMilliseconds(50);
+            if (claim.HolderRemaining is { } remaining && remaining < pause)
+                pause = remaining + TimeSpan.FromMilliseconds(50);
             await Task.Delay(pause).ConfigureAwait(false);
         }
     }
@@ -120,7 +124,8 @@ public sealed class DatabaseLease : Lease
             {
                 await Task.Delay(_renewInterval, cancellationToken).ConfigureAwait(false);
                 var sentAt = _clock.Elapsed;
-                var claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl, cancellationToken).ConfigureAwait(false);
+                var claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl, cancellationToken)
+                    .ConfigureAwait(false);
                 Action<Exception>? lost = null;
                 lock (_gate)
                 {
@@ -136,7 +141,8 @@ public sealed class DatabaseLease : Lease
                 if (!claim.Acquired)
                 {
                     _log.Warning("lease {0} was taken by {1}", Settings.LeaseName, claim.Holder ?? "another node");
-                    lost?.Invoke(new LeaseException($"lease {Settings.LeaseName} was taken by {claim.Holder ?? "another node"}"));
+                    var holder = claim.Holder ?? "another node";
+                    lost?.Invoke(new LeaseException($"lease {Settings.LeaseName} was taken by {holder}"));
                     return;
                 }
             }

@@ -13,7 +13,8 @@ public interface ILeaseStore
     /// Takes the lease <paramref name="name"/> for <paramref name="owner"/> for <paramref name="ttl"/>, or renews it
     /// when the owner's holder already holds it; refused while another holder's lease is live.
     /// </summary>
-    Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default);
+    Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
+        CancellationToken cancellationToken = default);
 
     /// <summary>Gives the lease up if <paramref name="owner"/> holds it; true if it did.</summary>
     Task<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken = default);

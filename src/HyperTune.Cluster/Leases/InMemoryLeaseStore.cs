@@ -12,12 +12,14 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     private readonly Dictionary<string, (string Owner, TimeSpan ExpiresAt)> _leases = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
+        CancellationToken cancellationToken = default)
     {
         lock (_leases)
         {
             var now = _clock.Elapsed;
-            if (_leases.TryGetValue(name, out var held) && HolderOf(held.Owner) != HolderOf(owner) && held.ExpiresAt > now)
+            var taken = _leases.TryGetValue(name, out var held);
+            if (taken && HolderOf(held.Owner) != HolderOf(owner) && held.ExpiresAt > now)
                 return Task.FromResult(new LeaseClaim(false, held.Owner, held.ExpiresAt - now));
             _leases[name] = (owner, now + ttl);
             return Task.FromResult(LeaseClaim.Granted);
@@ -30,13 +32,15 @@ public sealed class InMemoryLeaseStore : ILeaseStore
     public Task<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken = default)
     {
         lock (_leases)
-            return Task.FromResult(_leases.TryGetValue(name, out var held) && held.Owner == owner && _leases.Remove(name));
+            return Task.FromResult(
+                _leases.TryGetValue(name, out var held) && held.Owner == owner && _leases.Remove(name));
     }
 
     /// <inheritdoc />
     public Task<string?> HolderAsync(string name, CancellationToken cancellationToken = default)
     {
         lock (_leases)
-            return Task.FromResult(_leases.TryGetValue(name, out var held) && held.ExpiresAt > _clock.Elapsed ? held.Owner : null);
+            return Task.FromResult(
+                _leases.TryGetValue(name, out var held) && held.ExpiresAt > _clock.Elapsed ? held.Owner : null);
     }
 }

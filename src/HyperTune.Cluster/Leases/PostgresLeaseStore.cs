@@ -34,7 +34,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl, CancellationToken cancellationToken = default)
+    public async Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
+        CancellationToken cancellationToken = default)
     {
         using var timeout = Timeout(cancellationToken);
         await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
@@ -42,10 +43,11 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
         // Taken when free, expired, or already our holder's (a renewal, or a restarted instance); a live lease of
         // another holder is left alone.
         await using (var take = new NpgsqlCommand(
-                         $"INSERT INTO {_table} AS l (name, owner, expires_at) VALUES (@name, @owner, clock_timestamp() + @ttl) " +
+                         $"INSERT INTO {_table} AS l (name, owner, expires_at) " +
+                         "VALUES (@name, @owner, clock_timestamp() + @ttl) " +
                          "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at " +
-                         "WHERE split_part(l.owner, '/', 1) = split_part(EXCLUDED.owner, '/', 1) OR l.expires_at <= clock_timestamp() " +
-                         "RETURNING owner", connection))
+                         "WHERE split_part(l.owner, '/', 1) = split_part(EXCLUDED.owner, '/', 1) " +
+                         "OR l.expires_at <= clock_timestamp() RETURNING owner", connection))
         {
             take.Parameters.AddWithValue("name", name);
             take.Parameters.AddWithValue("owner", owner);
@@ -53,7 +55,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
             if (await take.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false) is string) return LeaseClaim.Granted;
         }
         await using var holder = new NpgsqlCommand(
-            $"SELECT owner, GREATEST(expires_at - clock_timestamp(), interval '0') FROM {_table} WHERE name = @name", connection);
+            $"SELECT owner, GREATEST(expires_at - clock_timestamp(), interval '0') FROM {_table} WHERE name = @name",
+            connection);
         holder.Parameters.AddWithValue("name", name);
         await using var reader = await holder.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
         return await reader.ReadAsync(timeout.Token).ConfigureAwait(false)
@@ -67,7 +70,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
         using var timeout = Timeout(cancellationToken);
         await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
         await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-        await using var delete = new NpgsqlCommand($"DELETE FROM {_table} WHERE name = @name AND owner = @owner", connection);
+        await using var delete = new NpgsqlCommand(
+            $"DELETE FROM {_table} WHERE name = @name AND owner = @owner", connection);
         delete.Parameters.AddWithValue("name", name);
         delete.Parameters.AddWithValue("owner", owner);
         return await delete.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false) > 0;
@@ -79,7 +83,8 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
         using var timeout = Timeout(cancellationToken);
         await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
         await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-        await using var select = new NpgsqlCommand($"SELECT owner FROM {_table} WHERE name = @name AND expires_at > clock_timestamp()", connection);
+        await using var select = new NpgsqlCommand(
+            $"SELECT owner FROM {_table} WHERE name = @name AND expires_at > clock_timestamp()", connection);
         select.Parameters.AddWithValue("name", name);
         return await select.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false) as string;
     }
@@ -100,12 +105,14 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
             if (_created) return;
             await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using var create = new NpgsqlCommand(
-                $"CREATE TABLE IF NOT EXISTS {_table} (name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)", connection);
+                $"CREATE TABLE IF NOT EXISTS {_table} " +
+                "(name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)", connection);
             try
             {
                 await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            catch (PostgresException e)
+                when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
             {
                 // Another node created it at the same moment (IF NOT EXISTS does not cover a concurrent creation).
             }

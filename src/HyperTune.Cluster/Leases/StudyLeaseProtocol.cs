@@ -20,7 +20,8 @@ public static class StudyLeaseProtocol
         public static RenewLease Instance { get; } = new();
     }
 
-    /// <summary>The store granted (or renewed) the lease; the request was sent at monotonic time <see cref="SentAt"/>.</summary>
+    /// <summary>The store granted (or renewed) the lease; the request was sent at monotonic time
+    /// <see cref="SentAt"/>.</summary>
     public sealed record LeaseGranted(TimeSpan SentAt) : ILeaseMessage;
 
     /// <summary>Another owner holds the lease.</summary>

@@ -20,11 +20,12 @@ public sealed record StudyLeaseSettings(TimeSpan Ttl, TimeSpan Margin, TimeSpan 
             c.GetTimeSpan("renew-interval", TimeSpan.FromSeconds(3)),
             c.GetTimeSpan("retry-interval", TimeSpan.FromSeconds(1)));
         // A renewal must be able to fail once and still be retried before the holder stops trusting its lease.
-        if (settings.Margin < TimeSpan.Zero || settings.RenewInterval <= TimeSpan.Zero || settings.RetryInterval <= TimeSpan.Zero ||
-            settings.Margin + 2 * settings.RenewInterval >= settings.Ttl)
+        var positive = settings.Margin >= TimeSpan.Zero && settings.RenewInterval > TimeSpan.Zero &&
+                       settings.RetryInterval > TimeSpan.Zero;
+        if (!positive || settings.Margin + 2 * settings.RenewInterval >= settings.Ttl)
             throw new ConfigurationException(
-                $"hypertune.lease.study: ttl ({settings.Ttl}) must exceed margin ({settings.Margin}) plus two renew-intervals " +
-                $"({settings.RenewInterval}), and the intervals must be positive");
+                $"hypertune.lease.study: ttl ({settings.Ttl}) must exceed margin ({settings.Margin}) plus two " +
+                $"renew-intervals ({settings.RenewInterval}), and the intervals must be positive");
         return settings;
     }
 }

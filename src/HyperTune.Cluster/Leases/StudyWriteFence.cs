@@ -27,6 +27,9 @@ public sealed class StudyWriteFence
         Lost,
     }
 
+    private const string LapsedReason =
+        "its lease ran out before it could be renewed (the process was frozen or the database did not answer)";
+
     // How an actor's timer messages reach AroundReceive (wrapped; the wrapper type is not public).
     private static readonly Type? TimerMessage = Type.GetType("Akka.Actor.Scheduler.TimerScheduler+ITimerMsg, Akka");
 
@@ -126,14 +129,16 @@ public sealed class StudyWriteFence
                 return TimerMessage?.IsInstanceOfType(message) == true ? FenceAdmission.Consumed : FenceAdmission.Wait;
             case Phase.Held:
                 if (_validity.IsValidAt(_clock.Elapsed)) return FenceAdmission.Deliver;
-                Lose("its lease ran out before it could be renewed (the process was frozen or the database did not answer)");
+                Lose(LapsedReason);
                 return FenceAdmission.Refuse;
             default:
                 return FenceAdmission.Refuse;
         }
     }
 
-    /// <summary>Gives the lease back (graceful stop, passivation) so the next owner need not wait for it to expire.</summary>
+    /// <summary>
+    /// Gives the lease back (graceful stop, passivation) so the next owner need not wait for it to expire.
+    /// </summary>
     public void Release()
     {
         CancelSchedules();
@@ -143,7 +148,9 @@ public sealed class StudyWriteFence
         var log = _log;
         _store.ReleaseAsync(name, _owner).ContinueWith(t =>
         {
-            if (t.IsFaulted) log.Debug("releasing lease {0} failed (it expires by itself): {1}", name, t.Exception?.GetBaseException().Message);
+            if (t.IsFaulted)
+                log.Debug("releasing lease {0} failed (it expires by itself): {1}", name,
+                    t.Exception?.GetBaseException().Message);
         }, TaskScheduler.Default);
     }
 
@@ -164,7 +171,8 @@ public sealed class StudyWriteFence
         {
             if (t.IsFaulted || t.IsCanceled)
                 return new LeaseUnanswered(t.Exception?.GetBaseException().Message ?? "timed out");
-            return t.Result.Acquired ? new LeaseGranted(sentAt) : new LeaseRefused(t.Result.Holder, t.Result.HolderRemaining);
+            var claim = t.Result;
+            return claim.Acquired ? new LeaseGranted(sentAt) : new LeaseRefused(claim.Holder, claim.HolderRemaining);
         }, TaskScheduler.Default).PipeTo(_self);
     }
 
@@ -175,7 +183,7 @@ public sealed class StudyWriteFence
             case AcquireLease or RenewLease:
                 if (_phase == Phase.Held && !_validity.IsValidAt(_clock.Elapsed))
                 {
-                    Lose("its lease ran out before it could be renewed (the process was frozen or the database did not answer)");
+                    Lose(LapsedReason);
                     return;
                 }
                 if (_phase is Phase.Acquiring or Phase.Held) Request();
@@ -192,14 +200,14 @@ public sealed class StudyWriteFence
                 _requestInFlight = false;
                 if (_phase == Phase.Acquiring)
                 {
-                    _log.Warning("study {0}: cannot take its lease yet ({1}); asking again in {2:0.#}s", _studyId, unanswered.Reason,
-                        _settings.RetryInterval.TotalSeconds);
+                    _log.Warning("study {0}: cannot take its lease yet ({1}); asking again in {2:0.#}s", _studyId,
+                        unanswered.Reason, _settings.RetryInterval.TotalSeconds);
                     RetryLater();
                 }
                 else if (_phase == Phase.Held)
                 {
-                    _log.Warning("study {0}: renewing its lease failed ({1}); trusted for {2:0.#}s more", _studyId, unanswered.Reason,
-                        _validity.RemainingAt(_clock.Elapsed).TotalSeconds);
+                    _log.Warning("study {0}: renewing its lease failed ({1}); trusted for {2:0.#}s more", _studyId,
+                        unanswered.Reason, _validity.RemainingAt(_clock.Elapsed).TotalSeconds);
                 }
                 return;
         }
@@ -219,10 +227,12 @@ public sealed class StudyWriteFence
                     return;
                 }
                 _phase = Phase.Held;
-                _renewing = _scheduler.ScheduleTellRepeatedlyCancelable(_settings.RenewInterval, _settings.RenewInterval, _self,
-                    RenewLease.Instance, ActorRefs.NoSender);
+                var every = _settings.RenewInterval;
+                _renewing = _scheduler.ScheduleTellRepeatedlyCancelable(every, every, _self, RenewLease.Instance,
+                    ActorRefs.NoSender);
                 if (_waitLogged)
-                    _log.Info("study {0}: took its lease after waiting {1:0.0}s", _studyId, (_clock.Elapsed - _waitingSince).TotalSeconds);
+                    _log.Info("study {0}: took its lease after waiting {1:0.0}s", _studyId,
+                        (_clock.Elapsed - _waitingSince).TotalSeconds);
                 var onHeld = _onHeld;
                 _onHeld = null;
                 onHeld?.Invoke();
@@ -241,9 +251,10 @@ public sealed class StudyWriteFence
                 if (!_waitLogged)
                 {
                     _waitLogged = true;
-                    _log.Info("study {0}: waiting for its lease, held by {1} for {2:0.0}s more unless renewed (a coordinator that " +
-                              "stopped, crashed, was frozen or cut off); nothing is written meanwhile",
-                        _studyId, refused.Holder ?? "another node", (refused.HolderRemaining ?? TimeSpan.Zero).TotalSeconds);
+                    _log.Info("study {0}: waiting for its lease, held by {1} for {2:0.0}s more unless renewed (a " +
+                              "coordinator that stopped, crashed, was frozen or cut off); nothing is written meanwhile",
+                        _studyId, refused.Holder ?? "another node",
+                        (refused.HolderRemaining ?? TimeSpan.Zero).TotalSeconds);
                 }
                 RetryLater();
                 return;
@@ -256,7 +267,8 @@ public sealed class StudyWriteFence
     private void RetryLater()
     {
         _retry?.Cancel();
-        _retry = _scheduler.ScheduleTellOnceCancelable(_settings.RetryInterval, _self, AcquireLease.Instance, ActorRefs.NoSender);
+        _retry = _scheduler.ScheduleTellOnceCancelable(_settings.RetryInterval, _self, AcquireLease.Instance,
+            ActorRefs.NoSender);
     }
 
     private void CancelSchedules()
@@ -270,8 +282,8 @@ public sealed class StudyWriteFence
         if (_phase == Phase.Lost) return;
         _phase = Phase.Lost;
         CancelSchedules();
-        _log.Warning("study {0}: this coordinator stops without writing or answering: {1}; another node may own the study now",
-            _studyId, reason);
+        _log.Warning("study {0}: this coordinator stops without writing or answering: {1}; another node may own " +
+                     "the study now", _studyId, reason);
         _onLost();
     }
 }

@@ -64,8 +64,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _workerRegion = workerRegion;
         _workerDirectory = workerDirectory;
         _clock = clock;
-        _fence = new StudyWriteFence(studyId, ClusterLeases.Get(Context.System), settings.ReadOnly, Self, Context.System.Scheduler, _log,
-            () => Context.Stop(Self));
+        _fence = new StudyWriteFence(studyId, ClusterLeases.Get(Context.System), settings.ReadOnly, Self,
+            Context.System.Scheduler, _log, () => Context.Stop(Self));
 
         Recover<SnapshotOffer>(offer =>
         {
