@@ -107,7 +107,7 @@ public sealed class NodeProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
-    /// <summary>SIGSTOP: the process freezes (as in a long pause, or a VM suspended) until <see cref="Thaw"/>.</summary>
+    /// <summary>SIGSTOP: the process freezes (as in a long pause, a VM suspended) until <see cref="Thaw"/>.</summary>
     public void Freeze() => Signal("STOP");
 
     /// <summary>SIGCONT: a frozen process runs again, unaware that time passed.</summary>
@@ -115,9 +115,11 @@ public sealed class NodeProcess : IAsyncDisposable
 
     private void Signal(string signal)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false })!;
+        var psi = new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false };
+        using var kill = Process.Start(psi)!;
         kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} (node {Options.Name}) failed");
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} (node {Options.Name}) failed");
     }
 
     /// <summary>SIGTERM: the node leaves the cluster gracefully. Waits for it to exit.</summary>

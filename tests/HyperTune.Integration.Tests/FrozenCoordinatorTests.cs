@@ -22,8 +22,10 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         const int trials = 800;
         await using var cluster = await ThreeNodeCluster.StartAsync(output);
         // Every journal row records the node whose connection wrote it (each node's connections carry its name).
-        await cluster.Db.QueryAsync("ALTER TABLE journal ADD COLUMN written_by text DEFAULT current_setting('application_name')");
-        var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, Spec("frozen", trials, parallelism: 4, trainingTime: "200ms"));
+        await cluster.Db.QueryAsync(
+            "ALTER TABLE journal ADD COLUMN written_by text DEFAULT current_setting('application_name')");
+        var spec = Spec("frozen", trials, parallelism: 4, trainingTime: "200ms");
+        var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, spec);
 
         var beforeFreeze = await cluster.WaitForStudyAsync(studyId, d => Complete(d) >= 40, Long, "40 results");
         var frozen = cluster.NameOf((string)beforeFreeze["coordinatorNode"]!);
@@ -35,10 +37,12 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         {
             // Another node owns the study and records results again, while the old coordinator is still frozen.
             var takenOver = await NodeHttpWait(cluster, others, studyId,
-                d => cluster.NameOf((string)d["coordinatorNode"]!) != frozen && Complete(d) > Complete(beforeFreeze) + 10, Frozen - TimeSpan.FromSeconds(2),
-                "another node to take the study over during the freeze");
-            cluster.Log($"taken over by {cluster.NameOf((string)takenOver["coordinatorNode"]!)} after {frozenAt.Elapsed.TotalSeconds:0.0}s " +
-                        $"(first document with its progress)");
+                d => cluster.NameOf((string)d["coordinatorNode"]!) != frozen
+                     && Complete(d) > Complete(beforeFreeze) + 10,
+                Frozen - TimeSpan.FromSeconds(2), "another node to take the study over during the freeze");
+            var owner = cluster.NameOf((string)takenOver["coordinatorNode"]!);
+            cluster.Log($"taken over by {owner} after {frozenAt.Elapsed.TotalSeconds:0.0}s " +
+                        "(first document with its progress)");
             var remaining = Frozen - frozenAt.Elapsed;
             if (remaining > TimeSpan.Zero) await Task.Delay(remaining);
         }
@@ -47,7 +51,8 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
             if (!cluster[frozen].HasExited) cluster[frozen].Thaw();
         }
         var atThaw = await NodeHttpWait(cluster, others, studyId, _ => true, Long, "the study's state at the thaw");
-        cluster.Log($"thawed {frozen} after {frozenAt.Elapsed.TotalSeconds:0.0}s; the study is at {Complete(atThaw)} complete");
+        cluster.Log($"thawed {frozen} after {frozenAt.Elapsed.TotalSeconds:0.0}s; the study is at {Complete(atThaw)} " +
+                    "complete");
         Assert.False(Finished(atThaw), "the study finished before the thaw; the test needs it running then");
 
         // The thawed node must not serve its pre-freeze state: it answers with current counts, an error, or not at all.
@@ -55,12 +60,13 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         var exitWait = Stopwatch.StartNew();
         while (!cluster[frozen].HasExited && exitWait.Elapsed < TimeSpan.FromSeconds(90))
         {
-            // A short timeout per request: the thawed node may hold a query unanswered (its coordinator waits for the lease).
+            // A short timeout per request: the thawed node may hold a query unanswered (its coordinator waits for
+            // the lease).
             using var request = new CancellationTokenSource(TimeSpan.FromSeconds(3));
             try
             {
-                if (await cluster.Http.TryGetAsync(cluster[frozen].Http, $"studies/{studyId}", request.Token) is { } doc && Complete(doc) < Complete(atThaw))
-                    staleAnswers.Add(doc.ToJsonString());
+                var doc = await cluster.Http.TryGetAsync(cluster[frozen].Http, $"studies/{studyId}", request.Token);
+                if (doc is not null && Complete(doc) < Complete(atThaw)) staleAnswers.Add(doc.ToJsonString());
             }
             catch (OperationCanceledException)
             {
@@ -79,7 +85,8 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         // One writer at a time: along the sequence numbers the writing node changes once (the takeover) and never
         // comes back; in particular the thawed node wrote nothing after the new owner began.
         var rows = await cluster.Db.QueryAsync(
-            $"SELECT sequence_number, written_by FROM journal WHERE persistence_id = 'study-{studyId}' ORDER BY sequence_number");
+            "SELECT sequence_number, written_by FROM journal " +
+            $"WHERE persistence_id = 'study-{studyId}' ORDER BY sequence_number");
         var runs = new List<(string Node, long First, long Last)>();
         foreach (var row in rows)
         {
@@ -95,13 +102,14 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         cluster.Passed();
     }
 
-    /// <summary>Waits for a study document from the given nodes only (a frozen node's API would hold each request).</summary>
-    private static async Task<JsonNode> NodeHttpWait(ThreeNodeCluster cluster, IReadOnlyList<string> nodes, string studyId, Func<JsonNode, bool> condition,
-        TimeSpan timeout, string what)
+    /// <summary>Waits for a study document from the given nodes only (a frozen node's API holds requests).</summary>
+    private static async Task<JsonNode> NodeHttpWait(ThreeNodeCluster cluster, IReadOnlyList<string> nodes,
+        string studyId, Func<JsonNode, bool> condition, TimeSpan timeout, string what)
     {
         try
         {
-            return await LocalCluster.NodeHttp.WaitUntilAsync(() => cluster.Http.StudyAsync(nodes, studyId, trials: true), condition, timeout, what);
+            return await LocalCluster.NodeHttp.WaitUntilAsync(
+                () => cluster.Http.StudyAsync(nodes, studyId, trials: true), condition, timeout, what);
         }
         catch (TimeoutException e)
         {
