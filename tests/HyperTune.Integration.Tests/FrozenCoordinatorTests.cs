@@ -77,6 +77,9 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
             ? $"{frozen} exited ({cluster[frozen].ExitCode}) {exitWait.Elapsed.TotalSeconds:0.0}s after the thaw"
             : $"{frozen} still runs {exitWait.Elapsed.TotalSeconds:0}s after the thaw");
         Assert.Empty(staleAnswers);
+        // A write the journal's unique key refused would mean the thawed node tried to write as a second writer;
+        // fenced, it writes nothing at all (without the fence it did, at once, and was refused or interleaved).
+        Assert.DoesNotContain("Failed to persist", cluster[frozen].ReadLog());
         Assert.True(cluster[frozen].HasExited, $"{frozen} was downed while frozen and exits once it learns so");
 
         var final = await NodeHttpWait(cluster, others, studyId, Finished, Long, "the study to finish");
