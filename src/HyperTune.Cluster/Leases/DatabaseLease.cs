@@ -60,8 +60,9 @@ public sealed class DatabaseLease : Lease
             {
                 claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not OperationCanceledException || _clock.Elapsed < deadline)
+            catch (Exception e)
             {
+                // Unreachable or slow (the statement's timeout): not acquired this time; ask again until the deadline.
                 _log.Warning("lease {0}: the store did not answer ({1})", Settings.LeaseName,
                     e.GetBaseException().Message);
                 claim = new LeaseClaim(false);
