@@ -18,10 +18,22 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
     private static readonly TimeSpan Frozen = TimeSpan.FromSeconds(30);
 
     [Fact]
-    public async Task A_coordinator_node_frozen_past_its_lease_is_taken_over_and_never_writes_again_after_thawing()
+    public Task A_coordinator_node_frozen_past_its_lease_is_taken_over_and_never_writes_again_after_thawing() =>
+        FreezeThawAsync(learnsItWasDowned: true);
+
+    /// <summary>
+    /// The same with the thawed node not told it was downed (as when it still reaches the database but not the other
+    /// nodes): it stays a member for a while and restarts its coordinator, and only the study's lease keeps that one
+    /// from writing.
+    /// </summary>
+    [Fact]
+    public Task A_frozen_coordinator_node_that_does_not_learn_it_was_downed_is_kept_from_writing_by_the_study_lease() =>
+        FreezeThawAsync(learnsItWasDowned: false);
+
+    private async Task FreezeThawAsync(bool learnsItWasDowned)
     {
         const int trials = 800;
-        await using var cluster = await ThreeNodeCluster.StartAsync(output);
+        await using var cluster = await StartClusterAsync(learnsItWasDowned);
         // Every journal row records the node whose connection wrote it (each node's connections carry its name).
         await cluster.Db.QueryAsync(
             "ALTER TABLE journal ADD COLUMN written_by text DEFAULT current_setting('application_name')");
@@ -104,6 +116,23 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         Assert.Equal(frozen, runs[0].Node);
         Assert.True(runs.Count >= 2, "the study's journal was written by a second node after the freeze");
         cluster.Passed();
+    }
+
+    private async Task<ThreeNodeCluster> StartClusterAsync(bool learnsItWasDowned)
+    {
+        if (learnsItWasDowned) return await ThreeNodeCluster.StartAsync(output);
+        // The nodes read HYPERTUNE_CONFIG when they start; the tests of this assembly run one at a time.
+        var config = Path.Combine(Path.GetTempPath(), $"hypertune-no-quarantine-downing-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(config, "hypertune.node.down-when-quarantined = off\n");
+        Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", config);
+        try
+        {
+            return await ThreeNodeCluster.StartAsync(output);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", null);
+        }
     }
 
     /// <summary>Waits for a study document from the given nodes only (a frozen node's API holds requests).</summary>

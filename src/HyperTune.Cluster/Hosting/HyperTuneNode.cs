@@ -174,7 +174,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
     private static async Task<HyperTuneNode> StartOn(ActorSystem system, NodeOptions options, CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        system.ActorOf(QuarantinedNodeDowning.Props(), "quarantined-node-downing");
+        if (system.Settings.Config.GetBoolean("hypertune.node.down-when-quarantined", true))
+            system.ActorOf(QuarantinedNodeDowning.Props(), "quarantined-node-downing");
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
