@@ -124,14 +124,17 @@ public sealed class FrozenCoordinatorTests(ITestOutputHelper output)
         // The nodes read HYPERTUNE_CONFIG when they start; the tests of this assembly run one at a time.
         var config = Path.Combine(Path.GetTempPath(), $"hypertune-no-quarantine-downing-{Guid.NewGuid():N}.conf");
         File.WriteAllText(config, "hypertune.node.down-when-quarantined = off\n");
-        Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", config);
+        var previous = Environment.GetEnvironmentVariable("HYPERTUNE_CONFIG");
+        var files = string.IsNullOrEmpty(previous) ? config : $"{previous},{config}";
+        Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", files);
         try
         {
             return await ThreeNodeCluster.StartAsync(output);
         }
         finally
         {
-            Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", null);
+            Environment.SetEnvironmentVariable("HYPERTUNE_CONFIG", previous);
+            File.Delete(config);
         }
     }
 
