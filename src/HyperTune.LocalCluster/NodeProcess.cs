@@ -119,6 +119,21 @@ public sealed class NodeProcess : IAsyncDisposable
         _process.WaitForExit(10_000);
     }
 
+    /// <summary>SIGSTOP: the process freezes (as in a long pause, a VM suspended) until <see cref="Thaw"/>.</summary>
+    public void Freeze() => Signal("STOP");
+
+    /// <summary>SIGCONT: a frozen process runs again, unaware that time passed.</summary>
+    public void Thaw() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        var psi = new ProcessStartInfo("kill", $"-{signal} {_process.Id}") { UseShellExecute = false };
+        using var kill = Process.Start(psi)!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} (node {Options.Name}) failed");
+    }
+
     /// <summary>SIGTERM: the node leaves the cluster gracefully. Waits for it to exit.</summary>
     public async Task StopAsync(TimeSpan timeout)
     {
@@ -144,7 +159,7 @@ public sealed class NodeProcess : IAsyncDisposable
         return new StreamReader(stream).ReadToEnd();
     }
 
-    /// <summary>Kills the process if it still runs.</summary>
+    /// <summary>Kills the process if it still runs (a frozen one too: SIGKILL needs no thaw).</summary>
     public ValueTask DisposeAsync()
     {
         Kill();

@@ -37,6 +37,29 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The storage option a node takes (<c>postgres:...</c>).</summary>
     public string StorageOption => "postgres:" + ConnectionString;
 
+    /// <summary>
+    /// The storage option for one node, its connections named <paramref name="applicationName"/> (PostgreSQL's
+    /// <c>application_name</c>, which a test can record per written row).
+    /// </summary>
+    public string StorageOptionAs(string applicationName) => $"{StorageOption};Application Name={applicationName}";
+
+    /// <summary>Runs one SQL statement and returns its rows (none for a statement without results).</summary>
+    public async Task<IReadOnlyList<object?[]>> QueryAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<object?[]>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return rows;
+    }
+
     private string DataDirectory => Path.Combine(_root, "data");
 
     /// <summary>Initializes and starts a server; <paramref name="durable"/> false turns off fsync (tests).</summary>

@@ -51,9 +51,18 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
         string[] allowed = ["/bin/sh"];
         cluster.Options = new Dictionary<string, NodeProcessOptions>
         {
-            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
-            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
-            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOption) { Secrets = secrets, AllowedCommands = allowed },
+            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOptionAs("a"))
+            {
+                Secrets = secrets, AllowedCommands = allowed,
+            },
+            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOptionAs("b"))
+            {
+                Secrets = secrets, AllowedCommands = allowed,
+            },
+            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOptionAs("c"))
+            {
+                Secrets = secrets, AllowedCommands = allowed,
+            },
         };
         foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
         await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));

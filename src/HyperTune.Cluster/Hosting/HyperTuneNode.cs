@@ -106,7 +106,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
             if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' not found", file);
             config = config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
         }
-        config = config.WithFallback(DefaultConfig());
+        config = config.WithFallback(ConfigurationFactory.ParseString(StorageLeaseHocon(options.Storage)))
+            .WithFallback(DefaultConfig());
 
         // Roles last: the worker's slot count travels as a role so every node can see every worker's capacity.
         var roles = options.Roles.ToList();
@@ -131,6 +132,15 @@ public sealed class HyperTuneNode : IAsyncDisposable
             .WithFallback(DistributedData.DefaultConfig())
             .WithFallback(ClusterSingleton.DefaultConfig());
     }
+
+    /// <summary>
+    /// Leases for a shared store, below the node's own config files (which may override them): PostgreSQL keeps the
+    /// study write leases and the split-brain resolver's lease. One-node stores need none.
+    /// </summary>
+    private static string StorageLeaseHocon(StorageSpec storage) => storage.Kind != StorageKind.Postgres ? "" : $$"""
+        hypertune.lease { store = postgres, connection-string = {{StorageSpec.Quote(storage.ConnectionString)}} }
+        akka.cluster.split-brain-resolver.active-strategy = lease-majority
+        """;
 
     /// <summary>Starts a node and waits until it is an Up member of its cluster with its regions running.</summary>
     /// <exception cref="TimeoutException">The node could not join the cluster in time (seed nodes unreachable).</exception>
@@ -249,6 +259,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         CancellationToken cancellationToken)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
+        if (system.Settings.Config.GetBoolean("hypertune.node.down-when-quarantined", true))
+            system.ActorOf(QuarantinedNodeDowning.Props(), "quarantined-node-downing");
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using HyperTune.Cluster.Leases;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Specs;
@@ -50,6 +51,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private long _lastSnapshot;
     // Time since the entity started, for the recovery log line.
     private readonly System.Diagnostics.Stopwatch _started = new();
+    // The study's write lease: no write and no answer unless this coordinator is the study's only writer.
+    private readonly StudyWriteFence _fence;
 
     /// <summary>Props for the study region.</summary>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
@@ -63,6 +66,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _workerRegion = workerRegion;
         _workerDirectory = workerDirectory;
         _clock = clock;
+        _fence = new StudyWriteFence(studyId, ClusterLeases.Get(Context.System), settings.ReadOnly, Self,
+            Context.System.Scheduler, _log, () => Context.Stop(Self));
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -201,6 +206,28 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         base.PreStart();
     }
 
+    /// <inheritdoc />
+    protected override void PostStop()
+    {
+        _fence.Release();
+        base.PostStop();
+    }
+
+    /// <summary>Every message passes the write fence first (see <see cref="StudyWriteFence"/>).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        switch (_fence.Admit(message, writes: message is SubmitStudy))
+        {
+            case FenceAdmission.Deliver:
+                return base.AroundReceive(receive, message);
+            case FenceAdmission.Wait:
+                Stash.Stash();
+                return true;
+            default:
+                return true;
+        }
+    }
+
     private void Load(Func<StudyState> load)
     {
         try
@@ -217,6 +244,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private void OnRecovered()
     {
+        if (!_fence.Recovered(_state is not null && _unloadable is null, OnRecovered, () => Stash.UnstashAll())) return;
         if (_unloadable is not null)
         {
             _log.Error(_unloadable);

@@ -1,0 +1,133 @@
+using Npgsql;
+
+namespace HyperTune.Cluster.Leases;
+
+/// <summary>
+/// Leases in a PostgreSQL table (created on first use): one row per lease name with its owner and its expiry by the
+/// database's clock. Taking, renewing and checking happen in one statement each, so two nodes racing for a lease
+/// cannot both win.
+/// </summary>
+public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string _table;
+    private readonly TimeSpan _operationTimeout;
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private volatile bool _created;
+
+    /// <summary>A store on a database.</summary>
+    /// <param name="connectionString">An Npgsql connection string.</param>
+    /// <param name="table">The table name (a plain SQL identifier).</param>
+    /// <param name="operationTimeout">A statement that takes longer fails.</param>
+    public PostgresLeaseStore(string connectionString, string table, TimeSpan operationTimeout)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
+            throw new ArgumentException($"lease table name '{table}' is not a plain SQL identifier", nameof(table));
+        var builder = new NpgsqlConnectionStringBuilder(connectionString)
+        {
+            CommandTimeout = Math.Max(1, (int)Math.Ceiling(operationTimeout.TotalSeconds)),
+            Timeout = Math.Max(1, (int)Math.Ceiling(operationTimeout.TotalSeconds)),
+        };
+        _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _table = table;
+        _operationTimeout = operationTimeout;
+    }
+
+    /// <inheritdoc />
+    public async Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
+        CancellationToken cancellationToken = default)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+        // Taken when free, expired, or already our holder's (a renewal, or a restarted instance); a live lease of
+        // another holder is left alone.
+        await using (var take = new NpgsqlCommand(
+                         $"INSERT INTO {_table} AS l (name, owner, expires_at) " +
+                         "VALUES (@name, @owner, clock_timestamp() + @ttl) " +
+                         "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at " +
+                         "WHERE split_part(l.owner, '/', 1) = split_part(EXCLUDED.owner, '/', 1) " +
+                         "OR l.expires_at <= clock_timestamp() RETURNING owner", connection))
+        {
+            take.Parameters.AddWithValue("name", name);
+            take.Parameters.AddWithValue("owner", owner);
+            take.Parameters.AddWithValue("ttl", ttl);
+            if (await take.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false) is string) return LeaseClaim.Granted;
+        }
+        await using var holder = new NpgsqlCommand(
+            $"SELECT owner, GREATEST(expires_at - clock_timestamp(), interval '0') FROM {_table} WHERE name = @name",
+            connection);
+        holder.Parameters.AddWithValue("name", name);
+        await using var reader = await holder.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
+        return await reader.ReadAsync(timeout.Token).ConfigureAwait(false)
+            ? new LeaseClaim(false, reader.GetString(0), reader.GetFieldValue<TimeSpan>(1))
+            : new LeaseClaim(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken = default)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+        await using var delete = new NpgsqlCommand(
+            $"DELETE FROM {_table} WHERE name = @name AND owner = @owner", connection);
+        delete.Parameters.AddWithValue("name", name);
+        delete.Parameters.AddWithValue("owner", owner);
+        return await delete.ExecuteNonQueryAsync(timeout.Token).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<string?> HolderAsync(string name, CancellationToken cancellationToken = default)
+    {
+        using var timeout = Timeout(cancellationToken);
+        await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
+        await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
+        await using var select = new NpgsqlCommand(
+            $"SELECT owner FROM {_table} WHERE name = @name AND expires_at > clock_timestamp()", connection);
+        select.Parameters.AddWithValue("name", name);
+        return await select.ExecuteScalarAsync(timeout.Token).ConfigureAwait(false) as string;
+    }
+
+    private CancellationTokenSource Timeout(CancellationToken cancellationToken)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(_operationTimeout);
+        return cts;
+    }
+
+    private async Task EnsureTableAsync(CancellationToken cancellationToken)
+    {
+        if (_created) return;
+        await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_created) return;
+            await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var create = new NpgsqlCommand(
+                $"CREATE TABLE IF NOT EXISTS {_table} " +
+                "(name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)", connection);
+            try
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e)
+                when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            {
+                // Another node created it at the same moment (IF NOT EXISTS does not cover a concurrent creation).
+            }
+            _created = true;
+        }
+        finally
+        {
+            _createLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _dataSource.Dispose();
+        _createLock.Dispose();
+    }
+}
