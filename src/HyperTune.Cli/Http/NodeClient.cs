@@ -43,7 +43,13 @@ internal sealed class NodeClient : IDisposable
     public Task<(int Status, string Body)> PostAsync(string path, string? json, CancellationToken ct)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, path);
-        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+            // A body over the node's cap (hypertune.api.max-request-bytes) is then refused with its 413 and reason
+            // before it is sent, instead of the node closing the connection while a large spec is still uploading.
+            request.Headers.ExpectContinue = true;
+        }
         return SendAsync(request, ct);
     }
 
