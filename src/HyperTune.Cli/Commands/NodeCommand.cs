@@ -1,3 +1,4 @@
+using Akka.Actor;
 using System.CommandLine;
 using System.Globalization;
 using HyperTune.Cli.Http;
@@ -129,6 +130,13 @@ internal static class NodeCommand
             try
             {
                 await node.WhenTerminated.WaitAsync(ct);
+                // SIGTERM also runs Akka's process-exit hook, which may leave the cluster gracefully before the
+                // cancellation reaches this wait: that is the operator's stop, not a downing.
+                if (CoordinatedShutdown.Get(node.System).ShutdownReason is CoordinatedShutdown.ClrExitReason)
+                {
+                    Console.Error.WriteLine("left the cluster");
+                    return ExitCodes.Ok;
+                }
                 // The actor system stopped on its own: this node was downed or removed from the cluster.
                 Console.Error.WriteLine("the node left the cluster (downed or removed); exiting");
                 return ExitCodes.Failed;
