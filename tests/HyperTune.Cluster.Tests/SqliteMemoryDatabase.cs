@@ -22,5 +22,15 @@ public sealed class SqliteMemoryDatabase : IDisposable
 
     public StorageSpec Storage => new(StorageKind.Sqlite, ConnectionString);
 
+    /// <summary>The rows of the journal table: tests that must write nothing assert it stays 0.</summary>
+    public long JournalRows()
+    {
+        using var connection = new SqliteConnection(ConnectionString);
+        connection.Open();
+        using var count = connection.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM journal";
+        return (long)count.ExecuteScalar()!;
+    }
+
     public void Dispose() => _keepAlive.Dispose();
 }

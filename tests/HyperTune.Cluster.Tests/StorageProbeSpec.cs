@@ -1,6 +1,5 @@
 using Akka.TestKit.Xunit2;
 using HyperTune.Cluster.Hosting;
-using Microsoft.Data.Sqlite;
 
 namespace HyperTune.Cluster.Tests;
 
@@ -28,11 +27,7 @@ public sealed class StorageProbeSpec : IDisposable
         var status = await WaitForCheckAsync(health);
 
         Assert.Equal((true, "reachable"), (status.Reachable, status.Describe()));
-        using var connection = new SqliteConnection(_db.ConnectionString);
-        connection.Open();
-        using var count = connection.CreateCommand();
-        count.CommandText = "SELECT COUNT(*) FROM journal";
-        Assert.Equal(0L, (long)count.ExecuteScalar()!);
+        Assert.Equal(0L, _db.JournalRows());
     }
 
     [Fact]
