@@ -155,7 +155,7 @@ public static class SuggestLatencyBenchmark
     private static double Time(IOptimizer optimizer, TrialHistory history, int trialNumber)
     {
         var started = Stopwatch.GetTimestamp();
-        optimizer.Suggest(history, trialNumber);
+        optimizer.Ask(history, trialNumber);
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds;
     }
 }

@@ -81,12 +81,9 @@ public static class StudyDecider
         var active = s.Active;
         while (!deadlinePassed && active < s.Parallelism && s.Trials.Count < s.MaxTrials)
         {
-            var suggestion = optimizer.Suggest(s.History, s.Trials.Count);
-            if (suggestion is null)
-            {
-                exhausted = true;
-                break;
-            }
+            var answer = optimizer.Ask(s.History, s.Trials.Count);
+            if (answer.Kind == OptimizerAnswerKind.Exhausted) exhausted = true;
+            if (answer.Suggestion is not { } suggestion) break;
             Emit(new TrialStarted(s.Trials.Count, suggestion.Params, suggestion.Attributes, now));
             active++;
         }

@@ -30,6 +30,15 @@ public sealed record StudyProgress(
     /// <summary>Trials cancelled unfinished when the study was stopped (not failures).</summary>
     public int Cancelled { get; init; }
 
+    /// <summary>Trials a scheduler paused at a step with their checkpoint kept (they may be resumed).</summary>
+    public int Paused { get; init; }
+
+    /// <summary>
+    /// Training steps reached, summed over trials (each trial's last recorded step): the resource the study spent,
+    /// which early stopping saves.
+    /// </summary>
+    public long Steps { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
     public int Done => Complete + Failed + Pruned + Cancelled;
 }

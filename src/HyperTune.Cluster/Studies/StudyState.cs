@@ -177,8 +177,11 @@ public sealed record StudyState
     /// <summary>Counts, best trial and status for watchers.</summary>
     public StudyProgress Progress()
     {
-        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0, queued = 0;
+        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0, queued = 0, paused = 0;
+        long steps = 0;
         foreach (var t in Trials)
+        {
+            steps += t.LastIntermediate?.Step ?? 0;
             switch (t.State)
             {
                 case TrialState.Complete: complete++; break;
@@ -188,7 +191,9 @@ public sealed record StudyState
                 case TrialState.Running: queued++; break;
                 case TrialState.Waiting: waiting++; break;
                 case TrialState.Cancelled: cancelled++; break;
+                case TrialState.Paused: paused++; break;
             }
+        }
         var best = History.Best;
         return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
             MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
@@ -196,6 +201,8 @@ public sealed record StudyState
         {
             Cancelled = cancelled,
             Queued = queued,
+            Paused = paused,
+            Steps = steps,
         };
     }
 

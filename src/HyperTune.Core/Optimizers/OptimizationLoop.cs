@@ -25,13 +25,15 @@ public static class OptimizationLoop
             {
                 var number = trials.Count;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var suggestion = optimizer.Suggest(new TrialHistory(trials, direction), number);
+                var answer = optimizer.Ask(new TrialHistory(trials, direction), number);
                 onSuggest?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
-                if (suggestion is null)
+                // Waiting with nothing in flight would wait forever: it ends the run like exhaustion.
+                if (answer.Kind == OptimizerAnswerKind.Exhausted || (answer.Kind == OptimizerAnswerKind.Wait && inFlight.Count == 0))
                 {
                     exhausted = true;
                     break;
                 }
+                if (answer.Suggestion is not { } suggestion) break;
                 trials.Add(new TrialRecord(number, TrialState.Running, suggestion.Params) { Attributes = suggestion.Attributes });
                 inFlight.Enqueue(number);
             }

@@ -19,6 +19,9 @@ public sealed record StudySpec(
     string? Storage,
     string Json)
 {
+    /// <summary>The scheduler that stops, pauses and resumes trials (<c>none</c> unless the spec names one).</summary>
+    public SchedulerSpec Scheduler { get; init; } = SchedulerSpec.None;
+
     /// <summary>A copy with another budget (command-line overrides).</summary>
     public StudySpec WithBudget(BudgetSpec budget) => this with { Budget = budget };
 }

@@ -1,5 +1,6 @@
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Optimizers.Grid;
+using HyperTune.Core.Schedulers;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
 
@@ -52,6 +53,12 @@ public static class StudySpecParser
         // Creating the optimizer validates its settings now rather than when the first trial is asked for.
         OptimizerFactory.Create(optimizerSpec, space, direction);
 
+        var schedulerSpec = r.GetObject("scheduler") is { } so
+            ? new SchedulerSpec(so.GetString("type", SchedulerSpec.DefaultType).ToLowerInvariant(), so.Element)
+            : SchedulerSpec.None;
+        // Creating the scheduler validates its settings (unknown type or field, bad values) with the field named.
+        SchedulerFactory.Create(schedulerSpec, direction);
+
         var budget = r.RequireObject("budget");
         var maxTrials = (int)budget.RequireLong("maxTrials", 1, 10_000_000);
         var parallelism = budget.GetInt("parallelism", 1, 1, 10_000);
@@ -64,7 +71,10 @@ public static class StudySpecParser
         r.EnsureNoUnknownFields();
 
         return new StudySpec(name, description, new ObjectiveSpec(metric, direction), new TrainableSpec(trainableType, trainable.Element),
-            space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock), trialTimeout, maxRetries, storage, json);
+            space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock), trialTimeout, maxRetries, storage, json)
+        {
+            Scheduler = schedulerSpec,
+        };
     }
 
     // Optimizers whose cost per suggestion grows with the encoded dimension (auto switches to TPE by itself).

@@ -28,6 +28,9 @@ public sealed class TrialHistory
     /// <summary>Trials still being evaluated or queued.</summary>
     public IEnumerable<TrialRecord> Pending => Trials.Where(t => t.State is TrialState.Running or TrialState.Waiting);
 
+    /// <summary>Trials stopped at a step with a checkpoint, which a scheduler may resume.</summary>
+    public IEnumerable<TrialRecord> Paused => Trials.Where(t => t.State == TrialState.Paused);
+
     /// <summary>
     /// The value to minimize: the metric itself when minimizing, its negation when maximizing. Optimizers work on
     /// this so they need no direction logic of their own.

@@ -39,6 +39,15 @@ public sealed record TrialRecord(int Number, TrialState State, Configuration Par
     /// <summary>When the trial reached a finished state.</summary>
     public DateTimeOffset? FinishedAt { get; init; }
 
+    /// <summary>
+    /// The step at which the trial's current run stops by itself and pauses (a scheduler's rung milestone), or null
+    /// to run to the trainable's end. Set when the trial starts or is resumed.
+    /// </summary>
+    public long? StopAtStep { get; init; }
+
+    /// <summary>The step the trial paused at (its last reported step) while <see cref="State"/> is Paused.</summary>
+    public long? PausedAtStep => State == TrialState.Paused ? LastIntermediate?.Step ?? 0 : null;
+
     /// <summary>The last intermediate value, if any.</summary>
     public IntermediateValue? LastIntermediate => Intermediate.IsEmpty ? null : Intermediate[^1];
 }

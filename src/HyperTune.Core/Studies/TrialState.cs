@@ -3,7 +3,7 @@ namespace HyperTune.Core.Studies;
 /// <summary>The life cycle of a trial, as in Optuna.</summary>
 public enum TrialState
 {
-    /// <summary>Suggested but not yet running (queued, or paused by a scheduler).</summary>
+    /// <summary>Suggested (or resumed) but not yet running on a worker.</summary>
     Waiting,
 
     /// <summary>Dispatched to a worker and being evaluated.</summary>
@@ -23,6 +23,13 @@ public enum TrialState
     /// without a value for the optimizer (like a failed trial). Ray Tune calls this terminated.
     /// </summary>
     Cancelled,
+
+    /// <summary>
+    /// Stopped by a scheduler at a step, with its checkpoint kept: it holds no worker slot and may be resumed from
+    /// that step later (successive halving promotes paused trials; population-based training clones them). Not
+    /// finished. Appended last: the enum's numbers are stored in journals and snapshots.
+    /// </summary>
+    Paused,
 }
 
 /// <summary>Helpers on <see cref="TrialState"/>.</summary>

@@ -33,11 +33,11 @@ public sealed class AutoOptimizer : IOptimizer
     }
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var completed = 0;
         foreach (var t in history.Trials)
             if (t.State == TrialState.Complete && ++completed >= _switchAfter) break;
-        return (completed < _switchAfter ? _gp : _tpe).Suggest(history, trialNumber);
+        return (completed < _switchAfter ? _gp : _tpe).Ask(history, trialNumber);
     }
 }

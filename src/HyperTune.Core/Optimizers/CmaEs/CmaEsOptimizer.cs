@@ -64,7 +64,7 @@ public sealed class CmaEsOptimizer : IOptimizer
     public CmaEsSettings Settings => _settings;
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var ledger = new CmaEsLedger(history);
         var startup = CmaEsLedger.CompletedPrefix(ledger.Outside, _settings.StartupTrials);

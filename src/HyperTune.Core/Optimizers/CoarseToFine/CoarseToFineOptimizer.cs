@@ -51,7 +51,7 @@ public sealed class CoarseToFineOptimizer : IOptimizer
     public CoarseToFineSettings Settings => _settings;
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var (round, indexInRound) = _settings.RoundOf(trialNumber);
         var taken = new HashSet<Configuration>(history.Trials.Select(t => t.Params));

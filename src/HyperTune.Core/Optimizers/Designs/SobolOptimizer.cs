@@ -34,5 +34,5 @@ public sealed class SobolOptimizer : IOptimizer
     }
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber) => new(_design.Point(trialNumber));
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber) => new TrialSuggestion(_design.Point(trialNumber));
 }

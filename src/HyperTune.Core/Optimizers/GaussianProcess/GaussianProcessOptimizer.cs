@@ -65,7 +65,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     internal HyperparameterPrior Prior { get; init; } = HyperparameterPrior.Default;
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var completed = history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
         // The design continues until as many trials have completed as it has points: with parallel workers, a GP

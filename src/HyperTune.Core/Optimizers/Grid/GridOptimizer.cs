@@ -96,7 +96,7 @@ public sealed class GridOptimizer : IOptimizer
         SeededRandom.Derive(spec.Seed, SeededRandom.StableHash("grid.order"));
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var points = _points.Value;
         var used = new bool[points.Count];
@@ -104,7 +104,7 @@ public sealed class GridOptimizer : IOptimizer
             if (t.Attributes.TryGetValue(IndexAttribute, out var s) && int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var i) && i < used.Length)
                 used[i] = true;
         var next = Array.IndexOf(used, false);
-        if (next < 0) return null;
+        if (next < 0) return OptimizerAnswer.Exhausted($"all {points.Count} grid points were tried");
         return new TrialSuggestion(points[next])
         {
             Attributes = ImmutableDictionary<string, string>.Empty.Add(IndexAttribute, next.ToString(CultureInfo.InvariantCulture)),

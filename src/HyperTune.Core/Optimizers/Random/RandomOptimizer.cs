@@ -24,6 +24,6 @@ public sealed class RandomOptimizer : IOptimizer
     }
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber) =>
-        new(_space.Sample(SeededRandom.Derive(_seed, trialNumber)));
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber) =>
+        new TrialSuggestion(_space.Sample(SeededRandom.Derive(_seed, trialNumber)));
 }

@@ -59,7 +59,7 @@ public sealed class RandomForestOptimizer : IOptimizer
     public RandomForestSettings Settings => _settings;
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         var completed = history.Completed.Where(t => double.IsFinite(t.Value!.Value)).ToList();
         if (trialNumber < _settings.InitialTrials || completed.Count < 2)

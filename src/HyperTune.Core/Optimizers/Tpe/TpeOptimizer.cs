@@ -49,7 +49,7 @@ public sealed class TpeOptimizer : IOptimizer
     public TpeSettings Settings { get; }
 
     /// <inheritdoc />
-    public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+    public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         // Pending trials are always ranked (last); the constant liar and the lag compensation decide their use.
         var ranking = ObservationRanking.Rank(history, includePending: true);

@@ -268,7 +268,7 @@ public class CmaEsOptimizerTests
 
         public List<(TrialHistory History, int Number, TrialSuggestion Suggestion)> Calls { get; } = new();
 
-        public TrialSuggestion? Suggest(TrialHistory history, int trialNumber)
+        public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
         {
             var snapshot = new TrialHistory(history.Trials.ToImmutableList(), history.Direction);
             var s = Inner.Suggest(snapshot, trialNumber)!;
