@@ -153,6 +153,37 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         }
     }
 
+    /// <summary>
+    /// How long PostgreSQL keeps a journal session that sits inside an open transaction before it ends it (and rolls
+    /// the transaction back), unless the connection string sets <c>idle_in_transaction_session_timeout</c> itself.
+    /// </summary>
+    /// <remarks>
+    /// A coordinator node frozen (SIGSTOP, a VM pause) between its INSERT and its COMMIT keeps the row lock of the
+    /// study's next sequence number: the node that takes the study over then blocks on that lock, times out, recovers
+    /// and blocks again for as long as the freeze lasts (seen in the integration suite under heavy load). Ending such
+    /// a session frees the lock; the frozen node's write fails when it thaws, and its study lease has gone anyway.
+    /// Journal transactions last milliseconds, so 10 s never ends a healthy one.
+    /// </remarks>
+    public static readonly TimeSpan JournalIdleInTransactionTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The connection string the journal and snapshot store use: for PostgreSQL, <see cref="ConnectionString"/> with
+    /// <see cref="JournalIdleInTransactionTimeout"/> added to its startup options (unless it sets one).
+    /// </summary>
+    public string JournalConnectionString
+    {
+        get
+        {
+            if (Kind != StorageKind.Postgres) return ConnectionString;
+            var builder = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            if (builder.Options?.Contains("idle_in_transaction_session_timeout", StringComparison.OrdinalIgnoreCase) == true)
+                return ConnectionString;
+            var option = $"-c idle_in_transaction_session_timeout={(long)JournalIdleInTransactionTimeout.TotalMilliseconds}";
+            builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? option : builder.Options + " " + option;
+            return builder.ConnectionString;
+        }
+    }
+
     /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>
     public string ToHocon()
     {
@@ -161,7 +192,7 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
                 akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
                 """;
-        var cs = Quote(ConnectionString);
+        var cs = Quote(JournalConnectionString);
         var provider = Quote(ProviderName);
         return $$"""
             akka.persistence {
