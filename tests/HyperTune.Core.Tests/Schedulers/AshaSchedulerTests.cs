@@ -8,6 +8,9 @@ namespace HyperTune.Core.Tests.Schedulers;
 
 public class AshaSchedulerTests
 {
+    private const StudyDirection Min = StudyDirection.Minimize;
+    private const StudyDirection Max = StudyDirection.Maximize;
+
     private static readonly ResourceLadder Ladder = new(1, 27, 3);
 
     [Fact]
@@ -32,10 +35,11 @@ public class AshaSchedulerTests
         var trials = new List<TrialRecord>();
         for (var i = 0; i < values.Length; i++)
         {
-            trials.Add(Trial(i, TrialState.Running, values[i]));
-            var decision = asha.OnReport(new TrialHistory(trials, StudyDirection.Minimize), i);
+            trials.Add(Running(i, values[i]));
+            var decision = asha.OnReport(new TrialHistory(trials, Min), i);
             Assert.Equal(expected[i] ? ReportAction.Continue : ReportAction.Prune, decision.Action);
-            if (decision.Action == ReportAction.Prune) trials[i] = trials[i] with { State = TrialState.Pruned, Value = values[i] };
+            if (decision.Action == ReportAction.Prune)
+                trials[i] = trials[i] with { State = TrialState.Pruned, Value = values[i] };
         }
     }
 
@@ -43,38 +47,38 @@ public class AshaSchedulerTests
     public void Only_reports_that_cross_a_milestone_are_judged()
     {
         var asha = new AshaScheduler(Ladder);
-        var leader = Trial(0, TrialState.Running, 1, 1, 1);
+        var leader = Running(0, 1, 1, 1);
         // Step 2 is no rung: a bad value there goes on.
-        var between = Trial(1, TrialState.Running, 0.5, 9);
-        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([leader, between], StudyDirection.Minimize), 1).Action);
+        var between = Running(1, 0.5, 9);
+        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([leader, between], Min), 1).Action);
         // Step 3 is: 9 against the leader's 1 is pruned.
-        var atRung = Trial(1, TrialState.Running, 0.5, 9, 9);
-        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, atRung], StudyDirection.Minimize), 1).Action);
+        var atRung = Running(1, 0.5, 9, 9);
+        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, atRung], Min), 1).Action);
         // A trainable reporting every other step is judged at its first report past the milestone (step 4 for 3).
         var sparse = new TrialRecord(1, TrialState.Running, leader.Params)
         {
             Intermediate = [new IntermediateValue(2, 0.5), new IntermediateValue(4, 9)],
         };
-        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, sparse], StudyDirection.Minimize), 1).Action);
+        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, sparse], Min), 1).Action);
     }
 
     [Fact]
     public void Maximizing_keeps_the_largest_values()
     {
         var asha = new AshaScheduler(Ladder);
-        var first = Trial(0, TrialState.Running, 5);
-        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([first, Trial(1, TrialState.Running, 4)], StudyDirection.Maximize), 1).Action);
-        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([first, Trial(1, TrialState.Running, 6)], StudyDirection.Maximize), 1).Action);
+        var first = Running(0, 5);
+        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([first, Running(1, 4)], Max), 1).Action);
+        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([first, Running(1, 6)], Max), 1).Action);
     }
 
     [Fact]
     public void Min_early_stopping_rate_skips_the_first_rungs()
     {
         var asha = new AshaScheduler(Ladder, minEarlyStoppingRate: 1);
-        var leader = Trial(0, TrialState.Running, 1, 1, 1);
+        var leader = Running(0, 1, 1, 1);
         // Step 1 is no longer a rung; step 3 is.
-        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([leader, Trial(1, TrialState.Running, 9)], StudyDirection.Minimize), 1).Action);
-        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, Trial(1, TrialState.Running, 9, 9, 9)], StudyDirection.Minimize), 1).Action);
+        Assert.Equal(ReportAction.Continue, asha.OnReport(new TrialHistory([leader, Running(1, 9)], Min), 1).Action);
+        Assert.Equal(ReportAction.Prune, asha.OnReport(new TrialHistory([leader, Running(1, 9, 9, 9)], Min), 1).Action);
     }
 
     [Fact]
@@ -85,9 +89,9 @@ public class AshaSchedulerTests
         [
             Trial(0, TrialState.Complete, Enumerable.Repeat(1.0, 27).ToArray()),
             Trial(1, TrialState.Pruned, 6),
-            Trial(2, TrialState.Running, 4, 3, 2),
-            Trial(3, TrialState.Running, 0.5),
-        ], StudyDirection.Minimize);
+            Running(2, 4, 3, 2),
+            Running(3, 0.5),
+        ], Min);
         var rungs = asha.Rungs(history);
         Assert.Equal(3, rungs.Count);
         // Step 1: four trials; t0 and t2 went past it, t3 is still running after it; best 0.5.
@@ -101,7 +105,7 @@ public class AshaSchedulerTests
     public void Asha_never_waits_and_starts_trials_while_it_can()
     {
         var asha = new AshaScheduler(Ladder);
-        var history = TrialHistory.Empty(StudyDirection.Minimize);
+        var history = TrialHistory.Empty(Min);
         var start = asha.OnSlotFree(new SchedulerContext(history, true, 5));
         Assert.Equal(SlotAction.StartNew, start.Action);
         Assert.Null(start.StopAtStep);

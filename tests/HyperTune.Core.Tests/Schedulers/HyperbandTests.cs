@@ -10,6 +10,9 @@ namespace HyperTune.Core.Tests.Schedulers;
 
 public class HyperbandTests
 {
+    private const StudyDirection Min = StudyDirection.Minimize;
+    private const StudyDirection Max = StudyDirection.Maximize;
+
     [Fact]
     public void Bracket_sizes_follow_the_paper()
     {
@@ -39,22 +42,22 @@ public class HyperbandTests
     {
         var ladder = new ResourceLadder(1, 27, 3);
         var hyperband = new AshaScheduler(ladder, brackets: new HyperbandBrackets(ladder));
-        var start = hyperband.OnSlotFree(new SchedulerContext(TrialHistory.Empty(StudyDirection.Minimize), true, 10));
+        var start = hyperband.OnSlotFree(new SchedulerContext(TrialHistory.Empty(Min), true, 10));
         Assert.Equal("0", start.Attributes[BracketAttribute.Name]);
 
         var inBracket = (TrialRecord t, int b) => t with { Attributes = BracketAttribute.For(b) };
-        var strongInZero = inBracket(Trial(0, TrialState.Running, 0.1, 0.1, 0.1), 0);
-        var leaderInOne = inBracket(Trial(1, TrialState.Running, 5, 5, 5), 1);
+        var strongInZero = inBracket(Running(0, 0.1, 0.1, 0.1), 0);
+        var leaderInOne = inBracket(Running(1, 5, 5, 5), 1);
         // Bracket 1's rungs are at 3 and 9: at step 3 a trial worse than bracket 1's leader is pruned, whatever
         // bracket 0 holds, and at step 1 nothing is judged.
-        var h1 = new TrialHistory([strongInZero, leaderInOne, inBracket(Trial(2, TrialState.Running, 9), 1)], StudyDirection.Minimize);
+        var h1 = new TrialHistory([strongInZero, leaderInOne, inBracket(Running(2, 9), 1)], Min);
         Assert.Equal(ReportAction.Continue, hyperband.OnReport(h1, 2).Action);
-        var h3 = new TrialHistory([strongInZero, leaderInOne, inBracket(Trial(2, TrialState.Running, 9, 9, 6), 1)], StudyDirection.Minimize);
+        var h3 = new TrialHistory([strongInZero, leaderInOne, inBracket(Running(2, 9, 9, 6), 1)], Min);
         Assert.Equal(ReportAction.Prune, hyperband.OnReport(h3, 2).Action);
-        var better = new TrialHistory([strongInZero, leaderInOne, inBracket(Trial(2, TrialState.Running, 9, 9, 4), 1)], StudyDirection.Minimize);
+        var better = new TrialHistory([strongInZero, leaderInOne, inBracket(Running(2, 9, 9, 4), 1)], Min);
         Assert.Equal(ReportAction.Continue, hyperband.OnReport(better, 2).Action);
         // The same 4 at step 3 in bracket 0 loses to the 0.1 there.
-        var inZero = new TrialHistory([strongInZero, leaderInOne, inBracket(Trial(2, TrialState.Running, 0.2, 9, 4), 0)], StudyDirection.Minimize);
+        var inZero = new TrialHistory([strongInZero, leaderInOne, inBracket(Running(2, 0.2, 9, 4), 0)], Min);
         Assert.Equal(ReportAction.Prune, hyperband.OnReport(inZero, 2).Action);
     }
 
@@ -67,7 +70,7 @@ public class HyperbandTests
         var ladder = new ResourceLadder(1, 9, 3);
         var scheduler = new SynchronousHalvingScheduler(ladder, brackets: new HyperbandBrackets(ladder));
         var space = new SearchSpace(new FloatParameter("a", 0, 1), new FloatParameter("b", 0, 1));
-        var random = OptimizerFactory.Create(OptimizerSpec.Of("random", 7), space, StudyDirection.Minimize);
+        var random = OptimizerFactory.Create(OptimizerSpec.Of("random", 7), space, Min);
         var sim = new SchedulerSimulation(random, scheduler,
             (c, s) => c.GetDouble("a") + c.GetDouble("b") / s, steps: 9, maxTrials: 17, parallelism);
         var history = sim.Run();
@@ -87,7 +90,7 @@ public class HyperbandTests
     {
         var ladder = new ResourceLadder(1, 9, 3);
         var hyperband = new AshaScheduler(ladder, brackets: new HyperbandBrackets(ladder));
-        var rungs = hyperband.Rungs(TrialHistory.Empty(StudyDirection.Minimize));
+        var rungs = hyperband.Rungs(TrialHistory.Empty(Min));
         // Bracket 0: steps 1, 3; bracket 1: step 3; bracket 2: none.
         Assert.Equal([(0, 0, 1L), (0, 1, 3L), (1, 0, 3L)], rungs.Select(r => (r.Bracket, r.Rung, r.Step)));
     }

@@ -22,7 +22,8 @@ public class SchedulerFactoryTests
     [Fact]
     public void Every_agreed_name_is_known()
     {
-        Assert.Equal(["asha", "hyperband", "median", "none", "patience", "percentile", "successive-halving", "threshold"],
+        Assert.Equal(
+            ["asha", "hyperband", "median", "none", "patience", "percentile", "successive-halving", "threshold"],
             SchedulerFactory.KnownTypes);
     }
 
@@ -37,9 +38,11 @@ public class SchedulerFactoryTests
         var hyperband = Assert.IsType<AshaScheduler>(Create("""{"type": "hyperband"}""", steps: 81));
         Assert.Equal(new ResourceLadder(1, 81, 3), hyperband.Ladder);
         Assert.Equal(5, hyperband.Brackets!.Count);
-        var sync = Assert.IsType<SynchronousHalvingScheduler>(Create("""{"type": "hyperband", "maxResource": 9, "synchronous": true}"""));
+        var sync = Assert.IsType<SynchronousHalvingScheduler>(
+            Create("""{"type": "hyperband", "maxResource": 9, "synchronous": true}"""));
         Assert.NotNull(sync.Brackets);
-        var patience = Assert.IsType<PatiencePruner>(Create("""{"type": "patience", "patience": 3, "pruner": {"type": "percentile", "percentile": 10}}"""));
+        var patience = Assert.IsType<PatiencePruner>(
+            Create("""{"type": "patience", "patience": 3, "pruner": {"type": "percentile", "percentile": 10}}"""));
         Assert.Equal(10, Assert.IsType<PercentilePruner>(patience.Inner).Percentile);
         Assert.True(Create("""{"type": "successive-halving", "maxResource": 27}""").PausesTrials);
     }
@@ -89,7 +92,8 @@ public class SchedulerFactoryTests
          "budget": {"maxTrials": 10}, "scheduler": {"type": "asha", "reductionFactor": 4}}
         """;
         Assert.Equal("asha", StudySpecParser.Parse(spec).Scheduler.Type);
-        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(spec.Replace("\"reductionFactor\": 4", "\"eta\": 4")));
+        var misspelt = spec.Replace("\"reductionFactor\": 4", "\"eta\": 4");
+        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(misspelt));
         Assert.Equal("scheduler.eta", e.Path);
     }
 }

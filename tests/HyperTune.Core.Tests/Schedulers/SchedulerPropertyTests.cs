@@ -26,7 +26,7 @@ public class SchedulerPropertyTests
             """{"type": "median", "startupTrials": 3, "warmupSteps": 2}""",
             """{"type": "percentile", "percentile": 30, "startupTrials": 2, "interval": 3}""",
             """{"type": "threshold", "upper": 1.5}""",
-            """{"type": "patience", "patience": 4, "minDelta": 0.01, "pruner": {"type": "median", "startupTrials": 2}}""",
+            """{"type": "patience", "patience": 4, "minDelta": 0.01, "pruner": {"type": "median"}}""",
             """{"type": "asha", "maxResource": 27}""",
             """{"type": "asha", "maxResource": 27, "reductionFactor": 2, "minEarlyStoppingRate": 1}""",
             """{"type": "successive-halving", "maxResource": 27}""",
@@ -45,7 +45,8 @@ public class SchedulerPropertyTests
     private static ITrialScheduler Scheduler(string json)
     {
         var e = System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
-        return SchedulerFactory.Create(new SchedulerSpec(e.GetProperty("type").GetString()!, e), StudyDirection.Minimize);
+        var spec = new SchedulerSpec(e.GetProperty("type").GetString()!, e);
+        return SchedulerFactory.Create(spec, StudyDirection.Minimize);
     }
 
     private static readonly SearchSpace Space = new(new FloatParameter("a", 0, 1), new FloatParameter("b", 0, 1));
@@ -79,7 +80,8 @@ public class SchedulerPropertyTests
             Enumerable.Range(1, t.Intermediate.Count).Select(i => (long)i), t.Intermediate.Select(iv => iv.Step)));
         Assert.Equal(history.Trials.Sum(t => t.Intermediate.Count), sim.StepsSpent);
         // A complete trial trained to the end; nothing else did.
-        Assert.All(history.Trials, t => Assert.Equal(t.State == TrialState.Complete, t.LastIntermediate!.Step == Steps));
+        Assert.All(history.Trials,
+            t => Assert.Equal(t.State == TrialState.Complete, t.LastIntermediate!.Step == Steps));
         Assert.NotNull(history.Best);
     }
 
@@ -121,7 +123,8 @@ public class SchedulerPropertyTests
             var context = new SchedulerContext(history, round % 2 == 0, 40);
             var x = fresh.OnSlotFree(context);
             var y = used.OnSlotFree(context);
-            Assert.Equal((x.Action, x.TrialNumber, x.StopAtStep, x.Reason), (y.Action, y.TrialNumber, y.StopAtStep, y.Reason));
+            Assert.Equal((x.Action, x.TrialNumber, x.StopAtStep, x.Reason),
+                (y.Action, y.TrialNumber, y.StopAtStep, y.Reason));
             Assert.Equal(x.Prune.ToArray(), y.Prune.ToArray());
             Assert.Equal(x.Attributes.OrderBy(kv => kv.Key), y.Attributes.OrderBy(kv => kv.Key));
             Assert.Equal(fresh.Rungs(history), used.Rungs(history));

@@ -58,7 +58,10 @@ internal sealed class SchedulerSimulation(IOptimizer optimizer, ITrialScheduler 
         var step = (t.LastIntermediate?.Step ?? 0) + 1;
         var value = curve(t.Params, step);
         StepsSpent++;
-        t = t with { State = TrialState.Running, Intermediate = t.Intermediate.Add(new IntermediateValue(step, value)) };
+        t = t with
+        {
+            State = TrialState.Running, Intermediate = t.Intermediate.Add(new IntermediateValue(step, value)),
+        };
         if (step >= steps)
         {
             _trials[number] = t with { State = TrialState.Complete, Value = value };
@@ -149,4 +152,7 @@ internal sealed class SchedulerSimulation(IOptimizer optimizer, ITrialScheduler 
             Intermediate = values.Select((v, i) => new IntermediateValue(i + 1, v)).ToImmutableList(),
             Value = state is TrialState.Complete or TrialState.Pruned && values.Length > 0 ? values[^1] : null,
         };
+
+    /// <summary>A running trial with reports <paramref name="values"/> at steps 1, 2, ...</summary>
+    public static TrialRecord Running(int number, params double[] values) => Trial(number, TrialState.Running, values);
 }

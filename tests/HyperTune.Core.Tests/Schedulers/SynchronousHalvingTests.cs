@@ -10,9 +10,12 @@ namespace HyperTune.Core.Tests.Schedulers;
 
 public class SynchronousHalvingTests
 {
+    private const StudyDirection Min = StudyDirection.Minimize;
+    private const StudyDirection Max = StudyDirection.Maximize;
+
     private static readonly SearchSpace Nine = new(new IntParameter("x", 0, 8));
 
-    private static IOptimizer Grid() => OptimizerFactory.Create(OptimizerSpec.Of("grid"), Nine, StudyDirection.Minimize);
+    private static IOptimizer Grid() => OptimizerFactory.Create(OptimizerSpec.Of("grid"), Nine, Min);
 
     private static long X(TrialRecord t) => (long)ParameterValues.ToDouble(t.Params["x"]);
 
@@ -79,7 +82,7 @@ public class SynchronousHalvingTests
     public void A_new_trial_starts_paused_at_the_first_rung_and_the_barrier_waits_for_the_rung()
     {
         var scheduler = new SynchronousHalvingScheduler(new ResourceLadder(1, 9, 3));
-        var empty = TrialHistory.Empty(StudyDirection.Minimize);
+        var empty = TrialHistory.Empty(Min);
         var start = scheduler.OnSlotFree(new SchedulerContext(empty, true, 3));
         Assert.Equal(SlotAction.StartNew, start.Action);
         Assert.Equal(1, start.StopAtStep);
@@ -91,8 +94,8 @@ public class SynchronousHalvingTests
         var history = new TrialHistory(
         [
             inBracket(Trial(0, TrialState.Paused, 3)), inBracket(Trial(1, TrialState.Paused, 1)),
-            inBracket(Trial(2, TrialState.Running)),
-        ], StudyDirection.Minimize);
+            inBracket(Running(2)),
+        ], Min);
         var wait = scheduler.OnSlotFree(new SchedulerContext(history, false, 3));
         Assert.Equal(SlotAction.Wait, wait.Action);
         Assert.Empty(wait.Prune);
@@ -102,7 +105,7 @@ public class SynchronousHalvingTests
         [
             inBracket(Trial(0, TrialState.Paused, 3)), inBracket(Trial(1, TrialState.Paused, 1)),
             inBracket(Trial(2, TrialState.Paused, 2)),
-        ], StudyDirection.Minimize);
+        ], Min);
         var resume = scheduler.OnSlotFree(new SchedulerContext(history, false, 3));
         Assert.Equal(SlotAction.Resume, resume.Action);
         Assert.Equal(1, resume.TrialNumber);
@@ -118,15 +121,17 @@ public class SynchronousHalvingTests
         var inBracket = (TrialRecord t) => t with { Attributes = BracketAttribute.For(0) };
         var trials = Enumerable.Range(0, 6).Select(i => inBracket(Trial(i, TrialState.Paused, 10 - i))).ToList();
         trials[5] = trials[5] with { State = TrialState.Waiting, StopAtStep = 3 };
-        var history = new TrialHistory(trials, StudyDirection.Minimize);
-        var a = new SynchronousHalvingScheduler(new ResourceLadder(1, 9, 3)).OnSlotFree(new SchedulerContext(history, false, 6));
-        var b = new SynchronousHalvingScheduler(new ResourceLadder(1, 9, 3)).OnSlotFree(new SchedulerContext(history, false, 6));
+        var history = new TrialHistory(trials, Min);
+        var context = new SchedulerContext(history, false, 6);
+        var a = new SynchronousHalvingScheduler(new ResourceLadder(1, 9, 3)).OnSlotFree(context);
+        var b = new SynchronousHalvingScheduler(new ResourceLadder(1, 9, 3)).OnSlotFree(context);
         // Top 2 of 6 at step 1 are trials 5 (resumed already) and 4: 4 resumes to step 3; 0..3 are pruned.
         Assert.Equal(SlotAction.Resume, a.Action);
         Assert.Equal(4, a.TrialNumber);
         Assert.Equal(3, a.StopAtStep);
         Assert.Equal([0, 1, 2, 3], a.Prune.ToArray());
-        Assert.Equal((a.Action, a.TrialNumber, a.StopAtStep, a.Reason), (b.Action, b.TrialNumber, b.StopAtStep, b.Reason));
+        Assert.Equal((a.Action, a.TrialNumber, a.StopAtStep, a.Reason),
+            (b.Action, b.TrialNumber, b.StopAtStep, b.Reason));
         Assert.Equal(a.Prune.ToArray(), b.Prune.ToArray());
     }
 

@@ -27,7 +27,9 @@ public sealed record ResourceLadder(long MinResource, long? MaxResource, int Red
         return MaxResource is { } max && step >= max ? null : step;
     }
 
-    /// <summary>The milestones of a bracket up to (not including) the maximum, at most <paramref name="limit"/>.</summary>
+    /// <summary>
+    /// The milestones of a bracket up to (not including) the maximum, at most <paramref name="limit"/>.
+    /// </summary>
     public IReadOnlyList<long> Milestones(int rate, int limit = 64)
     {
         var list = new List<long>();
@@ -61,7 +63,7 @@ public sealed record ResourceLadder(long MinResource, long? MaxResource, int Red
     /// Reads <c>minResource</c> (default 1), <c>maxResource</c> (default: the trainable's step count when known)
     /// and <c>reductionFactor</c> (default 3) from a scheduler's settings.
     /// </summary>
-    /// <exception cref="SpecException">A bad value, or a required maximum that is missing, naming the field.</exception>
+    /// <exception cref="SpecException">A bad value, or a missing required maximum, naming the field.</exception>
     public static ResourceLadder Read(JsonSettings settings, long? trainableSteps, bool requireMax)
     {
         var min = settings.GetOptionalLong("minResource", 1, int.MaxValue) ?? 1;

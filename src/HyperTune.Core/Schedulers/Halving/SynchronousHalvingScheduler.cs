@@ -30,7 +30,8 @@ public sealed class SynchronousHalvingScheduler : ITrialScheduler
     /// Successive halving with runs of <paramref name="bracketSize"/> trials (null: the whole trial budget), or
     /// synchronous Hyperband when <paramref name="brackets"/> is given.
     /// </summary>
-    public SynchronousHalvingScheduler(ResourceLadder ladder, int? bracketSize = null, HyperbandBrackets? brackets = null)
+    public SynchronousHalvingScheduler(ResourceLadder ladder, int? bracketSize = null,
+        HyperbandBrackets? brackets = null)
     {
         Ladder = ladder;
         _bracketSize = bracketSize;
@@ -131,7 +132,8 @@ public sealed class SynchronousHalvingScheduler : ITrialScheduler
 
     private int RateOf(int run) => Brackets is null ? 0 : run % Brackets.Count;
 
-    private int SizeOf(int run, int maxTrials) => Brackets is null ? _bracketSize ?? maxTrials : Brackets.Size(RateOf(run));
+    private int SizeOf(int run, int maxTrials) =>
+        Brackets is null ? _bracketSize ?? maxTrials : Brackets.Size(RateOf(run));
 
     /// <summary>
     /// Walks one run's rungs from the first: returns whether its first rung still takes new trials and the first
@@ -161,15 +163,19 @@ public sealed class SynchronousHalvingScheduler : ITrialScheduler
                 .Select(e => (e.Trial, e.Value!.Value)));
             var keep = Math.Min(ranked.Count, (entrants.Count + Ladder.ReductionFactor - 1) / Ladder.ReductionFactor);
             var promoted = ranked.Take(keep).Select(e => e.Trial).ToList();
-            prune.AddRange(entrants.Where(t => t.State == TrialState.Paused && !promoted.Contains(t)).Select(t => t.Number));
+            prune.AddRange(entrants
+                .Where(t => t.State == TrialState.Paused && !promoted.Contains(t))
+                .Select(t => t.Number));
             // A lone survivor needs no more barriers: it runs to the end.
             var next = promoted.Count == 1 ? null : Ladder.Milestone(rate, k + 1);
-            var waiting = promoted.FirstOrDefault(t => t.State == TrialState.Paused && t.PausedAtStep < (next ?? long.MaxValue));
+            var waiting = promoted.FirstOrDefault(t =>
+                t.State == TrialState.Paused && t.PausedAtStep < (next ?? long.MaxValue));
             if (waiting is not null)
             {
                 var until = next is { } n ? $"step {n}" : "the end";
                 return (false, (waiting.Number, next,
-                    $"top {keep} of {entrants.Count} at rung {k} (step {milestone}), bracket {run}: resumes to {until}"));
+                    $"top {keep} of {entrants.Count} at rung {k} (step {milestone}), bracket {run}: " +
+                    $"resumes to {until}"));
             }
             if (promoted.Count == 0) return (false, null);
             entrants = promoted;

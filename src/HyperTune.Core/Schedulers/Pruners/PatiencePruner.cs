@@ -44,6 +44,8 @@ public sealed class PatiencePruner : PrunerScheduler
                   $"{Patience} reports";
         if (Inner is null) return ReportDecision.Prune(why);
         var inner = Inner.OnReport(history, trialNumber);
-        return inner.Action == ReportAction.Prune ? ReportDecision.Prune($"{why}; {inner.Reason}") : ReportDecision.Continue;
+        return inner.Action == ReportAction.Prune
+            ? ReportDecision.Prune($"{why}; {inner.Reason}")
+            : ReportDecision.Continue;
     }
 }

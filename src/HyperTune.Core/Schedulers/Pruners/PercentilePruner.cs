@@ -81,9 +81,8 @@ public sealed class PercentilePruner : PrunerScheduler
         if (own <= threshold) return ReportDecision.Continue;
         var p = Percentile.ToString("0.##", CultureInfo.InvariantCulture);
         return ReportDecision.Prune(
-            $"at step {step} its best value {history.Loss(own).ToString("G6", CultureInfo.InvariantCulture)} is worse " +
-            $"than the {p}th percentile {history.Loss(threshold).ToString("G6", CultureInfo.InvariantCulture)} " +
-            $"of {others.Length} completed trials");
+            $"at step {step} its best value {Format(history.Loss(own))} is worse than the {p}th percentile " +
+            $"{Format(history.Loss(threshold))} of {others.Length} completed trials");
     }
 
     /// <summary>
@@ -105,6 +104,8 @@ public sealed class PercentilePruner : PrunerScheduler
             if (iv.Step <= step && (best is null || history.Loss(iv.Value) < best)) best = history.Loss(iv.Value);
         return best;
     }
+
+    private static string Format(double value) => value.ToString("G6", CultureInfo.InvariantCulture);
 
     private bool IsCheck(TrialRecord trial)
     {

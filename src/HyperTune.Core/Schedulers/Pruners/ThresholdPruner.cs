@@ -41,7 +41,7 @@ public sealed class ThresholdPruner : PrunerScheduler
             throw new SpecException(settings.PathOf("lower"), "give lower, upper or both (a threshold needs a bound)");
         if (lower is { } lo && upper is { } hi && lo > hi)
             throw new SpecException(settings.PathOf("upper"),
-                $"must be at least lower ({lo.ToString(CultureInfo.InvariantCulture)}), got {hi.ToString(CultureInfo.InvariantCulture)}");
+                $"must be at least lower ({Format(lo)}), got {Format(hi)}");
         return new ThresholdPruner(lower, upper, warmup);
     }
 
@@ -52,9 +52,11 @@ public sealed class ThresholdPruner : PrunerScheduler
             return ReportDecision.Continue;
         var value = last.Value.ToString("G6", CultureInfo.InvariantCulture);
         if (Lower is { } lo && !(last.Value >= lo))
-            return ReportDecision.Prune($"value {value} at step {last.Step} is below {lo.ToString(CultureInfo.InvariantCulture)}");
+            return ReportDecision.Prune($"value {value} at step {last.Step} is below {Format(lo)}");
         if (Upper is { } hi && !(last.Value <= hi))
-            return ReportDecision.Prune($"value {value} at step {last.Step} is above {hi.ToString(CultureInfo.InvariantCulture)}");
+            return ReportDecision.Prune($"value {value} at step {last.Step} is above {Format(hi)}");
         return ReportDecision.Continue;
     }
+
+    private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
