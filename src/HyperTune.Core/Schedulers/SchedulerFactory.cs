@@ -1,3 +1,5 @@
+using HyperTune.Core.Schedulers.Halving;
+using HyperTune.Core.Schedulers.Pruners;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
 
@@ -6,16 +8,28 @@ namespace HyperTune.Core.Schedulers;
 /// <summary>Creates schedulers by the name a spec gives in <c>scheduler.type</c>.</summary>
 public static class SchedulerFactory
 {
-    private delegate ITrialScheduler Create_(SchedulerSpec spec, StudyDirection direction);
+    private delegate ITrialScheduler Create_(JsonSettings settings, StudyDirection direction, long? trainableSteps);
 
-    // One line per scheduler. Each constructor reads its settings from spec.Reader() and rejects unknown fields.
+    // The schedulers that only prune on reports, which the patience rule may wrap.
+    private static readonly string[] PrunerTypes =
+        [PercentilePruner.MedianTypeName, PercentilePruner.TypeName, ThresholdPruner.TypeName, PatiencePruner.TypeName];
+
+    // One line per scheduler. Each reads its settings and rejects unknown fields.
     private static readonly Dictionary<string, Create_> Registry = new(StringComparer.OrdinalIgnoreCase)
     {
-        [RunToCompletionScheduler.TypeName] = (spec, _) =>
+        [RunToCompletionScheduler.TypeName] = (settings, _, _) =>
         {
-            spec.Reader().EnsureNoUnknownFields();
+            settings.EnsureNoUnknownFields();
             return new RunToCompletionScheduler();
         },
+        [PercentilePruner.MedianTypeName] = (settings, _, _) => PercentilePruner.FromSettings(settings, median: true),
+        [PercentilePruner.TypeName] = (settings, _, _) => PercentilePruner.FromSettings(settings, median: false),
+        [ThresholdPruner.TypeName] = (settings, _, _) => ThresholdPruner.FromSettings(settings),
+        [PatiencePruner.TypeName] = CreatePatience,
+        [AshaScheduler.TypeName] = (settings, _, steps) => AshaScheduler.FromSettings(settings, steps),
+        [SynchronousHalvingScheduler.TypeName] = (settings, _, steps) =>
+            SynchronousHalvingScheduler.FromSettings(settings, steps),
+        ["hyperband"] = CreateHyperband,
     };
 
     /// <summary>The scheduler names a spec may use.</summary>
@@ -25,11 +39,49 @@ public static class SchedulerFactory
     public static bool IsKnown(string type) => Registry.ContainsKey(type);
 
     /// <summary>Creates the scheduler a spec asks for, validating its settings.</summary>
+    /// <param name="spec">The spec's <c>scheduler</c> section.</param>
+    /// <param name="direction">The study's direction.</param>
+    /// <param name="trainableSteps">
+    /// The steps of a full trial when the trainable says (a built-in learning curve): the default
+    /// <c>maxResource</c> of the halving schedulers, which otherwise must be given where needed (Hyperband).
+    /// </param>
     /// <exception cref="SpecException">Unknown type or bad settings, naming the field.</exception>
-    public static ITrialScheduler Create(SchedulerSpec spec, StudyDirection direction)
+    public static ITrialScheduler Create(SchedulerSpec spec, StudyDirection direction, long? trainableSteps = null)
     {
         if (!Registry.TryGetValue(spec.Type, out var create))
             throw new SpecException("scheduler.type", $"unknown scheduler '{spec.Type}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(spec.Type, KnownTypes)}");
-        return create(spec, direction);
+        return create(spec.Reader(), direction, trainableSteps);
+    }
+
+    private static ITrialScheduler CreatePatience(JsonSettings settings, StudyDirection direction, long? steps)
+    {
+        var patience = settings.GetInt("patience", 5, 1, 1_000_000);
+        var minDelta = settings.GetDouble("minDelta", 0, 0);
+        ITrialScheduler? inner = null;
+        if (settings.GetObject("pruner") is { } nested)
+        {
+            var type = nested.RequireString("type");
+            if (!PrunerTypes.Contains(type, StringComparer.OrdinalIgnoreCase))
+                throw new SpecException(nested.PathOf("type"),
+                    $"'{type}' is not a pruner; patience wraps one of: {string.Join(", ", PrunerTypes)}");
+            inner = Registry[type](nested, direction, steps);
+        }
+        settings.EnsureNoUnknownFields();
+        return new PatiencePruner(patience, minDelta, inner);
+    }
+
+    private static ITrialScheduler CreateHyperband(JsonSettings settings, StudyDirection direction, long? steps)
+    {
+        var ladder = ResourceLadder.Read(settings, steps, requireMax: true);
+        var synchronous = settings.GetBool("synchronous", false);
+        settings.EnsureNoUnknownFields();
+        if (ladder.MaxEarlyStoppingRate < 1)
+            throw new SpecException(settings.PathOf("maxResource"),
+                $"must be at least minResource × reductionFactor ({ladder.MinResource * ladder.ReductionFactor}) " +
+                $"for Hyperband to have more than one bracket, got {ladder.MaxResource}");
+        var brackets = new HyperbandBrackets(ladder);
+        return synchronous
+            ? new SynchronousHalvingScheduler(ladder, brackets: brackets)
+            : new AshaScheduler(ladder, brackets: brackets);
     }
 }
