@@ -12,14 +12,16 @@ namespace HyperTune.Cluster.Tests.Serialization;
 /// </summary>
 public sealed class JournalFixtureGenerator : TestKit
 {
-    private static readonly string Target = Environment.GetEnvironmentVariable(JournalFixtureFactAttribute.Variable) ?? "";
+    private static readonly string Target =
+        Environment.GetEnvironmentVariable(JournalFixtureFactAttribute.Variable) ?? "";
 
     public JournalFixtureGenerator() : base(TestConfig.Local(Storage()))
     {
     }
 
     private static StorageSpec Storage() =>
-        new(StorageKind.Sqlite, new SqliteConnectionStringBuilder { DataSource = Target.Length > 0 ? Target : ":memory:" }.ToString());
+        new(StorageKind.Sqlite,
+            new SqliteConnectionStringBuilder { DataSource = Target.Length > 0 ? Target : ":memory:" }.ToString());
 
     [JournalFixtureFact]
     public void Writes_the_legacy_study_journal()
