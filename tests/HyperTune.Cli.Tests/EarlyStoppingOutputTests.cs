@@ -155,6 +155,43 @@ public sealed class EarlyStoppingOutputTests
     }
 
     [Fact]
+    public void Study_show_from_a_nodes_document_prints_paused_trials_steps_and_the_rung_table()
+    {
+        var report = Report();
+        var doc = JsonNode.Parse(StudyOutputJson.ToJson(report, includeTrials: true, Rungs))!;
+        var output = new StringWriter();
+        Commands.StudyCommand.PrintSummary(doc, output);
+        var text = output.ToString();
+
+        Assert.Contains($"{report.Progress.Pruned} pruned, {report.Progress.Paused} paused", text);
+        Assert.Contains($"{report.Progress.Steps} training steps spent", text);
+        var paused = report.Trials!.Where(t => t.State == TrialState.Paused)
+            .Select(t => $"#{t.Number} at step {t.LastIntermediate!.Step}");
+        Assert.Contains("paused trials: " + string.Join(", ", paused), text);
+        var running = report.Trials!.Single(t => t.State == TrialState.Running);
+        Assert.Contains($"#{running.Number} running (not dispatched yet), step {running.LastIntermediate!.Step}, " +
+                        $"pauses at step {running.StopAtStep}", text);
+        var rows = Rows(text).SkipWhile(r => !r.Contains("bracket")).Skip(1).ToList();
+        Assert.Equal(Rungs.Count, rows.Count);
+        Assert.Equal(Rungs.Min(r => r.Bracket).ToString(), rows[0][0]);
+    }
+
+    [Fact]
+    public void Study_show_from_a_document_without_early_stopping_fields_prints_no_paused_count_and_no_rungs()
+    {
+        var doc = JsonNode.Parse(StudyOutputJson.ToJson(Report(), includeTrials: false, rungs: null))!.AsObject();
+        doc["trials"]!.AsObject().Remove("paused");
+        doc.Remove("steps");
+        var output = new StringWriter();
+        Commands.StudyCommand.PrintSummary(doc, output);
+        var text = output.ToString();
+        Assert.DoesNotContain("paused", text);
+        Assert.DoesNotContain("steps", text);
+        Assert.DoesNotContain("bracket", text);
+        Assert.Contains("2 pruned, 1 running", text);
+    }
+
+    [Fact]
     public void The_json_document_leaves_rungs_out_when_the_scheduler_is_unknown()
     {
         var json = JsonNode.Parse(StudyOutputJson.ToJson(Report(), includeTrials: false, rungs: null))!.AsObject();
