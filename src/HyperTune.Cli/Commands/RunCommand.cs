@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
 using HyperTune.Cli.Output;
-using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Cluster.Studies;
@@ -107,8 +106,9 @@ internal static class RunCommand
                 await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
                 var report = await client.GetAsync(studyId, includeTrials: true, ct)
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
-                if (json) Console.Out.WriteLine(StudyJson.ToJson(report, includeTrials));
-                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                var rungs = RungTable.For(spec.Scheduler, spec.Objective.Direction, report.Trials);
+                if (json) Console.Out.WriteLine(StudyOutputJson.ToJson(report, includeTrials, rungs));
+                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed, rungs: rungs);
                 if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
                 {
                     // A study that spent its budget without one result has nothing to offer a script.

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HyperTune.Cli.Http;
 using HyperTune.Cli.Output;
-using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 
@@ -126,7 +125,7 @@ internal static class StudyCommand
             var path = $"studies/{Uri.EscapeDataString(r.GetValue(id)!)}/stop" + (r.GetValue(reason) is { } why ? $"?reason={Uri.EscapeDataString(why)}" : "");
             var (status, body) = await client.PostAsync(path, null, ct);
             if (status >= 400) return Fail(status, body);
-            PrintSummary(JsonNode.Parse(body)!);
+            PrintSummary(JsonNode.Parse(body)!, Console.Out);
             return ExitCodes.Ok;
         }));
         return stop;
@@ -161,28 +160,52 @@ internal static class StudyCommand
         return status == 400 ? ExitCodes.BadInput : ExitCodes.Failed;
     }
 
-    /// <summary>A few lines about a study from its JSON document.</summary>
-    private static void PrintSummary(JsonNode doc)
+    /// <summary>A few lines about a study from its JSON document (the node's HTTP API answer).</summary>
+    internal static void PrintSummary(JsonNode doc, TextWriter output)
     {
         var trials = doc["trials"]!;
-        Console.Out.WriteLine($"study {(string?)doc["study"]}: {(string?)doc["status"]}{(doc["reason"] is { } reason ? $" ({(string?)reason})" : "")}" +
-                              (doc["coordinatorNode"] is { } n ? $", coordinator on {(string?)n}" : ""));
-        Console.Out.WriteLine($"  {(int)trials["complete"]! + (int)trials["failed"]! + (int)trials["pruned"]!}/{(int)doc["maxTrials"]!} done: " +
-                              $"{(int)trials["complete"]!} complete, {(int)trials["failed"]!} failed, {(int)trials["pruned"]!} pruned, " +
-                              $"{(int)trials["running"]!} running, {(int)trials["waiting"]!} waiting");
+        output.WriteLine($"study {(string?)doc["study"]}: {(string?)doc["status"]}{(doc["reason"] is { } reason ? $" ({(string?)reason})" : "")}" +
+                         (doc["coordinatorNode"] is { } n ? $", coordinator on {(string?)n}" : ""));
+        // Paused trials and steps are in the document of nodes that run schedulers; older nodes leave them out.
+        var paused = trials["paused"] is { } pausedCount ? $", {(int)pausedCount} paused" : "";
+        output.WriteLine($"  {(int)trials["complete"]! + (int)trials["failed"]! + (int)trials["pruned"]!}/{(int)doc["maxTrials"]!} done: " +
+                         $"{(int)trials["complete"]!} complete, {(int)trials["failed"]!} failed, {(int)trials["pruned"]!} pruned{paused}, " +
+                         $"{(int)trials["running"]!} running, {(int)trials["waiting"]!} waiting" +
+                         (doc["steps"] is { } steps && (long)steps > 0 ? $"; {(long)steps} training steps spent" : ""));
         if (doc["best"] is JsonObject best)
-            Console.Out.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
+            output.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
+        PrintRungs(doc, output);
         if (doc["trialList"] is not JsonArray list) return;
         // Where each unfinished trial runs and how far it has got: what an operator watching a failover wants to see.
         var unfinished = list.Where(t => (string?)t!["state"] is "running" or "waiting").ToList();
-        if (unfinished.Count > 0) Console.Out.WriteLine("  unfinished trials:");
+        if (unfinished.Count > 0) output.WriteLine("  unfinished trials:");
         foreach (var t in unfinished)
         {
             var where = (string?)t!["node"] is { } worker ? $" on {worker.Split('#')[0]}" : " (not dispatched yet)";
             var dispatch = t["dispatch"] is { } d ? $", dispatch {(int)d}" : "";
             var step = t["lastStep"] is { } s ? $", step {(long)s}" : ", no report yet";
-            Console.Out.WriteLine($"    #{(int)t["number"]!} {(string?)t["state"]}{where}{dispatch}{step}");
+            var until = t["stopAtStep"] is { } stop ? $", pauses at step {(long)stop}" : "";
+            output.WriteLine($"    #{(int)t["number"]!} {(string?)t["state"]}{where}{dispatch}{step}{until}");
         }
+        // Paused trials hold no slot; their step is where a resume continues from.
+        var pausedTrials = list.Where(t => (string?)t!["state"] == "paused").ToList();
+        if (pausedTrials.Count > 0)
+            output.WriteLine("  paused trials: " + string.Join(", ",
+                pausedTrials.Select(t => $"#{(int)t!["number"]!} at step {(t["lastStep"] is { } s ? (long)s : 0)}")));
+    }
+
+    /// <summary>The rung table from a study document's <c>rungs</c> (nodes without schedulers give none).</summary>
+    private static void PrintRungs(JsonNode doc, TextWriter output)
+    {
+        if (doc["rungs"] is not JsonArray { Count: > 0 } rungs) return;
+        var summaries = rungs.OfType<JsonObject>().Select(r => new HyperTune.Core.Schedulers.RungSummary(
+            (int)r["bracket"]!, (int)r["rung"]!, (long)r["step"]!, (int)r["trials"]!, (int)r["promoted"]!,
+            r["bestValue"] is { } v ? (double)v : null)).ToList();
+        var console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+        {
+            Out = new Spectre.Console.AnsiConsoleOutput(output),
+        });
+        console.Write(RungTable.Render(summaries)!);
     }
 
     private static Command CreateShow()
@@ -201,7 +224,7 @@ internal static class StudyCommand
             var (status, body) = await client.GetAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}?trials={r.GetValue(trials).ToString().ToLowerInvariant()}", ct);
             if (status >= 400) return Fail(status, body);
             if (r.GetValue(json)) Console.Out.WriteLine(JsonNode.Parse(body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            else PrintSummary(JsonNode.Parse(body)!);
+            else PrintSummary(JsonNode.Parse(body)!, Console.Out);
             return ExitCodes.Ok;
         }) : WithLocalNode(r.GetValue(storage), ct, async client =>
         {
@@ -211,7 +234,8 @@ internal static class StudyCommand
                 Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
                 return ExitCodes.Failed;
             }
-            if (r.GetValue(json)) Console.Out.WriteLine(StudyJson.ToJson(report, r.GetValue(trials)));
+            // The report carries no spec, so the scheduler's rungs are not known here: the document leaves them out.
+            if (r.GetValue(json)) Console.Out.WriteLine(StudyOutputJson.ToJson(report, r.GetValue(trials), rungs: null));
             else StudyReportWriter.WriteHuman(report, Console.Out);
             return ExitCodes.Ok;
         }));

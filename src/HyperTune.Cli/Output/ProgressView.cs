@@ -15,6 +15,7 @@ public sealed class ProgressView
     private readonly bool _live;
     private DateTime _lastPlain = DateTime.MinValue;
     private int _lastDone = -1;
+    private long _lastSteps = -1;
 
     /// <summary>Creates a view; <paramref name="live"/> picks the progress bar.</summary>
     public ProgressView(bool live, TextWriter? plain = null)
@@ -26,14 +27,19 @@ public sealed class ProgressView
     /// <summary>True when stderr is an interactive terminal.</summary>
     public static bool StderrIsTerminal => !Console.IsErrorRedirected;
 
-    /// <summary>One line describing progress: done/budget, running, failed, best so far.</summary>
+    /// <summary>
+    /// One line describing progress: done/budget, running, failed, pruned and paused, training steps spent (when
+    /// trials report steps), best so far.
+    /// </summary>
     public static string Describe(StudyProgress p)
     {
         var best = p.Best is { } b ? $"best {Format(b.Value)} (trial {b.Number})" : "no result yet";
-        var pruned = p.Pruned > 0 ? $", pruned {p.Pruned}" : "";
+        var pruned = (p.Pruned > 0 ? $", pruned {p.Pruned}" : "") + (p.Paused > 0 ? $", paused {p.Paused}" : "");
         var waiting = (p.Queued > 0 ? $", queued {p.Queued}" : "") + (p.Waiting > 0 ? $", waiting {p.Waiting}" : "");
         var cancelled = p.Cancelled > 0 ? $", cancelled {p.Cancelled}" : "";
-        return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}{cancelled}, {best}";
+        // Steps are what early stopping saves; trials alone undercount the work left when trials stop early.
+        var steps = p.Steps > 0 ? $", {p.Steps} steps" : "";
+        return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}{cancelled}{steps}, {best}";
     }
 
     /// <summary>Follows the updates until the study finishes (or the stream ends) and returns the last one.</summary>
@@ -73,11 +79,14 @@ public sealed class ProgressView
         {
             last = p;
             var now = DateTime.UtcNow;
-            if (p.Status == StudyStatus.Finished || (p.Done != _lastDone && now - _lastPlain >= TimeSpan.FromSeconds(1)))
+            // Steps advance while trials run, so a long trial shows progress before the trial count moves.
+            var changed = p.Done != _lastDone || p.Steps != _lastSteps;
+            if (p.Status == StudyStatus.Finished || (changed && now - _lastPlain >= TimeSpan.FromSeconds(1)))
             {
                 _plain.WriteLine($"{p.StudyId} {Describe(p)}");
                 _lastPlain = now;
                 _lastDone = p.Done;
+                _lastSteps = p.Steps;
             }
         }
         return last;

@@ -1,4 +1,5 @@
 using HyperTune.Cluster.Studies;
+using HyperTune.Core.Schedulers;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
 using Spectre.Console;
@@ -8,8 +9,16 @@ namespace HyperTune.Cli.Output;
 /// <summary>Prints a study's outcome for people: a summary, the best trial and a table of the top trials.</summary>
 internal static class StudyReportWriter
 {
-    /// <summary>Writes the human summary: outcome, counts, best trial, a table of the top trials and recent failures.</summary>
-    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10, TimeSpan? elapsed = null)
+    // Distinct stopping steps listed one by one on the paused and pruned lines; more are shown as a range.
+    private const int MaxStepGroups = 6;
+
+    /// <summary>
+    /// Writes the human summary: outcome, counts (with paused trials and training steps spent), best trial, a table of
+    /// the top trials (with each one's last step when trials report steps), the scheduler's rungs when
+    /// <paramref name="rungs"/> has any, and recent failures.
+    /// </summary>
+    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10, TimeSpan? elapsed = null,
+        IReadOnlyList<RungSummary>? rungs = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var p = report.Progress;
@@ -17,8 +26,11 @@ internal static class StudyReportWriter
         console.MarkupLine($"[bold]Study {Markup.Escape(p.StudyId)}[/] {(p.Status == StudyStatus.Finished ? $"finished: {Markup.Escape(p.FinishReason ?? "")}" : "is running")}");
         var took = elapsed is { } e ? $" in {e.TotalSeconds:0.0}s" : "";
         console.MarkupLine($"{p.Done} of {p.MaxTrials} trials done{took}: {p.Complete} complete, {p.Failed} failed, {p.Pruned} pruned" +
+                           (p.Paused > 0 ? $", {p.Paused} paused" : "") +
                            (p.Cancelled > 0 ? $", {p.Cancelled} cancelled" : "") +
                            (p.Running + p.Queued + p.Waiting > 0 ? $", {p.Running + p.Queued + p.Waiting} unfinished" : ""));
+        // The resource early stopping saves: steps trained, summed over trials.
+        if (p.Steps > 0) console.MarkupLine($"{p.Steps} training steps spent");
         if (p.Best is { } best)
         {
             console.MarkupLine($"[green]Best trial #{best.Number}[/]: {Markup.Escape(p.Metric)} = [bold]{ProgressView.Format(best.Value)}[/] ({p.Direction.ToString().ToLowerInvariant()})");
@@ -34,13 +46,18 @@ internal static class StudyReportWriter
         if (ranked.Count > 0)
         {
             var names = ranked.SelectMany(t => t.Params.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
-            // One row of cells per trial: number, metric, then each parameter.
+            // A step column only when trials report steps: a single-step function's column would say nothing.
+            var steps = trials.Any(t => t.LastIntermediate is not null);
+            var fixedHeaders = steps ? new[] { "#", p.Metric, "step" } : new[] { "#", p.Metric };
+            // One row of cells per trial: number, metric, last step, then each parameter.
             var cells = ranked.Select(t => new[] { t.Number.ToString(), ProgressView.Format(t.Value!.Value) }
+                .Concat(steps ? new[] { LastStep(t) } : Array.Empty<string>())
                 .Concat(names.Select(n => t.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-")).ToArray()).ToList();
             var table = new Table().Border(TableBorder.Rounded).Title($"Top {ranked.Count} trials");
             table.AddColumn("#");
             table.AddColumn(new TableColumn(Markup.Escape(p.Metric)).RightAligned());
-            if (TableWidth(new[] { "#", p.Metric }.Concat(names).ToList(), cells) <= console.Profile.Width)
+            if (steps) table.AddColumn(new TableColumn("step").RightAligned());
+            if (TableWidth(fixedHeaders.Concat(names).ToList(), cells) <= console.Profile.Width)
             {
                 foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
                 foreach (var r in cells) table.AddRow(r.Select(Markup.Escape).ToArray());
@@ -50,16 +67,45 @@ internal static class StudyReportWriter
                 // Too wide for one column per parameter: Spectre would squeeze the columns and split numbers across
                 // lines. One column of name=value pairs wraps between parameters instead.
                 table.AddColumn("parameters");
+                var first = fixedHeaders.Length;
                 foreach (var r in cells)
-                    table.AddRow(r[0], r[1], Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r[i + 2]}"))));
+                {
+                    var pairs = Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r[i + first]}")));
+                    table.AddRow(r.Take(first).Select(Markup.Escape).Append(pairs).ToArray());
+                }
             }
             console.Write(table);
         }
+
+        if (RungTable.Render(rungs) is { } rungTable) console.Write(rungTable);
+        WritePausedAndPruned(console, trials);
 
         var failures = trials.Where(t => t.State == TrialState.Failed).TakeLast(3).ToList();
         foreach (var f in failures)
             console.MarkupLine($"[red]Trial #{f.Number} failed[/]: {Markup.Escape(FirstLines(f.FailureReason ?? "", 4))}");
     }
+
+    /// <summary>
+    /// One line each for the paused trials and the pruned ones: how many, and the steps they stopped at, so an operator
+    /// sees where early stopping cut trials short.
+    /// </summary>
+    private static void WritePausedAndPruned(IAnsiConsole console, IReadOnlyList<TrialRecord> trials)
+    {
+        foreach (var state in new[] { TrialState.Paused, TrialState.Pruned })
+        {
+            var stopped = trials.Where(t => t.State == state).ToList();
+            if (stopped.Count == 0) continue;
+            var groups = stopped.GroupBy(t => t.LastIntermediate?.Step ?? 0).OrderBy(g => g.Key).ToList();
+            // Rungs give a few steps; a pruner stopping anywhere gives many, summed up by their range.
+            var atSteps = groups.Count <= MaxStepGroups
+                ? string.Join(", ", groups.Select(g => $"{g.Count()} at step {g.Key}"))
+                : $"{stopped.Count} at steps {groups[0].Key} to {groups[^1].Key}";
+            console.MarkupLine(Markup.Escape($"{state.ToString().ToLowerInvariant()}: {atSteps}"));
+        }
+    }
+
+    /// <summary>A trial's last reported step, or "-" before its first report.</summary>
+    internal static string LastStep(TrialRecord trial) => trial.LastIntermediate is { } last ? last.Step.ToString() : "-";
 
     /// <summary>Width of a rounded-border table whose columns are as wide as their widest cell.</summary>
     private static int TableWidth(IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows) =>
