@@ -12,8 +12,9 @@ namespace HyperTune.Core.Optimizers.Fidelity;
 /// A trial reaches a step when it reported there or beyond: a completed trial reaches every step (its final value
 /// is the level <see cref="Final"/>), a pruned or paused trial the step of its last intermediate value. Running,
 /// waiting, failed and cancelled trials are not observations (running ones are the optimizers' pending trials).
-/// A paused trial is an observation: it holds no worker and its values so far are known; if it is resumed it
-/// becomes pending again until it reports further.
+/// A paused trial is an observation: it holds no worker and its values so far are known. So is a trial a pausing
+/// scheduler runs (one with a <see cref="TrialRecord.StopAtStep"/>, a resumed one among them) once it has reported:
+/// otherwise the trials a synchronous rung promotes, the best ones, would drop out of the model while they run.
 /// </para>
 /// <para>
 /// A trial's value at a level is its last finite intermediate value at or before that step; a trial whose first
@@ -66,6 +67,10 @@ public sealed class BudgetLevel
                     reached.Add((i, last.Step));
                     stoppedEarly = true;
                     break;
+                case TrialState.Running or TrialState.Waiting when IsObservedInFlight(t):
+                    reached.Add((i, LastFinite(t)!.Step));
+                    stoppedEarly = true;
+                    break;
                 case TrialState.Pruned when t.Value is { } v && double.IsFinite(v):
                     // A pruned trial without intermediate values (an old journal): it reached no step at all.
                     reached.Add((i, 0));
@@ -90,6 +95,13 @@ public sealed class BudgetLevel
         }
         return new BudgetLevel(level, atLevel, below);
     }
+
+    /// <summary>
+    /// True for a running or waiting trial that is an observation rather than only pending: run by a pausing
+    /// scheduler (it has a stop step) and with a finite intermediate value.
+    /// </summary>
+    public static bool IsObservedInFlight(TrialRecord t) =>
+        t.State is TrialState.Running or TrialState.Waiting && t.StopAtStep is not null && LastFinite(t) is not null;
 
     private static IntermediateValue? LastFinite(TrialRecord t)
     {

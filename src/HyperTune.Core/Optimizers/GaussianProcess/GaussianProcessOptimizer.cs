@@ -82,7 +82,9 @@ public sealed class GaussianProcessOptimizer : IOptimizer
 
         var (x, _, y, hyper) = Observe(completed, history);
 
-        var pending = history.Pending.Select(t => _space.Encode(t.Params)).ToList();
+        // A trial observed at the level while it runs (a resumed one) is no fantasy as well.
+        var pending = history.Pending.Where(t => level is null || !BudgetLevel.IsObservedInFlight(t))
+            .Select(t => _space.Encode(t.Params)).ToList();
         var observed = GaussianProcessPosterior.Create(x, y, hyper);
         var gp = Settings.PendingFantasies > 0
             ? observed.WithSampledFantasies(pending, Settings.PendingFantasies, SeededRandom.Derive(_seed, trialNumber, FantasySalt))

@@ -150,7 +150,9 @@ public sealed class RandomForestOptimizer : IOptimizer
                 PendingStrategy.Max => max,
                 _ => losses.Average(),
             });
-            foreach (var t in history.Pending)
+            // A trial observed at a budget level while it runs (a resumed one) is an observation, not a lie as well.
+            var observed = completed.Select(t => t.Number).ToHashSet();
+            foreach (var t in history.Pending.Where(t => !observed.Contains(t.Number)))
             {
                 x.Add(_encoding.Encode(t.Params));
                 y.Add(lie);

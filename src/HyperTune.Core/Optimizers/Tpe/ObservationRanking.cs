@@ -8,7 +8,8 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// first and among equals by their last intermediate loss (as Optuna ranks them: a pruned trial was worse than the
 /// trials that went on); then, with the constant liar, pending trials, which only ever count as bad observations.
 /// Failed trials are ignored. Paused trials are ranked like pruned ones by their last intermediate value (unless left
-/// out: the ranking from before trials could pause). Under a budget level (<see cref="BudgetLevel"/>, BOHB) the trials
+/// out: the ranking from before trials could pause), and so are trials a pausing scheduler runs once they reported
+/// (<see cref="BudgetLevel.IsObservedInFlight"/>), which then are not pending. Under a budget level (<see cref="BudgetLevel"/>, BOHB) the trials
 /// that reached the level come first, completed or not, by their value there; then those that stopped below it,
 /// further first and among equals by their last value; then the pending ones.
 /// </summary>
@@ -66,6 +67,10 @@ internal sealed class ObservationRanking
                 case TrialState.Pruned when t.Value is { } v && !double.IsNaN(v):
                     pruned.Add((double.PositiveInfinity, history.Loss(v), i));
                     break;
+                case TrialState.Running or TrialState.Waiting when includePaused && BudgetLevel.IsObservedInFlight(t):
+                    var reported = t.Intermediate.Last(v => double.IsFinite(v.Value));
+                    pruned.Add((-(double)reported.Step, history.Loss(reported.Value), i));
+                    break;
                 case TrialState.Running or TrialState.Waiting when includePending:
                     pending.Add(i);
                     break;
@@ -92,7 +97,9 @@ internal sealed class ObservationRanking
         order.AddRange(below.Select(o => o.Index));
         if (includePending)
             for (var i = 0; i < history.Trials.Count; i++)
-                if (history.Trials[i].State is TrialState.Running or TrialState.Waiting) order.Add(i);
+                if (history.Trials[i].State is TrialState.Running or TrialState.Waiting
+                    && !BudgetLevel.IsObservedInFlight(history.Trials[i]))
+                    order.Add(i);
         return new ObservationRanking(order.ToArray(), atLevel.Count + below.Count, atLevel.Count);
     }
 }

@@ -42,4 +42,19 @@ public class ModelFidelityTests
         // And it is not what the model of the completed trials alone suggests.
         Assert.NotEqual(Create(type, "off", extra).Suggest(history, 11)!.Params, multiFidelity);
     }
+
+    [Theory]
+    [InlineData("gp", ""","nStartupTrials":4""")]
+    [InlineData("rf", ""","initialTrials":4""")]
+    public void A_resumed_trial_is_observed_at_the_level_and_not_also_pending(string type, string extra)
+    {
+        // Trial 4 (the best at step 9) resumed to run to 27.
+        var trials = FidelityHistories.Rungs().Trials.Where(t => t.State != TrialState.Running).ToList();
+        trials[4] = trials[4] with { State = TrialState.Running, Value = null, StopAtStep = 27 };
+        var history = new TrialHistory(trials, StudyDirection.Minimize);
+        var level = BudgetLevel.Of(history, 4)!;
+        Assert.Contains(level.AtLevel, o => o.Trial.Number == 4);
+        var expected = Create(type, "off", extra).Suggest(AsModelSees(history, level), 11)!.Params;
+        Assert.Equal(expected, Create(type, "auto", extra).Suggest(history, 11)!.Params);
+    }
 }

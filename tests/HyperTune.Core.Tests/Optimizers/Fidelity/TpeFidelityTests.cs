@@ -31,6 +31,27 @@ public class TpeFidelityTests
     }
 
     [Fact]
+    public void A_resumed_trial_stays_an_observation_while_it_runs_and_is_not_pending()
+    {
+        // Trial 4 (the best at step 9) was resumed to run to 27: running, with a stop step, its values so far known.
+        var trials = FidelityHistories.Rungs().Trials.ToList();
+        trials[4] = trials[4] with { State = TrialState.Running, Value = null, StopAtStep = 27 };
+        var history = new TrialHistory(trials, StudyDirection.Minimize);
+        var ranking = ObservationRanking.Rank(history, includePending: true, includePaused: true);
+        Assert.Equal(new[] { 0, 1, 2, 4, 3, 5, 6, 8, 7, 9 }, Numbers(history, ranking));
+        Assert.Equal(9, ranking.ValuedCount);
+        var level = BudgetLevel.Of(history, 4)!;
+        Assert.Equal(9, level.Step);
+        Assert.Contains(level.AtLevel, o => o.Trial.Number == 4 && o.Value == 2.0);
+        // Without a stop step (a scheduler that never pauses) a running trial is only pending, as before.
+        trials[4] = trials[4] with { StopAtStep = null };
+        var plain = new TrialHistory(trials, StudyDirection.Minimize);
+        var pendingRanking = ObservationRanking.Rank(plain, includePending: true, includePaused: true);
+        Assert.Equal(new[] { 0, 1, 2, 3, 5, 6, 8, 7, 4, 9 }, Numbers(plain, pendingRanking));
+        Assert.Equal(8, pendingRanking.ValuedCount);
+    }
+
+    [Fact]
     public void Off_leaves_paused_trials_out_as_before()
     {
         var history = FidelityHistories.Rungs();
