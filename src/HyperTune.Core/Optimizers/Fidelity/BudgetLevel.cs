@@ -79,11 +79,11 @@ public sealed class BudgetLevel
         }
         if (!stoppedEarly) return null;
 
-        // Levels from the largest down; the first with enough trials wins.
-        var levels = reached.Select(r => r.Step).Distinct().OrderDescending().ToArray();
-        var level = levels[^1];
-        foreach (var candidate in levels)
-            if (reached.Count(r => r.Step >= candidate) >= minTrials) { level = candidate; break; }
+        // The trials' steps from the largest down: the m-th is the largest level at least m trials reached (they and
+        // every trial before them reached it; a larger level only the fewer trials before it). Too few trials: the
+        // lowest level.
+        var steps = reached.Select(r => r.Step).OrderDescending().ToArray();
+        var level = steps[Math.Clamp(minTrials, 1, steps.Length) - 1];
 
         var atLevel = new List<FidelityObservation>();
         var below = new List<FidelityObservation>();
