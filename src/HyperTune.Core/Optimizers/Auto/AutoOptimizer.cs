@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Optimizers.GaussianProcess;
 using HyperTune.Core.Optimizers.Tpe;
 using HyperTune.Core.Spaces;
@@ -11,7 +12,9 @@ namespace HyperTune.Core.Optimizers.Auto;
 /// it finds the best configurations per trial, then TPE once <c>switchAfter</c> trials have completed, where the
 /// GP's cubic cost grows and TPE's quality per trial catches up. Both see the whole history, so the switch loses
 /// nothing; both are deterministic, so the choice is a pure function of the history like any optimizer's.
-/// Settings: <c>switchAfter</c> (completed trials, default 200; 0 means TPE from the start). A space the GP would model
+/// Settings: <c>switchAfter</c> (completed trials, default 200; 0 means TPE from the start) and the multi-fidelity
+/// settings <c>multiFidelity</c> and <c>fidelityMinTrials</c>, passed on to both (see <c>Optimizers/Fidelity</c>).
+/// A space the GP would model
 /// in more than <see cref="SpecLimits.Default"/>'s <c>MaxModelDimensions</c> coordinates (categoricals count one per
 /// choice) gets TPE from the start: there the GP takes seconds to minutes per suggestion.
 /// </summary>
@@ -26,10 +29,13 @@ public sealed class AutoOptimizer : IOptimizer
     {
         var r = spec.Reader();
         _switchAfter = r.GetInt("switchAfter", 200, 0, 1_000_000);
+        var fidelity = MultiFidelitySettings.Read(r);
         r.EnsureNoUnknownFields();
         if (new SpaceEncoder(space).Dimension > SpecLimits.Default.MaxModelDimensions) _switchAfter = 0;
-        _gp = new GaussianProcessOptimizer(space, OptimizerSpec.Of("gp", spec.Seed));
-        _tpe = new TpeOptimizer(space, OptimizerSpec.Of("tpe", spec.Seed));
+        _gp = new GaussianProcessOptimizer(space, GaussianProcessSettings.Read(OptimizerSpec.Of("gp", spec.Seed), space)
+            with { MultiFidelity = fidelity }, spec.Seed);
+        var tpe = TpeSettings.Read(OptimizerSpec.Of("tpe", spec.Seed)) with { MultiFidelity = fidelity };
+        _tpe = new TpeOptimizer(space, tpe, spec.Seed);
     }
 
     /// <inheritdoc />

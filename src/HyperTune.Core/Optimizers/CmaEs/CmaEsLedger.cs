@@ -64,7 +64,8 @@ public sealed class CmaEsLedger
     /// the places of the generation that are taken.
     /// </summary>
     public int Alive(int generation, int run) =>
-        Members(generation).Count(t => CmaEsAttributes.Read(t, CmaEsAttributes.Run) == run && (!t.State.IsFinished() || IsCompleted(t)));
+        Members(generation).Count(t =>
+            CmaEsAttributes.Read(t, CmaEsAttributes.Run) == run && (!IsSettled(t) || IsCompleted(t)));
 
     /// <summary>
     /// The completed trials of the shortest prefix of <paramref name="trials"/> (ignoring those
@@ -79,7 +80,7 @@ public sealed class CmaEsLedger
         foreach (var t in trials)
         {
             if (include is not null && !include(t)) continue;
-            if (!t.State.IsFinished()) return null;
+            if (!IsSettled(t)) return null;
             if (IsCompleted(t))
             {
                 completed.Add(t);
@@ -88,6 +89,13 @@ public sealed class CmaEsLedger
         }
         return null;
     }
+
+    /// <summary>
+    /// True for a trial CMA-ES no longer waits for: a finished one, or a paused one (a scheduler stopped it early,
+    /// like a pruned trial; waiting for it could stall a generation for the rest of a synchronous rung). Should it be
+    /// resumed and complete, the replay then counts it in its generation like any completed member.
+    /// </summary>
+    public static bool IsSettled(TrialRecord t) => t.State.IsFinished() || t.State == TrialState.Paused;
 
     /// <summary>True for a trial with a finite final value.</summary>
     public static bool IsCompleted(TrialRecord t) => t.State == TrialState.Complete && t.Value is { } v && double.IsFinite(v);

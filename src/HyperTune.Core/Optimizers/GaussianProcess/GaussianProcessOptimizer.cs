@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Randomness;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
@@ -12,7 +13,9 @@ namespace HyperTune.Core.Optimizers.GaussianProcess;
 /// hyperparameters fitted by maximum a posteriori marginal likelihood, and the next point chosen by maximizing an
 /// acquisition function (log expected improvement by default). Pending trials are fantasized at the GP's mean
 /// (kriging believer), so parallel workers get different points, and while any are pending the search is confined
-/// to the incumbent's neighbourhood (<see cref="PendingTrustRegion"/>).
+/// to the incumbent's neighbourhood (<see cref="PendingTrustRegion"/>). When trials were stopped early (pruned or
+/// paused), the model is fitted to the trials at a budget level (<see cref="BudgetLevel"/>), by their values there;
+/// trials that stopped below the level are left out, as BOHB does (their values belong to another budget).
 /// </summary>
 /// <remarks>
 /// Determinism: a suggestion depends only on the seed, the settings, the history and the trial number. The
@@ -67,7 +70,10 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
-        var completed = history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
+        var level = Settings.MultiFidelity.Project(history, Math.Max(Settings.StartupTrials, _space.Dimension + 1));
+        var completed = level is null
+            ? history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList()
+            : level.AtLevel.Select(o => o.AsCompleted()).ToList();
         // The design continues until as many trials have completed as it has points: with parallel workers, a GP
         // started on the first two results and a crowd of pending trials spends its first suggestions on a model of
         // almost nothing (on rosenbrock4 with 8 pending, median regret 4.9 instead of 4.0 over 30 seeds).
@@ -76,7 +82,9 @@ public sealed class GaussianProcessOptimizer : IOptimizer
 
         var (x, _, y, hyper) = Observe(completed, history);
 
-        var pending = history.Pending.Select(t => _space.Encode(t.Params)).ToList();
+        // A trial observed at the level while it runs (a resumed one) is no fantasy as well.
+        var pending = history.Pending.Where(t => level is null || !BudgetLevel.IsObservedInFlight(t))
+            .Select(t => _space.Encode(t.Params)).ToList();
         var observed = GaussianProcessPosterior.Create(x, y, hyper);
         var gp = Settings.PendingFantasies > 0
             ? observed.WithSampledFantasies(pending, Settings.PendingFantasies, SeededRandom.Derive(_seed, trialNumber, FantasySalt))

@@ -84,6 +84,13 @@ public sealed record GaussianProcessSettings
     /// <summary>Improvement of the best standardized output that counts as progress (<c>escapeMinImprovement</c>; default 0.001).</summary>
     public double EscapeMinImprovement { get; init; } = 0.001;
 
+    /// <summary>
+    /// How trials stopped early are learnt from (<c>multiFidelity</c>, <c>fidelityMinTrials</c>; see
+    /// <see cref="Fidelity.BudgetLevel"/>). The level needs max(nStartupTrials, encoded dimensions + 1) trials unless
+    /// set.
+    /// </summary>
+    public Fidelity.MultiFidelitySettings MultiFidelity { get; init; } = Fidelity.MultiFidelitySettings.Default;
+
     /// <summary>The default number of startup trials for a space.</summary>
     public static int DefaultStartupTrials(SearchSpace space) => Math.Max(5, 2 * space.Parameters.Count + 1);
 
@@ -122,6 +129,7 @@ public sealed record GaussianProcessSettings
             EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),
             EscapeRadius = r.GetDouble("escapeRadius", 2, 0, 100),
             EscapeMinImprovement = r.GetDouble("escapeMinImprovement", 0.001, 0, 10),
+            MultiFidelity = Fidelity.MultiFidelitySettings.Read(r),
         };
         r.EnsureNoUnknownFields();
         return settings;

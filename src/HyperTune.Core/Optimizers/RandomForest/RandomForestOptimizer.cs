@@ -61,7 +61,12 @@ public sealed class RandomForestOptimizer : IOptimizer
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
-        var completed = history.Completed.Where(t => double.IsFinite(t.Value!.Value)).ToList();
+        // Trials stopped early: the forest is fitted at a budget level (see BudgetLevel), like GP.
+        var level = _settings.MultiFidelity.Project(history,
+            Math.Max(_settings.InitialTrials, _encoding.Dimension + 1));
+        var completed = level is null
+            ? history.Completed.Where(t => double.IsFinite(t.Value!.Value)).ToList()
+            : level.AtLevel.Select(o => o.AsCompleted()).ToList();
         if (trialNumber < _settings.InitialTrials || completed.Count < 2)
             return Suggestion(InitialDesign.Point(_settings.InitialDesign, _space, _seed, trialNumber), "initial");
 
@@ -145,7 +150,9 @@ public sealed class RandomForestOptimizer : IOptimizer
                 PendingStrategy.Max => max,
                 _ => losses.Average(),
             });
-            foreach (var t in history.Pending)
+            // A trial observed at a budget level while it runs (a resumed one) is an observation, not a lie as well.
+            var observed = completed.Select(t => t.Number).ToHashSet();
+            foreach (var t in history.Pending.Where(t => !observed.Contains(t.Number)))
             {
                 x.Add(_encoding.Encode(t.Params));
                 y.Add(lie);

@@ -63,6 +63,13 @@ public sealed record RandomForestSettings
     /// <summary>How pending trials enter the model.</summary>
     public PendingStrategy Pending { get; init; } = PendingStrategy.Max;
 
+    /// <summary>
+    /// How trials stopped early are learnt from (<c>multiFidelity</c>, <c>fidelityMinTrials</c>; see
+    /// <see cref="Fidelity.BudgetLevel"/>). The level needs max(initialTrials, encoded dimensions + 1) trials unless
+    /// set.
+    /// </summary>
+    public Fidelity.MultiFidelitySettings MultiFidelity { get; init; } = Fidelity.MultiFidelitySettings.Default;
+
     /// <summary>Reads and validates the settings of an <c>rf</c> optimizer spec.</summary>
     /// <exception cref="SpecException">A setting is out of range, of the wrong type, or unknown.</exception>
     public static RandomForestSettings Read(OptimizerSpec spec)
@@ -95,6 +102,7 @@ public sealed record RandomForestSettings
                 "ignore" => PendingStrategy.Ignore,
                 _ => PendingStrategy.Max,
             },
+            MultiFidelity = Fidelity.MultiFidelitySettings.Read(r),
         };
         r.EnsureNoUnknownFields();
         return s;

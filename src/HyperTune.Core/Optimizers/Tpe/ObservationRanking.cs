@@ -1,3 +1,4 @@
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Studies;
 
 namespace HyperTune.Core.Optimizers.Tpe;
@@ -6,14 +7,19 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// The trials TPE learns from, best first: complete trials by loss; then pruned trials, those that got further
 /// first and among equals by their last intermediate loss (as Optuna ranks them: a pruned trial was worse than the
 /// trials that went on); then, with the constant liar, pending trials, which only ever count as bad observations.
-/// Failed trials are ignored.
+/// Failed trials are ignored. Paused trials are ranked like pruned ones by their last intermediate value (unless left
+/// out: the ranking from before trials could pause), and so are trials a pausing scheduler runs once they reported
+/// (<see cref="BudgetLevel.IsObservedInFlight"/>), which then are not pending. Under a budget level (<see cref="BudgetLevel"/>, BOHB) the trials
+/// that reached the level come first, completed or not, by their value there; then those that stopped below it,
+/// further first and among equals by their last value; then the pending ones.
 /// </summary>
 internal sealed class ObservationRanking
 {
-    private ObservationRanking(int[] order, int valued)
+    private ObservationRanking(int[] order, int valued, int level)
     {
         Order = order;
         ValuedCount = valued;
+        LevelCount = level;
     }
 
     /// <summary>Indices into the history's trials, best first; the last ones may be pending (no value).</summary>
@@ -22,12 +28,20 @@ internal sealed class ObservationRanking
     /// <summary>How many of the ranked trials have a value (the first ones of <see cref="Order"/>).</summary>
     public int ValuedCount { get; }
 
+    /// <summary>
+    /// How many of the first ranked trials were observed at the budget level (all valued ones without a level): the
+    /// good set is never larger.
+    /// </summary>
+    public int LevelCount { get; }
+
     /// <summary>How many ranked trials are pending (the last ones of <see cref="Order"/>).</summary>
     public int PendingCount => Order.Length - ValuedCount;
 
     /// <summary>Ranks a history; equal keys keep the trials' order.</summary>
-    public static ObservationRanking Rank(TrialHistory history, bool includePending)
+    public static ObservationRanking Rank(TrialHistory history, bool includePending, bool includePaused = false,
+        BudgetLevel? level = null)
     {
+        if (level is not null) return RankAtLevel(history, includePending, level);
         var trials = history.Trials;
         var completeLoss = new double[trials.Count];
         var complete = new int[trials.Count];
@@ -43,11 +57,19 @@ internal sealed class ObservationRanking
                     completeLoss[nComplete] = history.Loss(v);
                     complete[nComplete++] = i;
                     break;
+                case TrialState.Paused when includePaused && t.LastIntermediate is { } paused
+                                            && !double.IsNaN(paused.Value):
+                    pruned.Add((-(double)paused.Step, history.Loss(paused.Value), i));
+                    break;
                 case TrialState.Pruned when t.LastIntermediate is { } last && !double.IsNaN(last.Value):
                     pruned.Add((-(double)last.Step, history.Loss(last.Value), i));
                     break;
                 case TrialState.Pruned when t.Value is { } v && !double.IsNaN(v):
                     pruned.Add((double.PositiveInfinity, history.Loss(v), i));
+                    break;
+                case TrialState.Running or TrialState.Waiting when includePaused && BudgetLevel.IsObservedInFlight(t):
+                    var reported = t.Intermediate.Last(v => double.IsFinite(v.Value));
+                    pruned.Add((-(double)reported.Step, history.Loss(reported.Value), i));
                     break;
                 case TrialState.Running or TrialState.Waiting when includePending:
                     pending.Add(i);
@@ -61,6 +83,23 @@ internal sealed class ObservationRanking
         Array.Copy(complete, order, nComplete);
         for (var k = 0; k < pruned.Count; k++) order[nComplete + k] = pruned[k].Index;
         for (var k = 0; k < pending.Count; k++) order[nComplete + pruned.Count + k] = pending[k];
-        return new ObservationRanking(order, nComplete + pruned.Count);
+        return new ObservationRanking(order, nComplete + pruned.Count, nComplete + pruned.Count);
+    }
+
+    private static ObservationRanking RankAtLevel(TrialHistory history, bool includePending, BudgetLevel level)
+    {
+        var atLevel = level.AtLevel.Select(o => (o.Loss, o.Index)).ToList();
+        atLevel.Sort();
+        var below = level.Below.Select(o => (-(double)o.Step, o.Loss, o.Index)).ToList();
+        below.Sort();
+        var order = new List<int>(history.Trials.Count);
+        order.AddRange(atLevel.Select(o => o.Index));
+        order.AddRange(below.Select(o => o.Index));
+        if (includePending)
+            for (var i = 0; i < history.Trials.Count; i++)
+                if (history.Trials[i].State is TrialState.Running or TrialState.Waiting
+                    && !BudgetLevel.IsObservedInFlight(history.Trials[i]))
+                    order.Add(i);
+        return new ObservationRanking(order.ToArray(), atLevel.Count + below.Count, atLevel.Count);
     }
 }

@@ -1,4 +1,5 @@
 using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Randomness;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
@@ -14,6 +15,8 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// Univariate mode models each parameter on its own; multivariate mode models each group of co-active parameters
 /// jointly. A conditional parameter is only modelled from trials where it was active, and only sampled when active.
 /// With the constant liar, pending trials join g, so parallel workers are steered away from each other's points.
+/// Trials stopped early (pruned or paused) rank after the completed ones, those that got further first; with
+/// <c>multiFidelity: "level"</c> the ranking is taken at a budget level instead (<see cref="BudgetLevel"/>, BOHB).
 /// </summary>
 /// <remarks>
 /// The suggestion depends only on the settings, the seed, the history and the trial number: the random stream is
@@ -52,7 +55,14 @@ public sealed class TpeOptimizer : IOptimizer
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
         // Pending trials are always ranked (last); the constant liar and the lag compensation decide their use.
-        var ranking = ObservationRanking.Rank(history, includePending: true);
+        // Trials stopped early: ranked after the completed ones by the step they reached (paused ones too), or with
+        // "level" at a BOHB budget level; "off" keeps the ranking from before trials could pause.
+        var fidelity = Settings.MultiFidelity;
+        var level = fidelity.Mode == MultiFidelityMode.Level
+            ? fidelity.Project(history, Math.Max(Settings.NStartupTrials, _space.Parameters.Count + 1))
+            : null;
+        var includePaused = fidelity.Mode != MultiFidelityMode.Off;
+        var ranking = ObservationRanking.Rank(history, includePending: true, includePaused, level);
         // With lag compensation the startup phase is the first nStartupTrials trials, pending ones included, as it is
         // for a sequential study; otherwise parallel workers would keep drawing from the design until nStartupTrials
         // results are in. The model needs at least one value either way.
@@ -62,11 +72,12 @@ public sealed class TpeOptimizer : IOptimizer
 
         lock (_gate)
         {
-            if (BelievesPending(ranking))
+            // The belief's GP models final values; under a budget level it would mix scales, so it is not formed.
+            if (level is null && BelievesPending(ranking))
             {
                 _belief ??= new PendingBelief(_space, _seed);
                 history = _belief.WithBeliefs(history);
-                ranking = ObservationRanking.Rank(history, includePending: true);
+                ranking = ObservationRanking.Rank(history, includePending: true, includePaused);
             }
             var rows = _encoder.Rows(history);
             var workspace = new Workspace(history);
@@ -98,6 +109,7 @@ public sealed class TpeOptimizer : IOptimizer
         var members = new int[ranking.Order.Length];
         var count = 0;
         var valued = 0;
+        var atLevel = 0;
         for (var r = 0; r < ranking.Order.Length; r++)
         {
             var row = rows[ranking.Order[r]];
@@ -108,6 +120,7 @@ public sealed class TpeOptimizer : IOptimizer
             ws.IsPending[ranking.Order[r]] = r >= ranking.ValuedCount;
             members[count++] = ranking.Order[r];
             if (r < ranking.ValuedCount) valued++;
+            if (r < ranking.LevelCount) atLevel++;
         }
         // Pending trials where the group is active: the suggestions in flight whose results this one cannot use.
         var pendingInGroup = count - valued;
@@ -119,7 +132,8 @@ public sealed class TpeOptimizer : IOptimizer
             return;
         }
         // The split counts trials with values only: pending trials are fantasies and must not enlarge the good set.
-        var good = Math.Clamp(Settings.GoodCount(valued), 1, valued);
+        // Under a budget level only trials observed at the level may be good (they all are without one).
+        var good = Math.Clamp(Settings.GoodCount(valued), 1, atLevel > 0 ? atLevel : valued);
         Array.Clear(ws.SetOf);
         for (var k = 0; k < count; k++)
         {

@@ -1,4 +1,5 @@
 using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Specs;
 
 namespace HyperTune.Core.Optimizers.Tpe;
@@ -110,6 +111,12 @@ public sealed record TpeSettings
     /// <summary>The initial design of the startup trials (see <see cref="InitialDesign.Kinds"/>). Default "random".</summary>
     public string InitialDesign { get; init; } = "random";
 
+    /// <summary>
+    /// How trials stopped early are learnt from (<c>multiFidelity</c>, <c>fidelityMinTrials</c>; see
+    /// <see cref="BudgetLevel"/>). The level needs max(nStartupTrials, parameters + 1) trials unless set.
+    /// </summary>
+    public MultiFidelitySettings MultiFidelity { get; init; } = MultiFidelitySettings.Default;
+
     /// <summary>The bandwidth rule in force: the explicit one, else the neighbour rule (in both modes).</summary>
     public TpeBandwidthRule EffectiveBandwidth => Bandwidth ?? TpeBandwidthRule.Neighbor;
 
@@ -152,6 +159,7 @@ public sealed record TpeSettings
             InitialDesign = r.GetString("initialDesign", defaults.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
             PendingBelief = r.GetString("pendingBelief", defaults.PendingBelief, "gp", "none"),
             PendingBeliefMaxTrials = r.GetInt("pendingBeliefMaxTrials", defaults.PendingBeliefMaxTrials, 0, 1_000_000),
+            MultiFidelity = MultiFidelitySettings.Read(r),
         };
         if (settings.Gamma <= 0) throw new SpecException(r.PathOf("gamma"), "must be greater than 0");
         r.EnsureNoUnknownFields();
