@@ -209,6 +209,8 @@ public sealed class ProcessTrainable : ITrainable
     /// </summary>
     private static async Task StopAsync(Process process, TimeSpan grace)
     {
+        // Its children are found through it only while it runs: remember them, to kill them after it is gone.
+        var descendants = OperatingSystem.IsWindows() ? Array.Empty<ProcessTree.Member>() : ProcessTree.Descendants(process.Id);
         if (grace > TimeSpan.Zero && !OperatingSystem.IsWindows() && Terminate(process))
         {
             using var graceOver = new CancellationTokenSource(grace);
@@ -222,6 +224,7 @@ public sealed class ProcessTrainable : ITrainable
             }
         }
         KillTree(process);
+        ProcessTree.Kill(descendants);
         await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
