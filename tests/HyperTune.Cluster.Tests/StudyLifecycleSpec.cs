@@ -41,12 +41,13 @@ public sealed class StudyLifecycleSpec : TestKit
         _db.Dispose();
     }
 
-    private IActorRef StartCoordinator(ITrialScheduler scheduler)
+    private IActorRef StartCoordinator(ITrialScheduler scheduler) => StartCoordinator(scheduler, CreateTestProbe(), Node);
+
+    private IActorRef StartCoordinator(ITrialScheduler scheduler, TestProbe directory, params WorkerNode[] nodes)
     {
-        var directory = CreateTestProbe();
         var coordinator = Sys.ActorOf(StudyCoordinator.Props("quad", Settings, _workers.Ref, directory.Ref, null, _ => scheduler));
         directory.ExpectMsg<WorkerDirectory.SubscribeWorkerNodes>();
-        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { Node }));
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(nodes));
         return coordinator;
     }
 
@@ -121,6 +122,31 @@ public sealed class StudyLifecycleSpec : TestKit
         Assert.Equal((TrialState.Pruned, 6.0), (report.Trials![0].State, report.Trials[0].Value));
     }
 
+    [Theory]
+    [InlineData("""{ "type": "function", "function": "branin" }""", 4L)]
+    [InlineData("""{ "type": "process", "command": "python3", "checkpoints": true }""", 4L)]
+    [InlineData("""{ "type": "process", "command": "python3" }""", 0L)]
+    public void A_trial_whose_node_died_resumes_from_its_last_step_when_its_trainable_can_resume(string trainable, long resumeStep)
+    {
+        var spec = StudyDeciderTests.Spec(maxTrials: 1, parallelism: 1)
+            .Replace("""{ "type": "function", "function": "branin" }""", trainable);
+        var a = new WorkerNode("127.0.0.1:1#1", 4, 0);
+        var b = new WorkerNode("127.0.0.2:1#1", 4, 1);
+        var directory = CreateTestProbe();
+        var coordinator = StartCoordinator(new FakeRungScheduler(0, 0, 0), directory, a);
+        coordinator.Tell(new SubmitStudy("quad", spec));
+        ExpectMsg<StudySubmitted>();
+        var first = ExpectRuns(1).Single();
+        Progress(coordinator, first, 1, 4, 1.0);
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { b }));
+        var again = ExpectRuns(1).Single();
+        Assert.Equal((0, 2, resumeStep, (long?)null), (again.Number, again.Dispatch, again.ResumeStep, again.StopAtStep));
+        // A restarted run's repeated steps are ignored; the trial keeps one value per step.
+        Progress(coordinator, again, 1, 5, 0.5);
+        AwaitAssert(() => Assert.Equal(new long[] { 1, 2, 3, 4, 5 },
+            Report(coordinator).Trials![0].Intermediate.Select(i => i.Step)), TimeSpan.FromSeconds(5));
+    }
+
     [Fact]
     public void A_coordinator_recovered_in_the_middle_of_a_synchronous_rung_completes_it_exactly_once()
     {
@@ -158,7 +184,7 @@ public sealed class StudyLifecycleSpec : TestKit
         _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
         var closed = Report(recovered);
         Assert.Equal(new[] { TrialState.Pruned, TrialState.Running, TrialState.Pruned }, closed.Trials!.Select(t => t.State));
-        Assert.Equal(new[] { 3, 3, 3 }, closed.Trials.Select(t => t.Intermediate.Count));
+        Assert.Equal(new[] { 3, 3, 3 }, closed.Trials!.Select(t => t.Intermediate.Count));
         Assert.Equal(1, scheduler.Resumes[1]);
         Assert.Single(scheduler.Resumes);
     }
