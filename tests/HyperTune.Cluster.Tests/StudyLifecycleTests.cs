@@ -233,6 +233,33 @@ public class StudyLifecycleTests
         StudyDecider.CheckTrainable(StudySpecParser.Parse(StudyDeciderTests.Spec()), pausing);
     }
 
+    [Fact]
+    public void A_scheduler_that_waits_or_asks_for_a_new_trial_when_none_can_start_with_nothing_running_ends_the_study()
+    {
+        var (s, opt) = Created(maxTrials: 1, parallelism: 1);
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        s = ApplyAll(s, StudyDecider.Result(s, 0, 1, Loss(1.0), null, T0));
+        var waits = StudyDecider.Plan(s, opt, new AlwaysScheduler(SlotDecision.Wait("rung open")), OneNode, T0, 10);
+        Assert.Equal(StudyState.BudgetReached, Assert.IsType<StudyFinished>(Assert.Single(waits)).Reason);
+        var starts = StudyDecider.Plan(s, opt, new AlwaysScheduler(SlotDecision.StartNew()), OneNode, T0, 10);
+        Assert.IsType<StudyFinished>(Assert.Single(starts));
+
+        // With a trial running, a wait is just a wait.
+        var (r, ropt) = Created(maxTrials: 3, parallelism: 2);
+        r = ApplyAll(r, StudyDecider.Plan(r, ropt, new AlwaysScheduler(SlotDecision.StartNew(3)), OneNode, T0, 10));
+        Assert.Equal(2, r.Active);
+        r = ApplyAll(r, StudyDecider.Result(r, 0, 1, Loss(1.0), null, T0));
+        Assert.Empty(StudyDecider.Plan(r, ropt, new AlwaysScheduler(SlotDecision.Wait("rung open")), OneNode, T0, 10));
+    }
+
+    private sealed class AlwaysScheduler(SlotDecision decision) : ITrialScheduler
+    {
+        public bool PausesTrials => false;
+        public ReportDecision OnReport(TrialHistory history, int trialNumber) => ReportDecision.Continue;
+        public SlotDecision OnSlotFree(SchedulerContext context) => decision;
+        public IReadOnlyList<RungSummary> Rungs(TrialHistory history) => Array.Empty<RungSummary>();
+    }
+
     private sealed class DoneScheduler : ITrialScheduler
     {
         public bool PausesTrials => true;

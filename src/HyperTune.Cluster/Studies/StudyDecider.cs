@@ -132,9 +132,11 @@ public static class StudyDecider
                 active++;
                 continue;
             }
-            if (slot.Action == SlotAction.Done || (slot.Action == SlotAction.Wait && active == 0))
+            // Waiting (or asking for a new trial that cannot start) with nothing running would never be woken: the
+            // contract forbids it, so it ends the study rather than hanging it.
+            var stuck = active == 0 && (slot.Action == SlotAction.Wait || (slot.Action == SlotAction.StartNew && !canStartNew));
+            if (slot.Action == SlotAction.Done || stuck)
             {
-                // Waiting with nothing running would never be woken: the contract forbids it, so it ends the study.
                 done = slot;
                 break;
             }
