@@ -81,7 +81,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     {
     }
 
-    /// <summary>Creates a coordinator whose scheduler <paramref name="schedulers"/> builds (null: the spec's).</summary>
+    /// <summary>Creates a coordinator whose scheduler <paramref name="schedulers"/> builds (null: the spec's one).
+    /// </summary>
     public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
         Func<DateTimeOffset> clock, Func<StudySpec, ITrialScheduler>? schedulers)
     {
@@ -186,7 +187,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             if (_state is null) return;
             var replyTo = Sender;
-            var events = _settings.ReadOnly ? Array.Empty<IStudyEvent>() : StudyDecider.Paused(_state, p.Number, p.Dispatch, _clock());
+            var events = _settings.ReadOnly
+                ? Array.Empty<IStudyEvent>()
+                : StudyDecider.Paused(_state, p.Number, p.Dispatch, _clock());
             ForgetWorker(p.Number, p.Dispatch);
             PersistWithPlan(events, () => replyTo.Tell(new TrialResultRecorded(p.StudyId, p.Number, p.Dispatch)));
         });
@@ -345,7 +348,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             if (_optimizer is null)
             {
-                _optimizer = OptimizerFactory.Create(_state!.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+                var spec = _state!.Spec;
+                _optimizer = OptimizerFactory.Create(spec.Optimizer, spec.Space, spec.Objective.Direction);
                 CreateScheduler(_state.Spec);
             }
             if (created) _log.Info("study {0} created ({1}, {2} trials, parallelism {3})", _studyId, _state!.Spec.Optimizer.Type, _state.MaxTrials, _state.Parallelism);
@@ -364,7 +368,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         catch (SpecException e)
         {
             // Validated at submit; should a stored spec's trainable no longer build here, trials just restart at 0.
-            _log.Warning("study {0}: its trainable does not build on the coordinator ({1}); trials restart from step 0", _studyId, e.Message);
+            _log.Warning("study {0}: its trainable does not build on the coordinator ({1}); trials restart from step 0",
+                _studyId, e.Message);
             _canResume = false;
         }
     }
@@ -385,7 +390,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             // A scheduler fault must not lose the report: record it and let the trial go on.
             _log.Error(e, "study {0}: the scheduler failed on trial {1}'s report", _studyId, p.Number);
-            events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step, p.Metrics, _clock());
+            events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
+                p.Metrics, _clock());
         }
         if (events.Count <= 1)
         {
@@ -524,7 +530,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         if (_optimizer is null || _settings.ReadOnly || state.Status != StudyStatus.Running || _unloadable is not null) return Array.Empty<IStudyEvent>();
         try
         {
-            return StudyDecider.Plan(state, _optimizer, _scheduler, AvailableWorkers(), _clock(), _settings.MaxRequeues);
+            return StudyDecider.Plan(state, _optimizer, _scheduler, AvailableWorkers(), _clock(),
+                _settings.MaxRequeues);
         }
         catch (Exception e)
         {

@@ -49,20 +49,23 @@ public static class StudyDecider
     /// Checks at submit time that the spec's trainable builds and, when its scheduler pauses trials, that the
     /// trainable can resume them (a built-in function always can; a process only with <c>"checkpoints": true</c>).
     /// </summary>
-    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.</exception>
+    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
+    /// </exception>
     public static void CheckTrainable(StudySpec spec) =>
         CheckTrainable(spec, SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
 
     /// <summary>As <see cref="CheckTrainable(StudySpec)"/>, with the scheduler already built.</summary>
-    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.</exception>
+    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
+    /// </exception>
     public static void CheckTrainable(StudySpec spec, ITrialScheduler scheduler)
     {
         var trainable = TrainableFactory.Create(spec);
         if (scheduler.PausesTrials && !trainable.CanResume)
             throw new SpecException("scheduler.type",
                 $"scheduler '{spec.Scheduler.Type}' pauses trials and resumes them from their checkpoints, but this " +
-                $"'{spec.Trainable.Type}' trainable cannot resume: give a process trainable \"checkpoints\": true (and " +
-                "follow the resume contract in docs/study-spec.md), or choose a scheduler that does not pause (asha, median...)");
+                $"'{spec.Trainable.Type}' trainable cannot resume: give a process trainable \"checkpoints\": true " +
+                "(and follow the resume contract in docs/study-spec.md), or choose a scheduler that does not pause " +
+                "(asha, median...)");
     }
 
     /// <summary>True when two specs describe the same study apart from budget and storage.</summary>
@@ -125,7 +128,8 @@ public static class StudyDecider
             foreach (var number in slot.Prune) PrunePaused(s, number, now, Emit);
             if (slot.Action == SlotAction.Resume)
             {
-                var number = slot.TrialNumber ?? throw new InvalidOperationException("the scheduler resumed no trial number");
+                var number = slot.TrialNumber
+                             ?? throw new InvalidOperationException("the scheduler resumed no trial number");
                 if (number < 0 || number >= s.Trials.Count || s.Trials[number].State != TrialState.Paused)
                     throw new InvalidOperationException($"the scheduler resumed trial {number}, which is not paused");
                 Emit(new TrialResumed(number, slot.StopAtStep, now));
@@ -134,7 +138,8 @@ public static class StudyDecider
             }
             // Waiting (or asking for a new trial that cannot start) with nothing running would never be woken: the
             // contract forbids it, so it ends the study rather than hanging it.
-            var stuck = active == 0 && (slot.Action == SlotAction.Wait || (slot.Action == SlotAction.StartNew && !canStartNew));
+            var stuck = active == 0
+                        && (slot.Action == SlotAction.Wait || (slot.Action == SlotAction.StartNew && !canStartNew));
             if (slot.Action == SlotAction.Done || stuck)
             {
                 done = slot;
@@ -169,7 +174,8 @@ public static class StudyDecider
 
         if (active == 0 && done is not null)
         {
-            foreach (var t in s.Trials.Where(t => t.State == TrialState.Paused).ToList()) PrunePaused(s, t.Number, now, Emit);
+            foreach (var t in s.Trials.Where(t => t.State == TrialState.Paused).ToList())
+                PrunePaused(s, t.Number, now, Emit);
             var reason = s.Trials.Count >= s.MaxTrials ? StudyState.BudgetReached
                 : exhausted ? "search space exhausted"
                 : deadlinePassed ? "wall-clock limit reached"
@@ -200,7 +206,8 @@ public static class StudyDecider
         if (number < 0 || number >= state.Trials.Count) return Array.Empty<IStudyEvent>();
         var trial = state.Trials[number];
         // A paused trial's late result is not taken: its rung bookkeeping decided it stops at the paused step.
-        if (trial.State.IsFinished() || trial.State == TrialState.Paused || dispatch > state.LastDispatch.GetValueOrDefault(number))
+        if (trial.State.IsFinished() || trial.State == TrialState.Paused
+            || dispatch > state.LastDispatch.GetValueOrDefault(number))
             return Array.Empty<IStudyEvent>();
         var (value, reason) = new TrialOutcome(metrics, failure).Judge(state.Spec.Objective.Metric);
         if (value is { } v)
@@ -230,8 +237,8 @@ public static class StudyDecider
     /// <see cref="TrialRecord.StopAtStep"/>, or else the scheduler decides: continue, prune or pause. The decision
     /// is an event persisted with the report; the coordinator tells the worker once it is written.
     /// </summary>
-    public static IReadOnlyList<IStudyEvent> Progress(StudyState state, ITrialScheduler scheduler, int number, int dispatch,
-        long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now)
+    public static IReadOnlyList<IStudyEvent> Progress(StudyState state, ITrialScheduler scheduler, int number,
+        int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now)
     {
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
         if (!metrics.TryGetValue(state.Spec.Objective.Metric, out var value) || !double.IsFinite(value)) return Array.Empty<IStudyEvent>();

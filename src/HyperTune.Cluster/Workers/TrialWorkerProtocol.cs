@@ -38,7 +38,9 @@ public static class TrialWorkerProtocol
         /// </summary>
         public long ResumeStep { get; init; }
 
-        /// <summary>The step after whose report this run pauses by itself (a rung milestone); null: run to the end.</summary>
+        /// <summary>
+        /// The step after whose report this run pauses by itself (a rung milestone); null: run to the end.
+        /// </summary>
         public long? StopAtStep { get; init; }
     }
 

@@ -42,7 +42,8 @@ public sealed class FunctionTrainable : ITrainable
         if (problem is not null)
         {
             if (space is not null)
-                RequireParameters(settings.PathOf("function"), problem.Name, space, problem.Space.Parameters.Select(p => p.Name), numeric: false);
+                RequireParameters(settings.PathOf("function"), problem.Name, space,
+                    problem.Space.Parameters.Select(p => p.Name), numeric: false);
             var steps = _steps;
             // The objective is the curve at the problem's last step, whatever number of steps the spec gives.
             _curve = (config, step) => problem.Curve(config, step == steps ? problem.Steps : step);
@@ -83,7 +84,8 @@ public sealed class FunctionTrainable : ITrainable
         }
         if (last < _steps)
             return TrialOutcome.Paused(last, reported ?? new Dictionary<string, double>());
-        return TrialOutcome.Completed(new Dictionary<string, double> { [context.Metric] = _curve(context.Params, _steps) });
+        var final = _curve(context.Params, _steps);
+        return TrialOutcome.Completed(new Dictionary<string, double> { [context.Metric] = final });
     }
 
     private static Func<IReadOnlyDictionary<string, object>, double> Resolve(
@@ -91,7 +93,8 @@ public sealed class FunctionTrainable : ITrainable
     {
         if (string.Equals(name, "mixed", StringComparison.OrdinalIgnoreCase))
         {
-            if (space is not null) RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" }, numeric: true);
+            if (space is not null)
+                RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" }, numeric: true);
             return MixedProblem.Evaluate;
         }
         var f = BenchmarkFunctions.Find(name)

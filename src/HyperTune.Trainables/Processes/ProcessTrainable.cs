@@ -31,7 +31,9 @@ public sealed class ProcessTrainable : ITrainable
     /// <summary>Environment variable with the step to resume from (0: a fresh start).</summary>
     public const string ResumeStepVariable = "HYPERTUNE_RESUME_STEP";
 
-    /// <summary>Environment variable with the step after whose report the process exits 0 (absent: run to the end).</summary>
+    /// <summary>
+    /// Environment variable with the step after whose report the process exits 0 (absent: run to the end).
+    /// </summary>
     public const string StopAtStepVariable = "HYPERTUNE_STOP_AT_STEP";
 
     private readonly string _command;
@@ -44,8 +46,8 @@ public sealed class ProcessTrainable : ITrainable
 
     /// <summary>
     /// Creates the trainable from its spec fields: <c>command</c> (required), <c>args</c>, <c>workingDirectory</c>,
-    /// <c>env</c>, <c>passArguments</c> (default true), <c>stderrTailLines</c> (default 20), <c>checkpoints</c> (default
-    /// false: the process follows the resume contract, so its trials can pause and resume).
+    /// <c>env</c>, <c>passArguments</c> (default true), <c>stderrTailLines</c> (default 20), <c>checkpoints</c>
+    /// (default false; true when the process follows the resume contract, so its trials can pause and resume).
     /// </summary>
     public ProcessTrainable(JsonSettings settings)
     {
@@ -119,7 +121,8 @@ public sealed class ProcessTrainable : ITrainable
         psi.Environment["HYPERTUNE_TRIAL_NUMBER"] = context.TrialNumber.ToString(CultureInfo.InvariantCulture);
         psi.Environment["HYPERTUNE_METRIC"] = context.Metric;
         psi.Environment[ResumeStepVariable] = context.ResumeStep.ToString(CultureInfo.InvariantCulture);
-        if (context.StopAtStep is { } stopAt) psi.Environment[StopAtStepVariable] = stopAt.ToString(CultureInfo.InvariantCulture);
+        if (context.StopAtStep is { } stopAt)
+            psi.Environment[StopAtStepVariable] = stopAt.ToString(CultureInfo.InvariantCulture);
         else psi.Environment.Remove(StopAtStepVariable);
         if (context.CheckpointDirectory is { } dir)
         {
@@ -210,7 +213,9 @@ public sealed class ProcessTrainable : ITrainable
     private static async Task StopAsync(Process process, TimeSpan grace)
     {
         // Its children are found through it only while it runs: remember them, to kill them after it is gone.
-        var descendants = OperatingSystem.IsWindows() ? Array.Empty<ProcessTree.Member>() : ProcessTree.Descendants(process.Id);
+        var descendants = OperatingSystem.IsWindows()
+            ? Array.Empty<ProcessTree.Member>()
+            : ProcessTree.Descendants(process.Id);
         if (grace > TimeSpan.Zero && !OperatingSystem.IsWindows() && Terminate(process))
         {
             using var graceOver = new CancellationTokenSource(grace);

@@ -18,9 +18,11 @@ internal static class ProcessTree
         var parents = new Dictionary<int, List<Member>>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
+            var name = Path.GetFileName(dir);
+            if (!int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)) continue;
             if (Stat(pid) is not { } stat) continue;
-            if (!parents.TryGetValue(stat.ParentPid, out var children)) parents[stat.ParentPid] = children = new List<Member>();
+            if (!parents.TryGetValue(stat.ParentPid, out var children))
+                parents[stat.ParentPid] = children = new List<Member>();
             children.Add(new Member(pid, stat.StartTime));
         }
         var found = new List<Member>();
@@ -52,7 +54,8 @@ internal static class ProcessTree
             var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
             return (int.Parse(fields[1], CultureInfo.InvariantCulture), fields[19]);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException
+                                       or IndexOutOfRangeException)
         {
             return null;
         }
