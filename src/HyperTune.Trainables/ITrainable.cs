@@ -7,6 +7,12 @@ namespace HyperTune.Trainables;
 /// </summary>
 public interface ITrainable
 {
-    /// <summary>Runs the trial to its end, or until cancelled.</summary>
+    /// <summary>
+    /// True when a stopped run can continue later from its checkpoint at <see cref="TrialContext.ResumeStep"/>:
+    /// schedulers that pause trials need it.
+    /// </summary>
+    bool CanResume => false;
+
+    /// <summary>Runs the trial to its end (or to <see cref="TrialContext.StopAtStep"/>), or until cancelled.</summary>
     Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken);
 }

@@ -23,6 +23,23 @@ public sealed class TrialContext
     /// </summary>
     public string? CheckpointDirectory { get; init; }
 
+    /// <summary>
+    /// The last step the trial recorded before this run (0: a fresh start). A resumed trial loads its checkpoint for
+    /// this step from <see cref="CheckpointDirectory"/> and continues at the next step.
+    /// </summary>
+    public long ResumeStep { get; init; }
+
+    /// <summary>
+    /// The step after whose report this run stops and pauses (a scheduler's rung milestone), or null to run to the end.
+    /// </summary>
+    public long? StopAtStep { get; init; }
+
+    /// <summary>
+    /// How long a stopped process may take to exit after SIGTERM before its process tree is killed
+    /// (<c>hypertune.worker.process-stop-grace</c>).
+    /// </summary>
+    public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Called with every intermediate report; safe to call from any thread.</summary>
     public Action<TrialReport> Report { get; init; } = _ => { };
 }

@@ -6,6 +6,16 @@ public sealed record TrialOutcome(IReadOnlyDictionary<string, double> Metrics, s
     /// <summary>A successful evaluation with its final metrics.</summary>
     public static TrialOutcome Completed(IReadOnlyDictionary<string, double> metrics) => new(metrics, null);
 
+    /// <summary>
+    /// The run stopped at this step, as its <see cref="TrialContext.StopAtStep"/> asked, with its checkpoint kept:
+    /// the trial is paused, not finished. Null for completed and failed runs.
+    /// </summary>
+    public long? PausedAtStep { get; init; }
+
+    /// <summary>A run that stopped at <paramref name="step"/> to pause, with the metrics of its last report.</summary>
+    public static TrialOutcome Paused(long step, IReadOnlyDictionary<string, double> metrics) =>
+        new(metrics, null) { PausedAtStep = step };
+
     /// <summary>A failed evaluation.</summary>
     public static TrialOutcome Failed(string reason) => new(new Dictionary<string, double>(), reason);
 

@@ -33,6 +33,10 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
         yield return new object[] { new StudyFinished("trial budget reached", at) };
         yield return new object[] { new TrialCancelled(3, "study stopped: enough", at) };
         yield return new object[] { new TrialExecutionStarted(3, 2, at) };
+        yield return new object[] { new TrialStopAtStepSet(3, 9) };
+        yield return new object[] { new TrialPaused(3, 9, at) };
+        yield return new object[] { new TrialResumed(3, 27, at) };
+        yield return new object[] { new TrialResumed(3, null, at) };
         yield return new object[] { new HyperTune.Cluster.Registry.StudyRegistryProtocol.StudyReserved("s1-2", "s1", "request-1", at) };
         yield return new object[] { new HyperTune.Cluster.Registry.StudyRegistryProtocol.StudyReservationReleased("s1-2", at) };
     }
@@ -61,6 +65,11 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
     [Fact]
     public void A_snapshot_with_trials_round_trips()
     {
+        var paused = new TrialRecord(1, TrialState.Paused, Params)
+        {
+            Intermediate = ImmutableList.Create(new IntermediateValue(3, 2.0)),
+            StopAtStep = 3,
+        };
         var trial = new TrialRecord(0, TrialState.Complete, Params)
         {
             Value = 1.5,
@@ -68,11 +77,12 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
             Metrics = ImmutableDictionary<string, double>.Empty.Add("loss", 1.5),
         };
         var snapshot = new StudySnapshot("s1", "{}", DateTimeOffset.UnixEpoch, 10, 2, StudyStatus.Running, null, null,
-            ImmutableList.Create(trial), ImmutableDictionary<int, string>.Empty.Add(1, "n"), ImmutableDictionary<int, int>.Empty.Add(1, 1),
+            ImmutableList.Create(trial, paused), ImmutableDictionary<int, string>.Empty.Add(1, "n"), ImmutableDictionary<int, int>.Empty.Add(1, 1),
             ImmutableDictionary<int, int>.Empty);
         var serializer = Sys.Serialization.FindSerializerFor(snapshot);
         var back = (StudySnapshot)serializer.FromBinary(serializer.ToBinary(snapshot), typeof(StudySnapshot));
-        var t = Assert.Single(back.Trials);
+        Assert.Equal((TrialState.Paused, 3L, 3L), (back.Trials[1].State, back.Trials[1].StopAtStep!.Value, back.Trials[1].PausedAtStep!.Value));
+        var t = back.Trials[0];
         Assert.Equal(trial.Params, t.Params);
         Assert.Equal(trial.Intermediate, t.Intermediate);
         Assert.Equal(1.5, t.Value);
@@ -83,12 +93,17 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
     public void A_run_trial_message_round_trips_with_its_run_spec()
     {
         var run = new TrialWorkerProtocol.RunTrial("n:1#1|s1|3|2", "s1", "20261122-080000-000", 3, 2,
-            new Core.Specs.TrialRunSpec("{\"type\":\"process\",\"command\":\"train\"}", "loss", TimeSpan.FromMinutes(5)), Params);
+            new Core.Specs.TrialRunSpec("{\"type\":\"process\",\"command\":\"train\"}", "loss", TimeSpan.FromMinutes(5)), Params)
+        {
+            ResumeStep = 9,
+            StopAtStep = 27,
+        };
         var serializer = Sys.Serialization.FindSerializerFor(run);
         Assert.IsType<HyperionSerializer>(serializer);
         var back = (TrialWorkerProtocol.RunTrial)serializer.FromBinary(serializer.ToBinary(run), typeof(TrialWorkerProtocol.RunTrial));
         Assert.Equal(run.RunSpec, back.RunSpec);
         Assert.Equal(run.Params, back.Params);
+        Assert.Equal((9L, (long?)27), (back.ResumeStep, back.StopAtStep));
         Assert.Equal((run.WorkerId, run.StudyId, run.Incarnation, run.Number, run.Dispatch),
             (back.WorkerId, back.StudyId, back.Incarnation, back.Number, back.Dispatch));
         Assert.Equal("process", back.RunSpec.Trainable().Type);

@@ -208,6 +208,44 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.True(first.At <= started.At);
     }
 
+    [Fact]
+    public void A_paused_trial_stops_at_once_frees_its_slot_and_reports_its_last_step_until_recorded()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        var spec = ProcessSpec("echo 'hypertune-report step=1 loss=1'; echo 'hypertune-report step=2 loss=0.8'; sleep 60");
+        var (worker, _) = Start(spec, 0, slots);
+        _studies.ExpectMsg<TrialAccepted>();
+        _studies.ExpectMsg<ReportTrialProgress>(TimeSpan.FromSeconds(10));
+        _studies.ExpectMsg<ReportTrialProgress>(p => Assert.Equal(2, p.Step), TimeSpan.FromSeconds(10));
+        worker.Tell(new PauseTrial("x", "rung milestone"));
+        var paused = _studies.ExpectMsg<ReportTrialPaused>(TimeSpan.FromSeconds(10));
+        Assert.Equal((0, 1, 2L), (paused.Number, paused.Dispatch, paused.Step));
+        slots.Tell(new WorkerSlots.GetSlotUsage());
+        Assert.Equal(0, ExpectMsg<WorkerSlots.SlotUsage>().Busy);
+        // Re-sent until the coordinator records it.
+        _studies.ExpectMsg<ReportTrialPaused>(TimeSpan.FromSeconds(5));
+        worker.Tell(new TrialResultRecorded("proc", 0, 1));
+        _studies.ReceiveWhile(TimeSpan.FromMilliseconds(200), m => m as ReportTrialPaused);
+        // Recorded: no more re-sends (every 300 ms before).
+        _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(900));
+    }
+
+    [Fact]
+    public void A_run_that_reaches_its_stop_step_reports_paused_and_a_resumed_run_gets_the_resume_step()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var spec = ProcessSpec("""
+            echo "hypertune-report step=$((HYPERTUNE_RESUME_STEP + 1)) loss=1"
+            echo "hypertune-report step=$HYPERTUNE_STOP_AT_STEP loss=0.5"
+            """);
+        var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache));
+        worker.Tell(Run(spec, 0) with { ResumeStep = 3, StopAtStep = 6 });
+        _studies.ExpectMsg<TrialAccepted>();
+        Assert.Equal(4, _studies.ExpectMsg<ReportTrialProgress>(TimeSpan.FromSeconds(10)).Step);
+        Assert.Equal(6, _studies.ExpectMsg<ReportTrialProgress>(TimeSpan.FromSeconds(10)).Step);
+        Assert.Equal(6L, _studies.ExpectMsg<ReportTrialPaused>(TimeSpan.FromSeconds(10)).Step);
+    }
+
     private static RunTrial Run(string spec, int number) =>
         new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1,
             TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));

@@ -5,6 +5,7 @@ using Akka.Persistence;
 using HyperTune.Cluster.Leases;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
+using HyperTune.Core.Schedulers;
 using HyperTune.Core.Specs;
 using HyperTune.Trainables;
 using static HyperTune.Cluster.Studies.StudyEvents;
@@ -42,6 +43,13 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private StudyState? _state;
     private IOptimizer? _optimizer;
+    private ITrialScheduler _scheduler = new RunToCompletionScheduler();
+    private readonly Func<StudySpec, ITrialScheduler> _schedulers;
+    // Whether the study's trainable continues from its checkpoint (a resumed or re-dispatched trial skips its steps).
+    private bool _canResume;
+    // Decisions (pause, prune) whose worker is told to stop once the event is written: event -> worker id and reason.
+    private readonly Dictionary<IStudyEvent, (string WorkerId, string Reason)> _stopOnPersist =
+        new(ReferenceEqualityComparer.Instance);
     private string? _unloadable;
     private IReadOnlyList<WorkerNode> _workerNodes = Array.Empty<WorkerNode>();
     private bool _progressDirty;
@@ -56,11 +64,29 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     /// <summary>Props for the study region.</summary>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
-        Akka.Actor.Props.Create(() => new StudyCoordinator(studyId, settings, workerRegion, workerDirectory, clock ?? (() => DateTimeOffset.UtcNow)));
+        Props(studyId, settings, workerRegion, workerDirectory, clock, null);
+
+    /// <summary>
+    /// Props with the scheduler built by <paramref name="schedulers"/> instead of <see cref="SchedulerFactory"/>
+    /// (tests give their own schedulers).
+    /// </summary>
+    public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
+        Func<DateTimeOffset>? clock, Func<StudySpec, ITrialScheduler>? schedulers) =>
+        Akka.Actor.Props.Create(() => new StudyCoordinator(studyId, settings, workerRegion, workerDirectory,
+            clock ?? (() => DateTimeOffset.UtcNow), schedulers));
 
     /// <summary>Creates a coordinator.</summary>
     public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset> clock)
+        : this(studyId, settings, workerRegion, workerDirectory, clock, null)
     {
+    }
+
+    /// <summary>Creates a coordinator whose scheduler <paramref name="schedulers"/> builds (null: the spec's one).
+    /// </summary>
+    public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
+        Func<DateTimeOffset> clock, Func<StudySpec, ITrialScheduler>? schedulers)
+    {
+        _schedulers = schedulers ?? (spec => SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
         _studyId = studyId;
         _settings = settings;
         _workerRegion = workerRegion;
@@ -156,10 +182,16 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             if (_state is null || _settings.ReadOnly) return;
             PersistEvents(StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At), () => { });
         });
-        Command<ReportTrialProgress>(p =>
+        Command<ReportTrialProgress>(OnProgress);
+        Command<ReportTrialPaused>(p =>
         {
             if (_state is null) return;
-            PersistEvents(StudyDecider.Progress(_state, p.Number, p.Dispatch, p.Step, p.Metrics), () => { });
+            var replyTo = Sender;
+            var events = _settings.ReadOnly
+                ? Array.Empty<IStudyEvent>()
+                : StudyDecider.Paused(_state, p.Number, p.Dispatch, _clock());
+            ForgetWorker(p.Number, p.Dispatch);
+            PersistWithPlan(events, () => replyTo.Tell(new TrialResultRecorded(p.StudyId, p.Number, p.Dispatch)));
         });
         Command<ReportTrialResult>(OnResult);
         Command<ReportTrialInterrupted>(i => WorkerGone(i.Number, i.Dispatch, $"interrupted: {i.Reason}"));
@@ -252,6 +284,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         }
         if (_state is null || _settings.ReadOnly) return;
         _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+        CreateScheduler(_state.Spec);
         if (_log.IsInfoEnabled)
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
                       $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
@@ -294,7 +327,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             (events, rejection) = StudyDecider.Submit(_state, submit, _clock());
             if (_state is null && rejection is null)
-                TrainableFactory.Create(StudySpecParser.Parse(submit.SpecJson, SpecLimits.Unlimited));
+            {
+                var spec = StudySpecParser.Parse(submit.SpecJson, SpecLimits.Unlimited);
+                StudyDecider.CheckTrainable(spec, _schedulers(spec));
+            }
         }
         catch (SpecException e)
         {
@@ -310,11 +346,75 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         var replyTo = Sender;
         PersistEvents(events, () =>
         {
-            _optimizer ??= OptimizerFactory.Create(_state!.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+            if (_optimizer is null)
+            {
+                var spec = _state!.Spec;
+                _optimizer = OptimizerFactory.Create(spec.Optimizer, spec.Space, spec.Objective.Direction);
+                CreateScheduler(_state.Spec);
+            }
             if (created) _log.Info("study {0} created ({1}, {2} trials, parallelism {3})", _studyId, _state!.Spec.Optimizer.Type, _state.MaxTrials, _state.Parallelism);
             replyTo.Tell(new StudySubmitted(_studyId, created, _state!.Progress()));
             Plan();
         });
+    }
+
+    private void CreateScheduler(StudySpec spec)
+    {
+        _scheduler = _schedulers(spec);
+        try
+        {
+            _canResume = TrainableFactory.Create(spec).CanResume;
+        }
+        catch (SpecException e)
+        {
+            // Validated at submit; should a stored spec's trainable no longer build here, trials just restart at 0.
+            _log.Warning("study {0}: its trainable does not build on the coordinator ({1}); trials restart from step 0",
+                _studyId, e.Message);
+            _canResume = false;
+        }
+    }
+
+    /// <summary>
+    /// An intermediate report: recorded with the scheduler's decision (pause, prune) in one write, together with the
+    /// planning a freed slot allows; the worker is told to stop once the decision is written.
+    /// </summary>
+    private void OnProgress(ReportTrialProgress p)
+    {
+        if (_state is null || _settings.ReadOnly) return;
+        IReadOnlyList<IStudyEvent> events;
+        try
+        {
+            events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock());
+        }
+        catch (Exception e)
+        {
+            // A scheduler fault must not lose the report: record it and let the trial go on.
+            _log.Error(e, "study {0}: the scheduler failed on trial {1}'s report", _studyId, p.Number);
+            events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
+                p.Metrics, _clock());
+        }
+        if (events.Count <= 1)
+        {
+            PersistEvents(events, () => { });
+            return;
+        }
+        var workerId = WorkerIdOf(p.Number, _state.RunningOn[p.Number], p.Dispatch);
+        foreach (var e in events)
+        {
+            if (e is TrialPaused paused) _stopOnPersist[e] = (workerId, $"paused at step {paused.Step}");
+            else if (e is TrialPruned pruned) _stopOnPersist[e] = (workerId, $"pruned at step {pruned.Step}");
+        }
+        PersistWithPlan(events, () => { });
+    }
+
+    /// <summary>The worker of a dispatch that ended is no longer watched: its stop is not a lost worker.</summary>
+    private void ForgetWorker(int number, int dispatch)
+    {
+        foreach (var (worker, _) in _workers.Where(kv => kv.Value == (number, dispatch)).ToList())
+        {
+            Context.Unwatch(worker);
+            _workers.Remove(worker);
+        }
     }
 
     private void OnResult(ReportTrialResult r)
@@ -430,7 +530,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         if (_optimizer is null || _settings.ReadOnly || state.Status != StudyStatus.Running || _unloadable is not null) return Array.Empty<IStudyEvent>();
         try
         {
-            return StudyDecider.Plan(state, _optimizer, AvailableWorkers(), _clock(), _settings.MaxRequeues);
+            return StudyDecider.Plan(state, _optimizer, _scheduler, AvailableWorkers(), _clock(),
+                _settings.MaxRequeues);
         }
         catch (Exception e)
         {
@@ -467,6 +568,11 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private void OnPersisted(IStudyEvent e)
     {
+        if (_stopOnPersist.Remove(e, out var stop))
+        {
+            if (e is TrialPaused) _workerRegion.Tell(new PauseTrial(stop.WorkerId, stop.Reason));
+            else _workerRegion.Tell(new CancelTrial(stop.WorkerId, stop.Reason));
+        }
         switch (e)
         {
             case TrialDispatched d:
@@ -492,7 +598,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _awaitingAccept[(number, dispatch)] = _clock() + _settings.DispatchTimeout;
         var runSpec = TrialRunSpec.Of(_state.Spec);
         var workerId = WorkerIdOf(number, nodeKey, dispatch);
-        _workerRegion.Tell(new RunTrial(workerId, _studyId, _state.Incarnation, number, dispatch, runSpec, trial.Params));
+        _workerRegion.Tell(new RunTrial(workerId, _studyId, _state.Incarnation, number, dispatch, runSpec, trial.Params)
+        {
+            // Without checkpoints a trial restarts at 0; its reports up to the recorded step are then ignored.
+            ResumeStep = _canResume ? trial.LastIntermediate?.Step ?? 0 : 0,
+            StopAtStep = trial.StopAtStep,
+        });
     }
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);

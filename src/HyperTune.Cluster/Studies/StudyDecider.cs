@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
+using HyperTune.Core.Schedulers;
+using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
 using HyperTune.Trainables;
 using static HyperTune.Cluster.Studies.StudyEvents;
@@ -43,6 +45,29 @@ public static class StudyDecider
         return (events, null);
     }
 
+    /// <summary>
+    /// Checks at submit time that the spec's trainable builds and, when its scheduler pauses trials, that the
+    /// trainable can resume them (a built-in function always can; a process only with <c>"checkpoints": true</c>).
+    /// </summary>
+    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
+    /// </exception>
+    public static void CheckTrainable(StudySpec spec) =>
+        CheckTrainable(spec, SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
+
+    /// <summary>As <see cref="CheckTrainable(StudySpec)"/>, with the scheduler already built.</summary>
+    /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
+    /// </exception>
+    public static void CheckTrainable(StudySpec spec, ITrialScheduler scheduler)
+    {
+        var trainable = TrainableFactory.Create(spec);
+        if (scheduler.PausesTrials && !trainable.CanResume)
+            throw new SpecException("scheduler.type",
+                $"scheduler '{spec.Scheduler.Type}' pauses trials and resumes them from their checkpoints, but this " +
+                $"'{spec.Trainable.Type}' trainable cannot resume: give a process trainable \"checkpoints\": true " +
+                "(and follow the resume contract in docs/study-spec.md), or choose a scheduler that does not pause " +
+                "(asha, median...)");
+    }
+
     /// <summary>True when two specs describe the same study apart from budget and storage.</summary>
     public static bool SameStudy(string specA, string specB)
     {
@@ -61,11 +86,26 @@ public static class StudyDecider
     }
 
     /// <summary>
-    /// Keeps the study busy: starts new trials (asking the optimizer) while fewer than <c>parallelism</c> are active
-    /// and the budget allows, dispatches waiting trials to the nodes with free slots, fails trials that lost their
-    /// worker too often, and finishes the study when nothing is left to do.
+    /// Plans without a scheduler (every trial runs to its end): see
+    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int)"/>.
     /// </summary>
-    public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues)
+    public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues) =>
+        Plan(state, optimizer, NoScheduler, workers, now, maxRequeues);
+
+    /// <summary>
+    /// Keeps the study busy: while fewer than <c>parallelism</c> trials are active (Running or Waiting; paused ones
+    /// hold no slot) it asks the scheduler what a free slot does (resume a paused trial, start a new one through the
+    /// optimizer, wait, or nothing more), dispatches waiting trials to the nodes with free slots, fails trials that
+    /// lost their worker too often, and finishes the study when nothing is active and the scheduler is done (paused
+    /// trials left then are pruned at their paused step).
+    /// </summary>
+    /// <remarks>
+    /// An optimizer that answers Wait while no trial is active could never be woken (only results wake it), so it is
+    /// then treated as exhausted: the scheduler is asked again with no new trials allowed, which resumes paused
+    /// trials or closes the open rung, and the study finishes when that leaves nothing to run.
+    /// </remarks>
+    public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
+        IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues)
     {
         if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
         var events = new List<IStudyEvent>();
@@ -78,14 +118,45 @@ public static class StudyDecider
 
         var deadlinePassed = s.Spec.Budget.WallClockLimit is { } limit && now >= s.CreatedAt + limit;
         var exhausted = false;
+        string? optimizerStuck = null;
+        SlotDecision? done = null;
         var active = s.Active;
-        while (!deadlinePassed && active < s.Parallelism && s.Trials.Count < s.MaxTrials)
+        while (active < s.Parallelism)
         {
+            var canStartNew = !deadlinePassed && !exhausted && optimizerStuck is null && s.Trials.Count < s.MaxTrials;
+            var slot = scheduler.OnSlotFree(new SchedulerContext(s.History, canStartNew, s.MaxTrials));
+            foreach (var number in slot.Prune) PrunePaused(s, number, now, Emit);
+            if (slot.Action == SlotAction.Resume)
+            {
+                var number = slot.TrialNumber
+                             ?? throw new InvalidOperationException("the scheduler resumed no trial number");
+                if (number < 0 || number >= s.Trials.Count || s.Trials[number].State != TrialState.Paused)
+                    throw new InvalidOperationException($"the scheduler resumed trial {number}, which is not paused");
+                Emit(new TrialResumed(number, slot.StopAtStep, now));
+                active++;
+                continue;
+            }
+            // Waiting (or asking for a new trial that cannot start) with nothing running would never be woken: the
+            // contract forbids it, so it ends the study rather than hanging it.
+            var stuck = active == 0
+                        && (slot.Action == SlotAction.Wait || (slot.Action == SlotAction.StartNew && !canStartNew));
+            if (slot.Action == SlotAction.Done || stuck)
+            {
+                done = slot;
+                break;
+            }
+            if (slot.Action != SlotAction.StartNew || !canStartNew) break;
             var answer = optimizer.Ask(s.History, s.Trials.Count);
-            if (answer.Kind == OptimizerAnswerKind.Exhausted) exhausted = true;
-            if (answer.Suggestion is not { } suggestion) break;
-            Emit(new TrialStarted(s.Trials.Count, suggestion.Params, suggestion.Attributes, now));
-            active++;
+            if (answer.Suggestion is { } suggestion)
+            {
+                var number = s.Trials.Count;
+                Emit(new TrialStarted(number, suggestion.Params, suggestion.Attributes.SetItems(slot.Attributes), now));
+                if (slot.StopAtStep is { } stop) Emit(new TrialStopAtStepSet(number, stop));
+                active++;
+            }
+            else if (answer.Kind == OptimizerAnswerKind.Exhausted) exhausted = true;
+            else if (active == 0) optimizerStuck = answer.Reason ?? "the optimizer waits while no trial runs";
+            else break;
         }
 
         var placement = new WorkerPlacement(workers, s.StudyId, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
@@ -101,15 +172,28 @@ public static class StudyDecider
             Emit(new TrialDispatched(t.Number, s.LastDispatch.GetValueOrDefault(t.Number) + 1, node, now));
         }
 
-        if (active == 0)
+        if (active == 0 && done is not null)
         {
-            string? reason = s.Trials.Count >= s.MaxTrials ? StudyState.BudgetReached
+            foreach (var t in s.Trials.Where(t => t.State == TrialState.Paused).ToList())
+                PrunePaused(s, t.Number, now, Emit);
+            var reason = s.Trials.Count >= s.MaxTrials ? StudyState.BudgetReached
                 : exhausted ? "search space exhausted"
                 : deadlinePassed ? "wall-clock limit reached"
-                : null;
-            if (reason is not null) Emit(new StudyFinished(reason, now));
+                : optimizerStuck is not null ? $"the optimizer has nothing to suggest: {optimizerStuck}"
+                : done.Reason ?? "the scheduler has nothing left to run";
+            Emit(new StudyFinished(reason, now));
         }
         return events;
+    }
+
+    private static readonly ITrialScheduler NoScheduler = new RunToCompletionScheduler();
+
+    /// <summary>Stops a paused trial for good at its paused step, its last value standing (no-op otherwise).</summary>
+    private static void PrunePaused(StudyState s, int number, DateTimeOffset now, Action<IStudyEvent> emit)
+    {
+        if (number < 0 || number >= s.Trials.Count || s.Trials[number].State != TrialState.Paused) return;
+        var last = s.Trials[number].LastIntermediate;
+        emit(new TrialPruned(number, last?.Step ?? 0, last?.Value ?? double.NaN, now));
     }
 
     /// <summary>
@@ -121,7 +205,10 @@ public static class StudyDecider
     {
         if (number < 0 || number >= state.Trials.Count) return Array.Empty<IStudyEvent>();
         var trial = state.Trials[number];
-        if (trial.State.IsFinished() || dispatch > state.LastDispatch.GetValueOrDefault(number)) return Array.Empty<IStudyEvent>();
+        // A paused trial's late result is not taken: its rung bookkeeping decided it stops at the paused step.
+        if (trial.State.IsFinished() || trial.State == TrialState.Paused
+            || dispatch > state.LastDispatch.GetValueOrDefault(number))
+            return Array.Empty<IStudyEvent>();
         var (value, reason) = new TrialOutcome(metrics, failure).Judge(state.Spec.Objective.Metric);
         if (value is { } v)
             return new IStudyEvent[] { new TrialCompleted(number, v, metrics.ToImmutableDictionary(), now) };
@@ -140,15 +227,44 @@ public static class StudyDecider
             ? new IStudyEvent[] { new TrialExecutionStarted(number, dispatch, at) }
             : Array.Empty<IStudyEvent>();
 
-    /// <summary>An intermediate report: recorded when it is the current dispatch's and moves past the last recorded step.</summary>
-    public static IReadOnlyList<IStudyEvent> Progress(StudyState state, int number, int dispatch, long step, IReadOnlyDictionary<string, double> metrics)
+    /// <summary>An intermediate report, without a scheduler: see the overload taking one.</summary>
+    public static IReadOnlyList<IStudyEvent> Progress(StudyState state, int number, int dispatch, long step, IReadOnlyDictionary<string, double> metrics) =>
+        Progress(state, NoScheduler, number, dispatch, step, metrics, DateTimeOffset.MinValue);
+
+    /// <summary>
+    /// An intermediate report: recorded when it is the current dispatch's and moves past the last recorded step (so a
+    /// re-dispatched trial's repeated steps count once). Then the trial pauses when it reached its
+    /// <see cref="TrialRecord.StopAtStep"/>, or else the scheduler decides: continue, prune or pause. The decision
+    /// is an event persisted with the report; the coordinator tells the worker once it is written.
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> Progress(StudyState state, ITrialScheduler scheduler, int number,
+        int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now)
     {
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
         if (!metrics.TryGetValue(state.Spec.Objective.Metric, out var value) || !double.IsFinite(value)) return Array.Empty<IStudyEvent>();
         var last = state.Trials[number].LastIntermediate;
         if (last is not null && step <= last.Step) return Array.Empty<IStudyEvent>();
-        return new IStudyEvent[] { new TrialReported(number, step, value) };
+        var reported = new TrialReported(number, step, value);
+        var after = state.Apply(reported);
+        if (after.Trials[number].StopAtStep is { } stop && step >= stop)
+            return new IStudyEvent[] { reported, new TrialPaused(number, step, now) };
+        var decision = scheduler.OnReport(after.History, number);
+        return decision.Action switch
+        {
+            ReportAction.Prune => new IStudyEvent[] { reported, new TrialPruned(number, step, value, now) },
+            ReportAction.Pause => new IStudyEvent[] { reported, new TrialPaused(number, step, now) },
+            _ => new IStudyEvent[] { reported },
+        };
     }
+
+    /// <summary>
+    /// The worker says the trial's run ended paused (its trainable returned at its stop step, or it obeyed a pause):
+    /// the trial pauses at its last recorded step unless that was already decided (or the dispatch is superseded).
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> Paused(StudyState state, int number, int dispatch, DateTimeOffset now) =>
+        state.IsCurrentDispatch(number, dispatch)
+            ? new IStudyEvent[] { new TrialPaused(number, state.Trials[number].LastIntermediate?.Step ?? 0, now) }
+            : Array.Empty<IStudyEvent>();
 
     /// <summary>The trial's worker went away without a result: requeue it (when that dispatch is still current).</summary>
     public static IReadOnlyList<IStudyEvent> WorkerLost(StudyState state, int number, int dispatch, string reason, DateTimeOffset now) =>

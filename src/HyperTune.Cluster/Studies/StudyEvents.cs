@@ -58,6 +58,24 @@ public static class StudyEvents
     public sealed record TrialPruned(int Number, long Step, double Value, DateTimeOffset At) : IStudyEvent;
 
     /// <summary>
+    /// The new trial <see cref="Number"/> (just started) pauses by itself at <see cref="StopAtStep"/>, a scheduler's
+    /// rung milestone. A separate event so journals written before trials could pause still replay unchanged.
+    /// </summary>
+    public sealed record TrialStopAtStepSet(int Number, long StopAtStep) : IStudyEvent;
+
+    /// <summary>
+    /// The trial stopped at <see cref="Step"/> with its checkpoint kept (a rung milestone, or a scheduler's pause); it
+    /// holds no worker slot and may be resumed later.
+    /// </summary>
+    public sealed record TrialPaused(int Number, long Step, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The paused trial waits to be dispatched again, resuming from its checkpoint at its paused step and running up
+    /// to <see cref="StopAtStep"/> (null: to its end).
+    /// </summary>
+    public sealed record TrialResumed(int Number, long? StopAtStep, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
     /// The unfinished trial was cancelled because the study was stopped (earlier versions recorded a final
     /// <see cref="TrialFailed"/> instead).
     /// </summary>

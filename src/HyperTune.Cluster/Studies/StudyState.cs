@@ -101,6 +101,7 @@ public sealed record StudyState
         TrialRequeued q => q.Number,
         TrialPruned p => p.Number,
         TrialCancelled c => c.Number,
+        TrialPaused p => p.Number,
         _ => -1,
     };
 
@@ -139,6 +140,15 @@ public sealed record StudyState
         {
             RunningOn = RunningOn.Remove(p.Number),
         },
+        TrialStopAtStepSet m => Update(m.Number, t => t with { StopAtStep = m.StopAtStep }),
+        // A paused trial runs nowhere and holds no slot; its checkpoint stays for a resume.
+        TrialPaused p => Update(p.Number, t => t with { State = TrialState.Paused }) with
+        {
+            RunningOn = RunningOn.Remove(p.Number),
+        },
+        TrialResumed r => Update(r.Number, t => t.State == TrialState.Paused
+            ? t with { State = TrialState.Waiting, StopAtStep = r.StopAtStep }
+            : throw new InvalidOperationException($"trial {r.Number} resumed while {t.State}")),
         TrialCancelled c => Update(c.Number, t => t with
         {
             State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At,

@@ -33,7 +33,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private CancellationTokenSource? _cancellation;
     private bool _timedOut;
     private bool _holdsSlot;
-    private ReportTrialResult? _result;
+    // What the finished run reports (a result, or that it paused), re-sent until the coordinator records it.
+    private object? _result;
+    private bool _pausing;
+    private long _lastStep;
     private DateTimeOffset _startedAt;
 
     /// <summary>Props for the worker region.</summary>
@@ -83,6 +86,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             Start();
         });
         ReceiveCancel();
+        // Paused before it ran: the coordinator already recorded the pause; nothing ran, so nothing to report.
+        Receive<PauseTrial>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
         Receive<HandOffTrial>(_ => Interrupt("its node is leaving the cluster"));
     }
 
@@ -94,8 +99,17 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
         });
         Receive<TrainableProgress>(p =>
-            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics)));
+        {
+            _lastStep = Math.Max(_lastStep, p.Report.Step);
+            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics));
+        });
         Receive<TrainableFinished>(f => Finish(f.Outcome));
+        Receive<PauseTrial>(p =>
+        {
+            _log.Info("trial {0} of study {1} pausing: {2}", _trial!.Number, _trial.StudyId, p.Reason);
+            _pausing = true;
+            _cancellation?.Cancel();
+        });
         Receive<TimedOut>(_ =>
         {
             _timedOut = true;
@@ -104,7 +118,9 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<TrainableCancelled>(_ =>
         {
             ReleaseSlot();
-            if (_timedOut)
+            if (_pausing)
+                Finish(TrialOutcome.Paused(_lastStep, new Dictionary<string, double>()));
+            else if (_timedOut)
                 Finish(TrialOutcome.Failed($"timed out after {_trial!.RunSpec.TrialTimeout}"));
             else
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
@@ -138,6 +154,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         var run = _trial!;
         var trainable = _trainables.Get(run.RunSpec);
+        _lastStep = run.ResumeStep;
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
         if (run.RunSpec.TrialTimeout is { } timeout)
@@ -149,6 +166,9 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             TrialNumber = run.Number,
             Params = run.Params,
             Metric = run.RunSpec.Metric,
+            ResumeStep = run.ResumeStep,
+            StopAtStep = run.StopAtStep,
+            StopGrace = _settings.ProcessStopGrace,
             CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, run.Incarnation, $"trial-{run.Number}")),
             Report = report => self.Tell(new TrainableProgress(report)),
         };
@@ -178,7 +198,9 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         ReleaseSlot();
         var run = _trial!;
-        _result = new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason);
+        _result = outcome.PausedAtStep is { } step
+            ? new ReportTrialPaused(run.StudyId, run.Number, run.Dispatch, step)
+            : new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason);
         _studyRegion.Tell(_result);
         Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
         Become(Reporting);

@@ -30,10 +30,28 @@ public static class TrialWorkerProtocol
         int Number,
         int Dispatch,
         TrialRunSpec RunSpec,
-        Configuration Params) : IWithWorkerId;
+        Configuration Params) : IWithWorkerId
+    {
+        /// <summary>
+        /// The trial's last recorded step when it resumes from its checkpoint (after a pause, or after its node died),
+        /// 0 for a fresh start. The trainable continues at the next step.
+        /// </summary>
+        public long ResumeStep { get; init; }
+
+        /// <summary>
+        /// The step after whose report this run pauses by itself (a rung milestone); null: run to the end.
+        /// </summary>
+        public long? StopAtStep { get; init; }
+    }
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>
     public sealed record CancelTrial(string WorkerId, string Reason) : IWithWorkerId;
+
+    /// <summary>
+    /// Pauses the running trial (the coordinator has persisted the pause): the worker stops the trainable promptly,
+    /// keeping its checkpoint, frees its slot and answers <see cref="ReportTrialPaused"/>.
+    /// </summary>
+    public sealed record PauseTrial(string WorkerId, string Reason) : IWithWorkerId;
 
     /// <summary>
     /// Sent by sharding to a worker whose node is leaving: stop now, keep the checkpoint, and tell the coordinator
@@ -63,6 +81,12 @@ public static class TrialWorkerProtocol
 
     /// <summary>The trial's final metrics, or why it failed. Re-sent until <see cref="TrialResultRecorded"/> arrives.</summary>
     public sealed record ReportTrialResult(string StudyId, int Number, int Dispatch, IReadOnlyDictionary<string, double> Metrics, string? FailureReason) : IWithStudyId;
+
+    /// <summary>
+    /// The trial's run ended paused at <see cref="Step"/> (its trainable reached its stop step, or obeyed a
+    /// <see cref="PauseTrial"/>); its checkpoint is kept. Re-sent until <see cref="TrialResultRecorded"/> arrives.
+    /// </summary>
+    public sealed record ReportTrialPaused(string StudyId, int Number, int Dispatch, long Step) : IWithStudyId;
 
     /// <summary>The worker stopped without a result through no fault of the trial (its node is leaving).</summary>
     public sealed record ReportTrialInterrupted(string StudyId, int Number, int Dispatch, string Reason) : IWithStudyId;

@@ -8,6 +8,12 @@ namespace HyperTune.Cluster.Workers;
 /// <param name="ResultResendInterval">How often an unacknowledged result is sent again.</param>
 public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan ResultResendInterval)
 {
+    /// <summary>
+    /// How long a stopped process trainable may take to exit after SIGTERM before its process tree is killed
+    /// (<c>process-stop-grace</c>).
+    /// </summary>
+    public TimeSpan ProcessStopGrace { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Reads the section; <c>slots = 0</c> means one per processor.</summary>
     public static WorkerSettings From(Config config)
     {
@@ -16,6 +22,9 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
         return new WorkerSettings(
             slots > 0 ? slots : Environment.ProcessorCount,
             c.GetString("checkpoint-root", Path.Combine("hypertune-data", "checkpoints")),
-            c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(1)));
+            c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(1)))
+        {
+            ProcessStopGrace = c.GetTimeSpan("process-stop-grace", TimeSpan.FromSeconds(5)),
+        };
     }
 }

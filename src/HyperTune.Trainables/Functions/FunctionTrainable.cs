@@ -7,11 +7,15 @@ namespace HyperTune.Trainables.Functions;
 /// Evaluates a built-in benchmark function (<see cref="BenchmarkFunctions"/>, or <c>mixed</c>), optionally taking a
 /// simulated training time spread over <c>steps</c> intermediate reports. The intermediate value at step s of n is
 /// <c>f + (|f| + 1) * ((n - s) / n)^2</c>: a learning curve that ends at the true value, so schedulers that compare
-/// trials at equal steps see realistic, rank-preserving curves. The final report carries the study metric.
+/// trials at equal steps see realistic, rank-preserving curves. A multi-fidelity problem
+/// (<see cref="FidelityProblems"/>) reports its own curve at every step instead (<c>steps</c> defaulting to the
+/// problem's). The final report carries the study metric. Runs resume at <see cref="TrialContext.ResumeStep"/> + 1
+/// (the curve is a function of the step, so nothing needs a checkpoint) and pause after
+/// <see cref="TrialContext.StopAtStep"/>.
 /// </summary>
 public sealed class FunctionTrainable : ITrainable
 {
-    private readonly Func<IReadOnlyDictionary<string, object>, double> _function;
+    private readonly Func<IReadOnlyDictionary<string, object>, long, double> _curve;
     private readonly TimeSpan _trainingTime;
     private readonly int _steps;
 
@@ -20,36 +24,68 @@ public sealed class FunctionTrainable : ITrainable
     /// validates them against the space (unless <paramref name="space"/> is null: already validated).
     /// </summary>
     public FunctionTrainable(JsonSettings settings, SearchSpace? space)
+        : this(settings, space, FidelityProblems.Find)
+    {
+    }
+
+    /// <summary>
+    /// As the other constructor, looking multi-fidelity problems up with <paramref name="findProblem"/> (tests give
+    /// their own problems).
+    /// </summary>
+    public FunctionTrainable(JsonSettings settings, SearchSpace? space, Func<string, FidelityProblem?> findProblem)
     {
         var name = settings.RequireString("function");
         _trainingTime = settings.GetDuration("simulatedTrainingTime") ?? TimeSpan.Zero;
-        _steps = settings.GetInt("steps", 1, 1, 1_000_000);
+        var problem = findProblem(name);
+        _steps = settings.GetInt("steps", problem?.Steps ?? 1, 1, 1_000_000);
         settings.EnsureNoUnknownFields();
-        _function = Resolve(name, settings.PathOf("function"), space);
+        if (problem is not null)
+        {
+            if (space is not null)
+                RequireParameters(settings.PathOf("function"), problem.Name, space,
+                    problem.Space.Parameters.Select(p => p.Name), numeric: false);
+            var steps = _steps;
+            // The objective is the curve at the problem's last step, whatever number of steps the spec gives.
+            _curve = (config, step) => problem.Curve(config, step == steps ? problem.Steps : step);
+            return;
+        }
+        var function = Resolve(name, settings.PathOf("function"), space);
+        var n = _steps;
+        _curve = (config, step) =>
+        {
+            var value = function(config);
+            if (step >= n) return value;
+            var remaining = (double)(n - step) / n;
+            return value + (Math.Abs(value) + 1) * remaining * remaining;
+        };
     }
 
     /// <summary>The names a spec may give in <c>trainable.function</c>.</summary>
-    public static IEnumerable<string> FunctionNames => BenchmarkFunctions.All.Keys.Append("mixed");
+    public static IEnumerable<string> FunctionNames =>
+        BenchmarkFunctions.All.Keys.Append("mixed").Concat(FidelityProblems.All.Select(p => p.Name));
+
+    /// <inheritdoc />
+    public bool CanResume => true;
 
     /// <inheritdoc />
     public async Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken)
     {
-        var value = _function(context.Params);
         var perStep = _trainingTime / _steps;
-        for (var s = 1; s <= _steps; s++)
+        var last = Math.Min(_steps, context.StopAtStep ?? _steps);
+        IReadOnlyDictionary<string, double>? reported = null;
+        for (var s = context.ResumeStep + 1; s <= last; s++)
         {
             if (perStep > TimeSpan.Zero) await Task.Delay(perStep, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            if (s < _steps)
-            {
-                var remaining = (double)(_steps - s) / _steps;
-                var intermediate = value + (Math.Abs(value) + 1) * remaining * remaining;
-                context.Report(new TrialReport(s, new Dictionary<string, double> { [context.Metric] = intermediate }));
-            }
+            var metrics = new Dictionary<string, double> { [context.Metric] = _curve(context.Params, s) };
+            // A one-step function has no intermediate reports, only its result (as before trials could pause).
+            if (_steps > 1) context.Report(new TrialReport(s, metrics));
+            reported = metrics;
         }
-        var metrics = new Dictionary<string, double> { [context.Metric] = value };
-        if (_steps > 1) context.Report(new TrialReport(_steps, metrics));
-        return TrialOutcome.Completed(metrics);
+        if (last < _steps)
+            return TrialOutcome.Paused(last, reported ?? new Dictionary<string, double>());
+        var final = _curve(context.Params, _steps);
+        return TrialOutcome.Completed(new Dictionary<string, double> { [context.Metric] = final });
     }
 
     private static Func<IReadOnlyDictionary<string, object>, double> Resolve(
@@ -57,7 +93,8 @@ public sealed class FunctionTrainable : ITrainable
     {
         if (string.Equals(name, "mixed", StringComparison.OrdinalIgnoreCase))
         {
-            if (space is not null) RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" });
+            if (space is not null)
+                RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" }, numeric: true);
             return MixedProblem.Evaluate;
         }
         var f = BenchmarkFunctions.Find(name)
@@ -65,7 +102,7 @@ public sealed class FunctionTrainable : ITrainable
         if (space is null) return f.Evaluate;
         if (f.FixedDimension is { } d)
         {
-            RequireParameters(path, f.Name, space, f.ParameterNames(d));
+            RequireParameters(path, f.Name, space, f.ParameterNames(d), numeric: true);
         }
         else
         {
@@ -77,11 +114,13 @@ public sealed class FunctionTrainable : ITrainable
         return f.Evaluate;
     }
 
-    private static void RequireParameters(string path, string function, SearchSpace space, IEnumerable<string> names)
+    private static void RequireParameters(string path, string function, SearchSpace space, IEnumerable<string> names,
+        bool numeric)
     {
         var missing = names.Where(n => !space.Contains(n)).ToArray();
         if (missing.Length > 0)
             throw new SpecException(path, $"function '{function}' needs parameter(s) {string.Join(", ", missing)} in the space");
+        if (!numeric) return;
         var notNumeric = names.Where(n => n != "opt" && space[n] is not NumericParameter).ToArray();
         if (notNumeric.Length > 0)
             throw new SpecException(path, $"function '{function}' needs numeric parameter(s) {string.Join(", ", notNumeric)}");

@@ -11,9 +11,15 @@ namespace HyperTune.Trainables.Processes;
 /// <c>passArguments</c> is false) and as JSON in <c>HYPERTUNE_PARAMS</c>; <c>HYPERTUNE_STUDY_ID</c>,
 /// <c>HYPERTUNE_TRIAL_NUMBER</c>, <c>HYPERTUNE_METRIC</c> and <c>HYPERTUNE_CHECKPOINT_DIR</c> are set too.
 /// The process reports metrics with <see cref="ReportLine"/> lines on stdout; the last report is the result.
-/// A non-zero exit fails the trial with the tail of stderr as the reason. Cancellation (pruning, timeout,
-/// shutdown) kills the whole process tree.
+/// A non-zero exit fails the trial with the tail of stderr as the reason. Stopping it (prune, pause, timeout,
+/// shutdown) sends SIGTERM, waits <see cref="TrialContext.StopGrace"/>, then kills the whole process tree.
 /// </summary>
+/// <remarks>
+/// Resume contract (<c>"checkpoints": true</c>): the process writes its checkpoint for step s into
+/// <c>HYPERTUNE_CHECKPOINT_DIR</c> before printing the report for step s. When <c>HYPERTUNE_RESUME_STEP</c> is above
+/// 0 it loads the checkpoint of that step and continues at the next one; when <c>HYPERTUNE_STOP_AT_STEP</c> is set
+/// it reports up to that step and exits 0 (the trial is then paused, its checkpoint directory kept).
+/// </remarks>
 public sealed class ProcessTrainable : ITrainable
 {
     /// <summary>Environment variable with the configuration as a JSON object.</summary>
@@ -22,16 +28,26 @@ public sealed class ProcessTrainable : ITrainable
     /// <summary>Environment variable with the trial's checkpoint directory.</summary>
     public const string CheckpointVariable = "HYPERTUNE_CHECKPOINT_DIR";
 
+    /// <summary>Environment variable with the step to resume from (0: a fresh start).</summary>
+    public const string ResumeStepVariable = "HYPERTUNE_RESUME_STEP";
+
+    /// <summary>
+    /// Environment variable with the step after whose report the process exits 0 (absent: run to the end).
+    /// </summary>
+    public const string StopAtStepVariable = "HYPERTUNE_STOP_AT_STEP";
+
     private readonly string _command;
     private readonly IReadOnlyList<string> _args;
     private readonly string? _workingDirectory;
     private readonly IReadOnlyDictionary<string, string> _environment;
     private readonly bool _passArguments;
     private readonly int _stderrTailLines;
+    private readonly bool _checkpoints;
 
     /// <summary>
     /// Creates the trainable from its spec fields: <c>command</c> (required), <c>args</c>, <c>workingDirectory</c>,
-    /// <c>env</c>, <c>passArguments</c> (default true), <c>stderrTailLines</c> (default 20).
+    /// <c>env</c>, <c>passArguments</c> (default true), <c>stderrTailLines</c> (default 20), <c>checkpoints</c>
+    /// (default false; true when the process follows the resume contract, so its trials can pause and resume).
     /// </summary>
     public ProcessTrainable(JsonSettings settings)
     {
@@ -47,8 +63,12 @@ public sealed class ProcessTrainable : ITrainable
         _environment = env;
         _passArguments = settings.GetBool("passArguments", true);
         _stderrTailLines = settings.GetInt("stderrTailLines", 20, 1, 10_000);
+        _checkpoints = settings.GetBool("checkpoints", false);
         settings.EnsureNoUnknownFields();
     }
+
+    /// <inheritdoc />
+    public bool CanResume => _checkpoints;
 
     /// <summary>The program the trainable runs, as the spec names it (see <see cref="ProcessCommandPolicy"/>).</summary>
     public string Command => _command;
@@ -100,6 +120,10 @@ public sealed class ProcessTrainable : ITrainable
         psi.Environment["HYPERTUNE_STUDY_ID"] = context.StudyId;
         psi.Environment["HYPERTUNE_TRIAL_NUMBER"] = context.TrialNumber.ToString(CultureInfo.InvariantCulture);
         psi.Environment["HYPERTUNE_METRIC"] = context.Metric;
+        psi.Environment[ResumeStepVariable] = context.ResumeStep.ToString(CultureInfo.InvariantCulture);
+        if (context.StopAtStep is { } stopAt)
+            psi.Environment[StopAtStepVariable] = stopAt.ToString(CultureInfo.InvariantCulture);
+        else psi.Environment.Remove(StopAtStepVariable);
         if (context.CheckpointDirectory is { } dir)
         {
             Directory.CreateDirectory(dir);
@@ -156,8 +180,7 @@ public sealed class ProcessTrainable : ITrainable
         }
         catch (OperationCanceledException)
         {
-            KillTree(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await StopAsync(process, context.StopGrace).ConfigureAwait(false);
             throw;
         }
         finally
@@ -178,7 +201,48 @@ public sealed class ProcessTrainable : ITrainable
             return TrialOutcome.Failed(protocolError);
         if (last is null)
             return TrialOutcome.Failed($"process exited without printing a '{ReportLine.Prefix} {context.Metric}=...' line");
+        if (context.StopAtStep is { } stop && last.Step >= stop)
+            return TrialOutcome.Paused(last.Step, last.Metrics);
         return TrialOutcome.Completed(last.Metrics);
+    }
+
+    /// <summary>
+    /// Asks the process to stop (SIGTERM, so it can finish writing a checkpoint), then kills its tree when it is still
+    /// running after <paramref name="grace"/>.
+    /// </summary>
+    private static async Task StopAsync(Process process, TimeSpan grace)
+    {
+        // Its children are found through it only while it runs: remember them, to kill them after it is gone.
+        var descendants = OperatingSystem.IsWindows()
+            ? Array.Empty<ProcessTree.Member>()
+            : ProcessTree.Descendants(process.Id);
+        if (grace > TimeSpan.Zero && !OperatingSystem.IsWindows() && Terminate(process))
+        {
+            using var graceOver = new CancellationTokenSource(grace);
+            try
+            {
+                await process.WaitForExitAsync(graceOver.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Still running after the grace period: killed below.
+            }
+        }
+        KillTree(process);
+        ProcessTree.Kill(descendants);
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private static bool Terminate(Process process)
+    {
+        try
+        {
+            return !process.HasExited && SignalNative.Kill(process.Id, SignalNative.SigTerm) == 0;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
     }
 
     private static void KillTree(Process process)
