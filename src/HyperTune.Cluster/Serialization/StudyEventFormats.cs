@@ -50,6 +50,15 @@ public sealed partial class StudyEventFormats
         .Add<TrialCancelled>("trial-cancelled.v1",
             (w, e) => w.Int("number", e.Number).String("reason", e.Reason).Time("at", e.At),
             r => new TrialCancelled(r.Int("number"), r.String("reason"), r.Time("at")))
+        .Add<TrialStopAtStepSet>("trial-stop-at-step-set.v1",
+            (w, e) => w.Int("number", e.Number).Long("stopAtStep", e.StopAtStep),
+            r => new TrialStopAtStepSet(r.Int("number"), r.Long("stopAtStep")))
+        .Add<TrialPaused>("trial-paused.v1",
+            (w, e) => w.Int("number", e.Number).Long("step", e.Step).Time("at", e.At),
+            r => new TrialPaused(r.Int("number"), r.Long("step"), r.Time("at")))
+        .Add<TrialResumed>("trial-resumed.v1",
+            (w, e) => w.Int("number", e.Number).OptionalLong("stopAtStep", e.StopAtStep).Time("at", e.At),
+            r => new TrialResumed(r.Int("number"), r.OptionalLong("stopAtStep"), r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));
