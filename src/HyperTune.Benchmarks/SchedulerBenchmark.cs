@@ -112,9 +112,9 @@ public static class SchedulerBenchmark
         foreach (var name in wanted)
             if (FidelityProblems.Find(name) is null)
                 throw new ArgumentException($"unknown problem '{name}'; known: {string.Join(", ", known)}" +
-                    JsonSettings.Suggest(name, known), nameof(names));
+                    JsonSettings.Suggest(name, known));
         var problems = FidelityProblems.All.Where(p => wanted.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
-        if (problems.Length == 0) throw new ArgumentException("--problems names no problem", nameof(names));
+        if (problems.Length == 0) throw new ArgumentException("--problems names no problem");
         return problems;
     }
 

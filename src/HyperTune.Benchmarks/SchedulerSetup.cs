@@ -75,7 +75,7 @@ public sealed record SchedulerSetup(string Name, OptimizerConfiguration Optimize
         var trimmed = name.Trim();
         return Standard.FirstOrDefault(s => string.Equals(s.Name, trimmed, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"unknown setup '{trimmed}'; known: {string.Join(", ", Standard.Select(s => s.Name))}" +
-                JsonSettings.Suggest(trimmed, Standard.Select(s => s.Name)), nameof(name));
+                JsonSettings.Suggest(trimmed, Standard.Select(s => s.Name)));
     }
 
     /// <summary>The scheduler spec of the setup.</summary>
