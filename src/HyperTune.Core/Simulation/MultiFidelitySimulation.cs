@@ -11,8 +11,9 @@ namespace HyperTune.Core.Simulation;
 /// trials one step per time unit. For benchmarks (<c>hypertune bench schedulers</c>) and tests.
 /// </summary>
 /// <remarks>
-/// <para>Decisions, in the coordinator's order: after each recorded report of a running trial, the trial completes
-/// at the last step, pauses if it reached its <see cref="TrialRecord.StopAtStep"/>, and otherwise the scheduler's
+/// <para>Decisions, in the coordinator's order (StudyDecider): after each recorded report of a running trial, the
+/// trial completes at the last step (no scheduler is asked there: the reference never prunes at the last step),
+/// pauses if it reached its <see cref="TrialRecord.StopAtStep"/>, and otherwise the scheduler's
 /// <see cref="ITrialScheduler.OnReport"/> continues, prunes or pauses it. Whenever a slot is free the scheduler's
 /// <see cref="ITrialScheduler.OnSlotFree"/> resumes a paused trial, starts a new one (the optimizer is asked:
 /// a suggestion starts it, wait stops planning, exhausted asks the scheduler again with CanStartNew false), waits
@@ -34,8 +35,8 @@ public sealed class MultiFidelitySimulation
     private long _left;
     private long _time;
     private int _started;
-    private bool _optimizerExhausted;
     private string? _stopReason;
+    private string? _optimizerStopReason;
 
     private MultiFidelitySimulation(SimulationSettings settings, IOptimizer optimizer, ITrialScheduler scheduler,
         Func<Configuration, long, double> curve)
@@ -52,7 +53,7 @@ public sealed class MultiFidelitySimulation
     /// <param name="optimizer">What to try next.</param>
     /// <param name="scheduler">When to stop, pause and resume.</param>
     /// <param name="curve">The value a configuration reports at a step (1-based).</param>
-    /// <exception cref="InvalidOperationException">The scheduler resumed or pruned a trial that is not paused.</exception>
+    /// <exception cref="InvalidOperationException">The scheduler resumed a trial that is not paused.</exception>
     public static SimulationResult Run(SimulationSettings settings, IOptimizer optimizer, ITrialScheduler scheduler,
         Func<Configuration, long, double> curve)
     {
@@ -61,9 +62,6 @@ public sealed class MultiFidelitySimulation
     }
 
     private TrialHistory History => new(_trials, _settings.Direction);
-
-    // As the coordinator computes it: the trial budget, the optimizer and (here) the step budget.
-    private bool CanStartNew => !_optimizerExhausted && _started < _settings.MaxTrials && _left > 0;
 
     private SimulationResult Execute()
     {
@@ -109,62 +107,58 @@ public sealed class MultiFidelitySimulation
         return true;
     }
 
-    // Fills free slots as the coordinator does; stops at a wait, at Done, or when nothing more can start.
+    // Fills free slots as the coordinator's planning round does (StudyDecider.Plan): the optimizer's exhaustion
+    // and a scheduler's Done hold for this round only, so both are asked again after the next report.
     private void Plan()
     {
-        while (_stopReason is null && _running.Count < _settings.Parallelism && _left > 0)
+        var exhausted = false;
+        var stuck = false;
+        while (_running.Count < _settings.Parallelism && _left > 0)
         {
-            var canStartNew = CanStartNew;
+            var canStartNew = !exhausted && !stuck && _started < _settings.MaxTrials;
             var decision = _scheduler.OnSlotFree(new SchedulerContext(History, canStartNew, _settings.MaxTrials));
             foreach (var number in decision.Prune) PrunePaused(number);
-            switch (decision.Action)
+            if (decision.Action == SlotAction.Resume)
             {
-                case SlotAction.Resume:
-                    Resume(decision.TrialNumber ?? throw new InvalidOperationException("a resume without a trial"),
-                        decision.StopAtStep);
-                    break;
-                case SlotAction.StartNew when !canStartNew:
-                    // Nothing can start; a well-behaved scheduler says Done or Wait here.
-                    if (_running.Count == 0) _stopReason = "the scheduler asked for a new trial when none could start";
-                    return;
-                case SlotAction.StartNew:
-                    if (!StartNew(decision)) return;
-                    break;
-                case SlotAction.Wait:
-                    // Waiting with nothing running would wait forever (the contract forbids it): the study ends.
-                    if (_running.Count == 0) _stopReason = $"the scheduler waited with nothing running: {decision.Reason}";
-                    return;
-                default:
-                    _stopReason = decision.Reason ?? "the scheduler is done";
-                    return;
+                var resumed = decision.TrialNumber
+                    ?? throw new InvalidOperationException("the scheduler resumed no trial number");
+                Resume(resumed, decision.StopAtStep);
+                continue;
             }
-        }
-    }
-
-    // Asks the optimizer; false when planning stops for now (the optimizer waits for running trials).
-    private bool StartNew(SlotDecision decision)
-    {
-        var number = _trials.Count;
-        var answer = _optimizer.Ask(History, number);
-        if (answer is { Kind: OptimizerAnswerKind.Suggest, Suggestion: { } suggestion })
-        {
-            _trials.Add(new TrialRecord(number, TrialState.Running, suggestion.Params)
+            if (decision.Action == SlotAction.Done || (decision.Action == SlotAction.Wait && _running.Count == 0))
             {
-                Attributes = suggestion.Attributes.SetItems(decision.Attributes),
-                StopAtStep = decision.StopAtStep,
-            });
-            _running.Add(number);
-            _started++;
-            return true;
+                // Waiting with nothing running would never be woken (the contract forbids it): it ends the study.
+                _stopReason = decision.Reason ?? "the scheduler has nothing left to run";
+                return;
+            }
+            // A wait, or a scheduler asking for a new trial when none can start (a well-behaved one says Done).
+            if (decision.Action != SlotAction.StartNew || !canStartNew)
+            {
+                _stopReason = decision.Action == SlotAction.Wait
+                    ? decision.Reason ?? "the scheduler waits"
+                    : "the scheduler asked for a new trial when none could start";
+                return;
+            }
+            var answer = _optimizer.Ask(History, _trials.Count);
+            if (answer.Suggestion is { } suggestion)
+            {
+                var number = _trials.Count;
+                _trials.Add(new TrialRecord(number, TrialState.Running, suggestion.Params)
+                {
+                    Attributes = suggestion.Attributes.SetItems(decision.Attributes),
+                    StopAtStep = decision.StopAtStep,
+                });
+                _running.Add(number);
+                _started++;
+                _optimizerStopReason = null;
+            }
+            // Exhausted, or waiting with nothing running (nothing would wake it): the scheduler is asked again with
+            // CanStartNew false, so a synchronous rung closes or paused trials resume.
+            else if (answer.Kind == OptimizerAnswerKind.Exhausted) exhausted = true;
+            else if (_running.Count == 0) stuck = true;
+            else return;
+            if (exhausted || stuck) _optimizerStopReason = answer.Reason ?? "the optimizer has nothing to suggest";
         }
-        // Exhausted, or waiting with nothing running (nothing would wake it): the scheduler is asked again with
-        // CanStartNew false, so a synchronous rung closes.
-        if (answer.Kind == OptimizerAnswerKind.Exhausted || _running.Count == 0)
-        {
-            _optimizerExhausted = true;
-            return true;
-        }
-        return false;
     }
 
     private void Resume(int number, long? stopAtStep)
@@ -174,17 +168,19 @@ public sealed class MultiFidelitySimulation
         _running.Add(number);
     }
 
+    // As the coordinator does, pruning a trial that is not paused (any more) changes nothing.
     private void PrunePaused(int number)
     {
-        var trial = Paused(number, "pruned");
+        if (number < 0 || number >= _trials.Count || _trials[number].State != TrialState.Paused) return;
+        var trial = _trials[number];
         _trials[number] = trial with { State = TrialState.Pruned, Value = trial.LastIntermediate?.Value };
     }
 
     private TrialRecord Paused(int number, string verb)
     {
-        if (number < 0 || number >= _trials.Count || _trials[number].State != TrialState.Paused)
-            throw new InvalidOperationException(
-                $"the scheduler {verb} trial {number}, which is {(number >= 0 && number < _trials.Count ? _trials[number].State.ToString() : "unknown")}, not paused");
+        var state = number >= 0 && number < _trials.Count ? _trials[number].State.ToString() : "unknown";
+        if (state != nameof(TrialState.Paused))
+            throw new InvalidOperationException($"the scheduler {verb} trial {number}, which is {state}, not paused");
         return _trials[number];
     }
 
@@ -192,12 +188,17 @@ public sealed class MultiFidelitySimulation
     {
         // Budget spent: trials still running stop unfinished; paused trials left are pruned at their paused step.
         foreach (var number in _running)
-            _trials[number] = _trials[number] with { State = TrialState.Cancelled, FailureReason = "the step budget ran out" };
+            _trials[number] = _trials[number] with
+            {
+                State = TrialState.Cancelled,
+                FailureReason = "the step budget ran out",
+            };
         _running.Clear();
         foreach (var trial in _trials.Where(t => t.State == TrialState.Paused).ToArray())
             _trials[trial.Number] = trial with { State = TrialState.Pruned, Value = trial.LastIntermediate?.Value };
         var reason = _left == 0 ? "the step budget is spent"
-            : _stopReason ?? (_optimizerExhausted ? "the optimizer is exhausted" : "nothing left to run");
+            : _optimizerStopReason is { } optimizer ? $"{_stopReason}; the optimizer: {optimizer}"
+            : _stopReason ?? "nothing left to run";
         return new SimulationResult(new TrialHistory(_trials.ToArray(), _settings.Direction),
             _settings.BudgetSteps - _left, _started, _time, _settings.Parallelism, reason);
     }

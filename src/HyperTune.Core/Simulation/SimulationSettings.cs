@@ -22,8 +22,10 @@ public sealed record SimulationSettings(
     public void Validate()
     {
         if (Steps < 1) throw new ArgumentOutOfRangeException(nameof(Steps), Steps, "must be at least 1");
-        if (BudgetSteps < 1) throw new ArgumentOutOfRangeException(nameof(BudgetSteps), BudgetSteps, "must be at least 1");
-        if (Parallelism < 1) throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "must be at least 1");
+        if (BudgetSteps < 1)
+            throw new ArgumentOutOfRangeException(nameof(BudgetSteps), BudgetSteps, "must be at least 1");
+        if (Parallelism < 1)
+            throw new ArgumentOutOfRangeException(nameof(Parallelism), Parallelism, "must be at least 1");
         if (MaxTrials < 1) throw new ArgumentOutOfRangeException(nameof(MaxTrials), MaxTrials, "must be at least 1");
     }
 }
