@@ -56,7 +56,8 @@ public static class SchedulerBenchmark
         Parallel.For(0, studies.Count, parallel, i =>
         {
             var (problem, setup, seed) = studies[i];
-            runs[i] = RunStudy(problem, setup, seed, options.BudgetRuns, options.Parallelism, options.KeepHistories);
+            runs[i] = RunStudy(problem, setup, seed, options.BudgetRuns, options.Parallelism, options.KeepHistories,
+                options.MaxTrials);
             onStudyDone?.Invoke(runs[i]);
         });
 
@@ -82,18 +83,22 @@ public static class SchedulerBenchmark
             problems.Select(p => p.Name).ToArray(), setups.Select(s => s.Name).ToArray(), results, skipped)
         {
             FirstSeed = options.FirstSeed,
+            MaxTrials = options.MaxTrials,
         };
     }
 
-    /// <summary>Runs one simulated study: budget runs x T steps, <paramref name="parallelism"/> slots.</summary>
+    /// <summary>
+    /// Runs one simulated study: budget runs x T steps, <paramref name="parallelism"/> slots, at most
+    /// <paramref name="maxTrials"/> new trials (null: as many as the step budget allows).
+    /// </summary>
     public static SchedulerStudyRun RunStudy(FidelityProblem problem, SchedulerSetup setup, int seed, int budgetRuns,
-        int parallelism, bool keepHistory = false)
+        int parallelism, bool keepHistory = false, int? maxTrials = null)
     {
         var optimizer = OptimizerFactory.Create(setup.Optimizer.ToSpec(seed), problem.Space, StudyDirection.Minimize);
         var scheduler = setup.Create(StudyDirection.Minimize);
         var budget = (long)budgetRuns * problem.Steps;
         // Every trial costs at least one step, so the step budget bounds the trial budget the scheduler is told.
-        var settings = new SimulationSettings(problem.Steps, budget, parallelism, (int)Math.Min(budget, int.MaxValue));
+        var settings = new SimulationSettings(problem.Steps, budget, parallelism, maxTrials ?? (int)Math.Min(budget, int.MaxValue));
         var started = Stopwatch.GetTimestamp();
         var result = MultiFidelitySimulation.Run(settings, optimizer, scheduler, (c, t) => problem.Curve(c, t));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;

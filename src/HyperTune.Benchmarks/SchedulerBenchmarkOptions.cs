@@ -15,6 +15,14 @@ public sealed record SchedulerBenchmarkOptions
     /// <summary>Worker slots of each simulated study (<c>--parallelism</c>); 1 runs trials one at a time.</summary>
     public int Parallelism { get; init; } = 1;
 
+    /// <summary>
+    /// The trial budget of each study (<c>--max-trials</c>): new trials it may start. Null means as many as the step
+    /// budget allows (every trial costs a step), so only the step budget ends a study, as in the reference. With a
+    /// trial budget, synchronous schedulers must close their rungs once it is spent, and their barriers show in the
+    /// utilization.
+    /// </summary>
+    public int? MaxTrials { get; init; }
+
     /// <summary>Setup names (<c>--setups a,b</c>) of <see cref="SchedulerSetup.Standard"/>; null means all.</summary>
     public IReadOnlyList<string>? Setups { get; init; }
 
@@ -44,6 +52,7 @@ public sealed record SchedulerBenchmarkOptions
         if (Seeds < 1) throw new ArgumentException("--seeds must be at least 1", nameof(Seeds));
         if (FirstSeed < 0 || (long)FirstSeed + Seeds > int.MaxValue) throw new ArgumentException("--first-seed must be at least 0", nameof(FirstSeed));
         if (Parallelism < 1) throw new ArgumentException("--parallelism must be at least 1", nameof(Parallelism));
+        if (MaxTrials is < 1) throw new ArgumentException("--max-trials must be at least 1", nameof(MaxTrials));
         if (MaxDegreeOfParallelism is < 1) throw new ArgumentException("--parallel must be at least 1", nameof(MaxDegreeOfParallelism));
         var setups = ResolveSetups();
         if (setups.Count == 0) throw new ArgumentException("--setups names no setup", nameof(Setups));

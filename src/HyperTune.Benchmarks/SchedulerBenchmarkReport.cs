@@ -26,6 +26,9 @@ public sealed record SchedulerBenchmarkReport(
     /// <summary>The first seed.</summary>
     public int FirstSeed { get; init; }
 
+    /// <summary>The trial budget of each study, or null when only the step budget ends a study.</summary>
+    public int? MaxTrials { get; init; }
+
     /// <summary>The figures of a setup on a problem, or null when it did not run there.</summary>
     public SchedulerResult? Get(string problem, string setup) =>
         Results.TryGetValue(problem, out var bySetup) && bySetup.TryGetValue(setup, out var r) ? r : null;
@@ -33,8 +36,9 @@ public sealed record SchedulerBenchmarkReport(
     /// <summary>
     /// Writes the report as JSON in the shape of the reference file (optuna_fidelity_30.json):
     /// <c>{"budget_runs", "seeds", "parallelism", "results": {PROBLEM: {SETUP: {"median_regret", "mean_regret",
-    /// "median_trials", "secs", "utilization", "regrets"}}}}</c>, plus <c>first_seed</c> and <c>skipped</c> (a list
-    /// of <c>{"setup", "problem", "reason"}</c>). Non-finite numbers (no trial reached the last step) are null.
+    /// "median_trials", "secs", "utilization", "regrets"}}}}</c>, plus <c>first_seed</c>, <c>max_trials</c> and
+    /// <c>skipped</c> (a list of <c>{"setup", "problem", "reason"}</c>). Non-finite numbers (no trial reached the
+    /// last step) are null.
     /// </summary>
     public void WriteJson(Stream stream)
     {
@@ -44,6 +48,8 @@ public sealed record SchedulerBenchmarkReport(
         w.WriteNumber("seeds", Seeds);
         w.WriteNumber("first_seed", FirstSeed);
         w.WriteNumber("parallelism", Parallelism);
+        if (MaxTrials is { } maxTrials) w.WriteNumber("max_trials", maxTrials);
+        else w.WriteNull("max_trials");
         w.WriteStartObject("results");
         foreach (var problem in Problems)
         {

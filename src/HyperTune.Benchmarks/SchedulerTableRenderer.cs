@@ -19,7 +19,7 @@ public static class SchedulerTableRenderer
             ? Array.Empty<string>()
             : reference.Results.Results.Values.SelectMany(v => v.Keys).Distinct(StringComparer.Ordinal).ToArray();
         writer.WriteLine($"Median final regret (budget {report.BudgetRuns} runs, seeds {report.FirstSeed}..{report.FirstSeed + report.Seeds - 1}, " +
-            $"{report.Parallelism} slot(s))");
+            $"{report.Parallelism} slot(s){(report.MaxTrials is { } m ? $", at most {m} trials" : "")})");
         var header = report.Problems.Prepend("setup").ToArray();
         var regret = new TextTable(header);
         foreach (var s in ran)

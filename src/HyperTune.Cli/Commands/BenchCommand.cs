@@ -111,12 +111,13 @@ internal static class BenchCommand
         var setups = new Option<string?>("--setups") { Description = "Comma-separated setups (tpe, tpe+asha, random+hyperband...); all when omitted" };
         var problems = new Option<string?>("--problems") { Description = "Comma-separated problems (mf-branin, mf-hartmann6, lc-crossing, lc-mixed); all when omitted" };
         var parallelism = new Option<int>("--parallelism") { Description = "Worker slots of each simulated study", DefaultValueFactory = _ => 1 };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Trial budget of each study (default: only the step budget ends a study)" };
         var parallel = new Option<int?>("--parallel") { Description = "Studies run at the same time (default: processor count)" };
         var output = new Option<string?>("--out") { Description = "Write results as JSON" };
         var reference = new Option<string?>("--reference") { Description = "Reference figures to show beside ours (default: Optuna 3.1's optuna_fidelity_30.json, embedded; 'none' for no comparison)" };
         var command = new Command("schedulers", "Median final regret of optimizer x scheduler setups on the multi-fidelity suite, in simulated time")
         {
-            budgetRuns, seeds, firstSeed, setups, problems, parallelism, parallel, output, reference,
+            budgetRuns, seeds, firstSeed, setups, problems, parallelism, maxTrials, parallel, output, reference,
         };
         command.SetAction(r =>
         {
@@ -128,6 +129,7 @@ internal static class BenchCommand
                 Setups = SplitList(r.GetValue(setups)),
                 Problems = SplitList(r.GetValue(problems)),
                 Parallelism = r.GetValue(parallelism),
+                MaxTrials = r.GetValue(maxTrials),
                 MaxDegreeOfParallelism = r.GetValue(parallel),
             };
             SchedulerReference? referenceFigures;

@@ -92,6 +92,21 @@ public class SchedulerBenchmarkTests
     }
 
     [Fact]
+    public void A_trial_budget_ends_studies_before_the_step_budget_and_is_in_the_json()
+    {
+        var report = SchedulerBenchmark.Run(Small(2, slots: 2) with { MaxTrials = 3 });
+        // 3 trials of 27 steps in 2 slots: two in ticks 1-27, the third in ticks 28-54 beside an idle slot.
+        var tpe = report.Get("mf-branin", "tpe")!;
+        Assert.Equal(3, tpe.MedianTrials);
+        Assert.Equal(81.0 / (2 * 54), tpe.Utilization, 12);
+        Assert.All(tpe.Runs, r => Assert.Equal(81, r.Steps));
+        using var doc = JsonDocument.Parse(report.ToJson());
+        Assert.Equal(3, doc.RootElement.GetProperty("max_trials").GetInt32());
+        using var unlimited = JsonDocument.Parse(SchedulerBenchmark.Run(Small(2)).ToJson());
+        Assert.Equal(JsonValueKind.Null, unlimited.RootElement.GetProperty("max_trials").ValueKind);
+    }
+
+    [Fact]
     public void Unknown_setup_and_problem_names_are_refused_with_the_known_names()
     {
         var setup = Assert.Throws<ArgumentException>(() => new SchedulerBenchmarkOptions { Setups = new[] { "tpe+ashaa" } }.Validate());
