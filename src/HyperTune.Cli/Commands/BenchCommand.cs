@@ -12,6 +12,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateOptimizers());
         command.Subcommands.Add(CreateLatency());
         command.Subcommands.Add(CreateCluster());
+        command.Subcommands.Add(CreateSchedulers());
         return command;
     }
 
@@ -92,6 +93,68 @@ internal static class BenchCommand
             var report = OptimizerBenchmark.Run(options, onStudyDone: _ => Console.Error.Write('.'));
             Console.Error.WriteLine($" {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
             BenchmarkTableRenderer.Write(report, Console.Out, referenceResults, baseline: baselineResults);
+            if (r.GetValue(output) is { } outPath)
+            {
+                report.SaveJson(outPath);
+                Console.Error.WriteLine($"results written to {outPath}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateSchedulers()
+    {
+        var budgetRuns = new Option<int>("--budget-runs") { Description = "Budget of each study in full training runs (x 27 steps)", DefaultValueFactory = _ => 30 };
+        var seeds = new Option<int>("--seeds") { Description = "Studies per problem and setup (seeds F..F+S-1)", DefaultValueFactory = _ => 10 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "The first seed F", DefaultValueFactory = _ => 0 };
+        var setups = new Option<string?>("--setups") { Description = "Comma-separated setups (tpe, tpe+asha, random+hyperband...); all when omitted" };
+        var problems = new Option<string?>("--problems") { Description = "Comma-separated problems (mf-branin, mf-hartmann6, lc-crossing, lc-mixed); all when omitted" };
+        var parallelism = new Option<int>("--parallelism") { Description = "Worker slots of each simulated study", DefaultValueFactory = _ => 1 };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "Trial budget of each study (default: only the step budget ends a study)" };
+        var parallel = new Option<int?>("--parallel") { Description = "Studies run at the same time (default: processor count)" };
+        var output = new Option<string?>("--out") { Description = "Write results as JSON" };
+        var reference = new Option<string?>("--reference") { Description = "Reference figures to show beside ours (default: Optuna 3.1's optuna_fidelity_30.json, embedded; 'none' for no comparison)" };
+        var command = new Command("schedulers", "Median final regret of optimizer x scheduler setups on the multi-fidelity suite, in simulated time")
+        {
+            budgetRuns, seeds, firstSeed, setups, problems, parallelism, maxTrials, parallel, output, reference,
+        };
+        command.SetAction(r =>
+        {
+            var options = new SchedulerBenchmarkOptions
+            {
+                BudgetRuns = r.GetValue(budgetRuns),
+                Seeds = r.GetValue(seeds),
+                FirstSeed = r.GetValue(firstSeed),
+                Setups = SplitList(r.GetValue(setups)),
+                Problems = SplitList(r.GetValue(problems)),
+                Parallelism = r.GetValue(parallelism),
+                MaxTrials = r.GetValue(maxTrials),
+                MaxDegreeOfParallelism = r.GetValue(parallel),
+            };
+            SchedulerReference? referenceFigures;
+            try
+            {
+                options.Validate();
+                referenceFigures = r.GetValue(reference) switch
+                {
+                    null => SchedulerReference.Optuna30(),
+                    var path when string.Equals(path, "none", StringComparison.OrdinalIgnoreCase) => null,
+                    var path => SchedulerReference.Load(path),
+                };
+                // Another library's seeds are not ours, so only the budget and the number of studies must agree.
+                if (referenceFigures?.Mismatch(options.BudgetRuns, options.Seeds) is { } mismatch)
+                    Console.Error.WriteLine($"warning: reference {referenceFigures.Name}: {mismatch}; the comparison is not like for like");
+            }
+            catch (Exception e) when (e is ArgumentException or IOException or FormatException or System.Text.Json.JsonException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var started = DateTime.UtcNow;
+            var report = SchedulerBenchmark.Run(options, onStudyDone: _ => Console.Error.Write('.'));
+            Console.Error.WriteLine($" {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
+            SchedulerTableRenderer.Write(report, Console.Out, referenceFigures);
             if (r.GetValue(output) is { } outPath)
             {
                 report.SaveJson(outPath);

@@ -6,19 +6,19 @@ namespace HyperTune.Trainables.Functions;
 /// </summary>
 public static class BenchmarkFunctions
 {
-    private static readonly double[][] H6A =
+    internal static readonly double[][] H6A =
     {
         new[] { 10, 3, 17, 3.5, 1.7, 8 }, new[] { 0.05, 10, 17, 0.1, 8, 14 },
         new[] { 3, 3.5, 1.7, 10, 17, 8 }, new[] { 17, 8, 0.05, 10, 0.1, 14 },
     };
 
-    private static readonly double[][] H6P =
+    internal static readonly double[][] H6P =
     {
         new double[] { 1312, 1696, 5569, 124, 8283, 5886 }, new double[] { 2329, 4135, 8307, 3736, 1004, 9991 },
         new double[] { 2348, 1451, 3522, 2883, 3047, 6650 }, new double[] { 4047, 8828, 8732, 5743, 1091, 381 },
     };
 
-    private static readonly double[] HC = { 1.0, 1.2, 3.0, 3.2 };
+    internal static readonly double[] HC = { 1.0, 1.2, 3.0, 3.2 };
 
     private static readonly double[][] H3A = { new[] { 3.0, 10, 30 }, new[] { 0.1, 10, 35 }, new[] { 3.0, 10, 30 }, new[] { 0.1, 10, 35 } };
 
