@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 
 namespace HyperTune.Benchmarks;
@@ -59,55 +58,24 @@ public sealed record SchedulerBenchmarkReport(
             {
                 if (!bySetup.TryGetValue(setup, out var r)) continue;
                 w.WriteStartObject(setup);
-                WriteNumber(w, "median_regret", r.MedianRegret);
-                WriteNumber(w, "mean_regret", r.MeanRegret);
-                WriteNumber(w, "median_trials", r.MedianTrials);
-                WriteNumber(w, "secs", Math.Round(r.Seconds, 3));
-                WriteNumber(w, "utilization", Math.Round(r.Utilization, 4));
-                w.WriteStartArray("regrets");
-                foreach (var regret in r.Regrets)
-                {
-                    if (double.IsFinite(regret)) w.WriteNumberValue(regret);
-                    else w.WriteNullValue();
-                }
-                w.WriteEndArray();
+                BenchmarkJson.WriteNumber(w, "median_regret", r.MedianRegret);
+                BenchmarkJson.WriteNumber(w, "mean_regret", r.MeanRegret);
+                BenchmarkJson.WriteNumber(w, "median_trials", r.MedianTrials);
+                BenchmarkJson.WriteNumber(w, "secs", Math.Round(r.Seconds, 3));
+                BenchmarkJson.WriteNumber(w, "utilization", Math.Round(r.Utilization, 4));
+                BenchmarkJson.WriteRegrets(w, r.Regrets);
                 w.WriteEndObject();
             }
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        w.WriteStartArray("skipped");
-        foreach (var s in Skipped)
-        {
-            w.WriteStartObject();
-            w.WriteString("setup", s.Optimizer);
-            if (s.Problem is null) w.WriteNull("problem");
-            else w.WriteString("problem", s.Problem);
-            w.WriteString("reason", s.Reason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        BenchmarkJson.WriteSkipped(w, Skipped, "setup", withProblem: true);
         w.WriteEndObject();
     }
 
     /// <summary>The JSON text of <see cref="WriteJson"/>.</summary>
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        WriteJson(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public string ToJson() => BenchmarkJson.ToText(WriteJson);
 
     /// <summary>Writes the JSON to a file.</summary>
-    public void SaveJson(string path)
-    {
-        using var file = File.Create(path);
-        WriteJson(file);
-    }
-
-    private static void WriteNumber(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteNull(name);
-    }
+    public void SaveJson(string path) => BenchmarkJson.Save(path, WriteJson);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 
 namespace HyperTune.Benchmarks;
@@ -62,25 +61,12 @@ public sealed record SuggestLatencyReport(
             w.WriteEndObject();
         }
         w.WriteEndObject();
-        w.WriteStartArray("skipped");
-        foreach (var s in Skipped)
-        {
-            w.WriteStartObject();
-            w.WriteString("optimizer", s.Optimizer);
-            w.WriteString("reason", s.Reason);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        BenchmarkJson.WriteSkipped(w, Skipped, "optimizer", withProblem: false);
         w.WriteEndObject();
     }
 
     /// <summary>The JSON text of <see cref="WriteJson"/>.</summary>
-    public string ToJson()
-    {
-        using var stream = new MemoryStream();
-        WriteJson(stream);
-        return Encoding.UTF8.GetString(stream.ToArray());
-    }
+    public string ToJson() => BenchmarkJson.ToText(WriteJson);
 
     /// <summary>Writes two tables (warm, then fresh): one row per setup, median / p90 milliseconds per history size.</summary>
     public void WriteTable(TextWriter writer)
