@@ -45,9 +45,9 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
     [MemberData(nameof(Events))]
     public void Every_persisted_event_round_trips_through_its_bound_serializer(object e)
     {
-        // Study events are written under stable manifests (StudyEventSerializer); registry events still by Hyperion.
+        // Persisted events are written under stable manifests, not Hyperion's CLR type names.
         var serializer = Sys.Serialization.FindSerializerFor(e);
-        Assert.IsType(e is IStudyEvent ? typeof(StudyEventSerializer) : typeof(HyperionSerializer), serializer);
+        Assert.IsType(e is IStudyEvent ? typeof(StudyEventSerializer) : typeof(RegistryEventSerializer), serializer);
         var back = Sys.Serialization.Deserialize(serializer.ToBinary(e), serializer.Identifier,
             Akka.Serialization.Serialization.ManifestFor(serializer, e));
         Assert.Equal(e.GetType(), back.GetType());

@@ -33,6 +33,9 @@ public sealed class EventJsonReader
     /// <summary>Reads a long field written by <see cref="EventJsonWriter.OptionalLong"/>: null when absent.</summary>
     public long? OptionalLong(string name) => _event.TryGetProperty(name, out _) ? Long(name) : null;
 
+    /// <summary>Reads a string field written by <see cref="EventJsonWriter.OptionalString"/>: null when absent.</summary>
+    public string? OptionalString(string name) => _event.TryGetProperty(name, out _) ? String(name) : null;
+
     /// <summary>Reads a bool field.</summary>
     public bool Bool(string name)
     {

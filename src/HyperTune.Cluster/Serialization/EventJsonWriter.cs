@@ -40,6 +40,9 @@ public sealed class EventJsonWriter
     /// <summary>Writes a long field, or nothing when the value is null (read back with a default).</summary>
     public EventJsonWriter OptionalLong(string name, long? value) => value is { } v ? Long(name, v) : this;
 
+    /// <summary>Writes a string field when it has a value (an absent field reads back as null).</summary>
+    public EventJsonWriter OptionalString(string name, string? value) => value is { } v ? String(name, v) : this;
+
     /// <summary>Writes a bool field.</summary>
     public EventJsonWriter Bool(string name, bool value)
     {

@@ -1,21 +1,12 @@
-using System.Text.RegularExpressions;
 using static HyperTune.Cluster.Studies.StudyEvents;
 
 namespace HyperTune.Cluster.Serialization;
 
-/// <summary>
-/// The registry of study event formats: which manifest each event is written under and how its fields map to
-/// JSON. This table, not the C# type names, is the journal's contract. Adding an event is one
-/// <see cref="Add{T}"/> entry in <see cref="Current"/>; changing an event's fields incompatibly means a new
-/// manifest version (<c>.v2</c>) for the writer and the old one kept with <see cref="Reads{T}"/>.
-/// </summary>
-public sealed partial class StudyEventFormats
+/// <summary>The formats of persisted study events (<see cref="IStudyEvent"/>): the study journal's contract.</summary>
+public static class StudyEventFormats
 {
-    private readonly Dictionary<string, StudyEventFormat> _byManifest = new(StringComparer.Ordinal);
-    private readonly Dictionary<Type, StudyEventFormat> _byType = new();
-
     /// <summary>The formats this version writes and reads.</summary>
-    public static StudyEventFormats Current { get; } = new StudyEventFormats()
+    public static EventFormats<IStudyEvent> Current { get; } = new EventFormats<IStudyEvent>()
         .Add<StudyCreated>("study-created.v1",
             (w, e) => w.String("studyId", e.StudyId).String("spec", e.SpecJson).Time("at", e.At),
             r => new StudyCreated(r.String("studyId"), r.String("spec"), r.Time("at")))
@@ -62,48 +53,4 @@ public sealed partial class StudyEventFormats
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));
-
-    /// <summary>Every registered format (written and read-only ones).</summary>
-    public IReadOnlyCollection<StudyEventFormat> All => _byManifest.Values;
-
-    /// <summary>Registers the format <typeparamref name="T"/> is written and read in.</summary>
-    public StudyEventFormats Add<T>(string manifest, Action<EventJsonWriter, T> write, Func<EventJsonReader, T> read)
-        where T : IStudyEvent
-    {
-        var format = Register<T>(manifest, (w, e) => write(w, (T)e), read);
-        if (!_byType.TryAdd(typeof(T), format))
-            throw new ArgumentException($"{typeof(T).Name} is written under '{_byType[typeof(T)].Manifest}' already");
-        return this;
-    }
-
-    /// <summary>Registers an older manifest of an event that is still read but no longer written.</summary>
-    public StudyEventFormats Reads<T>(string manifest, Func<EventJsonReader, T> read) where T : IStudyEvent
-    {
-        Register<T>(manifest, null, read);
-        return this;
-    }
-
-    /// <summary>The format an event is written in.</summary>
-    /// <exception cref="ArgumentException">The event's type has no format in the registry.</exception>
-    public StudyEventFormat ForType(Type type) => _byType.TryGetValue(type, out var format)
-        ? format
-        : throw new ArgumentException(
-            $"study event type {type.FullName} has no manifest: register it in {nameof(StudyEventFormats)}");
-
-    /// <summary>The format a manifest names, or null when it names none.</summary>
-    public StudyEventFormat? ForManifest(string manifest) => _byManifest.GetValueOrDefault(manifest);
-
-    private StudyEventFormat Register<T>(string manifest, Action<EventJsonWriter, IStudyEvent>? write,
-        Func<EventJsonReader, T> read) where T : IStudyEvent
-    {
-        if (!ManifestPattern().IsMatch(manifest))
-            throw new ArgumentException($"manifest '{manifest}' should look like 'trial-started.v1'");
-        var format = new StudyEventFormat(manifest, typeof(T), write, r => read(r));
-        if (!_byManifest.TryAdd(manifest, format))
-            throw new ArgumentException($"manifest '{manifest}' is registered twice");
-        return format;
-    }
-
-    [GeneratedRegex(@"^[a-z][a-z0-9-]*\.v[1-9][0-9]*$")]
-    private static partial Regex ManifestPattern();
 }

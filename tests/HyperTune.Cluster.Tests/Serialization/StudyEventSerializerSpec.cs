@@ -142,7 +142,7 @@ public sealed class StudyEventSerializerSpec : TestKit
         Assert.DoesNotContain("HyperTune", payload);
 
         // A later version that renamed and moved the event (and its properties) reads the row unchanged.
-        var renamed = new StudyEventFormats().Add<RenamedTrialReport>("trial-reported.v1",
+        var renamed = new EventFormats<IStudyEvent>().Add<RenamedTrialReport>("trial-reported.v1",
             (w, e) => w.Int("number", e.Trial).Long("step", e.AtStep).Double("value", e.Loss),
             r => new RenamedTrialReport(r.Int("number"), r.Long("step"), r.Double("value")));
         var back = new StudyEventSerializer((ExtendedActorSystem)Sys, renamed).FromBinary(bytes, manifest);
@@ -153,7 +153,7 @@ public sealed class StudyEventSerializerSpec : TestKit
     [Fact]
     public void An_older_manifest_version_stays_readable_beside_the_current_one()
     {
-        var formats = new StudyEventFormats()
+        var formats = new EventFormats<IStudyEvent>()
             .Add<StudyFinished>("study-finished.v2", (w, e) => w.String("why", e.Reason).Time("at", e.At),
                 r => new StudyFinished(r.String("why"), r.Time("at")))
             .Reads<StudyFinished>("study-finished.v1", r => new StudyFinished(r.String("reason"), r.Time("at")));
@@ -191,7 +191,7 @@ public sealed class StudyEventSerializerSpec : TestKit
     [Fact]
     public void A_type_without_a_manifest_cannot_be_written()
     {
-        var serializer = new StudyEventSerializer((ExtendedActorSystem)Sys, new StudyEventFormats());
+        var serializer = new StudyEventSerializer((ExtendedActorSystem)Sys, new EventFormats<IStudyEvent>());
         var e = Assert.Throws<ArgumentException>(
             () => serializer.ToBinary(new StudyFinished("x", DateTimeOffset.UnixEpoch)));
         Assert.Contains("StudyFinished has no manifest", e.Message);
