@@ -230,8 +230,9 @@ public sealed class MidRungFailureTests(ITestOutputHelper output)
             return;
         }
         var took = StudyJournal.At(events[end].Body) - StudyJournal.At(events[started].Body);
-        cluster.Log($"trial {number}: dispatch {dispatch} resumed after step {resumeStep}, ran to step {endStep} " +
-                    $"in {took.TotalSeconds:0.0}s ({endStep - resumeStep} steps of {StepTime.TotalSeconds:0}s)");
+        cluster.Log($"trial {number}: dispatch {dispatch}, after step {resumeStep} was recorded, ran to step " +
+                    $"{endStep} in {took.TotalSeconds:0.0}s (resumed: {endStep - resumeStep} steps of " +
+                    $"{StepTime.TotalSeconds:0}s; from scratch: {endStep})");
         // From scratch it would take endStep steps; resumed, endStep - resumeStep: the midpoint tells them apart.
         if (resumeStep >= 2)
             Assert.True(took < StepTime * (endStep - resumeStep / 2.0),
