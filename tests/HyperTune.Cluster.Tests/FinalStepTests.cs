@@ -120,6 +120,7 @@ public sealed class FinalStepTests
         var spec = Parse("""{ "type": "process", "command": "python3" }""", """{ "type": "hyperband" }""");
         var e = Assert.Throws<SpecException>(() => StudyDecider.CheckTrainable(spec));
         Assert.Equal("scheduler.maxResource", e.Path);
+        Assert.Contains("give scheduler.maxResource, or trainable.steps", e.Message);
     }
 
     [Theory]

@@ -83,6 +83,37 @@ public sealed class StudyRungReportSpec : TestKit
     }
 
     [Fact]
+    public void A_stop_at_the_last_step_is_not_sent_and_the_last_report_is_not_judged()
+    {
+        var directory = CreateTestProbe();
+        // Its rung is at step 9, the trainable's end; it prunes any report above 5.
+        var scheduler = new FakeRungScheduler(rungSize: 1, milestone: 9, keep: 1, pruneAbove: 5);
+        var coordinator = Sys.ActorOf(StudyCoordinator.Props("quad", Settings, _workers.Ref, directory.Ref, null,
+            _ => scheduler));
+        directory.ExpectMsg<WorkerDirectory.SubscribeWorkerNodes>();
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { Node }));
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 1, parallelism: 1)
+            .Replace("""{ "type": "function", "function": "branin" }""",
+                """{ "type": "function", "function": "branin", "steps": 9 }""")));
+        ExpectMsg<StudySubmitted>();
+        var run = _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10));
+        Assert.Null(run.StopAtStep);
+        for (var step = 1; step <= 9; step++)
+            coordinator.Tell(new ReportTrialProgress("quad", 0, run.Dispatch, step,
+                new Dictionary<string, double> { ["loss"] = step == 9 ? 8 : 1 }));
+        // Neither a pause nor a prune at step 9: the result is on its way.
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+        var worker = CreateTestProbe();
+        coordinator.Tell(new ReportTrialResult("quad", 0, run.Dispatch,
+            new Dictionary<string, double> { ["loss"] = 8 }, null), worker.Ref);
+        worker.ExpectMsg<TrialResultRecorded>();
+        AwaitAssert(() => Assert.Equal(StudyStatus.Finished, Report(coordinator).Progress.Status),
+            TimeSpan.FromSeconds(5));
+        var trial = Report(coordinator).Trials!.Single();
+        Assert.Equal((TrialState.Complete, 8.0, 9L), (trial.State, trial.Value, trial.LastIntermediate!.Step));
+    }
+
+    [Fact]
     public void Halving_over_the_trainables_steps_reports_its_rungs_down_to_the_full_resource()
     {
         var directory = CreateTestProbe();

@@ -72,8 +72,19 @@ public static class StudyDecider
     /// (<see cref="ITrainable.TotalSteps"/>) where the spec gives no <c>maxResource</c>.
     /// </summary>
     /// <exception cref="SpecException">Bad scheduler settings, or a required maximum nobody gives.</exception>
-    public static ITrialScheduler SchedulerFor(StudySpec spec, ITrainable trainable) =>
-        SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction, trainable.TotalSteps);
+    public static ITrialScheduler SchedulerFor(StudySpec spec, ITrainable trainable)
+    {
+        try
+        {
+            return SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction, trainable.TotalSteps);
+        }
+        catch (SpecException e) when (e.Path == "scheduler.maxResource" && trainable.TotalSteps is null
+                                      && !spec.Scheduler.Reader().Has("maxResource"))
+        {
+            throw new SpecException(e.Path, $"{e.Problem}; this '{spec.Trainable.Type}' trainable does not say how " +
+                                            "many steps it runs: give scheduler.maxResource, or trainable.steps");
+        }
+    }
 
     private static void CheckTrainable(StudySpec spec, ITrainable trainable, ITrialScheduler scheduler)
     {
