@@ -24,7 +24,9 @@ public sealed class FinalStepTests
     private static StudyState ApplyAll(StudyState s, IEnumerable<IStudyEvent> events) =>
         events.Aggregate(s, (acc, e) => acc.Apply(e));
 
-    /// <summary>One trial started and dispatched under <paramref name="scheduler"/>, which reported steps 1..26.</summary>
+    /// <summary>
+    /// One trial started and dispatched under <paramref name="scheduler"/>, which reported steps 1..26.
+    /// </summary>
     private static StudyState AtStep26(ITrialScheduler scheduler)
     {
         var s = StudyState.Create(new StudyCreated("quad", StudyDeciderTests.Spec(maxTrials: 1, parallelism: 1), T0));

@@ -6,7 +6,9 @@ using HyperTune.Core.Studies;
 
 namespace HyperTune.Cluster.Tests;
 
-/// <summary>A study report crosses nodes (coordinator to the API's node): its rungs must survive the serializer.</summary>
+/// <summary>
+/// A study report crosses nodes (coordinator to the API's node): its rungs must survive the serializer.
+/// </summary>
 public sealed class StudyReportSerializationSpec() : TestKit(TestConfig.Local(StorageSpec.Memory))
 {
     [Fact]

@@ -16,7 +16,8 @@ internal static class StudyReportWriter
     /// the top trials (with each one's last step when trials report steps), the scheduler's rungs when the report
     /// has any (<see cref="StudyProtocol.StudyReport.Rungs"/>), and recent failures.
     /// </summary>
-    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10, TimeSpan? elapsed = null)
+    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10,
+        TimeSpan? elapsed = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var p = report.Progress;
