@@ -13,6 +13,14 @@ public interface ITrainable
     /// </summary>
     bool CanResume => false;
 
+    /// <summary>
+    /// The steps of a full run (its last report is at this step) when the trainable knows them: a built-in function's
+    /// <c>steps</c> or its learning curve's length, a process's declared <c>steps</c>; null when unknown. A report at
+    /// this step is never judged by a scheduler (the result completes the trial), and the halving schedulers take
+    /// it as their default <c>maxResource</c>.
+    /// </summary>
+    long? TotalSteps => null;
+
     /// <summary>Runs the trial to its end (or to <see cref="TrialContext.StopAtStep"/>), or until cancelled.</summary>
     Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken);
 }

@@ -106,9 +106,9 @@ internal static class RunCommand
                 await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
                 var report = await client.GetAsync(studyId, includeTrials: true, ct)
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
-                var rungs = RungTable.For(spec.Scheduler, spec.Objective.Direction, report.Trials);
-                if (json) Console.Out.WriteLine(StudyOutputJson.ToJson(report, includeTrials, rungs));
-                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed, rungs: rungs);
+                // The coordinator's report carries the scheduler's rungs.
+                if (json) Console.Out.WriteLine(Cluster.Api.StudyJson.ToJson(report, includeTrials));
+                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
                 if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
                 {
                     // A study that spent its budget without one result has nothing to offer a script.

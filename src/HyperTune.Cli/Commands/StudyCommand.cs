@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using HyperTune.Cli.Http;
 using HyperTune.Cli.Output;
+using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 
@@ -234,8 +235,8 @@ internal static class StudyCommand
                 Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
                 return ExitCodes.Failed;
             }
-            // The report carries no spec, so the scheduler's rungs are not known here: the document leaves them out.
-            if (r.GetValue(json)) Console.Out.WriteLine(StudyOutputJson.ToJson(report, r.GetValue(trials), rungs: null));
+            // The same document as a node's HTTP API gives (the coordinator's report carries the rungs).
+            if (r.GetValue(json)) Console.Out.WriteLine(StudyJson.ToJson(report, r.GetValue(trials)));
             else StudyReportWriter.WriteHuman(report, Console.Out);
             return ExitCodes.Ok;
         }));

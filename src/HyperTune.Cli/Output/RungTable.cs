@@ -1,37 +1,15 @@
 using System.Globalization;
 using HyperTune.Core.Schedulers;
-using HyperTune.Core.Specs;
-using HyperTune.Core.Studies;
 using Spectre.Console;
 
 namespace HyperTune.Cli.Output;
 
 /// <summary>
 /// The rungs of a successive-halving or Hyperband study (trials, promotions and best value per bracket and rung), as
-/// the study's scheduler sees them in its trials.
+/// the study's coordinator reports them (<see cref="Cluster.Studies.StudyProtocol.StudyReport.Rungs"/>).
 /// </summary>
 internal static class RungTable
 {
-    /// <summary>
-    /// The rungs <paramref name="scheduler"/> finds in <paramref name="trials"/>: empty for a scheduler without rungs,
-    /// null when the scheduler is not known (no spec at hand, or one this version cannot build), so nothing is shown.
-    /// </summary>
-    public static IReadOnlyList<RungSummary>? For(SchedulerSpec? scheduler, StudyDirection direction,
-        IReadOnlyList<TrialRecord>? trials)
-    {
-        if (scheduler is null) return null;
-        try
-        {
-            return SchedulerFactory.Create(scheduler, direction)
-                .Rungs(new TrialHistory(trials ?? Array.Empty<TrialRecord>(), direction));
-        }
-        catch (SpecException)
-        {
-            // A stored study whose scheduler this version does not know: show the trials without rungs.
-            return null;
-        }
-    }
-
     /// <summary>A table with one row per rung, ordered by bracket then rung; null when there are no rungs.</summary>
     public static Table? Render(IReadOnlyList<RungSummary>? rungs)
     {

@@ -1,5 +1,4 @@
 using HyperTune.Cluster.Studies;
-using HyperTune.Core.Schedulers;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
 using Spectre.Console;
@@ -14,11 +13,11 @@ internal static class StudyReportWriter
 
     /// <summary>
     /// Writes the human summary: outcome, counts (with paused trials and training steps spent), best trial, a table of
-    /// the top trials (with each one's last step when trials report steps), the scheduler's rungs when
-    /// <paramref name="rungs"/> has any, and recent failures.
+    /// the top trials (with each one's last step when trials report steps), the scheduler's rungs when the report
+    /// has any (<see cref="StudyProtocol.StudyReport.Rungs"/>), and recent failures.
     /// </summary>
-    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10, TimeSpan? elapsed = null,
-        IReadOnlyList<RungSummary>? rungs = null)
+    public static void WriteHuman(StudyProtocol.StudyReport report, TextWriter output, int top = 10,
+        TimeSpan? elapsed = null)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var p = report.Progress;
@@ -77,7 +76,7 @@ internal static class StudyReportWriter
             console.Write(table);
         }
 
-        if (RungTable.Render(rungs) is { } rungTable) console.Write(rungTable);
+        if (RungTable.Render(report.Rungs) is { } rungTable) console.Write(rungTable);
         WritePausedAndPruned(console, trials);
 
         var failures = trials.Where(t => t.State == TrialState.Failed).TakeLast(3).ToList();

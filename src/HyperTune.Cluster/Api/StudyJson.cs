@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HyperTune.Cluster.Studies;
+using HyperTune.Core.Schedulers;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
 
@@ -11,8 +12,11 @@ public static class StudyJson
 {
     /// <summary>
     /// Writes the JSON document scripts read:
-    /// <c>{"study": ID, "status": S, "reason": R, "trials": {"complete": N, "failed": N, "pruned": N, "running": N, "waiting": N}, "best": {"number": N, "value": X, "params": {...}}}</c>,
-    /// plus <c>"trialList"</c> (every trial) when <paramref name="includeTrials"/>.
+    /// <c>{"study": ID, "status": S, "reason": R, "trials": {"complete": N, "failed": N, "pruned": N, "paused": N, "running": N, "waiting": N}, "steps": N, "best": {"number": N, "value": X, "params": {...}}}</c>,
+    /// plus <c>"rungs"</c> when the report has them (one object per bracket and rung: <c>bracket</c>, <c>rung</c>,
+    /// <c>step</c>, <c>trials</c>, <c>promoted</c>, <c>bestValue</c>; empty for a scheduler without rungs) and
+    /// <c>"trialList"</c> (every trial, with <c>lastStep</c> and <c>stopAtStep</c> where known) when
+    /// <paramref name="includeTrials"/>.
     /// </summary>
     public static string ToJson(StudyProtocol.StudyReport report, bool includeTrials, bool indented = true)
     {
@@ -34,11 +38,14 @@ public static class StudyJson
             w.WriteNumber("complete", p.Complete);
             w.WriteNumber("failed", p.Failed);
             w.WriteNumber("pruned", p.Pruned);
+            w.WriteNumber("paused", p.Paused);
             w.WriteNumber("cancelled", p.Cancelled);
             w.WriteNumber("running", p.Running);
             w.WriteNumber("queued", p.Queued);
             w.WriteNumber("waiting", p.Waiting);
             w.WriteEndObject();
+            // Training steps spent, summed over trials: the resource early stopping saves.
+            w.WriteNumber("steps", p.Steps);
             if (p.Best is { } best)
             {
                 w.WriteStartObject("best");
@@ -51,6 +58,7 @@ public static class StudyJson
             {
                 w.WriteNull("best");
             }
+            if (report.Rungs is { } rungs) WriteRungs(w, rungs);
             if (includeTrials && report.Trials is { } trials)
             {
                 w.WriteStartArray("trialList");
@@ -73,6 +81,8 @@ public static class StudyJson
                     }
                     // The latest intermediate report tells an operator how far a running trial has got.
                     if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
+                    // Where the trial's current run pauses by itself (a synchronous rung's milestone).
+                    if (t.StopAtStep is { } stop) w.WriteNumber("stopAtStep", stop);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started && !queued)
@@ -87,6 +97,25 @@ public static class StudyJson
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>The rungs, ordered by bracket then rung, before the (long) trial list.</summary>
+    private static void WriteRungs(Utf8JsonWriter w, IReadOnlyList<RungSummary> rungs)
+    {
+        w.WriteStartArray("rungs");
+        foreach (var r in rungs.OrderBy(r => r.Bracket).ThenBy(r => r.Rung))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("bracket", r.Bracket);
+            w.WriteNumber("rung", r.Rung);
+            w.WriteNumber("step", r.Step);
+            w.WriteNumber("trials", r.Trials);
+            w.WriteNumber("promoted", r.Promoted);
+            if (r.BestValue is { } best && double.IsFinite(best)) w.WriteNumber("bestValue", best);
+            else w.WriteNull("bestValue");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     private static void WriteParams(Utf8JsonWriter w, Configuration config)

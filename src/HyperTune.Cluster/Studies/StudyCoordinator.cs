@@ -44,9 +44,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private StudyState? _state;
     private IOptimizer? _optimizer;
     private ITrialScheduler _scheduler = new RunToCompletionScheduler();
-    private readonly Func<StudySpec, ITrialScheduler> _schedulers;
+    // Tests' schedulers; null: the spec's, built with the trainable's step count.
+    private readonly Func<StudySpec, ITrialScheduler>? _schedulers;
     // Whether the study's trainable continues from its checkpoint (a resumed or re-dispatched trial skips its steps).
     private bool _canResume;
+    // The trainable's last step when it says (ITrainable.TotalSteps): a report there is not judged, nor paused.
+    private long? _finalStep;
     // Decisions (pause, prune) whose worker is told to stop once the event is written: event -> worker id and reason.
     private readonly Dictionary<IStudyEvent, (string WorkerId, string Reason)> _stopOnPersist =
         new(ReferenceEqualityComparer.Instance);
@@ -86,7 +89,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
         Func<DateTimeOffset> clock, Func<StudySpec, ITrialScheduler>? schedulers)
     {
-        _schedulers = schedulers ?? (spec => SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
+        _schedulers = schedulers;
         _studyId = studyId;
         _settings = settings;
         _workerRegion = workerRegion;
@@ -117,6 +120,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             if (Unavailable(q.StudyId)) return;
             Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null)
             {
+                Rungs = Rungs(),
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
                 Executing = q.IncludeTrials ? _state.Executing : null,
@@ -282,9 +286,11 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _log.Error(_unloadable);
             return;
         }
-        if (_state is null || _settings.ReadOnly) return;
-        _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
+        if (_state is null) return;
+        // Also on a read-only node: the scheduler's rungs are part of the study's report.
         CreateScheduler(_state.Spec);
+        if (_settings.ReadOnly) return;
+        _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
         if (_log.IsInfoEnabled)
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
                       $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
@@ -329,7 +335,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             if (_state is null && rejection is null)
             {
                 var spec = StudySpecParser.Parse(submit.SpecJson, SpecLimits.Unlimited);
-                StudyDecider.CheckTrainable(spec, _schedulers(spec));
+                if (_schedulers is null) StudyDecider.CheckTrainable(spec);
+                else StudyDecider.CheckTrainable(spec, _schedulers(spec));
             }
         }
         catch (SpecException e)
@@ -360,17 +367,46 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private void CreateScheduler(StudySpec spec)
     {
-        _scheduler = _schedulers(spec);
+        ITrainable? trainable = null;
         try
         {
-            _canResume = TrainableFactory.Create(spec).CanResume;
+            trainable = TrainableFactory.Create(spec);
         }
         catch (SpecException e)
         {
             // Validated at submit; should a stored spec's trainable no longer build here, trials just restart at 0.
             _log.Warning("study {0}: its trainable does not build on the coordinator ({1}); trials restart from step 0",
                 _studyId, e.Message);
-            _canResume = false;
+        }
+        _canResume = trainable?.CanResume ?? false;
+        _finalStep = trainable?.TotalSteps;
+        try
+        {
+            _scheduler = _schedulers?.Invoke(spec)
+                         ?? (trainable is not null
+                             ? StudyDecider.SchedulerFor(spec, trainable)
+                             : SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
+        }
+        catch (SpecException e)
+        {
+            // Only when the trainable no longer builds and the scheduler needed its step count: trials run through.
+            _log.Error("study {0}: its scheduler cannot be built ({1}); trials run to their end", _studyId, e.Message);
+            _scheduler = new RunToCompletionScheduler();
+        }
+    }
+
+    /// <summary>The scheduler's rungs for a report (null when they cannot be computed: the report goes without).
+    /// </summary>
+    private IReadOnlyList<RungSummary>? Rungs()
+    {
+        try
+        {
+            return _scheduler.Rungs(_state!.History);
+        }
+        catch (Exception e)
+        {
+            _log.Error(e, "study {0}: the scheduler failed to summarize its rungs", _studyId);
+            return null;
         }
     }
 
@@ -384,14 +420,15 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         IReadOnlyList<IStudyEvent> events;
         try
         {
-            events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock());
+            events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock(),
+                _finalStep);
         }
         catch (Exception e)
         {
             // A scheduler fault must not lose the report: record it and let the trial go on.
             _log.Error(e, "study {0}: the scheduler failed on trial {1}'s report", _studyId, p.Number);
             events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
-                p.Metrics, _clock());
+                p.Metrics, _clock(), _finalStep);
         }
         if (events.Count <= 1)
         {
@@ -602,7 +639,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         {
             // Without checkpoints a trial restarts at 0; its reports up to the recorded step are then ignored.
             ResumeStep = _canResume ? trial.LastIntermediate?.Step ?? 0 : 0,
-            StopAtStep = trial.StopAtStep,
+            // A stop at the trainable's last step is its end: the run completes rather than pausing there.
+            StopAtStep = trial.StopAtStep is { } stop && stop >= _finalStep ? null : trial.StopAtStep,
         });
     }
 

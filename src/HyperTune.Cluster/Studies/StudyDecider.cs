@@ -51,15 +51,43 @@ public static class StudyDecider
     /// </summary>
     /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
     /// </exception>
-    public static void CheckTrainable(StudySpec spec) =>
-        CheckTrainable(spec, SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
+    /// <remarks>
+    /// Building the scheduler with the trainable's step count also refuses a halving scheduler that needs a
+    /// <c>maxResource</c> when neither the spec nor the trainable gives one (the spec parser cannot tell).
+    /// </remarks>
+    public static void CheckTrainable(StudySpec spec)
+    {
+        var trainable = TrainableFactory.Create(spec);
+        CheckTrainable(spec, trainable, SchedulerFor(spec, trainable));
+    }
 
     /// <summary>As <see cref="CheckTrainable(StudySpec)"/>, with the scheduler already built.</summary>
     /// <exception cref="SpecException">The trainable is invalid, or cannot resume what the scheduler pauses.
     /// </exception>
-    public static void CheckTrainable(StudySpec spec, ITrialScheduler scheduler)
+    public static void CheckTrainable(StudySpec spec, ITrialScheduler scheduler) =>
+        CheckTrainable(spec, TrainableFactory.Create(spec), scheduler);
+
+    /// <summary>
+    /// The spec's scheduler, its halving ladder defaulting to <paramref name="trainable"/>'s step count
+    /// (<see cref="ITrainable.TotalSteps"/>) where the spec gives no <c>maxResource</c>.
+    /// </summary>
+    /// <exception cref="SpecException">Bad scheduler settings, or a required maximum nobody gives.</exception>
+    public static ITrialScheduler SchedulerFor(StudySpec spec, ITrainable trainable)
     {
-        var trainable = TrainableFactory.Create(spec);
+        try
+        {
+            return SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction, trainable.TotalSteps);
+        }
+        catch (SpecException e) when (e.Path == "scheduler.maxResource" && trainable.TotalSteps is null
+                                      && !spec.Scheduler.Reader().Has("maxResource"))
+        {
+            throw new SpecException(e.Path, $"{e.Problem}; this '{spec.Trainable.Type}' trainable does not say how " +
+                                            "many steps it runs: give scheduler.maxResource, or trainable.steps");
+        }
+    }
+
+    private static void CheckTrainable(StudySpec spec, ITrainable trainable, ITrialScheduler scheduler)
+    {
         if (scheduler.PausesTrials && !trainable.CanResume)
             throw new SpecException("scheduler.type",
                 $"scheduler '{spec.Scheduler.Type}' pauses trials and resumes them from their checkpoints, but this " +
@@ -237,14 +265,21 @@ public static class StudyDecider
     /// <see cref="TrialRecord.StopAtStep"/>, or else the scheduler decides: continue, prune or pause. The decision
     /// is an event persisted with the report; the coordinator tells the worker once it is written.
     /// </summary>
+    /// <remarks>
+    /// <c>finalStep</c> is the trainable's last step when known (<see cref="ITrainable.TotalSteps"/>): a report there
+    /// is only recorded, never judged nor paused, since the result that follows completes the trial (pruning it there
+    /// would throw away a finished run's value, which Optuna's loop never does either).
+    /// </remarks>
     public static IReadOnlyList<IStudyEvent> Progress(StudyState state, ITrialScheduler scheduler, int number,
-        int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now)
+        int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now,
+        long? finalStep = null)
     {
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
         if (!metrics.TryGetValue(state.Spec.Objective.Metric, out var value) || !double.IsFinite(value)) return Array.Empty<IStudyEvent>();
         var last = state.Trials[number].LastIntermediate;
         if (last is not null && step <= last.Step) return Array.Empty<IStudyEvent>();
         var reported = new TrialReported(number, step, value);
+        if (finalStep is { } end && step >= end) return new IStudyEvent[] { reported };
         var after = state.Apply(reported);
         if (after.Trials[number].StopAtStep is { } stop && step >= stop)
             return new IStudyEvent[] { reported, new TrialPaused(number, step, now) };

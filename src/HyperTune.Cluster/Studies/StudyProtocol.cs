@@ -1,4 +1,5 @@
 using Akka.Actor;
+using HyperTune.Core.Schedulers;
 using HyperTune.Core.Studies;
 
 namespace HyperTune.Cluster.Studies;
@@ -45,6 +46,13 @@ public static class StudyProtocol
 
         /// <summary>The cluster address of the coordinator's node (<c>host:port</c>).</summary>
         public string? CoordinatorNode { get; init; }
+
+        /// <summary>
+        /// The scheduler's rungs (trials, promotions and best value per bracket and rung, the last at the full
+        /// resource), computed by the coordinator, which has the scheduler: empty for a scheduler without rungs,
+        /// null when not given (replies other than <see cref="GetStudy"/>'s).
+        /// </summary>
+        public IReadOnlyList<RungSummary>? Rungs { get; init; }
 
         /// <inheritdoc />
         public string StudyId => Progress.StudyId;

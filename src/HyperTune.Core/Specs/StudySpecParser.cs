@@ -36,6 +36,8 @@ public static class StudySpecParser
 
         var trainable = r.RequireObject("trainable");
         var trainableType = trainable.RequireString("type");
+        // A full trial's steps when the spec declares them; the trainable's factory checks the field for its type.
+        var declaredSteps = trainable.GetOptionalLong("steps", 1, MaxDeclaredSteps);
 
         var spaceElement = r.GetElement("space")
                            ?? throw new SpecException("space", "is required (an array of parameters)");
@@ -56,8 +58,7 @@ public static class StudySpecParser
         var schedulerSpec = r.GetObject("scheduler") is { } so
             ? new SchedulerSpec(so.GetString("type", SchedulerSpec.DefaultType).ToLowerInvariant(), so.Element)
             : SchedulerSpec.None;
-        // Creating the scheduler validates its settings (unknown type or field, bad values) with the field named.
-        SchedulerFactory.Create(schedulerSpec, direction);
+        CheckScheduler(schedulerSpec, direction, declaredSteps);
 
         var budget = r.RequireObject("budget");
         var maxTrials = (int)budget.RequireLong("maxTrials", 1, 10_000_000);
@@ -75,6 +76,30 @@ public static class StudySpecParser
         {
             Scheduler = schedulerSpec,
         };
+    }
+
+    // The largest trainable.steps read here (a process may declare up to this; functions allow fewer).
+    private const long MaxDeclaredSteps = 1_000_000_000;
+
+    /// <summary>
+    /// Creating the scheduler validates its settings (unknown type or field, bad values) with the field named. A
+    /// halving scheduler's default <c>maxResource</c> is the trainable's step count: <c>trainable.steps</c> when the
+    /// spec gives it; otherwise only the trainable knows it (a built-in learning curve has 27 steps) and Core cannot
+    /// build trainables, so a missing maximum is checked at submission (<c>StudyDecider.CheckTrainable</c> builds the
+    /// scheduler with the trainable's step count and refuses the study when neither gives one). Here the other
+    /// settings are still checked, against the largest maximum a spec may give.
+    /// </summary>
+    private static void CheckScheduler(SchedulerSpec spec, StudyDirection direction, long? declaredSteps)
+    {
+        try
+        {
+            SchedulerFactory.Create(spec, direction, declaredSteps);
+        }
+        catch (SpecException e) when (declaredSteps is null && e.Path == "scheduler.maxResource"
+                                      && !spec.Reader().Has("maxResource"))
+        {
+            SchedulerFactory.Create(spec, direction, int.MaxValue);
+        }
     }
 
     // Optimizers whose cost per suggestion grows with the encoded dimension (auto switches to TPE by itself).

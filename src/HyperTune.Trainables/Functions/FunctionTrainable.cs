@@ -68,6 +68,13 @@ public sealed class FunctionTrainable : ITrainable
     public bool CanResume => true;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// <c>steps</c>, or the learning curve's own length (27 for the fidelity problems); null for a one-step function,
+    /// which reports nothing before its result (no schedule to make of it).
+    /// </remarks>
+    public long? TotalSteps => _steps > 1 ? _steps : null;
+
+    /// <inheritdoc />
     public async Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken)
     {
         var perStep = _trainingTime / _steps;

@@ -43,11 +43,13 @@ public sealed class ProcessTrainable : ITrainable
     private readonly bool _passArguments;
     private readonly int _stderrTailLines;
     private readonly bool _checkpoints;
+    private readonly long? _steps;
 
     /// <summary>
     /// Creates the trainable from its spec fields: <c>command</c> (required), <c>args</c>, <c>workingDirectory</c>,
     /// <c>env</c>, <c>passArguments</c> (default true), <c>stderrTailLines</c> (default 20), <c>checkpoints</c>
-    /// (default false; true when the process follows the resume contract, so its trials can pause and resume).
+    /// (default false; true when the process follows the resume contract, so its trials can pause and resume),
+    /// <c>steps</c> (optional: the step of the process's last report, see <see cref="TotalSteps"/>).
     /// </summary>
     public ProcessTrainable(JsonSettings settings)
     {
@@ -64,11 +66,22 @@ public sealed class ProcessTrainable : ITrainable
         _passArguments = settings.GetBool("passArguments", true);
         _stderrTailLines = settings.GetInt("stderrTailLines", 20, 1, 10_000);
         _checkpoints = settings.GetBool("checkpoints", false);
+        _steps = settings.GetOptionalLong("steps", 1, MaxSteps);
         settings.EnsureNoUnknownFields();
     }
 
     /// <inheritdoc />
     public bool CanResume => _checkpoints;
+
+    /// <summary>Largest <c>steps</c> a spec may declare.</summary>
+    public const long MaxSteps = 1_000_000_000;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The spec's <c>steps</c> when it declares them (the process promises its last report is at that step), else
+    /// unknown.
+    /// </remarks>
+    public long? TotalSteps => _steps;
 
     /// <summary>The program the trainable runs, as the spec names it (see <see cref="ProcessCommandPolicy"/>).</summary>
     public string Command => _command;
@@ -201,7 +214,8 @@ public sealed class ProcessTrainable : ITrainable
             return TrialOutcome.Failed(protocolError);
         if (last is null)
             return TrialOutcome.Failed($"process exited without printing a '{ReportLine.Prefix} {context.Metric}=...' line");
-        if (context.StopAtStep is { } stop && last.Step >= stop)
+        // A stop at or past the declared last step is no pause: the run is complete.
+        if (context.StopAtStep is { } stop && last.Step >= stop && !(_steps is { } total && last.Step >= total))
             return TrialOutcome.Paused(last.Step, last.Metrics);
         return TrialOutcome.Completed(last.Metrics);
     }

@@ -93,12 +93,14 @@ public class AshaSchedulerTests
             Running(3, 0.5),
         ], Min);
         var rungs = asha.Rungs(history);
-        Assert.Equal(3, rungs.Count);
+        Assert.Equal(4, rungs.Count);
         // Step 1: four trials; t0 and t2 went past it, t3 is still running after it; best 0.5.
         Assert.Equal(new RungSummary(0, 0, 1, 4, 3, 0.5), rungs[0]);
         // Step 3: t0 went on, t2 is running at it.
         Assert.Equal(new RungSummary(0, 1, 3, 2, 2, 1), rungs[1]);
         Assert.Equal(new RungSummary(0, 2, 9, 1, 1, 1), rungs[2]);
+        // The final rung (maxResource 27): only t0 trained that far; nothing goes past it.
+        Assert.Equal(new RungSummary(0, 3, 27, 1, 0, 1), rungs[3]);
     }
 
     [Fact]

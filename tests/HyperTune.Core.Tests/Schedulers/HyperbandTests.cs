@@ -91,7 +91,8 @@ public class HyperbandTests
         var ladder = new ResourceLadder(1, 9, 3);
         var hyperband = new AshaScheduler(ladder, brackets: new HyperbandBrackets(ladder));
         var rungs = hyperband.Rungs(TrialHistory.Empty(Min));
-        // Bracket 0: steps 1, 3; bracket 1: step 3; bracket 2: none.
-        Assert.Equal([(0, 0, 1L), (0, 1, 3L), (1, 0, 3L)], rungs.Select(r => (r.Bracket, r.Rung, r.Step)));
+        // Bracket 0: steps 1, 3; bracket 1: step 3; bracket 2: none; each ends with the final rung at step 9.
+        Assert.Equal([(0, 0, 1L), (0, 1, 3L), (0, 2, 9L), (1, 0, 3L), (1, 1, 9L), (2, 0, 9L)],
+            rungs.Select(r => (r.Bracket, r.Rung, r.Step)));
     }
 }

@@ -144,6 +144,9 @@ public class SynchronousHalvingTests
         var rungs = scheduler.Rungs(history);
         Assert.Equal(new RungSummary(0, 0, 1, 9, 3, 0), rungs[0]);
         Assert.Equal(new RungSummary(0, 1, 3, 3, 1, 4), rungs[1]);
-        Assert.Equal(2, rungs.Count);
+        // The final rung at maxResource 9: the lone survivor of step 3 ran to the end.
+        Assert.Equal((0, 2, 9L, 1, 0), (rungs[2].Bracket, rungs[2].Rung, rungs[2].Step, rungs[2].Trials,
+            rungs[2].Promoted));
+        Assert.Equal(3, rungs.Count);
     }
 }

@@ -98,13 +98,15 @@ public sealed class AshaScheduler : ITrialScheduler
         {
             var members = history.Trials.Where(t => BracketOf(t) == bracket).ToList();
             var rate = RateOf(bracket);
-            for (var k = 0; Ladder.Milestone(rate, k) is { } milestone; k++)
+            var k = 0;
+            for (; Ladder.Milestone(rate, k) is { } milestone; k++)
             {
                 var rung = RungValues.Summarize(history, members, bracket, k, milestone);
                 // An unbounded ladder lists rungs only as far as some trial got.
                 if (Ladder.MaxResource is null && rung.Trials == 0) break;
                 rungs.Add(rung);
             }
+            if (Ladder.MaxResource is { } max) rungs.Add(RungValues.SummarizeFinal(history, members, bracket, k, max));
         }
         return rungs;
     }

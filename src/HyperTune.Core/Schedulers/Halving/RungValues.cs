@@ -69,4 +69,24 @@ internal static class RungValues
         }
         return new RungSummary(bracket, rung, milestone, trials, promoted, best);
     }
+
+    /// <summary>
+    /// The last row of a bracket's table, at <c>maxResource</c>: the trials that trained that far (a report at or
+    /// past it, or a completed run that did not report it) and the best value there. Reaching it ends a trial, so
+    /// nothing is promoted past it; it lets a table read 27 → 9 → 3 → 1 down to the survivors.
+    /// </summary>
+    public static RungSummary SummarizeFinal(TrialHistory history, IEnumerable<TrialRecord> members, int bracket,
+        int rung, long maxResource)
+    {
+        var trials = 0;
+        double? best = null;
+        foreach (var t in members)
+        {
+            var value = ValueAt(t, maxResource) ?? (t.State == TrialState.Complete ? t.Value : null);
+            if (value is not { } v) continue;
+            trials++;
+            if (best is null || history.Loss(v) < history.Loss(best.Value)) best = v;
+        }
+        return new RungSummary(bracket, rung, maxResource, trials, 0, best);
+    }
 }

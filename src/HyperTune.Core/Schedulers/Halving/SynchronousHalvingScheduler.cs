@@ -107,12 +107,17 @@ public sealed class SynchronousHalvingScheduler : ITrialScheduler
         var runs = Runs(history);
         for (var run = 0; run < runs.Count; run++)
         {
-            for (var k = 0; Ladder.Milestone(RateOf(run), k) is { } milestone; k++)
+            var k = 0;
+            var emptied = false;
+            for (; Ladder.Milestone(RateOf(run), k) is { } milestone; k++)
             {
                 var rung = RungValues.Summarize(history, runs[run], run, k, milestone);
-                if (rung.Trials == 0 && (Ladder.MaxResource is null || k > 0)) break;
+                emptied = rung.Trials == 0 && (Ladder.MaxResource is null || k > 0);
+                if (emptied) break;
                 rungs.Add(rung);
             }
+            if (!emptied && Ladder.MaxResource is { } max)
+                rungs.Add(RungValues.SummarizeFinal(history, runs[run], run, k, max));
         }
         return rungs;
     }
