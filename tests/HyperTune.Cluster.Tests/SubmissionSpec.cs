@@ -131,6 +131,28 @@ public sealed class SubmissionSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pausing_scheduler_on_a_process_that_cannot_resume_is_refused_before_anything_is_reserved()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options());
+        var client = new HyperTuneClient(node);
+        const string spec = """
+            {
+              "name": "no-checkpoints",
+              "objective": { "metric": "value", "direction": "minimize" },
+              "trainable": { "type": "process", "command": "python3", "steps": 27 },
+              "space": [ { "name": "x", "type": "float", "low": 0, "high": 1 } ],
+              "scheduler": { "type": "successive-halving", "minResource": 1, "reductionFactor": 3 },
+              "budget": { "maxTrials": 9 }
+            }
+            """;
+
+        var refused = await Assert.ThrowsAsync<HyperTune.Core.Specs.SpecException>(() => client.SubmitAsync(spec));
+
+        Assert.Contains("checkpoints", refused.Message);
+        Assert.Empty(await client.ListAsync());
+    }
+
+    [Fact]
     public async Task Queries_for_unknown_studies_write_nothing_to_the_journal()
     {
         await using var node = await HyperTuneNode.StartAsync(Options());

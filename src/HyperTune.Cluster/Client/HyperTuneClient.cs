@@ -74,7 +74,9 @@ public sealed class HyperTuneClient
     {
         // The node's limits first: an oversized or pathological spec is refused before any cluster round trip.
         var spec = StudySpecParser.Parse(specJson, _node.Limits);
-        TrainableFactory.Create(spec);
+        // The trainable and its scheduler together (a pausing scheduler needs a trainable that resumes; the
+        // trainable's step count is the scheduler's default maxResource): refused before anything is reserved.
+        StudyDecider.CheckTrainable(spec);
         if (studyId is not null && !StudySpecParser.IsValidName(studyId))
             throw new SpecException("studyId", $"'{studyId}' is not a valid study id");
         if (requestId is not null && !IsValidRequestId(requestId))
