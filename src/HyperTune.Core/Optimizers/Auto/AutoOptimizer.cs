@@ -9,11 +9,11 @@ namespace HyperTune.Core.Optimizers.Auto;
 
 /// <summary>
 /// The default optimizer (what a spec gets when it names none): Gaussian-process BO while the study is small, where
-/// it finds the best configurations per trial, then TPE once <c>switchAfter</c> trials have completed (trials stopped early count too), where the
-/// GP's cubic cost grows and TPE's quality per trial catches up. Both see the whole history, so the switch loses
-/// nothing; both are deterministic, so the choice is a pure function of the history like any optimizer's.
-/// Settings: <c>switchAfter</c> (completed or stopped trials, default 200; 0 means TPE from the start) and the multi-fidelity
-/// settings <c>multiFidelity</c> and <c>fidelityMinTrials</c>, passed on to both (see <c>Optimizers/Fidelity</c>).
+/// it finds the best configurations per trial, then TPE once <c>switchAfter</c> trials have completed (trials
+/// stopped early count too), where the GP's cubic cost grows and TPE's quality per trial catches up. Both see the
+/// whole history, so the switch loses nothing; both are deterministic, so the choice is a pure function of the
+/// history like any optimizer's. Settings: <c>switchAfter</c> (completed or stopped trials, default 200; 0 means
+/// TPE from the start) and the multi-fidelity settings <c>multiFidelity</c> and <c>fidelityMinTrials</c>, passed on to both (see <c>Optimizers/Fidelity</c>).
 /// A space the GP would model
 /// in more than <see cref="SpecLimits.Default"/>'s <c>MaxModelDimensions</c> coordinates (categoricals count one per
 /// choice) gets TPE from the start: there the GP takes seconds to minutes per suggestion.

@@ -64,7 +64,8 @@ public class ModelFidelityTests
         var history = new TrialHistory(notRunning, StudyDirection.Minimize);
         var level = BudgetLevel.Of(history, 4)!;
         var auto = Create(type, "auto", extra).Suggest(history, 11)!.Params;
-        Assert.Equal(Create(type, "off", extra).Suggest(AsModelSeesWithStoppedAsWorst(history, level), 11)!.Params, auto);
+        var expected = Create(type, "off", extra).Suggest(AsModelSeesWithStoppedAsWorst(history, level), 11)!.Params;
+        Assert.Equal(expected, auto);
         // And it is not the BOHB model of the trials at the level alone.
         Assert.NotEqual(Create(type, "level", extra).Suggest(history, 11)!.Params, auto);
     }
