@@ -97,6 +97,24 @@ public sealed class BudgetLevel
     }
 
     /// <summary>
+    /// The trials a model fits under this level, as completed trials in trial order: those at the level by their
+    /// value there and, when <paramref name="stoppedAsWorst"/>, those that stopped below it by the worst value at
+    /// the level (the scheduler judged them worse than the trials it let go on; their own values belong to another
+    /// budget). Without them a model keeps suggesting a region whose trials a scheduler stops early, learning
+    /// nothing, as a GP with ASHA did on the curves that cross.
+    /// </summary>
+    public IReadOnlyList<TrialRecord> ModelTrials(bool stoppedAsWorst)
+    {
+        if (!stoppedAsWorst || Below.Count == 0 || AtLevel.Count == 0)
+            return AtLevel.Select(o => o.AsCompleted()).ToList();
+        var worst = AtLevel.MaxBy(o => o.Loss)!;
+        return AtLevel.Select(o => (o.Index, Trial: o.AsCompleted()))
+            .Concat(Below.Select(o =>
+                (o.Index, Trial: o.Trial with { State = TrialState.Complete, Value = worst.Value })))
+            .OrderBy(p => p.Index).Select(p => p.Trial).ToList();
+    }
+
+    /// <summary>
     /// True for a running or waiting trial that is an observation rather than only pending: run by a pausing
     /// scheduler (it has a stop step) and with a finite intermediate value.
     /// </summary>

@@ -73,7 +73,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var level = Settings.MultiFidelity.Project(history, Math.Max(Settings.StartupTrials, _space.Dimension + 1));
         var completed = level is null
             ? history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList()
-            : level.AtLevel.Select(o => o.AsCompleted()).ToList();
+            : level.ModelTrials(Settings.MultiFidelity.Mode == MultiFidelityMode.Auto).ToList();
         // The design continues until as many trials have completed as it has points: with parallel workers, a GP
         // started on the first two results and a crowd of pending trials spends its first suggestions on a model of
         // almost nothing (on rosenbrock4 with 8 pending, median regret 4.9 instead of 4.0 over 30 seeds).

@@ -1,6 +1,7 @@
 using HyperTune.Core.Optimizers.Acquisition;
 using System.Collections.Immutable;
 using HyperTune.Core.Optimizers.Designs;
+using HyperTune.Core.Optimizers.Fidelity;
 using HyperTune.Core.Randomness;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
@@ -61,12 +62,13 @@ public sealed class RandomForestOptimizer : IOptimizer
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
-        // Trials stopped early: the forest is fitted at a budget level (see BudgetLevel), like GP.
+        // Trials stopped early: the forest is fitted at a budget level (see BudgetLevel), like GP, stopped trials
+        // counting as the worst at the level.
         var level = _settings.MultiFidelity.Project(history,
             Math.Max(_settings.InitialTrials, _encoding.Dimension + 1));
         var completed = level is null
             ? history.Completed.Where(t => double.IsFinite(t.Value!.Value)).ToList()
-            : level.AtLevel.Select(o => o.AsCompleted()).ToList();
+            : level.ModelTrials(_settings.MultiFidelity.Mode == MultiFidelityMode.Auto).ToList();
         if (trialNumber < _settings.InitialTrials || completed.Count < 2)
             return Suggestion(InitialDesign.Point(_settings.InitialDesign, _space, _seed, trialNumber), "initial");
 

@@ -56,4 +56,21 @@ public class AutoOptimizerTests
         var gp = Of("auto", narrow).Suggest(OptimizationLoop.Run(Of("random", narrow), c => c.GetDouble("x"), 3), 3)!;
         Assert.True(gp.Attributes.ContainsKey(phase));
     }
+
+    [Fact]
+    public void The_switch_counts_trials_stopped_early_unless_multi_fidelity_is_off()
+    {
+        // 3 completed trials, 4 pruned and 2 paused with reports, 1 running, 1 failed: 9 modelled, 3 completed.
+        const string phase = HyperTune.Core.Optimizers.GaussianProcess.GaussianProcessOptimizer.PhaseAttribute;
+        var history = Fidelity.FidelityHistories.Rungs();
+        IOptimizer Of(string extra) => OptimizerFactory.Create(new OptimizerSpec("auto", 4, JsonDocument.Parse(
+                $"{{\"type\":\"auto\"{extra}}}").RootElement.Clone()), Fidelity.FidelityHistories.Space,
+            StudyDirection.Minimize);
+        Assert.False(Of(",\"switchAfter\":9").Suggest(history, 11)!.Attributes.ContainsKey(phase));
+        Assert.True(Of(",\"switchAfter\":10").Suggest(history, 11)!.Attributes.ContainsKey(phase));
+        Assert.True(Of(",\"switchAfter\":4,\"multiFidelity\":\"off\"").Suggest(history, 11)!.Attributes
+            .ContainsKey(phase));
+        Assert.False(Of(",\"switchAfter\":3,\"multiFidelity\":\"off\"").Suggest(history, 11)!.Attributes
+            .ContainsKey(phase));
+    }
 }

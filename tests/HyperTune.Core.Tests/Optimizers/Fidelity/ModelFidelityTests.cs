@@ -26,6 +26,18 @@ public class ModelFidelityTests
             : t with { State = TrialState.Failed, Value = null }).ToList(), history.Direction);
     }
 
+    /// <summary>
+    /// The history as the model should see it in the auto mode: as <see cref="AsModelSees"/>, but the trials that
+    /// stopped below the level completed with the worst value at the level.
+    /// </summary>
+    private static TrialHistory AsModelSeesWithStoppedAsWorst(TrialHistory history, BudgetLevel level)
+    {
+        var modelled = level.ModelTrials(stoppedAsWorst: true).ToDictionary(t => t.Number);
+        return new TrialHistory(history.Trials.Select(t => modelled.TryGetValue(t.Number, out var m)
+            ? m
+            : t with { State = TrialState.Failed, Value = null }).ToList(), history.Direction);
+    }
+
     [Theory]
     [InlineData("gp", ""","nStartupTrials":4""", 4)]
     [InlineData("rf", ""","initialTrials":4""", 4)]
@@ -36,11 +48,26 @@ public class ModelFidelityTests
         var history = new TrialHistory(notRunning, StudyDirection.Minimize);
         var level = BudgetLevel.Of(history, min)!;
         Assert.Equal(min == 4 ? 9 : 3, level.Step);
-        var multiFidelity = Create(type, "auto", extra).Suggest(history, 11)!.Params;
+        var multiFidelity = Create(type, "level", extra).Suggest(history, 11)!.Params;
         var expected = Create(type, "off", extra).Suggest(AsModelSees(history, level), 11)!.Params;
         Assert.Equal(expected, multiFidelity);
         // And it is not what the model of the completed trials alone suggests.
         Assert.NotEqual(Create(type, "off", extra).Suggest(history, 11)!.Params, multiFidelity);
+    }
+
+    [Theory]
+    [InlineData("gp", ""","nStartupTrials":4""")]
+    [InlineData("rf", ""","initialTrials":4""")]
+    public void In_the_auto_mode_trials_stopped_below_the_level_count_as_the_worst_there(string type, string extra)
+    {
+        var notRunning = FidelityHistories.Rungs().Trials.Where(t => t.State != TrialState.Running).ToList();
+        var history = new TrialHistory(notRunning, StudyDirection.Minimize);
+        var level = BudgetLevel.Of(history, 4)!;
+        var auto = Create(type, "auto", extra).Suggest(history, 11)!.Params;
+        var expected = Create(type, "off", extra).Suggest(AsModelSeesWithStoppedAsWorst(history, level), 11)!.Params;
+        Assert.Equal(expected, auto);
+        // And it is not the BOHB model of the trials at the level alone.
+        Assert.NotEqual(Create(type, "level", extra).Suggest(history, 11)!.Params, auto);
     }
 
     [Theory]
@@ -54,7 +81,9 @@ public class ModelFidelityTests
         var history = new TrialHistory(trials, StudyDirection.Minimize);
         var level = BudgetLevel.Of(history, 4)!;
         Assert.Contains(level.AtLevel, o => o.Trial.Number == 4);
-        var expected = Create(type, "off", extra).Suggest(AsModelSees(history, level), 11)!.Params;
+        var expected = Create(type, "off", extra).Suggest(AsModelSeesWithStoppedAsWorst(history, level), 11)!.Params;
         Assert.Equal(expected, Create(type, "auto", extra).Suggest(history, 11)!.Params);
+        Assert.Equal(Create(type, "off", extra).Suggest(AsModelSees(history, level), 11)!.Params,
+            Create(type, "level", extra).Suggest(history, 11)!.Params);
     }
 }
