@@ -384,14 +384,14 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         IReadOnlyList<IStudyEvent> events;
         try
         {
-            events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock());
+            events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock(), p.At);
         }
         catch (Exception e)
         {
             // A scheduler fault must not lose the report: record it and let the trial go on.
             _log.Error(e, "study {0}: the scheduler failed on trial {1}'s report", _studyId, p.Number);
             events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
-                p.Metrics, _clock());
+                p.Metrics, _clock(), p.At);
         }
         if (events.Count <= 1)
         {
@@ -427,7 +427,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         var supersededNode = _state.RunningOn.TryGetValue(r.Number, out var node) && _state.LastDispatch.GetValueOrDefault(r.Number) != r.Dispatch
             ? node : null;
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
-        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason, _clock());
+        // The worker's finish time: the coordinator may get to the result later (it was writing other events).
+        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason, r.FinishedAt ?? _clock());
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);
