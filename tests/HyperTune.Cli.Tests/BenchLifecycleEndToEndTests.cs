@@ -43,6 +43,12 @@ public sealed class BenchLifecycleEndToEndTests : IDisposable
             Assert.True(r.GetProperty("busy_slot_secs").GetDouble()
                         <= 2 * r.GetProperty("wall_secs").GetDouble() + 1e-9, r.ToString());
             Assert.Equal(0, r.GetProperty("overlaps").GetInt32());
+            // Busy and idle slot time together fill the slots over the wall time.
+            var idle = r.GetProperty("idle_slot_secs");
+            var idleSum = idle.GetProperty("ramp_up").GetDouble() + idle.GetProperty("tail").GetDouble()
+                          + idle.GetProperty("handover").EnumerateObject().Sum(h => h.Value.GetDouble());
+            var filled = r.GetProperty("busy_slot_secs").GetDouble() + idleSum;
+            Assert.InRange(filled - 2 * r.GetProperty("wall_secs").GetDouble(), -0.001, 0.001);
             foreach (var name in new[] { "handover_ms", "prune_to_next_start_ms" })
             {
                 var latency = r.GetProperty(name);

@@ -76,6 +76,28 @@ public sealed class LifecycleTimelineTests
     }
 
     [Fact]
+    public void Idle_slot_time_splits_into_ramp_up_handovers_and_tail_and_adds_up()
+    {
+        var timeline = LifecycleTimeline.FromEvents(TwoSlotJournal());
+
+        var idle = timeline.Idle(2);
+
+        // Both slots start at 0 ms (no ramp-up); 3 ms after the prune, 5 after the pause; the slot freed at 40 ms
+        // idles to the end at 50. Together 18 ms = 2 x 50 - 82 busy.
+        Assert.Equal(0, idle.RampUp.TotalMilliseconds, 6);
+        Assert.Equal(3, idle.Handover["pruned"].TotalMilliseconds, 6);
+        Assert.Equal(5, idle.Handover["paused"].TotalMilliseconds, 6);
+        Assert.Equal(10, idle.Tail.TotalMilliseconds, 6);
+        Assert.Equal(18, idle.Total.TotalMilliseconds, 6);
+        // With three slots the third is first used at 13 ms; the start at 25 ms takes the slot the prune freed at
+        // 10 ms; the others idle to the end (from 20, 40 and 50 ms): 13 + 15 + 40 = 68 ms = 3 x 50 - 82.
+        var three = timeline.Idle(3);
+        Assert.Equal((13.0, 15.0, 40.0), (three.RampUp.TotalMilliseconds, three.Handover["pruned"].TotalMilliseconds,
+            three.Tail.TotalMilliseconds));
+        Assert.Equal(68, three.Total.TotalMilliseconds, 6);
+    }
+
+    [Fact]
     public void More_runs_at_once_than_slots_are_counted_as_overlaps()
     {
         var timeline = LifecycleTimeline.FromEvents(TwoSlotJournal());

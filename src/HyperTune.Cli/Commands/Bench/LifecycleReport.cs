@@ -31,6 +31,14 @@ internal static class LifecycleReport
                 F(prune.MaxMs, "0.0"), r.BestValue is { } b ? F(b, "0.000000") : "-");
         }
         table.Write(writer);
+        foreach (var r in results)
+        {
+            var idle = r.Timeline.Idle(options.Slots);
+            var handovers = string.Concat(idle.Handover.OrderBy(h => h.Key, StringComparer.Ordinal)
+                .Select(h => $", after {h.Key} {h.Value.TotalSeconds:0.00}"));
+            writer.WriteLine($"{r.Setup}: idle slot-s {idle.Total.TotalSeconds:0.00} = ramp-up {idle.RampUp.TotalSeconds:0.00}" +
+                             $"{handovers}, tail {idle.Tail.TotalSeconds:0.00}");
+        }
         if (results.FirstOrDefault(r => r.Setup == "asha") is { } asha)
         {
             var u = asha.Timeline.Utilization(options.Slots);
@@ -49,6 +57,7 @@ internal static class LifecycleReport
     /// <summary>
     /// Writes the figures as JSON: the options, then per setup the counts, <c>wall_secs</c>, <c>busy_slot_secs</c>,
     /// <c>utilization</c> (from the journal), <c>slot_limiter_utilization</c> (the check), and
+    /// <c>idle_slot_secs</c> by cause (<c>ramp_up</c>, <c>handover</c> by ending event, <c>tail</c>), and
     /// <c>prune_to_next_start_ms</c> and <c>handover_ms</c> (every freed slot) as count, median, p90 and max.
     /// Non-finite numbers are null.
     /// </summary>
@@ -84,6 +93,15 @@ internal static class LifecycleReport
             Number(w, "utilization", Math.Round(t.Utilization(options.Slots), 4));
             Number(w, "slot_limiter_utilization", Math.Round(r.SlotLimiterUtilization, 4));
             w.WriteNumber("overlaps", t.Overlaps(options.Slots));
+            var idle = t.Idle(options.Slots);
+            w.WriteStartObject("idle_slot_secs");
+            w.WriteNumber("ramp_up", Math.Round(idle.RampUp.TotalSeconds, 4));
+            w.WriteStartObject("handover");
+            foreach (var (endedBy, time) in idle.Handover.OrderBy(h => h.Key, StringComparer.Ordinal))
+                w.WriteNumber(endedBy, Math.Round(time.TotalSeconds, 4));
+            w.WriteEndObject();
+            w.WriteNumber("tail", Math.Round(idle.Tail.TotalSeconds, 4));
+            w.WriteEndObject();
             Latencies(w, "prune_to_next_start_ms", LatencySummary.Of(t.Handovers(options.Slots, "pruned")));
             Latencies(w, "handover_ms", LatencySummary.Of(t.Handovers(options.Slots)));
             Number(w, "secs", Math.Round(r.Seconds, 3));

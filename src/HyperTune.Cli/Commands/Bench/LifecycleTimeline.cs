@@ -61,11 +61,32 @@ internal sealed class LifecycleTimeline
         return overlaps;
     }
 
+    /// <summary>
+    /// Where the idle slot time (slots x wall - busy) went: slots not yet used after the first start (ramp-up),
+    /// freed slots waiting for the next run (handover, by how the run ended), and freed slots that no run took again
+    /// before the last end (tail). Without overlaps the parts add up to the idle time exactly.
+    /// </summary>
+    public IdleTime Idle(int slots)
+    {
+        var matched = MatchHandovers(slots, out _, out var rampUp, out var tail);
+        var handover = matched.GroupBy(h => h.Freed.EndedBy).ToDictionary(g => g.Key,
+            g => TimeSpan.FromTicks(g.Sum(h => (h.TakenAt - h.Freed.End).Ticks)));
+        return new IdleTime(rampUp, handover, tail);
+    }
+
     private List<(RunPiece Freed, DateTimeOffset TakenAt)> MatchHandovers(int slots) => MatchHandovers(slots, out _);
 
-    private List<(RunPiece Freed, DateTimeOffset TakenAt)> MatchHandovers(int slots, out int overlaps)
+    private List<(RunPiece Freed, DateTimeOffset TakenAt)> MatchHandovers(int slots, out int overlaps) =>
+        MatchHandovers(slots, out overlaps, out _, out _);
+
+    private List<(RunPiece Freed, DateTimeOffset TakenAt)> MatchHandovers(int slots, out int overlaps,
+        out TimeSpan rampUp, out TimeSpan tail)
     {
         overlaps = 0;
+        rampUp = TimeSpan.Zero;
+        tail = TimeSpan.Zero;
+        var first = FirstStart ?? default;
+        var last = LastEnd ?? default;
         var matched = new List<(RunPiece, DateTimeOffset)>();
         // Per node: slots never used yet (initially all), then slots freed by runs in the order they were freed.
         var neverUsed = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -83,10 +104,20 @@ internal sealed class LifecycleTimeline
                 continue;
             }
             var unused = neverUsed.TryGetValue(piece.Node, out var n) ? n : slots;
-            if (unused > 0) neverUsed[piece.Node] = unused - 1;
+            if (unused > 0)
+            {
+                neverUsed[piece.Node] = unused - 1;
+                rampUp += at - first;
+            }
             else if (queue.TryDequeue(out var previous)) matched.Add((previous, at));
             else overlaps++;
         }
+        foreach (var queue in freed.Values)
+            foreach (var piece in queue)
+                tail += last - piece.End;
+        // Slots of a node never used at all idle from the first start to the last end.
+        foreach (var node in freed.Keys)
+            rampUp += (last - first) * (neverUsed.TryGetValue(node, out var n) ? n : slots);
         return matched;
     }
 
