@@ -98,6 +98,30 @@ public sealed class LifecycleTimelineTests
     }
 
     [Fact]
+    public void A_results_wait_for_the_coordinator_is_from_the_workers_finish_to_the_trial_planned_with_it()
+    {
+        var events = new IStudyEvent[]
+        {
+            Started(0), new TrialDispatched(0, 1, "n1", T0), new TrialExecutionStarted(0, 1, Ms(1)),
+            Started(1), new TrialDispatched(1, 1, "n1", T0), new TrialExecutionStarted(1, 1, Ms(1)),
+            new TrialReported(1, 1, 1.0), new TrialPaused(1, 1, Ms(5)),
+            // The worker finished at 20 ms; the coordinator planned trial 2 with the result at 27 ms.
+            new TrialCompleted(0, 0.1, ImmutableDictionary<string, double>.Empty, Ms(20)),
+            Started(2) with { At = Ms(27) }, new TrialDispatched(2, 1, "n1", Ms(27)),
+            new TrialExecutionStarted(2, 1, Ms(30)),
+            // ... and resumed trial 1 with the next result at 44 ms, 4 ms after it.
+            new TrialCompleted(2, 0.2, ImmutableDictionary<string, double>.Empty, Ms(40)),
+            new TrialResumed(1, null, Ms(44)),
+            // A completion followed by nothing new (the budget is spent) has no reaction to measure.
+            new TrialDispatched(1, 2, "n1", Ms(44)), new TrialExecutionStarted(1, 2, Ms(45)),
+            new TrialCompleted(1, 0.3, ImmutableDictionary<string, double>.Empty, Ms(60)),
+            new StudyFinished("trial budget reached", Ms(61)),
+        };
+
+        Assert.Equal(new[] { 7.0, 4.0 }, LifecycleTimeline.FromEvents(events).CompletionReactions);
+    }
+
+    [Fact]
     public void More_runs_at_once_than_slots_are_counted_as_overlaps()
     {
         var timeline = LifecycleTimeline.FromEvents(TwoSlotJournal());

@@ -36,8 +36,10 @@ internal static class LifecycleReport
             var idle = r.Timeline.Idle(options.Slots);
             var handovers = string.Concat(idle.Handover.OrderBy(h => h.Key, StringComparer.Ordinal)
                 .Select(h => $", after {h.Key} {h.Value.TotalSeconds:0.00}"));
+            var reaction = LatencySummary.Of(r.Timeline.CompletionReactions.ToList());
             writer.WriteLine($"{r.Setup}: idle slot-s {idle.Total.TotalSeconds:0.00} = ramp-up {idle.RampUp.TotalSeconds:0.00}" +
-                             $"{handovers}, tail {idle.Tail.TotalSeconds:0.00}");
+                             $"{handovers}, tail {idle.Tail.TotalSeconds:0.00}; a result waited for the coordinator " +
+                             $"median {F(reaction.MedianMs, "0.0")} ms, p90 {F(reaction.P90Ms, "0.0")} ms (n={reaction.Count})");
         }
         if (results.FirstOrDefault(r => r.Setup == "asha") is { } asha)
         {
@@ -58,7 +60,8 @@ internal static class LifecycleReport
     /// Writes the figures as JSON: the options, then per setup the counts, <c>wall_secs</c>, <c>busy_slot_secs</c>,
     /// <c>utilization</c> (from the journal), <c>slot_limiter_utilization</c> (the check), and
     /// <c>idle_slot_secs</c> by cause (<c>ramp_up</c>, <c>handover</c> by ending event, <c>tail</c>), and
-    /// <c>prune_to_next_start_ms</c> and <c>handover_ms</c> (every freed slot) as count, median, p90 and max.
+    /// <c>prune_to_next_start_ms</c>, <c>handover_ms</c> (every freed slot) and <c>completion_reaction_ms</c> (a
+    /// result's wait for the coordinator) as count, median, p90 and max.
     /// Non-finite numbers are null.
     /// </summary>
     public static void WriteJson(LifecycleBenchmarkOptions options, IReadOnlyList<LifecycleSetupResult> results,
@@ -104,6 +107,7 @@ internal static class LifecycleReport
             w.WriteEndObject();
             Latencies(w, "prune_to_next_start_ms", LatencySummary.Of(t.Handovers(options.Slots, "pruned")));
             Latencies(w, "handover_ms", LatencySummary.Of(t.Handovers(options.Slots)));
+            Latencies(w, "completion_reaction_ms", LatencySummary.Of(t.CompletionReactions.ToList()));
             Number(w, "secs", Math.Round(r.Seconds, 3));
             w.WriteEndObject();
         }

@@ -27,6 +27,13 @@ internal sealed class LifecycleTimeline
     /// <summary>Times a paused trial was resumed.</summary>
     public required int Resumes { get; init; }
 
+    /// <summary>
+    /// For each completed run whose result the coordinator followed with a new or resumed trial in the same write,
+    /// the milliseconds from the worker's finish to that trial's start (the coordinator's clock): how long results
+    /// waited for the coordinator.
+    /// </summary>
+    public required IReadOnlyList<double> CompletionReactions { get; init; }
+
     /// <summary>The first start of a run.</summary>
     public DateTimeOffset? FirstStart => Pieces.Count == 0 ? null : Pieces.Min(p => p.Start);
 
@@ -130,6 +137,8 @@ internal sealed class LifecycleTimeline
         var open = new Dictionary<int, (int Dispatch, DateTimeOffset Start)>();
         int trials = 0, resumes = 0;
         long steps = 0;
+        var reactions = new List<double>();
+        TrialCompleted? justCompleted = null;
 
         void Close(int number, DateTimeOffset at, string endedBy)
         {
@@ -139,6 +148,10 @@ internal sealed class LifecycleTimeline
 
         foreach (var e in events)
         {
+            // The trial started (or resumed) right after a completion was planned with it, in one write.
+            if (justCompleted is not null && e is TrialStarted or TrialResumed)
+                reactions.Add(((e is TrialStarted s ? s.At : ((TrialResumed)e).At) - justCompleted.At).TotalMilliseconds);
+            justCompleted = e as TrialCompleted;
             switch (e)
             {
                 case TrialStarted:
@@ -175,6 +188,7 @@ internal sealed class LifecycleTimeline
             Trials = trials,
             StepsReported = steps,
             Resumes = resumes,
+            CompletionReactions = reactions,
         };
     }
 }
