@@ -23,6 +23,8 @@ public sealed class BenchLifecycleEndToEndTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("utilization", stdout);
         Assert.Contains("successive-halving", stdout);
+        // The node's shutdown lines stay out of the command's output.
+        Assert.DoesNotContain("Remoting shut down", stdout);
         using var doc = JsonDocument.Parse(File.ReadAllText(output));
         var root = doc.RootElement;
         Assert.Equal(12, root.GetProperty("trials").GetInt32());

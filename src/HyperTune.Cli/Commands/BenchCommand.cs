@@ -210,13 +210,15 @@ internal static class BenchCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
-            var results = await Bench.LifecycleBenchmark.RunAsync(options, Console.Error, ct);
-            Bench.LifecycleReport.WriteTable(options, results, Console.Out);
-            if (r.GetValue(output) is { } outPath)
+            await Bench.LifecycleBenchmark.RunAsync(options, Console.Error, results =>
             {
-                using (var file = File.Create(outPath)) Bench.LifecycleReport.WriteJson(options, results, file);
-                Console.Error.WriteLine($"results written to {outPath}");
-            }
+                Bench.LifecycleReport.WriteTable(options, results, Console.Out);
+                if (r.GetValue(output) is { } outPath)
+                {
+                    using (var file = File.Create(outPath)) Bench.LifecycleReport.WriteJson(options, results, file);
+                    Console.Error.WriteLine($"results written to {outPath}");
+                }
+            }, ct);
             return ExitCodes.Ok;
         });
         return command;

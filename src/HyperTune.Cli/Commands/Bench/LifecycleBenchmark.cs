@@ -68,9 +68,13 @@ internal static class LifecycleBenchmark
             """;
     }
 
-    /// <summary>Runs every setup in turn on one node; progress goes to <paramref name="log"/>.</summary>
+    /// <summary>
+    /// Runs every setup in turn on one node; progress goes to <paramref name="log"/>. <paramref name="report"/> gets
+    /// the results while the node still runs; stdout is then sealed (<see cref="Output.StdoutGuard"/>), since the
+    /// node's shutdown prints its last log lines there.
+    /// </summary>
     public static async Task<IReadOnlyList<LifecycleSetupResult>> RunAsync(LifecycleBenchmarkOptions options,
-        TextWriter log, CancellationToken ct)
+        TextWriter log, Action<IReadOnlyList<LifecycleSetupResult>> report, CancellationToken ct)
     {
         var dir = Directory.CreateTempSubdirectory("hypertune-bench-lifecycle-").FullName;
         try
@@ -93,6 +97,14 @@ internal static class LifecycleBenchmark
                     var result = await RunSetupAsync(node, options, setup, ct);
                     log.WriteLine($"{result.Timeline.Trials} trials, {result.Seconds:0.0}s");
                     results.Add(result);
+                }
+                try
+                {
+                    report(results);
+                }
+                finally
+                {
+                    Output.StdoutGuard.Seal();
                 }
                 return results;
             }
