@@ -18,8 +18,8 @@ public sealed class BenchLifecycleEndToEndTests : IDisposable
     public async Task A_small_run_writes_figures_computed_from_each_studys_records()
     {
         var output = Path.Combine(_dir, "lifecycle.json");
-        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "bench", "lifecycle", "--trials", "12",
-            "--steps", "3", "--step-time", "5ms", "--slots", "2", "--out", output);
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "bench", "lifecycle",
+            "--trials", "12", "--steps", "3", "--step-time", "5ms", "--slots", "2", "--out", output);
         Assert.True(code == 0, stderr);
         Assert.Contains("utilization", stdout);
         Assert.Contains("successive-halving", stdout);
@@ -62,13 +62,15 @@ public sealed class BenchLifecycleEndToEndTests : IDisposable
         // ASHA prunes running trials at its rungs; successive halving pauses them and resumes the best.
         var asha = root.GetProperty("results").GetProperty("asha");
         Assert.True(asha.GetProperty("prune_to_next_start_ms").GetProperty("count").GetInt32() > 0, asha.ToString());
-        Assert.True(root.GetProperty("results").GetProperty("successive-halving").GetProperty("resumes").GetInt32() > 0);
+        var halving = root.GetProperty("results").GetProperty("successive-halving");
+        Assert.True(halving.GetProperty("resumes").GetInt32() > 0, halving.ToString());
     }
 
     [Fact]
     public async Task Unknown_setups_are_refused_with_exit_code_2_before_a_node_starts()
     {
-        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "bench", "lifecycle", "--setups", "ashaa");
+        var (code, stdout, stderr) =
+            await HypertuneProcess.RunAsync(_dir, Timeout, "bench", "lifecycle", "--setups", "ashaa");
         Assert.Equal(2, code);
         Assert.Contains("unknown setup 'ashaa'", stderr);
         Assert.Equal("", stdout);

@@ -46,8 +46,13 @@ public sealed class LifecycleTimelineTests
         var timeline = LifecycleTimeline.FromEvents(TwoSlotJournal());
 
         Assert.Equal(
-            new[] { (0, "pruned", 0.0, 10.0), (1, "paused", 0.0, 20.0), (2, "completed", 13.0, 40.0), (1, "completed", 25.0, 50.0) },
-            timeline.Pieces.Select(p => (p.Number, p.EndedBy, (p.Start - T0).TotalMilliseconds, (p.End - T0).TotalMilliseconds)));
+            new[]
+            {
+                (0, "pruned", 0.0, 10.0), (1, "paused", 0.0, 20.0), (2, "completed", 13.0, 40.0),
+                (1, "completed", 25.0, 50.0),
+            },
+            timeline.Pieces.Select(p =>
+                (p.Number, p.EndedBy, (p.Start - T0).TotalMilliseconds, (p.End - T0).TotalMilliseconds)));
         Assert.Equal(3, timeline.Trials);
         Assert.Equal(1, timeline.Resumes);
         Assert.Equal(4, timeline.StepsReported);
@@ -159,7 +164,8 @@ public sealed class LifecycleTimelineTests
         var summary = LatencySummary.Of(new[] { 10.0, 1, 3, 2, 4 });
 
         // Sorted 1 2 3 4 10: median the third; p90 at position 3.6, between 4 and 10.
-        Assert.Equal((5, 3.0, 7.6, 10.0), (summary.Count, summary.MedianMs, Math.Round(summary.P90Ms, 9), summary.MaxMs));
+        Assert.Equal((5, 3.0, 7.6, 10.0),
+            (summary.Count, summary.MedianMs, Math.Round(summary.P90Ms, 9), summary.MaxMs));
         Assert.True(double.IsNaN(LatencySummary.Of(Array.Empty<double>()).MedianMs));
     }
 

@@ -169,16 +169,45 @@ internal static class BenchCommand
     private static Command CreateLifecycle()
     {
         var defaults = new Bench.LifecycleBenchmarkOptions();
-        var trials = new Option<int>("--trials") { Description = "Trial budget of each study", DefaultValueFactory = _ => defaults.Trials };
-        var steps = new Option<int>("--steps") { Description = "Steps of each trial", DefaultValueFactory = _ => defaults.Steps };
-        var stepTime = new Option<string>("--step-time") { Description = "Simulated training time of one step", DefaultValueFactory = _ => "20ms" };
-        var slots = new Option<int>("--slots") { Description = "Slots of the node (and the studies' parallelism)", DefaultValueFactory = _ => defaults.Slots };
-        var setups = new Option<string?>("--setups") { Description = "Comma-separated schedulers: " + string.Join(", ", Bench.LifecycleBenchmarkOptions.KnownSetups) + " (default asha,successive-halving)" };
-        var function = new Option<string>("--function") { Description = "Built-in function trained: " + string.Join(", ", Bench.LifecycleBenchmark.Functions), DefaultValueFactory = _ => defaults.Function };
-        var optimizer = new Option<string>("--optimizer") { Description = "Optimizer of every study", DefaultValueFactory = _ => defaults.Optimizer };
-        var seed = new Option<int>("--seed") { Description = "Optimizer seed", DefaultValueFactory = _ => defaults.Seed };
+        var trials = new Option<int>("--trials")
+        {
+            Description = "Trial budget of each study", DefaultValueFactory = _ => defaults.Trials,
+        };
+        var steps = new Option<int>("--steps")
+        {
+            Description = "Steps of each trial", DefaultValueFactory = _ => defaults.Steps,
+        };
+        var stepTime = new Option<string>("--step-time")
+        {
+            Description = "Simulated training time of one step", DefaultValueFactory = _ => "20ms",
+        };
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Slots of the node (and the studies' parallelism)", DefaultValueFactory = _ => defaults.Slots,
+        };
+        var setups = new Option<string?>("--setups")
+        {
+            Description = "Comma-separated schedulers: "
+                          + string.Join(", ", Bench.LifecycleBenchmarkOptions.KnownSetups)
+                          + " (default asha,successive-halving)",
+        };
+        var function = new Option<string>("--function")
+        {
+            Description = "Built-in function trained: " + string.Join(", ", Bench.LifecycleBenchmark.Functions),
+            DefaultValueFactory = _ => defaults.Function,
+        };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "Optimizer of every study", DefaultValueFactory = _ => defaults.Optimizer,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Optimizer seed", DefaultValueFactory = _ => defaults.Seed,
+        };
         var output = new Option<string?>("--out") { Description = "Write results as JSON" };
-        var command = new Command("lifecycle", "Slot utilization and pruned-slot handover of real studies on an embedded one-node cluster (SQLite), from the studies' journals")
+        var command = new Command("lifecycle",
+            "Slot utilization and pruned-slot handover of real studies on an embedded one-node cluster (SQLite), " +
+            "from the studies' journals")
         {
             trials, steps, stepTime, slots, setups, function, optimizer, seed, output,
         };

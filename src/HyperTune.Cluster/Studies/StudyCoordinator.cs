@@ -428,7 +428,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             ? node : null;
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
         // The worker's finish time: the coordinator may get to the result later (it was writing other events).
-        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason, r.FinishedAt ?? _clock());
+        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
+            r.FinishedAt ?? _clock());
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);

@@ -101,7 +101,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<TrainableProgress>(p =>
         {
             _lastStep = Math.Max(_lastStep, p.Report.Step);
-            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics)
+            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step,
+                p.Report.Metrics)
             {
                 At = p.At,
             });

@@ -1,6 +1,6 @@
 namespace HyperTune.Cli.Commands.Bench;
 
-/// <summary>Count, median, 90th percentile and maximum of a set of latencies in milliseconds (NaN when empty).</summary>
+/// <summary>Count, median, 90th percentile and maximum of latencies in milliseconds (NaN when empty).</summary>
 internal sealed record LatencySummary(int Count, double MedianMs, double P90Ms, double MaxMs)
 {
     /// <summary>Summarizes <paramref name="milliseconds"/>; percentiles interpolate between order statistics.</summary>

@@ -86,7 +86,8 @@ internal static class LifecycleBenchmark
                 RememberStudies = false,
                 Slots = options.Slots,
                 LogFile = Path.Combine(dir, "hypertune.log"),
-                ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dir, "checkpoints"))}",
+                ExtraHocon = "hypertune.worker.checkpoint-root = " +
+                             StorageSpec.Quote(Path.Combine(dir, "checkpoints")),
             }, ct);
             await using (node)
             {

@@ -4,7 +4,7 @@ namespace HyperTune.Cli.Commands.Bench;
 /// </summary>
 internal sealed record LifecycleBenchmarkOptions
 {
-    /// <summary>The scheduler types the command knows (a setup is one of them, with TPE unless told otherwise).</summary>
+    /// <summary>The setups the command knows: scheduler types (with the study's optimizer).</summary>
     public static readonly IReadOnlyList<string> KnownSetups =
         new[] { "none", "median", "asha", "successive-halving", "hyperband", "hyperband-sync" };
 

@@ -17,7 +17,8 @@ internal static class LifecycleReport
     public static void WriteTable(LifecycleBenchmarkOptions options, IReadOnlyList<LifecycleSetupResult> results,
         TextWriter writer)
     {
-        writer.WriteLine($"{options.Optimizer} on {options.Function}: {options.Trials} trials x {options.Steps} steps " +
+        writer.WriteLine($"{options.Optimizer} on {options.Function}: {options.Trials} trials x {options.Steps} " +
+                         "steps " +
                          $"of {options.StepTime.TotalMilliseconds:0.#} ms, {options.Slots} slots on one node, SQLite");
         var table = new TextTable("setup", "trials", "complete", "pruned", "resumes", "steps", "wall s", "busy slot-s",
             "utilization", "(slot limiter)", "prune->next start ms: n", "median", "p90", "max", "best");
@@ -37,9 +38,10 @@ internal static class LifecycleReport
             var handovers = string.Concat(idle.Handover.OrderBy(h => h.Key, StringComparer.Ordinal)
                 .Select(h => $", after {h.Key} {h.Value.TotalSeconds:0.00}"));
             var reaction = LatencySummary.Of(r.Timeline.CompletionReactions.ToList());
-            writer.WriteLine($"{r.Setup}: idle slot-s {idle.Total.TotalSeconds:0.00} = ramp-up {idle.RampUp.TotalSeconds:0.00}" +
-                             $"{handovers}, tail {idle.Tail.TotalSeconds:0.00}; a result waited for the coordinator " +
-                             $"median {F(reaction.MedianMs, "0.0")} ms, p90 {F(reaction.P90Ms, "0.0")} ms (n={reaction.Count})");
+            writer.WriteLine($"{r.Setup}: idle slot-s {idle.Total.TotalSeconds:0.00} = ramp-up " +
+                             $"{idle.RampUp.TotalSeconds:0.00}{handovers}, tail {idle.Tail.TotalSeconds:0.00}; " +
+                             $"a result waited for the coordinator median {F(reaction.MedianMs, "0.0")} ms, " +
+                             $"p90 {F(reaction.P90Ms, "0.0")} ms (n={reaction.Count})");
         }
         if (results.FirstOrDefault(r => r.Setup == "asha") is { } asha)
         {

@@ -150,7 +150,10 @@ internal sealed class LifecycleTimeline
         {
             // The trial started (or resumed) right after a completion was planned with it, in one write.
             if (justCompleted is not null && e is TrialStarted or TrialResumed)
-                reactions.Add(((e is TrialStarted s ? s.At : ((TrialResumed)e).At) - justCompleted.At).TotalMilliseconds);
+            {
+                var at = e is TrialStarted started ? started.At : ((TrialResumed)e).At;
+                reactions.Add((at - justCompleted.At).TotalMilliseconds);
+            }
             justCompleted = e as TrialCompleted;
             switch (e)
             {

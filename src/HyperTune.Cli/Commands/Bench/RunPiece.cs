@@ -9,7 +9,9 @@ namespace HyperTune.Cli.Commands.Bench;
 /// <param name="Node">The worker node the dispatch went to.</param>
 /// <param name="Start">When the worker began running it (<c>TrialExecutionStarted.At</c>).</param>
 /// <param name="End">When the coordinator recorded its end (the ending event's <c>At</c>).</param>
-/// <param name="EndedBy">The ending event: completed, pruned, paused, failed, requeued, cancelled or superseded.</param>
+/// <param name="EndedBy">
+/// The ending event: completed, pruned, paused, failed, requeued, cancelled or superseded.
+/// </param>
 internal sealed record RunPiece(int Number, int Dispatch, string Node, DateTimeOffset Start, DateTimeOffset End,
     string EndedBy)
 {
