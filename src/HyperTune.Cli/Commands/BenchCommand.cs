@@ -13,6 +13,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateLatency());
         command.Subcommands.Add(CreateCluster());
         command.Subcommands.Add(CreateSchedulers());
+        command.Subcommands.Add(CreateLifecycle());
         return command;
     }
 
@@ -160,6 +161,93 @@ internal static class BenchCommand
                 report.SaveJson(outPath);
                 Console.Error.WriteLine($"results written to {outPath}");
             }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreateLifecycle()
+    {
+        var defaults = new Bench.LifecycleBenchmarkOptions();
+        var trials = new Option<int>("--trials")
+        {
+            Description = "Trial budget of each study", DefaultValueFactory = _ => defaults.Trials,
+        };
+        var steps = new Option<int>("--steps")
+        {
+            Description = "Steps of each trial", DefaultValueFactory = _ => defaults.Steps,
+        };
+        var stepTime = new Option<string>("--step-time")
+        {
+            Description = "Simulated training time of one step", DefaultValueFactory = _ => "20ms",
+        };
+        var slots = new Option<int>("--slots")
+        {
+            Description = "Slots of the node (and the studies' parallelism)", DefaultValueFactory = _ => defaults.Slots,
+        };
+        var setups = new Option<string?>("--setups")
+        {
+            Description = "Comma-separated schedulers: "
+                          + string.Join(", ", Bench.LifecycleBenchmarkOptions.KnownSetups)
+                          + " (default asha,successive-halving)",
+        };
+        var function = new Option<string>("--function")
+        {
+            Description = "Built-in function trained: " + string.Join(", ", Bench.LifecycleBenchmark.Functions),
+            DefaultValueFactory = _ => defaults.Function,
+        };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "Optimizer of every study", DefaultValueFactory = _ => defaults.Optimizer,
+        };
+        var seed = new Option<int>("--seed")
+        {
+            Description = "Optimizer seed", DefaultValueFactory = _ => defaults.Seed,
+        };
+        var output = new Option<string?>("--out") { Description = "Write results as JSON" };
+        var command = new Command("lifecycle",
+            "Slot utilization and pruned-slot handover of real studies on an embedded one-node cluster (SQLite), " +
+            "from the studies' journals")
+        {
+            trials, steps, stepTime, slots, setups, function, optimizer, seed, output,
+        };
+        command.SetAction(async (r, ct) =>
+        {
+            Bench.LifecycleBenchmarkOptions options;
+            try
+            {
+                if (HyperTune.Core.Specs.JsonSettings.ParseDuration(r.GetValue(stepTime)!) is not { } step)
+                    throw new ArgumentException($"--step-time '{r.GetValue(stepTime)}' is not a duration");
+                options = defaults with
+                {
+                    Trials = r.GetValue(trials),
+                    Steps = r.GetValue(steps),
+                    StepTime = step,
+                    Slots = r.GetValue(slots),
+                    Setups = SplitList(r.GetValue(setups)) ?? defaults.Setups,
+                    Function = r.GetValue(function)!,
+                    Optimizer = r.GetValue(optimizer)!,
+                    Seed = r.GetValue(seed),
+                };
+                options.Validate();
+                // Refuses a bad function or optimizer before a node starts.
+                foreach (var setup in options.Setups)
+                    HyperTune.Core.Specs.StudySpecParser.Parse(Bench.LifecycleBenchmark.SpecJson(options, setup));
+            }
+            catch (Exception e) when (e is ArgumentException or HyperTune.Core.Specs.SpecException)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            await Bench.LifecycleBenchmark.RunAsync(options, Console.Error, results =>
+            {
+                Bench.LifecycleReport.WriteTable(options, results, Console.Out);
+                if (r.GetValue(output) is { } outPath)
+                {
+                    using (var file = File.Create(outPath)) Bench.LifecycleReport.WriteJson(options, results, file);
+                    Console.Error.WriteLine($"results written to {outPath}");
+                }
+            }, ct);
             return ExitCodes.Ok;
         });
         return command;

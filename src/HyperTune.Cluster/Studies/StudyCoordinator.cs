@@ -421,14 +421,14 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         try
         {
             events = StudyDecider.Progress(_state, _scheduler, p.Number, p.Dispatch, p.Step, p.Metrics, _clock(),
-                _finalStep);
+                _finalStep, p.At);
         }
         catch (Exception e)
         {
             // A scheduler fault must not lose the report: record it and let the trial go on.
             _log.Error(e, "study {0}: the scheduler failed on trial {1}'s report", _studyId, p.Number);
             events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
-                p.Metrics, _clock(), _finalStep);
+                p.Metrics, _clock(), _finalStep, p.At);
         }
         if (events.Count <= 1)
         {
@@ -464,7 +464,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         var supersededNode = _state.RunningOn.TryGetValue(r.Number, out var node) && _state.LastDispatch.GetValueOrDefault(r.Number) != r.Dispatch
             ? node : null;
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
-        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason, _clock());
+        // The worker's finish time: the coordinator may get to the result later (it was writing other events).
+        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
+            r.FinishedAt ?? _clock());
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);

@@ -263,7 +263,9 @@ public static class StudyDecider
     /// An intermediate report: recorded when it is the current dispatch's and moves past the last recorded step (so a
     /// re-dispatched trial's repeated steps count once). Then the trial pauses when it reached its
     /// <see cref="TrialRecord.StopAtStep"/>, or else the scheduler decides: continue, prune or pause. The decision
-    /// is an event persisted with the report; the coordinator tells the worker once it is written.
+    /// is an event persisted with the report; the coordinator tells the worker once it is written. A pause at the stop
+    /// step is stamped <paramref name="reportedAt"/> when given (the run ended right after that report, on the worker),
+    /// decisions <paramref name="now"/>.
     /// </summary>
     /// <remarks>
     /// <c>finalStep</c> is the trainable's last step when known (<see cref="ITrainable.TotalSteps"/>): a report there
@@ -272,7 +274,7 @@ public static class StudyDecider
     /// </remarks>
     public static IReadOnlyList<IStudyEvent> Progress(StudyState state, ITrialScheduler scheduler, int number,
         int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now,
-        long? finalStep = null)
+        long? finalStep = null, DateTimeOffset? reportedAt = null)
     {
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
         if (!metrics.TryGetValue(state.Spec.Objective.Metric, out var value) || !double.IsFinite(value)) return Array.Empty<IStudyEvent>();
@@ -282,7 +284,7 @@ public static class StudyDecider
         if (finalStep is { } end && step >= end) return new IStudyEvent[] { reported };
         var after = state.Apply(reported);
         if (after.Trials[number].StopAtStep is { } stop && step >= stop)
-            return new IStudyEvent[] { reported, new TrialPaused(number, step, now) };
+            return new IStudyEvent[] { reported, new TrialPaused(number, step, reportedAt ?? now) };
         var decision = scheduler.OnReport(after.History, number);
         return decision.Action switch
         {

@@ -19,7 +19,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
 
     private sealed record TrainableCancelled;
 
-    private sealed record TrainableProgress(TrialReport Report);
+    private sealed record TrainableProgress(TrialReport Report, DateTimeOffset At);
 
     private sealed record ResendResult;
 
@@ -101,7 +101,11 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<TrainableProgress>(p =>
         {
             _lastStep = Math.Max(_lastStep, p.Report.Step);
-            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step, p.Report.Metrics));
+            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step,
+                p.Report.Metrics)
+            {
+                At = p.At,
+            });
         });
         Receive<TrainableFinished>(f => Finish(f.Outcome));
         Receive<PauseTrial>(p =>
@@ -170,7 +174,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             StopAtStep = run.StopAtStep,
             StopGrace = _settings.ProcessStopGrace,
             CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, run.Incarnation, $"trial-{run.Number}")),
-            Report = report => self.Tell(new TrainableProgress(report)),
+            Report = report => self.Tell(new TrainableProgress(report, DateTimeOffset.UtcNow)),
         };
         Task.Run(async () =>
         {
@@ -200,7 +204,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         var run = _trial!;
         _result = outcome.PausedAtStep is { } step
             ? new ReportTrialPaused(run.StudyId, run.Number, run.Dispatch, step)
-            : new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason);
+            : new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason)
+            {
+                FinishedAt = DateTimeOffset.UtcNow,
+            };
         _studyRegion.Tell(_result);
         Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
         Become(Reporting);

@@ -77,10 +77,24 @@ public static class TrialWorkerProtocol
     public sealed record ReportTrialStarted(string StudyId, int Number, int Dispatch, DateTimeOffset At) : IWithStudyId;
 
     /// <summary>Intermediate metrics of a running trial.</summary>
-    public sealed record ReportTrialProgress(string StudyId, int Number, int Dispatch, long Step, IReadOnlyDictionary<string, double> Metrics) : IWithStudyId;
+    public sealed record ReportTrialProgress(string StudyId, int Number, int Dispatch, long Step, IReadOnlyDictionary<string, double> Metrics) : IWithStudyId
+    {
+        /// <summary>
+        /// When the trainable reported the step (the worker's clock; null from older workers): a run that pauses at
+        /// this step ends then, not when the coordinator gets to the report.
+        /// </summary>
+        public DateTimeOffset? At { get; init; }
+    }
 
     /// <summary>The trial's final metrics, or why it failed. Re-sent until <see cref="TrialResultRecorded"/> arrives.</summary>
-    public sealed record ReportTrialResult(string StudyId, int Number, int Dispatch, IReadOnlyDictionary<string, double> Metrics, string? FailureReason) : IWithStudyId;
+    public sealed record ReportTrialResult(string StudyId, int Number, int Dispatch, IReadOnlyDictionary<string, double> Metrics, string? FailureReason) : IWithStudyId
+    {
+        /// <summary>
+        /// When the run ended and freed its slot (the worker's clock; null from older workers), recorded as the
+        /// trial's finish time rather than the time the coordinator got to the result.
+        /// </summary>
+        public DateTimeOffset? FinishedAt { get; init; }
+    }
 
     /// <summary>
     /// The trial's run ended paused at <see cref="Step"/> (its trainable reached its stop step, or obeyed a
