@@ -28,6 +28,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
 
     private sealed record PublishProgress;
 
+    private sealed record WriteDeferredReports;
+
     private readonly string _studyId;
     private readonly StudySettings _settings;
     private readonly IActorRef _workerRegion;
@@ -59,6 +61,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     // Set by a recovery with trials running: they are re-attached once the worker nodes are known (see Reattach).
     private bool _reattachPending;
     private int _unpersisted;
+    // Intermediate reports that decided nothing, applied to _state but not yet written: they are written with the
+    // next write (or on WriteDeferredReports, queued behind the messages already waiting), so eight slots reporting
+    // every few milliseconds cost a few batched journal writes instead of one write, stashing everything, each.
+    private readonly List<IStudyEvent> _deferred = new();
     private long _lastSnapshot;
     // Time since the entity started, for the recovery log line.
     private readonly System.Diagnostics.Stopwatch _started = new();
@@ -118,6 +124,13 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Command<GetStudy>(q =>
         {
             if (Unavailable(q.StudyId)) return;
+            if (_deferred.Count > 0)
+            {
+                // Answered once what it would show is written: the write stashes the query until then.
+                PersistEvents(Array.Empty<IStudyEvent>(), () => { });
+                Self.Forward(q);
+                return;
+            }
             Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null)
             {
                 Rungs = Rungs(),
@@ -187,6 +200,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             PersistEvents(StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At), () => { });
         });
         Command<ReportTrialProgress>(OnProgress);
+        Command<WriteDeferredReports>(_ => PersistEvents(Array.Empty<IStudyEvent>(), () => { }));
         Command<ReportTrialPaused>(p =>
         {
             if (_state is null) return;
@@ -430,9 +444,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             events = StudyDecider.Progress(_state, new RunToCompletionScheduler(), p.Number, p.Dispatch, p.Step,
                 p.Metrics, _clock(), _finalStep, p.At);
         }
-        if (events.Count <= 1)
+        if (events.Count == 0) return;
+        if (events.Count == 1 && events[0] is TrialReported report)
         {
-            PersistEvents(events, () => { });
+            Defer(report);
             return;
         }
         var workerId = WorkerIdOf(p.Number, _state.RunningOn[p.Number], p.Dispatch);
@@ -587,22 +602,38 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     /// </summary>
     private void PersistEvents(IReadOnlyList<IStudyEvent> events, Action then)
     {
-        if (events.Count == 0)
+        if (events.Count == 0 && _deferred.Count == 0)
         {
             then();
             return;
         }
         foreach (var e in events) _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
-        _unpersisted += events.Count;
+        // Deferred reports were applied before these events, so they are written before them: the journal's order
+        // stays the order in which the state changed.
+        var all = _deferred.Count == 0 ? events : _deferred.Concat(events).ToList();
+        _deferred.Clear();
+        _unpersisted += all.Count;
         _progressDirty = true;
         // The continuation runs in the last event's handler, while commands are still stashed.
-        var remaining = events.Count;
-        PersistAll(events, e =>
+        var remaining = all.Count;
+        PersistAll(all, e =>
         {
             _unpersisted--;
             OnPersisted(e);
             if (--remaining == 0) then();
         });
+    }
+
+    /// <summary>
+    /// Applies a report that decided nothing and queues its write behind the messages already waiting (a burst of
+    /// reports from many slots becomes one journal write); any other write writes it first.
+    /// </summary>
+    private void Defer(TrialReported report)
+    {
+        _state = _state!.Apply(report);
+        _progressDirty = true;
+        if (_deferred.Count == 0) Self.Tell(new WriteDeferredReports());
+        _deferred.Add(report);
     }
 
     private void OnPersisted(IStudyEvent e)
@@ -624,7 +655,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 break;
         }
         // Only when everything applied is also written: the snapshot must match its sequence number exactly.
-        if (_unpersisted == 0 && LastSequenceNr - _lastSnapshot >= _settings.SnapshotEvery)
+        if (_unpersisted == 0 && _deferred.Count == 0 && LastSequenceNr - _lastSnapshot >= _settings.SnapshotEvery)
         {
             _lastSnapshot = LastSequenceNr;
             SaveSnapshot(_state!.ToSnapshot());
