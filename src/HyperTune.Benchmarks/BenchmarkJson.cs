@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace HyperTune.Benchmarks;
 
 /// <summary>The JSON conventions every benchmark report shares: non-finite numbers as null, regret lists, skips.</summary>
-internal static class BenchmarkJson
+public static class BenchmarkJson
 {
     /// <summary>Writes a number, or null when it is NaN or infinite (JSON has no such numbers).</summary>
     public static void WriteNumber(Utf8JsonWriter w, string name, double value)

@@ -92,11 +92,11 @@ internal static class LifecycleReport
             w.WriteNumber("resumes", t.Resumes);
             w.WriteNumber("run_pieces", t.Pieces.Count);
             w.WriteNumber("steps_reported", t.StepsReported);
-            Number(w, "best_value", r.BestValue ?? double.NaN);
-            Number(w, "wall_secs", Math.Round(t.Wall.TotalSeconds, 4));
-            Number(w, "busy_slot_secs", Math.Round(t.Busy.TotalSeconds, 4));
-            Number(w, "utilization", Math.Round(t.Utilization(options.Slots), 4));
-            Number(w, "slot_limiter_utilization", Math.Round(r.SlotLimiterUtilization, 4));
+            BenchmarkJson.WriteNumber(w, "best_value", r.BestValue ?? double.NaN);
+            BenchmarkJson.WriteNumber(w, "wall_secs", Math.Round(t.Wall.TotalSeconds, 4));
+            BenchmarkJson.WriteNumber(w, "busy_slot_secs", Math.Round(t.Busy.TotalSeconds, 4));
+            BenchmarkJson.WriteNumber(w, "utilization", Math.Round(t.Utilization(options.Slots), 4));
+            BenchmarkJson.WriteNumber(w, "slot_limiter_utilization", Math.Round(r.SlotLimiterUtilization, 4));
             w.WriteNumber("overlaps", t.Overlaps(options.Slots));
             var idle = t.Idle(options.Slots);
             w.WriteStartObject("idle_slot_secs");
@@ -110,7 +110,7 @@ internal static class LifecycleReport
             Latencies(w, "prune_to_next_start_ms", LatencySummary.Of(t.Handovers(options.Slots, "pruned")));
             Latencies(w, "handover_ms", LatencySummary.Of(t.Handovers(options.Slots)));
             Latencies(w, "completion_reaction_ms", LatencySummary.Of(t.CompletionReactions.ToList()));
-            Number(w, "secs", Math.Round(r.Seconds, 3));
+            BenchmarkJson.WriteNumber(w, "secs", Math.Round(r.Seconds, 3));
             w.WriteEndObject();
         }
         w.WriteEndObject();
@@ -121,16 +121,10 @@ internal static class LifecycleReport
     {
         w.WriteStartObject(name);
         w.WriteNumber("count", s.Count);
-        Number(w, "median", Math.Round(s.MedianMs, 2));
-        Number(w, "p90", Math.Round(s.P90Ms, 2));
-        Number(w, "max", Math.Round(s.MaxMs, 2));
+        BenchmarkJson.WriteNumber(w, "median", Math.Round(s.MedianMs, 2));
+        BenchmarkJson.WriteNumber(w, "p90", Math.Round(s.P90Ms, 2));
+        BenchmarkJson.WriteNumber(w, "max", Math.Round(s.MaxMs, 2));
         w.WriteEndObject();
-    }
-
-    private static void Number(Utf8JsonWriter w, string name, double value)
-    {
-        if (double.IsFinite(value)) w.WriteNumber(name, value);
-        else w.WriteNull(name);
     }
 
     private static string F(double value, string format) =>
