@@ -130,6 +130,44 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Snapshots_go_to_their_own_file_beside_the_journal_and_a_restarted_node_recovers_from_them()
+    {
+        var storage = StorageSpec.SqliteFile(Path.Combine(_dir, "studies.db"));
+        var options = Options(storage) with { ExtraHocon = Options(storage).ExtraHocon + "\nhypertune.study.snapshot-every = 10" };
+        var spec = Spec("snapshotted", 20, 2, """{ "type": "function", "function": "branin" }""");
+        string studyId;
+        List<(int, double?)> before;
+        await using (var first = await HyperTuneNode.StartAsync(options))
+        {
+            var client = new HyperTuneClient(first);
+            studyId = (await client.SubmitAsync(spec)).StudyId;
+            Assert.Equal(StudyStatus.Finished, (await RunToEnd(client, studyId, TimeSpan.FromSeconds(60))).Status);
+            before = (await client.GetAsync(studyId, includeTrials: true))!.Trials!.Select(t => (t.Number, t.Value)).ToList();
+        }
+
+        var snapshots = Path.Combine(_dir, "studies.snapshots.db");
+        Assert.True(File.Exists(snapshots), "no snapshot file beside the journal");
+        Assert.True(Rows(snapshots, "snapshot") > 0, "the snapshot file holds no snapshot");
+        Assert.Equal(0, Rows(Path.Combine(_dir, "studies.db"), "snapshot", missingTable: 0));
+
+        await using var second = await HyperTuneNode.StartAsync(options);
+        var after = (await new HyperTuneClient(second).GetAsync(studyId, includeTrials: true))!;
+        Assert.Equal(StudyStatus.Finished, after.Progress.Status);
+        Assert.Equal(before, after.Trials!.Select(t => (t.Number, t.Value)).ToList());
+    }
+
+    private static long Rows(string file, string table, long? missingTable = null)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}'";
+        if ((long)command.ExecuteScalar()! == 0) return missingTable ?? throw new InvalidOperationException($"no table {table} in {file}");
+        command.CommandText = $"SELECT count(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
     public async Task The_worker_directory_reports_how_many_trials_each_node_runs()
     {
         await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));

@@ -82,11 +82,14 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return;
         var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        using var connection = new SqliteConnection(ConnectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode=WAL;";
-        command.ExecuteNonQuery();
+        foreach (var file in new[] { ConnectionString, SnapshotConnectionString })
+        {
+            using var connection = new SqliteConnection(file);
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode=WAL;";
+            command.ExecuteNonQuery();
+        }
     }
 
     private void CheckPostgres()
@@ -184,6 +187,36 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         }
     }
 
+    /// <summary>
+    /// The connection string the snapshot store uses: for an SQLite file, a file of its own beside the journal's
+    /// (<c>NAME.snapshots.EXT</c>); otherwise <see cref="JournalConnectionString"/>.
+    /// </summary>
+    /// <remarks>
+    /// SQLite lets one connection write a file at a time, and Microsoft.Data.Sqlite retries a writer that finds the
+    /// file busy only after sleeping 150 ms. A snapshot written while the journal wrote (or the reverse) thus held a
+    /// study's next write back by 150 ms or more, every 200 events: the pauses that kept slots idle in
+    /// <c>hypertune bench lifecycle</c>. Snapshots in their own file never wait for the journal. Snapshots an older
+    /// version kept in the journal's file are no longer read; recovery then replays the journal, which is complete.
+    /// </remarks>
+    public string SnapshotConnectionString
+    {
+        get
+        {
+            if (Kind != StorageKind.Sqlite) return JournalConnectionString;
+            if (InMemorySqlite) return ConnectionString;
+            var builder = new SqliteConnectionStringBuilder(ConnectionString);
+            builder.DataSource = SnapshotPathOf(builder.DataSource);
+            return builder.ToString();
+        }
+    }
+
+    /// <summary>The snapshot file that goes with an SQLite journal file: <c>a/b.db</c> gives <c>a/b.snapshots.db</c>.</summary>
+    public static string SnapshotPathOf(string journalPath)
+    {
+        var extension = Path.GetExtension(journalPath);
+        return journalPath[..^extension.Length] + ".snapshots" + extension;
+    }
+
     /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>
     public string ToHocon()
     {
@@ -194,19 +227,42 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
                 """;
         var cs = Quote(JournalConnectionString);
         var provider = Quote(ProviderName);
+        var snapshots = Quote(SnapshotConnectionString);
+        var sqlite = Kind == StorageKind.Sqlite ? SqliteSettings : "";
         return $$"""
             akka.persistence {
               journal {
                 plugin = "akka.persistence.journal.sql"
-                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true }
+                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
               }
               snapshot-store {
                 plugin = "akka.persistence.snapshot-store.sql"
-                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true }
+                sql { connection-string = {{snapshots}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
               }
-              query.journal.sql { connection-string = {{cs}}, provider-name = {{provider}} }
+              query.journal.sql { connection-string = {{cs}}, provider-name = {{provider}}{{sqlite}} }
             }
             """;
+    }
+
+    /// <summary>
+    /// Settings that keep SQLite's one-writer lock from stalling the journal (see <see cref="SnapshotConnectionString"/>
+    /// for what a wait costs): one write at a time, as SQLite allows anyway, and reads in deferred transactions. Akka's
+    /// default read transaction begins IMMEDIATE, which takes the write lock: a journal health probe or a replay then
+    /// held a study's next write back by 150 ms. In write-ahead-log mode a deferred read sees a consistent snapshot of
+    /// committed data without the lock (read-uncommitted only relaxes reads within one shared cache, which a file
+    /// store does not use).
+    /// </summary>
+    private string SqliteSettings =>
+        InMemorySqlite ? "" : ", parallelism = 1, read-isolation-level = read-uncommitted";
+
+    private bool InMemorySqlite
+    {
+        get
+        {
+            var builder = new SqliteConnectionStringBuilder(ConnectionString);
+            return builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Length == 0 || builder.DataSource == ":memory:" ||
+                   builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     /// <summary>A HOCON quoted string.</summary>

@@ -60,6 +60,7 @@ public sealed class LegacyJournalReplaySpec : TestKit
         try
         {
             File.Delete(_file);
+            File.Delete(StorageSpec.SnapshotPathOf(_file));
         }
         catch (IOException)
         {
@@ -183,15 +184,26 @@ public sealed class LegacyJournalReplaySpec : TestKit
         Assert.True(double.IsPositiveInfinity(again.Trials[4].Metrics["extra"]));
     }
 
-    private void Execute(string sql, byte[]? bytes = null)
+    private void Execute(string sql, byte[]? bytes = null) => Execute(_file, sql, bytes);
+
+    private void Execute(string file, string sql, byte[]? bytes = null)
     {
-        using var connection = new SqliteConnection(ConnectionString(_file));
+        using var connection = new SqliteConnection(ConnectionString(file));
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.Parameters.AddWithValue("$id", PersistenceId);
         if (bytes is not null) command.Parameters.AddWithValue("$bytes", bytes);
         command.ExecuteNonQuery();
+    }
+
+    private string SnapshotTableDefinition()
+    {
+        using var connection = new SqliteConnection(ConnectionString(_file));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'snapshot'";
+        return (string)command.ExecuteScalar()!;
     }
 
     [Fact]
@@ -205,8 +217,12 @@ public sealed class LegacyJournalReplaySpec : TestKit
             Sys.Serialization.FindSerializerFor(snapshot).ToBinary(snapshot));
         Assert.Contains(nameof(StudySnapshot), text);
         var renamed = System.Text.Encoding.Latin1.GetBytes(text.Replace(nameof(StudySnapshot), "StudySnapshoX"));
-        Execute("INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, serializer_id) " +
-                $"VALUES ($id, 23, 0, $bytes, '', {HyperionSerializer.SerializerId})", renamed);
+        // Snapshots live in their own file beside the journal (StorageSpec.SnapshotConnectionString); the snapshot
+        // store would create its table on first use, so the test creates it as the fixture's journal file has it.
+        var snapshots = StorageSpec.SnapshotPathOf(_file);
+        Execute(snapshots, SnapshotTableDefinition());
+        Execute(snapshots, "INSERT INTO snapshot (persistence_id, sequence_number, created, snapshot, manifest, " +
+                $"serializer_id) VALUES ($id, 23, 0, $bytes, '', {HyperionSerializer.SerializerId})", renamed);
 
         // Akka fails the recovery and stops the coordinator: the study is unavailable, its journal untouched.
         var failed = StartCoordinator();
@@ -214,7 +230,7 @@ public sealed class LegacyJournalReplaySpec : TestKit
         ExpectTerminated(failed, TimeSpan.FromSeconds(30));
         Assert.Equal(23, Rows().Count);
 
-        Execute("DELETE FROM snapshot WHERE persistence_id = $id");
+        Execute(snapshots, "DELETE FROM snapshot WHERE persistence_id = $id");
         var report = Report(StartCoordinator());
         Assert.Equal(EventText.Describe(expected.Trials), EventText.Describe(report.Trials));
     }
