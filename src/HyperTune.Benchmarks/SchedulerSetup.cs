@@ -56,6 +56,7 @@ public sealed record SchedulerSetup(string Name, OptimizerConfiguration Optimize
         new("tpe+asha", Tpe, Asha),
         new("gp+asha", Gp, Asha),
         new("auto+asha", Auto, Asha),
+        new("random+asha", Random, Asha),
         new("tpe+hyperband", Tpe, Hyperband),
         new("random+hyperband", Random, Hyperband),
         new("tpe+hyperband-sync", Tpe, HyperbandSync),
