@@ -168,6 +168,23 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_step_budget_ends_a_real_study_without_cutting_off_a_trial()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));
+        var client = new HyperTuneClient(node);
+        // mf-branin runs 27 steps: 100 steps hold 3 whole runs (81); a fourth would need 108, so the study ends there.
+        var spec = Spec("step-budget", 50, 3, """{ "type": "function", "function": "mf-branin" }""")
+            .Replace("\"parallelism\": 3 }", "\"parallelism\": 3, \"maxSteps\": 100 }");
+        var studyId = (await client.SubmitAsync(spec)).StudyId;
+        var last = await RunToEnd(client, studyId, TimeSpan.FromSeconds(60));
+        Assert.Equal(StudyStatus.Finished, last.Status);
+        var report = (await client.GetAsync(studyId, includeTrials: true))!;
+        Assert.Equal(StudyDecider.StepBudgetReached, report.Progress.FinishReason);
+        Assert.Equal(3, report.Trials!.Count);
+        Assert.All(report.Trials, t => Assert.Equal((TrialState.Complete, 27L), (t.State, t.LastIntermediate!.Step)));
+    }
+
+    [Fact]
     public async Task The_worker_directory_reports_how_many_trials_each_node_runs()
     {
         await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.Memory));

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json;
 using HyperTune.Cluster.Studies;
 using HyperTune.Cluster.Workers;
@@ -45,6 +46,59 @@ public class StudyDeciderTests
         s = ApplyAll(s, events);
         Assert.Empty(StudyDecider.Plan(s, opt, OneNode, T0, 10));
     }
+
+    [Fact]
+    public void A_step_budget_starts_a_trial_only_if_it_can_run_to_its_last_step_and_ends_the_study_when_none_fits()
+    {
+        var (s, opt) = Created(Spec(parallelism: 3, extra: ", \"maxSteps\": 60"));
+        var first = StudyDecider.Plan(s, opt, NoScheduler, OneNode, T0, 10, finalStep: 27);
+        // 27 + 27 fit in 60; a third run would need 81.
+        Assert.Equal(new[] { 0, 1 }, first.OfType<TrialStarted>().Select(t => t.Number));
+        s = ApplyAll(s, first);
+
+        // Trial 0 is pruned at step 2: 2 + 27 (trial 1 may still run to the end) + 27 = 56 fit, so trial 2 starts.
+        s = ApplyAll(s, new IStudyEvent[] { new TrialReported(0, 1, 5.0), new TrialReported(0, 2, 4.0), new TrialPruned(0, 2, 4.0, T0) });
+        var second = StudyDecider.Plan(s, opt, NoScheduler, OneNode, T0, 10, finalStep: 27);
+        Assert.Equal(new[] { 2 }, second.OfType<TrialStarted>().Select(t => t.Number));
+        s = ApplyAll(s, second);
+
+        // Both complete (a whole run each, reports or not): 2 + 27 + 27 = 56 spent, no run fits in the 4 left.
+        s = ApplyAll(s, new IStudyEvent[]
+        {
+            new TrialCompleted(1, 1.0, ImmutableDictionary<string, double>.Empty, T0),
+            new TrialCompleted(2, 2.0, ImmutableDictionary<string, double>.Empty, T0),
+        });
+        var last = StudyDecider.Plan(s, opt, NoScheduler, OneNode, T0, 10, finalStep: 27);
+        Assert.Empty(last.OfType<TrialStarted>());
+        Assert.Equal(StudyDecider.StepBudgetReached, Assert.Single(last.OfType<StudyFinished>()).Reason);
+    }
+
+    [Fact]
+    public void A_step_budget_on_a_trainable_that_does_not_say_how_many_steps_it_runs_is_refused_at_submit()
+    {
+        var spec = StudySpecParser.Parse(Spec(extra: ", \"maxSteps\": 60"));
+        var e = Assert.Throws<SpecException>(() => StudyDecider.CheckTrainable(spec));
+        Assert.Equal("budget.maxSteps", e.Path);
+        Assert.Contains("give trainable.steps", e.Message);
+        // With the steps declared it is accepted.
+        StudyDecider.CheckTrainable(StudySpecParser.Parse(Spec(extra: ", \"maxSteps\": 60")
+            .Replace("\"function\": \"branin\" }", "\"function\": \"branin\", \"steps\": 20 }")));
+    }
+
+    [Fact]
+    public void A_resubmission_may_not_change_the_step_budget()
+    {
+        var spec = Spec(extra: ", \"maxSteps\": 60");
+        var (s, _) = Created(spec);
+        var (events, rejection) = StudyDecider.Submit(s,
+            new StudyProtocol.SubmitStudy("quad", Spec(extra: ", \"maxSteps\": 90")), T0);
+        Assert.Empty(events);
+        Assert.Contains("budget.maxSteps 60", rejection);
+        Assert.Null(StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("quad", spec), T0).Rejection);
+    }
+
+    private static readonly Core.Schedulers.ITrialScheduler NoScheduler =
+        Core.Schedulers.SchedulerFactory.Create(Core.Specs.SchedulerSpec.None, StudyDirection.Minimize, null);
 
     [Fact]
     public void Without_a_free_worker_trials_wait_and_placement_follows_free_slots()

@@ -585,7 +585,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         try
         {
             return StudyDecider.Plan(state, _optimizer, _scheduler, AvailableWorkers(), _clock(),
-                _settings.MaxRequeues);
+                _settings.MaxRequeues, _finalStep);
         }
         catch (Exception e)
         {

@@ -37,6 +37,11 @@ public static class StudyDecider
         }
         // Limits were applied where the spec was submitted (HyperTuneClient, with that node's hypertune.limits).
         var budget = Core.Specs.StudySpecParser.Parse(command.SpecJson, Core.Specs.SpecLimits.Unlimited).Budget;
+        if (budget.MaxSteps != state.Spec.Budget.MaxSteps)
+            return (Array.Empty<IStudyEvent>(),
+                $"study '{state.StudyId}' was created with budget.maxSteps {state.Spec.Budget.MaxSteps?.ToString() ?? "unset"}, " +
+                $"which cannot change when resuming (this spec: {budget.MaxSteps?.ToString() ?? "unset"}); " +
+                "start a new study with --fresh or another name");
         // Trials already started cannot be taken back: a smaller budget stops the study at what it has started.
         var maxTrials = Math.Max(command.Budget?.MaxTrials ?? budget.MaxTrials, state.Trials.Count);
         var parallelism = command.Budget?.Parallelism ?? budget.Parallelism;
@@ -88,6 +93,16 @@ public static class StudyDecider
 
     private static void CheckTrainable(StudySpec spec, ITrainable trainable, ITrialScheduler scheduler)
     {
+        if (spec.Budget.MaxSteps is { } maxSteps)
+        {
+            if (trainable.TotalSteps is not { } full)
+                throw new SpecException("budget.maxSteps",
+                    $"a step budget needs the steps of one run, but this '{spec.Trainable.Type}' trainable does not say " +
+                    "how many it runs: give trainable.steps");
+            if (maxSteps < full)
+                throw new SpecException("budget.maxSteps",
+                    $"{maxSteps} is less than one run of the trainable ({full} steps): no trial could start");
+        }
         if (scheduler.PausesTrials && !trainable.CanResume)
             throw new SpecException("scheduler.type",
                 $"scheduler '{spec.Scheduler.Type}' pauses trials and resumes them from their checkpoints, but this " +
@@ -132,8 +147,10 @@ public static class StudyDecider
     /// then treated as exhausted: the scheduler is asked again with no new trials allowed, which resumes paused
     /// trials or closes the open rung, and the study finishes when that leaves nothing to run.
     /// </remarks>
+    /// <param name="finalStep">The trainable's last step, when known: with <c>budget.maxSteps</c> it sizes a run
+    /// (<see cref="StepBudget"/>).</param>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
-        IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues)
+        IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues, long? finalStep = null)
     {
         if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
         var events = new List<IStudyEvent>();
@@ -145,13 +162,17 @@ public static class StudyDecider
         }
 
         var deadlinePassed = s.Spec.Budget.WallClockLimit is { } limit && now >= s.CreatedAt + limit;
+        var steps = s.Spec.Budget.MaxSteps is { } maxSteps && finalStep is { } full ? new StepBudget(maxSteps, full) : null;
+        var stepsLeft = true;
         var exhausted = false;
         string? optimizerStuck = null;
         SlotDecision? done = null;
         var active = s.Active;
         while (active < s.Parallelism)
         {
-            var canStartNew = !deadlinePassed && !exhausted && optimizerStuck is null && s.Trials.Count < s.MaxTrials;
+            stepsLeft = steps is null || steps.AdmitsNew(s.History);
+            var canStartNew = !deadlinePassed && !exhausted && optimizerStuck is null && s.Trials.Count < s.MaxTrials
+                              && stepsLeft;
             var slot = scheduler.OnSlotFree(new SchedulerContext(s.History, canStartNew, s.MaxTrials));
             foreach (var number in slot.Prune) PrunePaused(s, number, now, Emit);
             if (slot.Action == SlotAction.Resume)
@@ -160,6 +181,13 @@ public static class StudyDecider
                              ?? throw new InvalidOperationException("the scheduler resumed no trial number");
                 if (number < 0 || number >= s.Trials.Count || s.Trials[number].State != TrialState.Paused)
                     throw new InvalidOperationException($"the scheduler resumed trial {number}, which is not paused");
+                if (steps is not null &&
+                    !steps.AdmitsResume(s.History, s.Trials[number].LastIntermediate?.Step ?? 0, slot.StopAtStep))
+                {
+                    // Running trials stopped early give back what they had reserved; with none, it never fits.
+                    if (active == 0) done = SlotDecision.Done(StepBudgetReached);
+                    break;
+                }
                 Emit(new TrialResumed(number, slot.StopAtStep, now));
                 active++;
                 continue;
@@ -205,6 +233,7 @@ public static class StudyDecider
             foreach (var t in s.Trials.Where(t => t.State == TrialState.Paused).ToList())
                 PrunePaused(s, t.Number, now, Emit);
             var reason = s.Trials.Count >= s.MaxTrials ? StudyState.BudgetReached
+                : !stepsLeft ? StepBudgetReached
                 : exhausted ? "search space exhausted"
                 : deadlinePassed ? "wall-clock limit reached"
                 : optimizerStuck is not null ? $"the optimizer has nothing to suggest: {optimizerStuck}"
@@ -213,6 +242,9 @@ public static class StudyDecider
         }
         return events;
     }
+
+    /// <summary>Why a study with <c>budget.maxSteps</c> ends when no further run fits in it.</summary>
+    public const string StepBudgetReached = "step budget reached";
 
     private static readonly ITrialScheduler NoScheduler = new RunToCompletionScheduler();
 

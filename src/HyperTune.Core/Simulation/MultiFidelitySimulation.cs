@@ -21,8 +21,11 @@ namespace HyperTune.Core.Simulation;
 /// <para>Time: at each tick every running trial takes one step, in the order the trials were dispatched; a slot
 /// freed during a tick is refilled at once and the new trial takes its first step at the next tick. Trials thus
 /// start at different times and stop at different steps, so asynchronous completion is real, and everything is
-/// deterministic. Each step costs one unit of the budget; when it runs out, running trials stop where they are
-/// and count only if they reached the last step (as shared/bench/optuna_fidelity.py counts).</para>
+/// deterministic. Each step costs one unit of the budget, which the coordinator's rule guards (<see cref="StepBudget"/>,
+/// a study's <c>budget.maxSteps</c>): a trial starts only if the budget can take it to the last step beside what
+/// the running trials may still take, and a resume only if its run fits. Only trials that reached the last step count
+/// (as shared/bench/optuna_fidelity.py counts); the budget's hard end, running trials stopped where they are, is
+/// thus never reached.</para>
 /// </remarks>
 public sealed class MultiFidelitySimulation
 {
@@ -33,6 +36,7 @@ public sealed class MultiFidelitySimulation
     private readonly List<TrialRecord> _trials = new();
     private readonly List<int> _running = new();
     private long _left;
+    private readonly StepBudget _budget;
     private long _time;
     private int _started;
     private string? _stopReason;
@@ -46,6 +50,7 @@ public sealed class MultiFidelitySimulation
         _scheduler = scheduler;
         _curve = curve;
         _left = settings.BudgetSteps;
+        _budget = new StepBudget(settings.BudgetSteps, settings.Steps);
     }
 
     /// <summary>Runs a study until its step budget is spent or nothing is left to run.</summary>
@@ -115,13 +120,20 @@ public sealed class MultiFidelitySimulation
         var stuck = false;
         while (_running.Count < _settings.Parallelism && _left > 0)
         {
-            var canStartNew = !exhausted && !stuck && _started < _settings.MaxTrials;
+            var canStartNew = !exhausted && !stuck && _started < _settings.MaxTrials && _budget.AdmitsNew(History);
             var decision = _scheduler.OnSlotFree(new SchedulerContext(History, canStartNew, _settings.MaxTrials));
             foreach (var number in decision.Prune) PrunePaused(number);
             if (decision.Action == SlotAction.Resume)
             {
                 var resumed = decision.TrialNumber
                     ?? throw new InvalidOperationException("the scheduler resumed no trial number");
+                var reached = Paused(resumed, "resumed").LastIntermediate?.Step ?? 0;
+                if (!_budget.AdmitsResume(History, reached, decision.StopAtStep))
+                {
+                    // As the coordinator does: the resume waits for room (running trials stopped early free some).
+                    if (_running.Count == 0) _stopReason = "the step budget cannot take the trial the scheduler resumes";
+                    return;
+                }
                 Resume(resumed, decision.StopAtStep);
                 continue;
             }
@@ -196,7 +208,7 @@ public sealed class MultiFidelitySimulation
         _running.Clear();
         foreach (var trial in _trials.Where(t => t.State == TrialState.Paused).ToArray())
             _trials[trial.Number] = trial with { State = TrialState.Pruned, Value = trial.LastIntermediate?.Value };
-        var reason = _left == 0 ? "the step budget is spent"
+        var reason = _left == 0 || !_budget.AdmitsNew(History) ? "the step budget is spent"
             : _optimizerStopReason is { } optimizer ? $"{_stopReason}; the optimizer: {optimizer}"
             : _stopReason ?? "nothing left to run";
         return new SimulationResult(new TrialHistory(_trials.ToArray(), _settings.Direction),

@@ -4,4 +4,8 @@ namespace HyperTune.Core.Specs;
 /// <param name="MaxTrials">Trials to run in all (failed and pruned ones count).</param>
 /// <param name="Parallelism">Trials running at the same time at most.</param>
 /// <param name="WallClockLimit">Stop suggesting new trials once the study has run this long (null: no limit).</param>
-public sealed record BudgetSpec(int MaxTrials, int Parallelism, TimeSpan? WallClockLimit);
+/// <param name="MaxSteps">
+/// Steps (the trainable's resource units) the study may spend in all, each trial's furthest step counted; a trial
+/// starts only if the budget can take it to its last step (<see cref="Studies.StepBudget"/>). Null: no step budget.
+/// </param>
+public sealed record BudgetSpec(int MaxTrials, int Parallelism, TimeSpan? WallClockLimit, long? MaxSteps = null);

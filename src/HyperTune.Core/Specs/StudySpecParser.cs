@@ -64,6 +64,10 @@ public static class StudySpecParser
         var maxTrials = (int)budget.RequireLong("maxTrials", 1, 10_000_000);
         var parallelism = budget.GetInt("parallelism", 1, 1, 10_000);
         var wallClock = budget.GetDuration("wallClockLimit");
+        var maxSteps = budget.GetOptionalLong("maxSteps", 1, 1_000_000_000_000);
+        if (maxSteps is { } steps && declaredSteps is { } full && steps < full)
+            throw new SpecException("budget.maxSteps",
+                $"{steps} is less than one run of the trainable ({full} steps): no trial could start");
         budget.EnsureNoUnknownFields();
 
         var trialTimeout = r.GetDuration("trialTimeout");
@@ -72,7 +76,7 @@ public static class StudySpecParser
         r.EnsureNoUnknownFields();
 
         return new StudySpec(name, description, new ObjectiveSpec(metric, direction), new TrainableSpec(trainableType, trainable.Element),
-            space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock), trialTimeout, maxRetries, storage, json)
+            space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock, maxSteps), trialTimeout, maxRetries, storage, json)
         {
             Scheduler = schedulerSpec,
         };

@@ -13,34 +13,52 @@ public class MultiFidelitySimulationTests
     private static double Curve(Configuration c, long t) => c.GetDouble("x") + 1.0 / t;
 
     [Fact]
-    public void The_budget_is_counted_in_steps_as_the_python_reference_counts_it()
+    public void The_budget_is_counted_in_steps_and_a_trial_starts_only_if_the_budget_can_take_it_to_the_last_step()
     {
-        // Budget 2 runs x 27 steps = 54. Trial 0 runs 27 steps and completes; trial 1 is pruned at step 1 (1 step);
-        // trial 2 gets the 26 steps left, does not reach 27 and does not count (optuna_fidelity.py's FAIL).
+        // Budget 2 runs x 27 steps = 54. Trial 0 runs 27 steps and completes; trial 1 starts (27 + 27 fit) and is
+        // pruned at step 1. 26 steps are left, less than a run: trial 2 would be cut off before step 27, so it never
+        // starts (where optuna_fidelity.py would run it and count it as failed).
         var result = MultiFidelitySimulation.Run(new SimulationSettings(27, 2 * 27),
             new ListOptimizer(0.5, 0.1, 0.2, 0.3), new PruneOddTrialsScheduler(), Curve);
 
-        Assert.Equal(54, result.StepsSpent);
-        Assert.Equal(3, result.TrialsStarted);
+        Assert.Equal(28, result.StepsSpent);
+        Assert.Equal(2, result.TrialsStarted);
         var t = result.History.Trials;
-        Assert.Equal(new[] { TrialState.Complete, TrialState.Pruned, TrialState.Cancelled }, t.Select(x => x.State));
-        Assert.Equal(new long[] { 27, 1, 26 }, t.Select(x => x.LastIntermediate!.Step));
+        Assert.Equal(new[] { TrialState.Complete, TrialState.Pruned }, t.Select(x => x.State));
+        Assert.Equal(new long[] { 27, 1 }, t.Select(x => x.LastIntermediate!.Step));
         Assert.Equal(0.5 + 1.0 / 27, result.BestValue!.Value, 12);
         Assert.Equal(1.1, t[1].Value!.Value, 12);
         Assert.Equal(1.0, result.Utilization);
-        Assert.Equal(54, result.Time);
+        Assert.Equal(28, result.Time);
         Assert.Equal("the step budget is spent", result.EndReason);
     }
 
     [Fact]
-    public void A_scheduler_that_prunes_every_trial_at_step_one_spends_one_step_per_trial()
+    public void A_scheduler_that_prunes_every_trial_at_step_one_starts_trials_while_a_whole_run_still_fits()
     {
+        // Each new trial needs room for 27 steps: after k trials pruned at step 1, k + 27 <= 54 lets k = 0..27 start.
         var result = MultiFidelitySimulation.Run(new SimulationSettings(27, 54),
             new RandomOptimizerFactory().Create(), new PruneOddTrialsScheduler(all: true), Curve);
-        Assert.Equal(54, result.TrialsStarted);
-        Assert.Equal(54, result.StepsSpent);
+        Assert.Equal(28, result.TrialsStarted);
+        Assert.Equal(28, result.StepsSpent);
         Assert.Null(result.BestValue);
         Assert.All(result.History.Trials, x => Assert.Equal(TrialState.Pruned, x.State));
+    }
+
+    [Fact]
+    public void With_parallel_slots_no_trial_is_cut_off_by_the_budget_and_the_budget_is_never_exceeded()
+    {
+        var problem = FidelityProblems.Find("mf-hartmann6")!;
+        var result = MultiFidelitySimulation.Run(new SimulationSettings(27, 30 * 27, Parallelism: 8),
+            OptimizerFactory.Create(Core.Specs.OptimizerSpec.Of("random", 3), problem.Space, StudyDirection.Minimize),
+            new RunToCompletionScheduler(), (c, t) => problem.Curve(c, t));
+
+        // 8 slots: three waves of 8 trials spend 648 steps; of a fourth wave only 6 fit in the 162 left (where all 8
+        // would once have started, and been stopped at step 20 or 21 when the budget ran out).
+        Assert.Equal(30, result.TrialsStarted);
+        Assert.Equal(30 * 27, result.StepsSpent);
+        Assert.All(result.History.Trials, x => Assert.Equal((TrialState.Complete, 27L), (x.State, x.LastIntermediate!.Step)));
+        Assert.Equal("the step budget is spent", result.EndReason);
     }
 
     [Fact]
@@ -67,15 +85,21 @@ public class MultiFidelitySimulationTests
     }
 
     [Fact]
-    public void Paused_trials_left_at_the_end_are_pruned_at_their_paused_step()
+    public void A_paused_trial_the_budget_cannot_take_further_is_pruned_at_its_paused_step()
     {
-        // The budget (3 steps) runs out while the rung is still open: the paused trials are pruned where they stopped.
-        var result = MultiFidelitySimulation.Run(new SimulationSettings(3, 3, Parallelism: 3),
+        // Budget 7, runs of 3 steps, 3 slots, a rung at step 1 over 4 trials. New trials start while a whole run fits
+        // (trials 0-2, then 3 once trial 0 paused); the rung keeps trials 1 and 3 (x = 0.1, 0.2). Trial 1's resume
+        // to step 3 fits (4 + 2 <= 7); trial 3's would not (6 + 2), not even after trial 1 completed: the study ends
+        // and trial 3 is pruned where it paused.
+        var result = MultiFidelitySimulation.Run(new SimulationSettings(3, 7, Parallelism: 3),
             new ListOptimizer(0.4, 0.1, 0.3, 0.2), new TinyHalvingScheduler(4, 1), Curve);
-        Assert.Equal(3, result.StepsSpent);
-        Assert.All(result.History.Trials.Take(3), x => Assert.Equal((TrialState.Pruned, 1L), (x.State, x.LastIntermediate!.Step)));
-        Assert.Equal(TrialState.Cancelled, result.History.Trials[3].State);
-        Assert.Null(result.BestValue);
+        var t = result.History.Trials;
+        Assert.Equal(new[] { TrialState.Pruned, TrialState.Complete, TrialState.Pruned, TrialState.Pruned },
+            t.Select(x => x.State));
+        Assert.Equal(new long[] { 1, 3, 1, 1 }, t.Select(x => x.LastIntermediate!.Step));
+        Assert.Equal(1.2, t[3].Value!.Value, 12);
+        Assert.Equal(6, result.StepsSpent);
+        Assert.Equal("the step budget is spent", result.EndReason);
     }
 
     [Fact]

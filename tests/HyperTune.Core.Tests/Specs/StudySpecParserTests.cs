@@ -39,6 +39,7 @@ public class StudySpecParserTests
         Assert.True(((IntParameter)spec.Space["units"]).Log);
         Assert.Equal(("random", 42L), (spec.Optimizer.Type, spec.Optimizer.Seed));
         Assert.Equal(new BudgetSpec(60, 4, TimeSpan.FromMinutes(10)), spec.Budget);
+        Assert.Equal(810L, StudySpecParser.Parse(Valid.Replace("\"10m\"", "\"10m\", \"maxSteps\": 810")).Budget.MaxSteps);
         Assert.Equal(TimeSpan.FromSeconds(90), spec.TrialTimeout);
         Assert.Equal(2, spec.MaxRetries);
     }
@@ -56,10 +57,16 @@ public class StudySpecParserTests
     [InlineData("\"trialTimeout\": \"90s\"", "\"trialTimeout\": \"soon\"", "trialTimeout: expected a duration")]
     [InlineData("\"name\": \"branin-random\"", "\"name\": \"bad name!\"", "name: 'bad name!' may only use")]
     [InlineData("\"type\": \"float\", \"low\": 0, \"high\": 15", "\"type\": \"double\", \"low\": 0, \"high\": 15", "space[1].type: 'double' is not one of: float, int, categorical")]
-    public void A_malformed_spec_fails_naming_the_field_and_the_problem(string find, string replace, string expected)
+    [InlineData("\"wallClockLimit\": \"10m\"", "\"wallClockLimit\": \"10m\", \"maxSteps\": 0", "budget.maxSteps: must be at least 1")]
+    [InlineData("\"function\": \"branin\" }", "\"function\": \"branin\", \"steps\": 27 }",
+        "budget.maxSteps: 20 is less than one run of the trainable (27 steps)", "\"maxSteps\": 20")]
+    public void A_malformed_spec_fails_naming_the_field_and_the_problem(string find, string replace, string expected,
+        string? budgetExtra = null)
     {
         Assert.Contains(find, Valid);
-        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(Valid.Replace(find, replace)));
+        var spec = Valid.Replace(find, replace);
+        if (budgetExtra is not null) spec = spec.Replace("\"wallClockLimit\": \"10m\"", "\"wallClockLimit\": \"10m\", " + budgetExtra);
+        var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(spec));
         Assert.Contains(expected, e.Message);
     }
 
