@@ -131,6 +131,22 @@ public sealed class EarlyStoppingOutputTests
     }
 
     [Fact]
+    public void A_stop_at_the_last_step_is_the_end_of_the_run_and_is_not_shown_as_a_pause()
+    {
+        var report = Report();
+        var trials = report.Trials!.ToList();
+        trials[5] = trials[5] with { StopAtStep = 9 };
+        var atEnd = report with { Trials = trials, FinalStep = 9 };
+
+        var json = JsonNode.Parse(Json(atEnd, includeTrials: true, null))!;
+        Assert.Equal(9, (long)json["finalStep"]!);
+        Assert.Null(json["trialList"]!.AsArray().Single(n => (int)n!["number"]! == 5)!["stopAtStep"]);
+        // Below the last step it is a pause, and said so.
+        var belowEnd = JsonNode.Parse(Json(report with { FinalStep = 9 }, includeTrials: true, null))!;
+        Assert.Equal(3, (long)belowEnd["trialList"]!.AsArray().Single(n => (int)n!["number"]! == 5)!["stopAtStep"]!);
+    }
+
+    [Fact]
     public void The_json_document_has_paused_steps_stop_steps_and_the_rungs()
     {
         var report = Report();

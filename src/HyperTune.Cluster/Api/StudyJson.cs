@@ -59,6 +59,7 @@ public static class StudyJson
                 w.WriteNull("best");
             }
             if (report.Rungs is { } rungs) WriteRungs(w, rungs);
+            if (report.FinalStep is { } finalStep) w.WriteNumber("finalStep", finalStep);
             if (includeTrials && report.Trials is { } trials)
             {
                 w.WriteStartArray("trialList");
@@ -81,8 +82,10 @@ public static class StudyJson
                     }
                     // The latest intermediate report tells an operator how far a running trial has got.
                     if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
-                    // Where the trial's current run pauses by itself (a synchronous rung's milestone).
-                    if (t.StopAtStep is { } stop) w.WriteNumber("stopAtStep", stop);
+                    // Where the trial's current run pauses by itself (a synchronous rung's milestone); a stop at the
+                    // last step is the run's end, not a pause.
+                    if (t.StopAtStep is { } stop && (report.FinalStep is not { } final || stop < final))
+                        w.WriteNumber("stopAtStep", stop);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started && !queued)

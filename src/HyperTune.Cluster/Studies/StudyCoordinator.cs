@@ -134,6 +134,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null)
             {
                 Rungs = Rungs(),
+                FinalStep = _finalStep,
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
                 Executing = q.IncludeTrials ? _state.Executing : null,

@@ -54,6 +54,9 @@ public static class StudyProtocol
         /// </summary>
         public IReadOnlyList<RungSummary>? Rungs { get; init; }
 
+        /// <summary>The trainable's last step, when it says how many it runs.</summary>
+        public long? FinalStep { get; init; }
+
         /// <inheritdoc />
         public string StudyId => Progress.StudyId;
     }
