@@ -37,12 +37,15 @@ public sealed record OptimizerConfiguration(string Name, string? Type, string Se
     public string ResolvedType => Type ?? OptimizerSpec.DefaultType;
 
     /// <summary>
-    /// The setup a name stands for: a standard setup by its name, or else an optimizer type with its default
+    /// The setup a name stands for: a standard setup by its name, an optimizer type with settings written after it
+    /// as a JSON object (<c>tpe{"priorWeight": 2}</c>, for experiments), or else an optimizer type with its default
     /// settings (which may not exist in this build; the benchmark then skips it).
     /// </summary>
     public static OptimizerConfiguration FromName(string name)
     {
         var trimmed = name.Trim();
+        var brace = trimmed.IndexOf('{');
+        if (brace > 0) return new OptimizerConfiguration(trimmed, trimmed[..brace].Trim().ToLowerInvariant(), trimmed[brace..]);
         return Standard.FirstOrDefault(c => string.Equals(c.Name, trimmed, StringComparison.OrdinalIgnoreCase))
             ?? new OptimizerConfiguration(trimmed.ToLowerInvariant(), trimmed.ToLowerInvariant());
     }

@@ -43,7 +43,27 @@ internal static class BenchCommand
     }
 
     private static List<string>? SplitList(string? text) =>
-        text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+        text is null ? null : SplitOutsideBraces(text);
+
+    // Commas inside a setup's settings (tpe{"gamma": 0.1, "priorWeight": 2}) do not separate setups.
+    private static List<string> SplitOutsideBraces(string text)
+    {
+        var parts = new List<string>();
+        var depth = 0;
+        var start = 0;
+        for (var i = 0; i <= text.Length; i++)
+        {
+            if (i < text.Length && text[i] == '{') depth++;
+            else if (i < text.Length && text[i] == '}') depth--;
+            else if (i == text.Length || (text[i] == ',' && depth == 0))
+            {
+                var part = text[start..i].Trim();
+                if (part.Length > 0) parts.Add(part);
+                start = i + 1;
+            }
+        }
+        return parts;
+    }
 
     private static Command CreateOptimizers()
     {

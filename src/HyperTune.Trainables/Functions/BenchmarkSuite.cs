@@ -16,8 +16,19 @@ public static class BenchmarkSuite
         new BenchmarkProblem("mixed", MixedProblem.Space, MixedProblem.Evaluate, 0.0),
     };
 
-    /// <summary>The problem with that name, or null.</summary>
-    public static BenchmarkProblem? Find(string name) => Problems.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    /// <summary>
+    /// Problems beyond the suite, run only when named: <c>cond-pipeline</c> (<c>shared/bench/conditional.py</c>, a
+    /// hierarchical space).
+    /// </summary>
+    public static IReadOnlyList<BenchmarkProblem> Extra { get; } = new[]
+    {
+        new BenchmarkProblem(ConditionalPipelineProblem.Name, ConditionalPipelineProblem.Space,
+            ConditionalPipelineProblem.Evaluate, ConditionalPipelineProblem.Optimum),
+    };
+
+    /// <summary>The problem of the suite or <see cref="Extra"/> with that name, or null.</summary>
+    public static BenchmarkProblem? Find(string name) => Problems.Concat(Extra)
+        .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private static BenchmarkProblem FromFunction(string name, string function, int? dimension, double optimum)
     {

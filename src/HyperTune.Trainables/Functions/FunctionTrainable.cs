@@ -62,7 +62,8 @@ public sealed class FunctionTrainable : ITrainable
 
     /// <summary>The names a spec may give in <c>trainable.function</c>.</summary>
     public static IEnumerable<string> FunctionNames =>
-        BenchmarkFunctions.All.Keys.Append("mixed").Concat(FidelityProblems.All.Select(p => p.Name));
+        BenchmarkFunctions.All.Keys.Append("mixed").Append(ConditionalPipelineProblem.Name)
+            .Concat(FidelityProblems.All.Select(p => p.Name));
 
     /// <inheritdoc />
     public bool CanResume => true;
@@ -103,6 +104,14 @@ public sealed class FunctionTrainable : ITrainable
             if (space is not null)
                 RequireParameters(path, "mixed", space, new[] { "lr", "depth", "opt" }, numeric: true);
             return MixedProblem.Evaluate;
+        }
+        if (string.Equals(name, ConditionalPipelineProblem.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            // The branches' parameters exist only under their model, so a spec must give the whole hierarchy.
+            if (space is not null)
+                RequireParameters(path, ConditionalPipelineProblem.Name, space,
+                    ConditionalPipelineProblem.Space.Parameters.Select(p => p.Name), numeric: false);
+            return ConditionalPipelineProblem.Evaluate;
         }
         var f = BenchmarkFunctions.Find(name)
                 ?? throw new SpecException(path, $"unknown function '{name}'; known: {string.Join(", ", FunctionNames)}{JsonSettings.Suggest(name, FunctionNames)}");

@@ -52,12 +52,19 @@ public sealed class RandomForestOptimizer : IOptimizer
         _space = space;
         _seed = seed;
         _settings = settings;
+        _logTransform = settings.LogTransform ?? !space.Parameters.Any(p => p.Condition is not null);
         _encoding = new ForestEncoding(space);
         _localSearch = new OneExchangeLocalSearch(space, settings.NeighbourSamples, settings.NeighbourScale, settings.LocalSearchSteps);
     }
 
     /// <summary>The settings in use.</summary>
     public RandomForestSettings Settings => _settings;
+
+    /// <summary>Whether the model sees log-transformed losses: <see cref="RandomForestSettings.LogTransform"/>, or
+    /// its default for this space.</summary>
+    public bool UsesLogTransform => _logTransform;
+
+    private readonly bool _logTransform;
 
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
@@ -140,7 +147,7 @@ public sealed class RandomForestOptimizer : IOptimizer
         var max = losses.Max();
         // The floor only matters when every loss is equal (range 0): it keeps the log finite.
         var margin = Math.Max((max - min) * LogOffset, 1e-12 * Math.Max(1, Math.Abs(min)));
-        double Transform(double loss) => _settings.LogTransform ? Math.Log(Math.Max(loss - min, 0) + margin) : loss;
+        double Transform(double loss) => _logTransform ? Math.Log(Math.Max(loss - min, 0) + margin) : loss;
 
         var x = completed.Select(t => _encoding.Encode(t.Params)).ToList();
         var y = losses.Select(Transform).ToList();

@@ -27,8 +27,13 @@ public sealed record RandomForestSettings
     /// <summary>Add the mean within-leaf variance to the across-tree variance.</summary>
     public bool WithinLeafVariance { get; init; } = true;
 
-    /// <summary>Model log(loss - best + margin) instead of the loss.</summary>
-    public bool LogTransform { get; init; } = true;
+    /// <summary>
+    /// Model log(loss - best + margin) instead of the loss; null (the default) decides by the space: on, except for
+    /// a conditional space (parameters that exist only on a branch). There the log magnifies the differences near the
+    /// incumbent's branch until every other branch looks alike and hopeless, and the search stays on the first branch
+    /// that looked good (cond-pipeline, 100 trials: median regret 0.05 with the log, 0.011 without; docs/optimizers.md).
+    /// </summary>
+    public bool? LogTransform { get; init; }
 
     /// <summary>Design used for the first trials.</summary>
     public string InitialDesign { get; init; } = "sobol";
@@ -85,7 +90,7 @@ public sealed record RandomForestSettings
             MinSamplesLeaf = r.GetInt("minSamplesLeaf", d.MinSamplesLeaf, 1, 1000),
             MaxDepth = r.GetInt("maxDepth", d.MaxDepth, 1, 64),
             WithinLeafVariance = r.GetBool("withinLeafVariance", d.WithinLeafVariance),
-            LogTransform = r.GetBool("logTransform", d.LogTransform),
+            LogTransform = r.Has("logTransform") ? r.GetBool("logTransform", true) : d.LogTransform,
             InitialDesign = r.GetString("initialDesign", d.InitialDesign, Designs.InitialDesign.Kinds.ToArray()),
             InitialTrials = r.GetInt("initialTrials", d.InitialTrials, 2, 100_000),
             RandomFraction = r.GetDouble("randomFraction", d.RandomFraction, 0, 1),

@@ -46,10 +46,29 @@ public sealed class TpeOptimizer : IOptimizer
         _seed = seed;
         _groups = ParameterGroup.Build(space, settings.Multivariate);
         _encoder = new TrialEncoder(space.Parameters.Select((p, i) => new TpeDimension(p, i)).ToArray());
+        _branchSelectors = space.Parameters.Where(p => p.Condition is not null).Select(p => p.Condition!.Parent)
+            .ToHashSet(StringComparer.Ordinal);
     }
+
+    private readonly HashSet<string> _branchSelectors;
+    private TpeSettings? _branchSettings;
 
     /// <summary>The settings in force.</summary>
     public TpeSettings Settings { get; }
+
+    /// <summary>
+    /// The settings a group is fitted with: a group that chooses a branch of a conditional space (a parameter that
+    /// others' conditions name) keeps a prior of at least <see cref="TpeSettings.BranchPriorWeight"/>, so a branch
+    /// whose first, unrefined draws look poor is still tried: its own parameters need trials to show what it can do.
+    /// </summary>
+    private TpeSettings SettingsFor(TpeDimension[] dims)
+    {
+        if (Settings.BranchPriorWeight <= Settings.PriorWeight) return Settings;
+        foreach (var d in dims)
+            if (_branchSelectors.Contains(d.Parameter.Name))
+                return _branchSettings ??= Settings with { PriorWeight = Settings.BranchPriorWeight };
+        return Settings;
+    }
 
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
@@ -264,7 +283,7 @@ public sealed class TpeOptimizer : IOptimizer
                 weights[k] *= Settings.LiarWeight;
             }
         }
-        return ParzenEstimator.Fit(dims, rows, components, weights, Settings, sorted, pending, floorCredit);
+        return ParzenEstimator.Fit(dims, rows, components, weights, SettingsFor(dims), sorted, pending, floorCredit);
     }
 
     /// <summary>Observation weights for n observations, oldest first.</summary>

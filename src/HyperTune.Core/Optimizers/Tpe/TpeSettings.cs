@@ -34,6 +34,13 @@ public sealed record TpeSettings
     /// <summary>Weight of the prior kernel (uniform-ish over the range) relative to one observation; 0 disables it. Default 1.</summary>
     public double PriorWeight { get; init; } = 1.0;
 
+    /// <summary>
+    /// The prior weight of a group that chooses a branch of a conditional space (a parameter named by other
+    /// parameters' conditions), when above <see cref="PriorWeight"/>: it keeps every branch alive until its own
+    /// parameters have been tried. No effect on spaces without conditions. Default 10.
+    /// </summary>
+    public double BranchPriorWeight { get; init; } = 10.0;
+
     /// <summary>With the neighbour rule, let the range's ends count as neighbours of the outermost kernels. Default false.</summary>
     public bool ConsiderEndpoints { get; init; }
 
@@ -136,6 +143,7 @@ public sealed record TpeSettings
             Gamma = r.GetDouble("gamma", defaults.Gamma, 0.0, 1.0),
             MaxGoodTrials = r.GetInt("maxGoodTrials", defaults.MaxGoodTrials, 1, 1_000_000),
             PriorWeight = r.GetDouble("priorWeight", defaults.PriorWeight, 0.0, 1e6),
+            BranchPriorWeight = r.GetDouble("branchPriorWeight", defaults.BranchPriorWeight, 0.0, 1e6),
             ConsiderEndpoints = r.GetBool("considerEndpoints", defaults.ConsiderEndpoints),
             ConsiderMagicClip = r.GetBool("considerMagicClip", defaults.ConsiderMagicClip),
             Multivariate = r.GetBool("multivariate", defaults.Multivariate),
