@@ -97,7 +97,12 @@ internal static class BenchCommand
             try
             {
                 options.Validate();
-                referenceResults = r.GetValue(reference) is { } path ? ReferenceResults.Load(path) : null;
+                referenceResults = r.GetValue(reference) is { } path ? ReferenceResults.Load(path)
+                    // A conditional problem alone compares with Optuna's figures on it, embedded, at this budget.
+                    : options.Problems is { Count: > 0 } named && named.All(n => string.Equals(n.Trim(),
+                        ConditionalReference.Problem, StringComparison.OrdinalIgnoreCase))
+                        ? ConditionalReference.ForBudget(options.Budget)
+                        : null;
                 baselineResults = r.GetValue(baseline) is { } basePath ? ReferenceResults.Load(basePath) : null;
                 if (baselineResults?.Mismatch(options.Budget, options.Seeds, options.FirstSeed) is { } mismatch)
                     throw new ArgumentException($"--baseline {r.GetValue(baseline)}: {mismatch}; the ratios would compare different studies");
@@ -114,6 +119,8 @@ internal static class BenchCommand
             var report = OptimizerBenchmark.Run(options, onStudyDone: _ => Console.Error.Write('.'));
             Console.Error.WriteLine($" {(DateTime.UtcNow - started).TotalSeconds:0.0}s");
             BenchmarkTableRenderer.Write(report, Console.Out, referenceResults, baseline: baselineResults);
+            if (referenceResults is not null)
+                foreach (var line in ConditionalGoals.Lines(report, referenceResults)) Console.Out.WriteLine(line);
             if (r.GetValue(output) is { } outPath)
             {
                 report.SaveJson(outPath);
