@@ -261,6 +261,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var cluster = Akka.Cluster.Cluster.Get(system);
         if (system.Settings.Config.GetBoolean("hypertune.node.down-when-quarantined", true))
             system.ActorOf(QuarantinedNodeDowning.Props(), "quarantined-node-downing");
+        var pauseWatch = PausedNodeDowning.Start(system);
+        if (pauseWatch is not null) system.RegisterOnTermination(pauseWatch.Dispose);
         var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         cluster.RegisterOnMemberUp(() => up.TrySetResult());
         if (options.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);
