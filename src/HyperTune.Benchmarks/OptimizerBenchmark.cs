@@ -105,10 +105,9 @@ public static class OptimizerBenchmark
         var wanted = names.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
         foreach (var name in wanted)
             if (BenchmarkSuite.Find(name) is null)
-                throw new ArgumentException($"unknown problem '{name}'; known: {string.Join(", ", BenchmarkSuite.Problems.Concat(BenchmarkSuite.Extra).Select(p => p.Name))}" +
-                    JsonSettings.Suggest(name, BenchmarkSuite.Problems.Concat(BenchmarkSuite.Extra).Select(p => p.Name)), nameof(names));
-        var problems = BenchmarkSuite.Problems.Concat(BenchmarkSuite.Extra)
-            .Where(p => wanted.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
+                throw new ArgumentException($"unknown problem '{name}'; known: {string.Join(", ", BenchmarkSuite.All.Select(p => p.Name))}" +
+                    JsonSettings.Suggest(name, BenchmarkSuite.All.Select(p => p.Name)), nameof(names));
+        var problems = BenchmarkSuite.All.Where(p => wanted.Contains(p.Name, StringComparer.OrdinalIgnoreCase)).ToArray();
         if (problems.Length == 0) throw new ArgumentException("--problems names no problem", nameof(names));
         return problems;
     }

@@ -78,9 +78,8 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
             return;
         }
         if (Kind != StorageKind.Sqlite) return;
-        var builder = new SqliteConnectionStringBuilder(ConnectionString);
-        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource.Contains("mode=memory", StringComparison.OrdinalIgnoreCase)) return;
-        var dir = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+        if (InMemorySqlite) return;
+        var dir = Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(ConnectionString).DataSource));
         if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
         foreach (var file in new[] { ConnectionString, SnapshotConnectionString })
         {

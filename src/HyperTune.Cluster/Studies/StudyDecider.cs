@@ -99,9 +99,7 @@ public static class StudyDecider
                 throw new SpecException("budget.maxSteps",
                     $"a step budget needs the steps of one run, but this '{spec.Trainable.Type}' trainable does not say " +
                     "how many it runs: give trainable.steps");
-            if (maxSteps < full)
-                throw new SpecException("budget.maxSteps",
-                    $"{maxSteps} is less than one run of the trainable ({full} steps): no trial could start");
+            BudgetSpec.CheckMaxSteps(maxSteps, full);
         }
         if (scheduler.PausesTrials && !trainable.CanResume)
             throw new SpecException("scheduler.type",

@@ -65,9 +65,7 @@ public static class StudySpecParser
         var parallelism = budget.GetInt("parallelism", 1, 1, 10_000);
         var wallClock = budget.GetDuration("wallClockLimit");
         var maxSteps = budget.GetOptionalLong("maxSteps", 1, 1_000_000_000_000);
-        if (maxSteps is { } steps && declaredSteps is { } full && steps < full)
-            throw new SpecException("budget.maxSteps",
-                $"{steps} is less than one run of the trainable ({full} steps): no trial could start");
+        if (maxSteps is { } steps && declaredSteps is { } full) BudgetSpec.CheckMaxSteps(steps, full);
         budget.EnsureNoUnknownFields();
 
         var trialTimeout = r.GetDuration("trialTimeout");

@@ -26,9 +26,12 @@ public static class BenchmarkSuite
             ConditionalPipelineProblem.Evaluate, ConditionalPipelineProblem.Optimum),
     };
 
+    /// <summary>The suite's problems, then <see cref="Extra"/>.</summary>
+    public static IReadOnlyList<BenchmarkProblem> All { get; } = Problems.Concat(Extra).ToArray();
+
     /// <summary>The problem of the suite or <see cref="Extra"/> with that name, or null.</summary>
-    public static BenchmarkProblem? Find(string name) => Problems.Concat(Extra)
-        .FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    public static BenchmarkProblem? Find(string name) =>
+        All.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
 
     private static BenchmarkProblem FromFunction(string name, string function, int? dimension, double optimum)
     {

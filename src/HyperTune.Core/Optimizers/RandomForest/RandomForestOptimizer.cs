@@ -52,7 +52,7 @@ public sealed class RandomForestOptimizer : IOptimizer
         _space = space;
         _seed = seed;
         _settings = settings;
-        _logTransform = settings.LogTransform ?? !space.Parameters.Any(p => p.Condition is not null);
+        _logTransform = settings.LogTransform ?? !space.HasConditions;
         _encoding = new ForestEncoding(space);
         _localSearch = new OneExchangeLocalSearch(space, settings.NeighbourSamples, settings.NeighbourScale, settings.LocalSearchSteps);
     }
