@@ -41,31 +41,41 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     {
         var db = await PostgresServer.StartAsync(log: new OutputWriter(output));
         var cluster = new ThreeNodeCluster(db, output);
-        var secrets = await ClusterSecrets.CreateAsync(HypertuneDll, Path.Combine(cluster._dir, "secrets"));
-        cluster.Secrets = secrets;
-        cluster.Http.Dispose();
-        cluster.Http = new NodeHttp(secrets.ApiKey);
-        var ports = LoopbackPorts.Reserve(6);
-        // Written as operators write them; the nodes switch them to akka.ssl.tcp since remoting runs over TLS.
-        var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
-        string[] allowed = ["/bin/sh"];
-        cluster.Options = new Dictionary<string, NodeProcessOptions>
+        try
         {
-            ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOptionAs("a"))
+            var secrets = await ClusterSecrets.CreateAsync(HypertuneDll, Path.Combine(cluster._dir, "secrets"));
+            cluster.Secrets = secrets;
+            cluster.Http.Dispose();
+            cluster.Http = new NodeHttp(secrets.ApiKey);
+            var ports = LoopbackPorts.Reserve(6);
+            // Written as operators write them; the nodes switch them to akka.ssl.tcp since remoting runs over TLS.
+            var seeds = new[] { $"akka.tcp://hypertune@127.0.0.1:{ports[0]}", $"akka.tcp://hypertune@127.0.0.1:{ports[1]}" };
+            string[] allowed = ["/bin/sh"];
+            cluster.Options = new Dictionary<string, NodeProcessOptions>
             {
-                Secrets = secrets, AllowedCommands = allowed,
-            },
-            ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOptionAs("b"))
-            {
-                Secrets = secrets, AllowedCommands = allowed,
-            },
-            ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOptionAs("c"))
-            {
-                Secrets = secrets, AllowedCommands = allowed,
-            },
-        };
-        foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
-        await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));
+                ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOptionAs("a"))
+                {
+                    Secrets = secrets, AllowedCommands = allowed,
+                },
+                ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOptionAs("b"))
+                {
+                    Secrets = secrets, AllowedCommands = allowed,
+                },
+                ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOptionAs("c"))
+                {
+                    Secrets = secrets, AllowedCommands = allowed,
+                },
+            };
+            foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);
+            await cluster.WaitForAllUpAsync(TimeSpan.FromSeconds(120));
+        }
+        catch
+        {
+            // The test never gets the cluster to dispose: stop the nodes and the database here, and keep the node
+            // logs, which say why a node never came up.
+            await cluster.DisposeAsync();
+            throw;
+        }
         return cluster;
     }
 
