@@ -24,8 +24,15 @@ public static class TrainableFactory
     public static ITrainable Create(TrainableSpec trainable, SearchSpace? space) =>
         trainable.Type.ToLowerInvariant() switch
         {
+            "function" when IsPbtToy(trainable) => new PbtToyTrainable(trainable.Reader(), space),
             "function" => new FunctionTrainable(trainable.Reader(), space),
             "process" => new ProcessTrainable(trainable.Reader()),
             var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
         };
+
+    private static bool IsPbtToy(TrainableSpec trainable) =>
+        trainable.Settings.ValueKind == System.Text.Json.JsonValueKind.Object
+        && trainable.Settings.TryGetProperty("function", out var name)
+        && name.ValueKind == System.Text.Json.JsonValueKind.String
+        && string.Equals(name.GetString(), PbtToyProblem.Name, StringComparison.OrdinalIgnoreCase);
 }

@@ -3,6 +3,7 @@ using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Cluster.Studies;
 using HyperTune.Core.Studies;
+using HyperTune.Trainables.Functions;
 
 namespace HyperTune.Cluster.Tests;
 
@@ -182,6 +183,48 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
         Assert.Equal(StudyDecider.StepBudgetReached, report.Progress.FinishReason);
         Assert.Equal(3, report.Trials!.Count);
         Assert.All(report.Trials, t => Assert.Equal((TrialState.Complete, 27L), (t.State, t.LastIntermediate!.Step)));
+    }
+
+    [Fact]
+    public async Task A_population_trains_through_workers_and_each_exploit_continues_from_the_donors_checkpoint()
+    {
+        await using var node = await HyperTuneNode.StartAsync(Options(StorageSpec.SqliteFile(Path.Combine(_dir, "pbt.db"))));
+        var client = new HyperTuneClient(node);
+        // Four members, two slots: members pause every 4 steps and wait in turn, as a synchronous round needs.
+        var spec = """
+            {
+              "name": "pbt-one-node",
+              "objective": { "metric": "q", "direction": "maximize" },
+              "trainable": { "type": "function", "function": "pbt-toy", "steps": 40 },
+              "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
+              "optimizer": { "type": "random", "seed": 3 },
+              "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true, "quantileFraction": 0.5 },
+              "budget": { "maxTrials": 4, "parallelism": 2 }
+            }
+            """;
+        var studyId = (await client.SubmitAsync(spec)).StudyId;
+        var last = await RunToEnd(client, studyId, TimeSpan.FromSeconds(90));
+        Assert.Equal((StudyStatus.Finished, 4), (last.Status, last.Complete));
+        var trials = (await client.GetAsync(studyId, includeTrials: true))!.Trials!;
+        Assert.All(trials, t => Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), t.Intermediate.Select(v => v.Step)));
+        var exploits = trials.SelectMany(t => t.Lineage.Select(e => (t.Number, e))).ToList();
+        Assert.Contains(exploits, x => x.e.Donor != x.Number);
+        Assert.All(exploits, x => Assert.Equal(0, x.e.Step % 4));
+
+        // Replays the population from its lineage: a member's state after an exploit at step k is its donor's at k.
+        // Every reported value must match, so every exploit really started from the donor's checkpoint.
+        var theta = trials.ToDictionary(t => t.Number, _ => (double[])[.. PbtToyProblem.InitialTheta]);
+        for (long step = 1; step <= 40; step++)
+        {
+            var before = theta.ToDictionary(kv => kv.Key, kv => kv.Value);
+            foreach (var t in trials)
+            {
+                var source = t.Lineage.FirstOrDefault(e => e.Step == step - 1) is { } exploit ? exploit.Donor : t.Number;
+                var h = t.ParamsAt(step);
+                theta[t.Number] = PbtToyProblem.Step(before[source], h.GetDouble("h0"), h.GetDouble("h1"));
+                Assert.Equal(PbtToyProblem.Objective(theta[t.Number]), t.Intermediate[(int)step - 1].Value, 12);
+            }
+        }
     }
 
     [Fact]

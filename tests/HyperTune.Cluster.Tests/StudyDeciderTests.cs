@@ -303,4 +303,42 @@ public class StudyDeciderTests
         Assert.Equal((0, 2, 2), (s.Progress().Running, s.Progress().Queued, s.LastDispatch[0]));
         Assert.Single(StudyDecider.ExecutionStarted(s, 0, 2, began));
     }
+
+    [Fact]
+    public void A_population_member_in_the_bottom_part_is_exploited_before_it_resumes_and_its_lineage_kept()
+    {
+        var spec = """
+            {
+              "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
+              "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
+              "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
+              "optimizer": { "type": "random", "seed": 1 },
+              "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true },
+              "budget": { "maxTrials": 2, "parallelism": 2 }
+            }
+            """;
+        var (s, opt) = Created(spec);
+        var scheduler = StudyDecider.SchedulerFor(s.Spec, Trainables.TrainableFactory.Create(s.Spec));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12));
+        Assert.All(s.Trials, t => Assert.Equal((TrialState.Running, (long?)4), (t.State, t.StopAtStep)));
+        // Both reach step 4 and pause there; trial 1 is worse (maximizing).
+        foreach (var (number, value) in new[] { (0, 0.9), (1, 0.5) })
+            for (var step = 1; step <= 4; step++)
+                s = ApplyAll(s, StudyDecider.Progress(s, scheduler, number, 1, step,
+                    new Dictionary<string, double> { ["q"] = step == 4 ? value : 0.1 }, T0, 12));
+        Assert.All(s.Trials, t => Assert.Equal(TrialState.Paused, t.State));
+
+        var events = StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12);
+        var exploited = Assert.Single(events.OfType<TrialExploited>());
+        Assert.Equal((1, 0, 4L), (exploited.Number, exploited.Donor, exploited.Step));
+        var order = events.Select(e => e.GetType().Name).ToList();
+        Assert.True(order.IndexOf(nameof(TrialExploited)) < order.LastIndexOf(nameof(TrialResumed)));
+        var before = s.Trials[1].Params;
+        s = ApplyAll(s, events);
+        var member = s.Trials[1];
+        Assert.Equal(exploited.Params, member.Params);
+        var entry = Assert.Single(member.Lineage);
+        Assert.Equal((4L, 0, before, exploited.Params), (entry.Step, entry.Donor, entry.Before, entry.After));
+        Assert.All(s.Trials, t => Assert.Equal((TrialState.Running, (long?)8), (t.State, t.StopAtStep)));
+    }
 }

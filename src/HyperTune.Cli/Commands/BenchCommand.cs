@@ -14,6 +14,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateCluster());
         command.Subcommands.Add(CreateSchedulers());
         command.Subcommands.Add(CreateLifecycle());
+        command.Subcommands.Add(CreatePbt());
         return command;
     }
 
@@ -186,6 +187,44 @@ internal static class BenchCommand
             if (r.GetValue(output) is { } outPath)
             {
                 report.SaveJson(outPath);
+                Console.Error.WriteLine($"results written to {outPath}");
+            }
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command CreatePbt()
+    {
+        var seeds = new Option<int>("--seeds") { Description = "Seeds of each variant", DefaultValueFactory = _ => 10 };
+        var firstSeed = new Option<int>("--first-seed") { Description = "First seed", DefaultValueFactory = _ => 0 };
+        var steps = new Option<int>("--steps") { Description = "Steps of each member", DefaultValueFactory = _ => 200 };
+        var interval = new Option<int>("--interval")
+        {
+            Description = "Perturbation interval (steps)", DefaultValueFactory = _ => 4,
+        };
+        var asynchronous = new Option<bool>("--asynchronous") { Description = "Rank each member as it pauses" };
+        var output = new Option<string?>("--out") { Description = "Write results as JSON" };
+        var command = new Command("pbt",
+            "Population-based training on its paper's toy problem against exploit-only, explore-only and grid, in steps")
+        {
+            seeds, firstSeed, steps, interval, asynchronous, output,
+        };
+        command.SetAction(r =>
+        {
+            var stepCount = r.GetValue(steps);
+            var intervalSteps = r.GetValue(interval);
+            if (r.GetValue(seeds) < 1 || stepCount < 2 || intervalSteps < 1 || intervalSteps >= stepCount)
+            {
+                Console.Error.WriteLine("error: --seeds must be at least 1, --steps at least 2, and --interval between 1 and --steps - 1");
+                return ExitCodes.BadInput;
+            }
+            var results = PbtToyBenchmark.Run(r.GetValue(seeds), r.GetValue(firstSeed), stepCount, intervalSteps,
+                synchronous: !r.GetValue(asynchronous));
+            PbtToyBenchmark.Write(results, stepCount, Console.Out);
+            if (r.GetValue(output) is { } outPath)
+            {
+                File.WriteAllText(outPath, PbtToyBenchmark.ToJson(results));
                 Console.Error.WriteLine($"results written to {outPath}");
             }
             return ExitCodes.Ok;

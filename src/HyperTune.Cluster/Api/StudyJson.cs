@@ -86,6 +86,7 @@ public static class StudyJson
                     // last step is the run's end, not a pause.
                     if (t.StopAtStep is { } stop && (report.FinalStep is not { } final || stop < final))
                         w.WriteNumber("stopAtStep", stop);
+                    if (!t.Lineage.IsEmpty) WriteLineage(w, t.Lineage);
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started && !queued)
@@ -100,6 +101,23 @@ public static class StudyJson
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>A population member's exploit/explore steps: from which trial's checkpoint, and its params before and
+    /// after.</summary>
+    private static void WriteLineage(Utf8JsonWriter w, IEnumerable<LineageEntry> lineage)
+    {
+        w.WriteStartArray("lineage");
+        foreach (var entry in lineage)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("step", entry.Step);
+            w.WriteNumber("donor", entry.Donor);
+            WriteParams(w, entry.Before, "before");
+            WriteParams(w, entry.After, "after");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 
     /// <summary>The rungs, ordered by bracket then rung, before the (long) trial list.</summary>
@@ -121,9 +139,9 @@ public static class StudyJson
         w.WriteEndArray();
     }
 
-    private static void WriteParams(Utf8JsonWriter w, Configuration config)
+    private static void WriteParams(Utf8JsonWriter w, Configuration config, string property = "params")
     {
-        w.WriteStartObject("params");
+        w.WriteStartObject(property);
         foreach (var (name, value) in config)
         {
             switch (value)

@@ -50,6 +50,10 @@ public static class StudyEventFormats
         .Add<TrialResumed>("trial-resumed.v1",
             (w, e) => w.Int("number", e.Number).OptionalLong("stopAtStep", e.StopAtStep).Time("at", e.At),
             r => new TrialResumed(r.Int("number"), r.OptionalLong("stopAtStep"), r.Time("at")))
+        .Add<TrialExploited>("trial-exploited.v1",
+            (w, e) => w.Int("number", e.Number).Int("donor", e.Donor).Long("step", e.Step).Params("params", e.Params)
+                .Time("at", e.At),
+            r => new TrialExploited(r.Int("number"), r.Int("donor"), r.Long("step"), r.Params("params"), r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));

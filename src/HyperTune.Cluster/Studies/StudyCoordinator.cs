@@ -7,6 +7,7 @@ using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Schedulers;
 using HyperTune.Core.Specs;
+using HyperTune.Core.Studies;
 using HyperTune.Trainables;
 using static HyperTune.Cluster.Studies.StudyEvents;
 using static HyperTune.Cluster.Studies.StudyProtocol;
@@ -400,7 +401,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _scheduler = _schedulers?.Invoke(spec)
                          ?? (trainable is not null
                              ? StudyDecider.SchedulerFor(spec, trainable)
-                             : SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction));
+                             : SchedulerFactory.Create(spec, null));
         }
         catch (SpecException e)
         {
@@ -675,8 +676,20 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             ResumeStep = _canResume ? trial.LastIntermediate?.Step ?? 0 : 0,
             // A stop at the trainable's last step is its end: the run completes rather than pausing there.
             StopAtStep = trial.StopAtStep is { } stop && stop >= _finalStep ? null : trial.StopAtStep,
+            RestoreFromTrial = RestoreSource(trial),
+            KeepPauseCheckpoints = _scheduler.CopiesCheckpoints,
         });
     }
+
+    /// <summary>
+    /// The trial whose checkpoint a dispatch starts from instead of its own: the donor of its last exploit, until
+    /// it has reported a step of its own since (then its own checkpoint is newer).
+    /// </summary>
+    private static int? RestoreSource(TrialRecord trial) =>
+        trial.Lineage.Count > 0 && trial.Lineage[^1] is var last && last.Donor != trial.Number
+        && (trial.LastIntermediate?.Step ?? 0) == last.Step
+            ? last.Donor
+            : null;
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);
 

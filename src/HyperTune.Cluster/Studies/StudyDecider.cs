@@ -81,7 +81,7 @@ public static class StudyDecider
     {
         try
         {
-            return SchedulerFactory.Create(spec.Scheduler, spec.Objective.Direction, trainable.TotalSteps);
+            return SchedulerFactory.Create(spec, trainable.TotalSteps);
         }
         catch (SpecException e) when (e.Path == "scheduler.maxResource" && trainable.TotalSteps is null
                                       && !spec.Scheduler.Reader().Has("maxResource"))
@@ -128,7 +128,7 @@ public static class StudyDecider
 
     /// <summary>
     /// Plans without a scheduler (every trial runs to its end): see
-    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int)"/>.
+    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int, long?)"/>.
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues) =>
         Plan(state, optimizer, NoScheduler, workers, now, maxRequeues);
@@ -145,6 +145,12 @@ public static class StudyDecider
     /// then treated as exhausted: the scheduler is asked again with no new trials allowed, which resumes paused
     /// trials or closes the open rung, and the study finishes when that leaves nothing to run.
     /// </remarks>
+    /// <param name="state">The study.</param>
+    /// <param name="optimizer">Chooses new trials' configurations.</param>
+    /// <param name="scheduler">Decides what free slots do.</param>
+    /// <param name="workers">The worker nodes and their free slots.</param>
+    /// <param name="now">The time stamped on the events.</param>
+    /// <param name="maxRequeues">How often a trial may lose its worker before it fails.</param>
     /// <param name="finalStep">The trainable's last step, when known: with <c>budget.maxSteps</c> it sizes a run
     /// (<see cref="StepBudget"/>).</param>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
@@ -185,6 +191,11 @@ public static class StudyDecider
                     // Running trials stopped early give back what they had reserved; with none, it never fits.
                     if (active == 0) done = SlotDecision.Done(StepBudgetReached);
                     break;
+                }
+                if (slot.Exploit is { } exploit)
+                {
+                    CheckExploit(s, number, exploit);
+                    Emit(new TrialExploited(number, exploit.Donor, exploit.Step, exploit.Params, now));
                 }
                 Emit(new TrialResumed(number, slot.StopAtStep, now));
                 active++;
@@ -239,6 +250,17 @@ public static class StudyDecider
             Emit(new StudyFinished(reason, now));
         }
         return events;
+    }
+
+    // A scheduler's exploit must name a donor that reached the member's paused step, whose checkpoint it copies.
+    private static void CheckExploit(StudyState s, int number, ExploitDecision exploit)
+    {
+        var paused = s.Trials[number].PausedAtStep;
+        if (exploit.Step != paused)
+            throw new InvalidOperationException($"the scheduler exploited at step {exploit.Step} for trial {number}, paused at {paused}");
+        if (exploit.Donor < 0 || exploit.Donor >= s.Trials.Count
+            || !s.Trials[exploit.Donor].Intermediate.Any(v => v.Step == exploit.Step))
+            throw new InvalidOperationException($"the scheduler gave trial {number} donor {exploit.Donor}, which has no step {exploit.Step}");
     }
 
     /// <summary>Why a study with <c>budget.maxSteps</c> ends when no further run fits in it.</summary>

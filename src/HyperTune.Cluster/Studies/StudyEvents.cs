@@ -76,6 +76,14 @@ public static class StudyEvents
     public sealed record TrialResumed(int Number, long? StopAtStep, DateTimeOffset At) : IStudyEvent;
 
     /// <summary>
+    /// Population-based training: the paused trial continues from trial <see cref="Donor"/>'s checkpoint at
+    /// <see cref="Step"/> (its own when <see cref="Donor"/> is itself) with <see cref="Params"/> from the next step on.
+    /// Persisted before the <see cref="TrialResumed"/> that follows it.
+    /// </summary>
+    public sealed record TrialExploited(int Number, int Donor, long Step, Configuration Params, DateTimeOffset At)
+        : IStudyEvent;
+
+    /// <summary>
     /// The unfinished trial was cancelled because the study was stopped (earlier versions recorded a final
     /// <see cref="TrialFailed"/> instead).
     /// </summary>

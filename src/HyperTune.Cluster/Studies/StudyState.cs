@@ -149,6 +149,9 @@ public sealed record StudyState
         TrialResumed r => Update(r.Number, t => t.State == TrialState.Paused
             ? t with { State = TrialState.Waiting, StopAtStep = r.StopAtStep }
             : throw new InvalidOperationException($"trial {r.Number} resumed while {t.State}")),
+        TrialExploited x => Update(x.Number, t => t.State == TrialState.Paused
+            ? t with { Params = x.Params, Lineage = t.Lineage.Add(new LineageEntry(x.Step, x.Donor, t.Params, x.Params)) }
+            : throw new InvalidOperationException($"trial {x.Number} exploited while {t.State}")),
         TrialCancelled c => Update(c.Number, t => t with
         {
             State = TrialState.Cancelled, FailureReason = c.Reason, FinishedAt = c.At,

@@ -101,6 +101,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Receive<TrainableProgress>(p =>
         {
             _lastStep = Math.Max(_lastStep, p.Report.Step);
+            // Before the coordinator hears of the step, so a trial it lets start from this one finds the copy.
+            if (_trial!.KeepPauseCheckpoints && p.Report.Step == _trial.StopAtStep) KeepCheckpoint(p.Report.Step);
             _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step,
                 p.Report.Metrics)
             {
@@ -159,6 +161,23 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         var run = _trial!;
         var trainable = _trainables.Get(run.RunSpec);
         _lastStep = run.ResumeStep;
+        var checkpoints = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
+        if (run.RestoreFromTrial is { } donor)
+        {
+            var kept = CheckpointDirectories.Kept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, donor,
+                run.ResumeStep);
+            try
+            {
+                CheckpointDirectories.Replace(kept, checkpoints);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Finish(TrialOutcome.Failed($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: " +
+                                           $"{e.Message} (trials that copy each other's checkpoints need a " +
+                                           "hypertune.worker.checkpoint-root that every node shares)"));
+                return;
+            }
+        }
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
         if (run.RunSpec.TrialTimeout is { } timeout)
@@ -173,7 +192,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             ResumeStep = run.ResumeStep,
             StopAtStep = run.StopAtStep,
             StopGrace = _settings.ProcessStopGrace,
-            CheckpointDirectory = Path.GetFullPath(Path.Combine(_settings.CheckpointRoot, run.StudyId, run.Incarnation, $"trial-{run.Number}")),
+            CheckpointDirectory = checkpoints,
             Report = report => self.Tell(new TrainableProgress(report, DateTimeOffset.UtcNow)),
         };
         Task.Run(async () =>
@@ -211,6 +230,23 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         _studyRegion.Tell(_result);
         Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
         Become(Reporting);
+    }
+
+    private void KeepCheckpoint(long step)
+    {
+        var run = _trial!;
+        var own = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
+        try
+        {
+            CheckpointDirectories.Replace(own,
+                CheckpointDirectories.Kept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number, step));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Trials that would start from it fail with their own message; this one goes on.
+            _log.Warning("trial {0} of study {1}: its checkpoint at step {2} could not be kept: {3}", run.Number,
+                run.StudyId, step, e.Message);
+        }
     }
 
     private void Interrupt(string reason)

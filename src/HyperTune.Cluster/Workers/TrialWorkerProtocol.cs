@@ -42,6 +42,18 @@ public static class TrialWorkerProtocol
         /// The step after whose report this run pauses by itself (a rung milestone); null: run to the end.
         /// </summary>
         public long? StopAtStep { get; init; }
+
+        /// <summary>
+        /// Population-based training: the trial starts from this trial's checkpoint at <see cref="ResumeStep"/>
+        /// (kept when it paused there, <see cref="KeepPauseCheckpoints"/>) instead of its own; null: its own.
+        /// </summary>
+        public int? RestoreFromTrial { get; init; }
+
+        /// <summary>
+        /// Keep a copy of the checkpoint at the step this run pauses at (<see cref="StopAtStep"/>) for other trials
+        /// to start from (<see cref="RestoreFromTrial"/>).
+        /// </summary>
+        public bool KeepPauseCheckpoints { get; init; }
     }
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>

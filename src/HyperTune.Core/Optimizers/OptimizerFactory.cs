@@ -42,6 +42,9 @@ public static class OptimizerFactory
     {
         if (!Registry.TryGetValue(spec.Type, out var create))
             throw new SpecException("optimizer.type", $"unknown optimizer '{spec.Type}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(spec.Type, KnownTypes)}");
-        return create(spec, space, direction);
+        // Read before the optimizer so that it does not refuse the field as unknown.
+        var initial = InitialPointsOptimizer.Read(new JsonSettings(spec.Settings, "optimizer"), space);
+        var optimizer = create(spec, space, direction);
+        return initial is null ? optimizer : new InitialPointsOptimizer(optimizer, initial);
     }
 }

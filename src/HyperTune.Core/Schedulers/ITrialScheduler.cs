@@ -22,6 +22,12 @@ public interface ITrialScheduler
     bool PausesTrials { get; }
 
     /// <summary>
+    /// True when a resumed trial may continue from another trial's checkpoint (<see cref="SlotDecision.Exploit"/>):
+    /// workers then keep each trial's checkpoint at every step it pauses, for others to copy.
+    /// </summary>
+    bool CopiesCheckpoints => false;
+
+    /// <summary>
     /// Decides on a running trial's intermediate report, which is already the last entry of the trial's
     /// <see cref="TrialRecord.Intermediate"/> in <paramref name="history"/>: continue, prune, or pause.
     /// </summary>

@@ -1,4 +1,6 @@
 using HyperTune.Core.Schedulers.Halving;
+using HyperTune.Core.Schedulers.Population;
+using HyperTune.Core.Spaces;
 using HyperTune.Core.Schedulers.Pruners;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
@@ -9,6 +11,10 @@ namespace HyperTune.Core.Schedulers;
 public static class SchedulerFactory
 {
     private delegate ITrialScheduler Create_(JsonSettings settings, StudyDirection direction, long? trainableSteps);
+
+    // Schedulers that change configurations (population-based training) also need the space and the study seed.
+    private delegate ITrialScheduler CreateInSpace(JsonSettings settings, long? trainableSteps, SearchSpace space,
+        long seed);
 
     // The schedulers that only prune on reports, which the patience rule may wrap.
     private static readonly string[] PrunerTypes =
@@ -32,11 +38,17 @@ public static class SchedulerFactory
         ["hyperband"] = CreateHyperband,
     };
 
+    private static readonly Dictionary<string, CreateInSpace> SpaceRegistry = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [PbtScheduler.TypeName] = PbtScheduler.FromSettings,
+    };
+
     /// <summary>The scheduler names a spec may use.</summary>
-    public static IReadOnlyList<string> KnownTypes => Registry.Keys.OrderBy(k => k, StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> KnownTypes =>
+        Registry.Keys.Concat(SpaceRegistry.Keys).OrderBy(k => k, StringComparer.Ordinal).ToArray();
 
     /// <summary>True when <paramref name="type"/> names a scheduler.</summary>
-    public static bool IsKnown(string type) => Registry.ContainsKey(type);
+    public static bool IsKnown(string type) => Registry.ContainsKey(type) || SpaceRegistry.ContainsKey(type);
 
     /// <summary>Creates the scheduler a spec asks for, validating its settings.</summary>
     /// <param name="spec">The spec's <c>scheduler</c> section.</param>
@@ -45,13 +57,26 @@ public static class SchedulerFactory
     /// The steps of a full trial when the trainable says (a built-in learning curve): the default
     /// <c>maxResource</c> of the halving schedulers, which otherwise must be given where needed (Hyperband).
     /// </param>
+    /// <param name="space">The study's search space: population-based training perturbs configurations in it.</param>
+    /// <param name="seed">The study's seed (<c>optimizer.seed</c>): population-based training's random choices
+    /// derive from it, the trial and the step.</param>
     /// <exception cref="SpecException">Unknown type or bad settings, naming the field.</exception>
-    public static ITrialScheduler Create(SchedulerSpec spec, StudyDirection direction, long? trainableSteps = null)
+    public static ITrialScheduler Create(SchedulerSpec spec, StudyDirection direction, long? trainableSteps = null,
+        SearchSpace? space = null, long seed = 0)
     {
+        if (SpaceRegistry.TryGetValue(spec.Type, out var createInSpace))
+            return createInSpace(spec.Reader(), trainableSteps,
+                space ?? throw new ArgumentNullException(nameof(space), $"scheduler '{spec.Type}' needs the space"),
+                seed);
         if (!Registry.TryGetValue(spec.Type, out var create))
             throw new SpecException("scheduler.type", $"unknown scheduler '{spec.Type}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(spec.Type, KnownTypes)}");
         return create(spec.Reader(), direction, trainableSteps);
     }
+
+    /// <summary>The scheduler a parsed spec asks for (its space and seed included).</summary>
+    /// <exception cref="SpecException">Bad settings, naming the field.</exception>
+    public static ITrialScheduler Create(StudySpec spec, long? trainableSteps) =>
+        Create(spec.Scheduler, spec.Objective.Direction, trainableSteps, spec.Space, spec.Optimizer.Seed);
 
     private static ITrialScheduler CreatePatience(JsonSettings settings, StudyDirection direction, long? steps)
     {

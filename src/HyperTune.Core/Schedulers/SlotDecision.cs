@@ -23,6 +23,12 @@ public sealed record SlotDecision(SlotAction Action, int? TrialNumber = null, lo
     /// </summary>
     public ImmutableArray<int> Prune { get; init; } = ImmutableArray<int>.Empty;
 
+    /// <summary>
+    /// With <see cref="SlotAction.Resume"/>: the resumed trial first takes another trial's checkpoint and a new
+    /// configuration (population-based training's exploit and explore); null resumes it as it was.
+    /// </summary>
+    public ExploitDecision? Exploit { get; init; }
+
     /// <summary>Start a new trial, running to the end or pausing at <paramref name="stopAtStep"/>.</summary>
     public static SlotDecision StartNew(long? stopAtStep = null) => new(SlotAction.StartNew, null, stopAtStep);
 

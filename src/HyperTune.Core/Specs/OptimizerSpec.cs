@@ -15,12 +15,16 @@ public sealed record OptimizerSpec(string Type, long Seed, JsonElement Settings)
     public static OptimizerSpec Of(string type, long seed = 0) =>
         new(type, seed, JsonDocument.Parse($"{{\"type\":{JsonSerializer.Serialize(type)}}}").RootElement.Clone());
 
-    /// <summary>Fresh reader over the settings, with <c>type</c> and <c>seed</c> already accounted for.</summary>
+    /// <summary>
+    /// Fresh reader over the settings, with <c>type</c>, <c>seed</c> and <c>initial</c> (read by the factory)
+    /// already accounted for.
+    /// </summary>
     public JsonSettings Reader()
     {
         var reader = new JsonSettings(Settings, "optimizer");
         reader.GetElement("type");
         reader.GetElement("seed");
+        reader.GetElement("initial");
         return reader;
     }
 }

@@ -58,7 +58,7 @@ public static class StudySpecParser
         var schedulerSpec = r.GetObject("scheduler") is { } so
             ? new SchedulerSpec(so.GetString("type", SchedulerSpec.DefaultType).ToLowerInvariant(), so.Element)
             : SchedulerSpec.None;
-        CheckScheduler(schedulerSpec, direction, declaredSteps);
+        CheckScheduler(schedulerSpec, direction, declaredSteps, space, optimizerSpec.Seed);
 
         var budget = r.RequireObject("budget");
         var maxTrials = (int)budget.RequireLong("maxTrials", 1, 10_000_000);
@@ -91,16 +91,18 @@ public static class StudySpecParser
     /// scheduler with the trainable's step count and refuses the study when neither gives one). Here the other
     /// settings are still checked, against the largest maximum a spec may give.
     /// </summary>
-    private static void CheckScheduler(SchedulerSpec spec, StudyDirection direction, long? declaredSteps)
+    private static void CheckScheduler(SchedulerSpec spec, StudyDirection direction, long? declaredSteps,
+        SearchSpace space, long seed)
     {
         try
         {
-            SchedulerFactory.Create(spec, direction, declaredSteps);
+            SchedulerFactory.Create(spec, direction, declaredSteps, space, seed);
         }
-        catch (SpecException e) when (declaredSteps is null && e.Path == "scheduler.maxResource"
-                                      && !spec.Reader().Has("maxResource"))
+        catch (SpecException e) when (declaredSteps is null
+                                      && e.Path is "scheduler.maxResource" or "scheduler.perturbationInterval"
+                                      && !spec.Reader().Has(e.Path["scheduler.".Length..]))
         {
-            SchedulerFactory.Create(spec, direction, int.MaxValue);
+            SchedulerFactory.Create(spec, direction, int.MaxValue, space, seed);
         }
     }
 

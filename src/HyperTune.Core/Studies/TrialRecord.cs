@@ -48,6 +48,23 @@ public sealed record TrialRecord(int Number, TrialState State, Configuration Par
     /// <summary>The step the trial paused at (its last reported step) while <see cref="State"/> is Paused.</summary>
     public long? PausedAtStep => State == TrialState.Paused ? LastIntermediate?.Step ?? 0 : null;
 
+    /// <summary>
+    /// The member's exploit/explore steps under population-based training, in step order (empty otherwise);
+    /// <see cref="Params"/> is then the configuration of its latest steps.
+    /// </summary>
+    public ImmutableList<LineageEntry> Lineage { get; init; } = ImmutableList<LineageEntry>.Empty;
+
+    /// <summary>
+    /// The configuration the trial trained with up to and including <paramref name="step"/>: its params before the
+    /// first exploit at or after that step.
+    /// </summary>
+    public Configuration ParamsAt(long step)
+    {
+        foreach (var entry in Lineage)
+            if (entry.Step >= step) return entry.Before;
+        return Params;
+    }
+
     /// <summary>The last intermediate value, if any.</summary>
     public IntermediateValue? LastIntermediate => Intermediate.IsEmpty ? null : Intermediate[^1];
 }

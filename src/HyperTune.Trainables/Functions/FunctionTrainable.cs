@@ -62,7 +62,7 @@ public sealed class FunctionTrainable : ITrainable
 
     /// <summary>The names a spec may give in <c>trainable.function</c>.</summary>
     public static IEnumerable<string> FunctionNames =>
-        BenchmarkFunctions.All.Keys.Append("mixed").Append(ConditionalPipelineProblem.Name)
+        BenchmarkFunctions.All.Keys.Append("mixed").Append(ConditionalPipelineProblem.Name).Append(PbtToyProblem.Name)
             .Concat(FidelityProblems.All.Select(p => p.Name));
 
     /// <inheritdoc />

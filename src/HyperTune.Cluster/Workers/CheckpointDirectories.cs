@@ -1,0 +1,40 @@
+namespace HyperTune.Cluster.Workers;
+
+/// <summary>
+/// Where a node keeps trial checkpoints: <c>{root}/{study}/{incarnation}/trial-{n}</c> for a trial's own (the
+/// trainable writes it), and <c>{root}/{study}/{incarnation}/kept/trial-{n}/step-{s}</c> for copies kept when a
+/// trial paused at a step, which other trials of a population start from. Copies are written under a temporary
+/// name and renamed, so a reader never sees half of one.
+/// </summary>
+public static class CheckpointDirectories
+{
+    /// <summary>The trial's own checkpoint directory.</summary>
+    public static string Trial(string root, string studyId, string incarnation, int number) =>
+        Path.GetFullPath(Path.Combine(root, studyId, incarnation, $"trial-{number}"));
+
+    /// <summary>The copy of trial <paramref name="number"/>'s checkpoint kept at <paramref name="step"/>.</summary>
+    public static string Kept(string root, string studyId, string incarnation, int number, long step) =>
+        Path.GetFullPath(Path.Combine(root, studyId, incarnation, "kept", $"trial-{number}", $"step-{step}"));
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, replacing it whole.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="source"/> does not exist.</exception>
+    public static void Replace(string source, string target)
+    {
+        if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"no checkpoint at {source}");
+        var parent = Path.GetDirectoryName(target)!;
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}");
+        Copy(source, temporary);
+        if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
+        Directory.Move(temporary, target);
+    }
+
+    private static void Copy(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.EnumerateFiles(source))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        foreach (var directory in Directory.EnumerateDirectories(source))
+            Copy(directory, Path.Combine(target, Path.GetFileName(directory)));
+    }
+}
