@@ -249,4 +249,66 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     private static RunTrial Run(string spec, int number) =>
         new(TrialWorkerId.Format("n:1#1", "proc", number, 1), "proc", "20261122-080000-000", number, 1,
             TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 }));
+
+    private static readonly string ToySpec = """
+        {
+          "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
+          "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
+          "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
+          "budget": { "maxTrials": 2 }
+        }
+        """;
+
+    private RunTrial ToyRun(int number, long resume, long? stop, double h, int? donor = null, long discard = 0) =>
+        new(TrialWorkerId.Format("n:1#1", "pbt", number, 1 + (int)resume), "pbt", "20261206-080000-000", number,
+            1 + (int)resume, TrialRunSpec.Of(StudySpecParser.Parse(ToySpec)),
+            Configuration.From(new Dictionary<string, object> { ["h0"] = h, ["h1"] = h }))
+        {
+            ResumeStep = resume, StopAtStep = stop, RestoreFromTrial = donor, KeepPauseCheckpoints = true,
+            DiscardKeptBefore = discard,
+        };
+
+    private string Kept(int number, long step) =>
+        CheckpointDirectories.Kept(_settings.CheckpointRoot, "pbt", "20261206-080000-000", number, step);
+
+    private ReportTrialPaused RunToPause(IActorRef slots, RunTrial run)
+    {
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(run);
+        var paused = _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10));
+        return paused;
+    }
+
+    [Fact]
+    public void A_population_worker_keeps_each_pause_checkpoint_starts_an_exploit_from_the_donors_and_discards_old_ones()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        // Donor 0 trains to step 4 with h = 1 and pauses: its checkpoint at 4 is kept before the report is sent on.
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(ToyRun(0, 0, 4, 1.0));
+        _studies.FishForMessage<ReportTrialProgress>(p => p.Step == 4, TimeSpan.FromSeconds(10));
+        Assert.True(Directory.Exists(Kept(0, 4)));
+        _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10));
+
+        // Member 1 trained to step 4 with h = 0 (θ unchanged), then exploits 0: it starts from 0's state at step 4.
+        Assert.Equal(4, RunToPause(slots, ToyRun(1, 0, 4, 0.0)).Step);
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(ToyRun(1, 4, 8, 0.0, donor: 0));
+        var step5 = _studies.FishForMessage<ReportTrialProgress>(p => p.Number == 1 && p.Step == 5, TimeSpan.FromSeconds(10));
+        var theta = 0.9 * Math.Pow(0.98, 4);
+        Assert.Equal(1.2 - 2 * theta * theta, step5.Metrics["q"], 12);
+        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 1, TimeSpan.FromSeconds(10));
+
+        // Donor 0 goes on to step 8; every member passed step 4, so its copy at 4 is discarded, the one at 8 kept.
+        Assert.Equal(8, RunToPause(slots, ToyRun(0, 4, 8, 1.0, discard: 5)).Step);
+        Assert.False(Directory.Exists(Kept(0, 4)));
+        Assert.True(Directory.Exists(Kept(0, 8)));
+    }
+
+    [Fact]
+    public void An_exploit_whose_donor_copy_is_missing_fails_the_run_naming_the_checkpoint_and_the_shared_root()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(ToyRun(1, 4, 8, 0.5, donor: 0));
+        var result = _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10));
+        Assert.Contains("trial 0's checkpoint at step 4", result.FailureReason);
+        Assert.Contains("checkpoint-root", result.FailureReason);
+    }
 }

@@ -16,6 +16,22 @@ public static class CheckpointDirectories
     public static string Kept(string root, string studyId, string incarnation, int number, long step) =>
         Path.GetFullPath(Path.Combine(root, studyId, incarnation, "kept", $"trial-{number}", $"step-{step}"));
 
+    /// <summary>Deletes the copies of trial <paramref name="number"/>'s checkpoint kept at steps below
+    /// <paramref name="step"/>; returns how many.</summary>
+    public static int DiscardKept(string root, string studyId, string incarnation, int number, long step)
+    {
+        var directory = Path.GetDirectoryName(Kept(root, studyId, incarnation, number, 0))!;
+        if (!Directory.Exists(directory)) return 0;
+        var deleted = 0;
+        foreach (var kept in Directory.EnumerateDirectories(directory, "step-*"))
+        {
+            if (!long.TryParse(Path.GetFileName(kept)["step-".Length..], out var keptStep) || keptStep >= step) continue;
+            Directory.Delete(kept, recursive: true);
+            deleted++;
+        }
+        return deleted;
+    }
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, replacing it whole.</summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="source"/> does not exist.</exception>
     public static void Replace(string source, string target)

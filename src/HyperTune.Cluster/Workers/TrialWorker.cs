@@ -240,6 +240,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         {
             CheckpointDirectories.Replace(own,
                 CheckpointDirectories.Kept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number, step));
+            CheckpointDirectories.DiscardKept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number,
+                Math.Min(run.DiscardKeptBefore, step));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

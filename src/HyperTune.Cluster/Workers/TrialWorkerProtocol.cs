@@ -54,6 +54,12 @@ public static class TrialWorkerProtocol
         /// to start from (<see cref="RestoreFromTrial"/>).
         /// </summary>
         public bool KeepPauseCheckpoints { get; init; }
+
+        /// <summary>
+        /// With <see cref="KeepPauseCheckpoints"/>: copies this trial kept at steps below this one are no longer needed
+        /// by any trial; the worker deletes them when it keeps the next.
+        /// </summary>
+        public long DiscardKeptBefore { get; init; }
     }
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>

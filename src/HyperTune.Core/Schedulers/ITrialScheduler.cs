@@ -28,6 +28,12 @@ public interface ITrialScheduler
     bool CopiesCheckpoints => false;
 
     /// <summary>
+    /// With <see cref="CopiesCheckpoints"/>: the first step whose kept checkpoints a trial may still copy. Copies kept
+    /// at earlier steps are no longer needed and workers delete them. 0 keeps everything.
+    /// </summary>
+    long KeptCheckpointsNeededFrom(SchedulerContext context) => 0;
+
+    /// <summary>
     /// Decides on a running trial's intermediate report, which is already the last entry of the trial's
     /// <see cref="TrialRecord.Intermediate"/> in <paramref name="history"/>: continue, prune, or pause.
     /// </summary>

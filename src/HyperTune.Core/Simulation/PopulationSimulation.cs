@@ -143,10 +143,22 @@ public sealed class PopulationSimulation<TState>
                 case SlotAction.Wait when !running:
                     throw new InvalidOperationException($"the scheduler waits with nothing running: {slot.Reason}");
                 default:
+                    DiscardKept();
                     return;
             }
         }
+        DiscardKept();
     }
+
+    // As workers do: copies the scheduler no longer needs are dropped, so an exploit of one fails the simulation.
+    private void DiscardKept()
+    {
+        var from = _scheduler.KeptCheckpointsNeededFrom(new SchedulerContext(History, false, _maxTrials));
+        foreach (var key in _kept.Keys.Where(k => k.Step < from).ToList()) _kept.Remove(key);
+    }
+
+    /// <summary>Kept states not yet discarded.</summary>
+    public int KeptCount => _kept.Count;
 
     private void Resume(SlotDecision slot)
     {

@@ -107,6 +107,28 @@ public sealed class PbtScheduler : ITrialScheduler
     public bool CopiesCheckpoints => Exploits;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// A copy kept at step k is needed while a member may still be ranked at k (it has not reached k, or is paused
+    /// there) or has been given it and not yet trained past k (its worker copies it when the run starts). Both end
+    /// once every unfinished member has reported a step beyond k; until the population is complete a new member may
+    /// still come to any step, so everything is kept.
+    /// </remarks>
+    public long KeptCheckpointsNeededFrom(SchedulerContext context)
+    {
+        var history = context.History;
+        if (history.Trials.Count < Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials)) return 0;
+        long? lowest = null;
+        foreach (var t in history.Trials)
+        {
+            if (t.State is not (TrialState.Running or TrialState.Waiting or TrialState.Paused)) continue;
+            var step = t.LastIntermediate?.Step ?? 0;
+            if (lowest is null || step < lowest) lowest = step;
+        }
+        // With every member finished, nothing is needed any more.
+        return lowest ?? long.MaxValue;
+    }
+
+    /// <inheritdoc />
     /// <remarks>Members pause at their interval's step by themselves (<see cref="SlotDecision.StopAtStep"/>).</remarks>
     public ReportDecision OnReport(TrialHistory history, int trialNumber) => ReportDecision.Continue;
 

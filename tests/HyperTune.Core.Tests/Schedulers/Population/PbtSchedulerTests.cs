@@ -242,4 +242,37 @@ public class PbtSchedulerTests
         var grid = Toy(new RunToCompletionScheduler(), 2).Run();
         Assert.True(grid.Best!.Value < 0.4, $"grid best {grid.Best.Value}");
     }
+
+    [Theory]
+    [InlineData(false, 8, 1)]
+    [InlineData(false, 8, 3)]
+    [InlineData(true, 8, 3)]
+    [InlineData(false, 5, 5)]
+    public void Kept_checkpoints_are_discarded_only_once_no_member_can_still_copy_them(bool synchronous, int population,
+        int slots)
+    {
+        // The simulation drops kept states below KeptCheckpointsNeededFrom after every planning round, as workers
+        // delete them; an exploit that needed one would fail it.
+        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var pbt = new PbtScheduler(3, new PbtExplorer(space, 0.25, [0.8, 1.2]), true, 0.5, synchronous, population, 60, seed: 5);
+        var optimizer = OptimizerFactory.Create(OptimizerSpec.Of("random", 5), space, StudyDirection.Maximize);
+        var sim = new PopulationSimulation<double[]>(optimizer, pbt, () => [0.9, 0.9],
+            (t, h) => [t[0] * (1 - 0.02 * h.GetDouble("h0")), t[1] * (1 - 0.02 * h.GetDouble("h1"))],
+            t => 1.2 - t[0] * t[0] - t[1] * t[1], steps: 60, maxTrials: population, slots, StudyDirection.Maximize);
+        var history = sim.Run();
+        Assert.All(history.Trials, t => Assert.Equal(TrialState.Complete, t.State));
+        Assert.True(sim.Exploits.Count(e => e.Decision.Donor != e.Number) >= 5, $"{sim.Exploits.Count} exploits");
+        // With every member finished nothing is needed any more.
+        Assert.Equal(0, sim.KeptCount);
+    }
+
+    [Fact]
+    public void Until_the_population_is_complete_every_kept_checkpoint_is_needed()
+    {
+        var trials = new[] { Member(0, TrialState.Paused, 0.01, 1, 1, 1, 1) };
+        var context = new SchedulerContext(new TrialHistory(trials, StudyDirection.Minimize), true, 2);
+        Assert.Equal(0, Scheduler().KeptCheckpointsNeededFrom(context));
+        var full = new[] { trials[0], Member(1, TrialState.Running, 0.02, 1, 1), Member(2, TrialState.Complete, 0.5, 1) };
+        Assert.Equal(2, Scheduler().KeptCheckpointsNeededFrom(new SchedulerContext(new TrialHistory(full, StudyDirection.Minimize), true, 3)));
+    }
 }
