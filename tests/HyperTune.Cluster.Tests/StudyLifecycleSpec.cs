@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2;
 using HyperTune.Cluster.Studies;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Schedulers;
+using HyperTune.Core.Schedulers.Population;
 using HyperTune.Core.Studies;
 using static HyperTune.Cluster.Studies.StudyProtocol;
 using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
@@ -187,5 +188,66 @@ public sealed class StudyLifecycleSpec : TestKit
         Assert.Equal(new[] { 3, 3, 3 }, closed.Trials!.Select(t => t.Intermediate.Count));
         Assert.Equal(1, scheduler.Resumes[1]);
         Assert.Single(scheduler.Resumes);
+    }
+
+    [Fact]
+    public void A_coordinator_recovered_in_the_middle_of_a_synchronous_pbt_round_exploits_once_from_the_same_checkpoint()
+    {
+        PbtScheduler Pbt(Core.Specs.StudySpec spec) =>
+            new(3, new PbtExplorer(spec.Space, 0.25, [0.8, 1.2]), exploit: true, quantileFraction: 0.25,
+                synchronous: true, populationSize: 3, finalStep: null, seed: 11);
+        Core.Specs.StudySpec? parsed = null;
+        var coordinator = Sys.ActorOf(StudyCoordinator.Props("quad", Settings, _workers.Ref, CreateTestProbe().Ref, null,
+            spec => Pbt(parsed = spec)));
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged([Node]));
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 3, parallelism: 3)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(3);
+        Assert.All(runs, r => Assert.Equal(((long?)3, (int?)null, true), (r.StopAtStep, r.RestoreFromTrial, r.KeepPauseCheckpoints)));
+        // Trial 0 is the best at step 3 and trial 1 the worst; trial 2 is still on its way when the coordinator dies.
+        Progress(coordinator, runs[0], 1, 3, 1.0);
+        Progress(coordinator, runs[1], 1, 3, 5.0);
+        Progress(coordinator, runs[2], 1, 2, 3.0);
+        Assert.Equal(new[] { 0, 1 }, new[] { _workers.ExpectMsg<PauseTrial>(), _workers.ExpectMsg<PauseTrial>() }
+            .Select(p => int.Parse(p.WorkerId.Split('|')[2])).Order());
+        Assert.Equal(2, Report(coordinator).Progress.Paused);
+        // Synchronous: nothing resumes while trial 2 has not reached step 3.
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+        var recovered = StartCoordinator(Pbt(parsed!));
+        var reattached = ExpectRuns(1).Single();
+        Assert.Equal(2, reattached.Number);
+
+        // The round closes when trial 2 reaches step 3: trial 1 continues from trial 0's checkpoint at step 3.
+        Progress(recovered, reattached, 3, 3, 3.0);
+        Assert.Equal(reattached.WorkerId, _workers.ExpectMsg<PauseTrial>().WorkerId);
+        var resumed = ExpectRuns(3).OrderBy(r => r.Number).ToList();
+        Assert.Equal(new long[] { 3, 3, 3 }, resumed.Select(r => r.ResumeStep));
+        Assert.Equal(new long?[] { 6, 6, 6 }, resumed.Select(r => r.StopAtStep));
+        Assert.Equal(new int?[] { null, 0, null }, resumed.Select(r => r.RestoreFromTrial));
+        var round = Report(recovered);
+        var entry = Assert.Single(round.Trials![1].Lineage);
+        Assert.Equal((3L, 0, runs[1].Params), (entry.Step, entry.Donor, entry.Before));
+        Assert.Equal(entry.After, resumed[1].Params);
+        Assert.NotEqual(runs[1].Params, resumed[1].Params);
+        // The same decision a fresh scheduler makes from the history of the round (before it was applied).
+        var history = new TrialHistory(round.Trials.Select(t => t with
+        {
+            State = TrialState.Paused, Params = t.Lineage.IsEmpty ? t.Params : t.Lineage[0].Before, Lineage = [],
+        }).ToList(), StudyDirection.Minimize);
+        Assert.Equal(entry.After, Pbt(parsed!).Decide(history, history.Trials[1], 3)!.Params);
+
+        // Recovered again, the exploit is not made twice: the journal holds it once.
+        Watch(recovered);
+        recovered.Tell(PoisonPill.Instance);
+        ExpectTerminated(recovered);
+        var again = StartCoordinator(Pbt(parsed!));
+        ExpectRuns(3);
+        var replayed = Report(again);
+        Assert.Equal(entry, Assert.Single(replayed.Trials![1].Lineage));
+        Assert.All(new[] { 0, 2 }, n => Assert.Empty(replayed.Trials[n].Lineage));
     }
 }
