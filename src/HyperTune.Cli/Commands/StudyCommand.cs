@@ -19,6 +19,7 @@ internal static class StudyCommand
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateList());
         command.Subcommands.Add(CreateStop());
+        command.Subcommands.Add(CreateReplaySchedule());
         return command;
     }
 
@@ -175,6 +176,7 @@ internal static class StudyCommand
                          (doc["steps"] is { } steps && (long)steps > 0 ? $"; {(long)steps} training steps spent" : ""));
         if (doc["best"] is JsonObject best)
             output.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
+        foreach (var line in Output.PopulationScheduleView.Lines(doc)) output.WriteLine($"  {line}");
         PrintRungs(doc, output);
         if (doc["trialList"] is not JsonArray list) return;
         // Where each unfinished trial runs and how far it has got: what an operator watching a failover wants to see.
@@ -241,6 +243,45 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }));
         return show;
+    }
+
+    private static Command CreateReplaySchedule()
+    {
+        var id = new Argument<string>("id") { Description = "Study id" };
+        var storage = StorageOption.Create();
+        var node = NodeOption();
+        var command = new Command("replay-schedule",
+            "Print the spec fragment that trains the best trial of a population-based training study from scratch " +
+            "with its hyperparameter schedule (merge it with the study's objective, trainable and space)")
+        {
+            id, storage, node,
+        };
+        int Print(JsonNode doc)
+        {
+            try
+            {
+                Console.Out.WriteLine(PopulationScheduleView.ReplayFragment(doc)
+                    .ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+                return ExitCodes.Ok;
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                return ExitCodes.Failed;
+            }
+        }
+        command.SetAction((r, ct) => r.GetValue(node) is { } remote ? Remote(remote, ct, async client =>
+        {
+            var (status, body) = await client.GetAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
+            return status >= 400 ? Fail(status, body) : Print(JsonNode.Parse(body)!);
+        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
+        {
+            var report = await client.GetAsync(r.GetValue(id)!, includeTrials: false, ct);
+            if (report is not null) return Print(JsonNode.Parse(StudyJson.ToJson(report, false))!);
+            Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
+            return ExitCodes.Failed;
+        }));
+        return command;
     }
 
     private static Command CreateList()

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Studies;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
@@ -34,6 +36,9 @@ internal static class StudyReportWriter
         {
             console.MarkupLine($"[green]Best trial #{best.Number}[/]: {Markup.Escape(p.Metric)} = [bold]{ProgressView.Format(best.Value)}[/] ({p.Direction.ToString().ToLowerInvariant()})");
             console.MarkupLine($"  {Markup.Escape(best.Params.ToString())}");
+            if (report.BestSchedule is not null)
+                foreach (var line in PopulationScheduleView.Lines(JsonNode.Parse(StudyJson.ToJson(report, false))!))
+                    console.MarkupLine(Markup.Escape(line));
         }
         else
         {

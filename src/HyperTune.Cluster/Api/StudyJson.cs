@@ -52,6 +52,19 @@ public static class StudyJson
                 w.WriteNumber("number", best.Number);
                 w.WriteNumber("value", best.Value);
                 WriteParams(w, best.Params);
+                if (report.BestSchedule is { } schedule)
+                {
+                    // The configurations its model was trained with, through the members it exploited.
+                    w.WriteStartArray("schedule");
+                    foreach (var segment in schedule)
+                    {
+                        w.WriteStartObject();
+                        w.WriteNumber("afterStep", segment.AfterStep);
+                        WriteParams(w, segment.Params);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                }
                 w.WriteEndObject();
             }
             else

@@ -6,6 +6,7 @@ using HyperTune.Cluster.Leases;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Schedulers;
+using HyperTune.Core.Schedulers.Population;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
 using HyperTune.Trainables;
@@ -136,6 +137,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             {
                 Rungs = Rungs(),
                 FinalStep = _finalStep,
+                BestSchedule = BestSchedule(),
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
                 Executing = q.IncludeTrials ? _state.Executing : null,
@@ -424,6 +426,17 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _log.Error(e, "study {0}: the scheduler failed to summarize its rungs", _studyId);
             return null;
         }
+    }
+
+    /// <summary>
+    /// The best trial's hyperparameter schedule when it comes from a population (some trial was exploited), else
+    /// null.
+    /// </summary>
+    private IReadOnlyList<ScheduleSegment>? BestSchedule()
+    {
+        var trials = _state!.Trials;
+        if (_state.History.Best is not { } best || trials.All(t => t.Lineage.IsEmpty)) return null;
+        return PopulationSchedule.Of(trials, best.Number, best.LastIntermediate?.Step ?? long.MaxValue);
     }
 
     /// <summary>

@@ -57,6 +57,12 @@ public static class StudyProtocol
         /// <summary>The trainable's last step, when it says how many it runs.</summary>
         public long? FinalStep { get; init; }
 
+        /// <summary>
+        /// Under population-based training, the best trial's hyperparameter schedule through its donors
+        /// (<see cref="Core.Schedulers.Population.PopulationSchedule"/>); null otherwise.
+        /// </summary>
+        public IReadOnlyList<Core.Schedulers.Population.ScheduleSegment>? BestSchedule { get; init; }
+
         /// <inheritdoc />
         public string StudyId => Progress.StudyId;
     }

@@ -41,31 +41,6 @@ public sealed class InitialPointsOptimizer : IOptimizer
     public static IReadOnlyList<Configuration>? Read(JsonSettings settings, SearchSpace space)
     {
         if (settings.GetArray("initial") is not { } items) return null;
-        var points = new List<Configuration>();
-        foreach (var (element, path) in items)
-        {
-            if (element.ValueKind != System.Text.Json.JsonValueKind.Object)
-                throw new SpecException(path, $"expected a configuration (an object), got {JsonSettings.Describe(element)}");
-            var values = new Dictionary<string, object>();
-            foreach (var property in element.EnumerateObject())
-            {
-                var at = $"{path}.{property.Name}";
-                if (!space.Contains(property.Name))
-                    throw new SpecException(at, $"is not a parameter of the space{JsonSettings.Suggest(property.Name, space.Parameters.Select(p => p.Name))}");
-                try
-                {
-                    values[property.Name] = space[property.Name].Coerce(SearchSpaceParser.ToValue(property.Value, at));
-                }
-                catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException
-                                              or SearchSpaceException)
-                {
-                    throw new SpecException(at, e.Message);
-                }
-            }
-            var problems = space.Check(values);
-            if (problems.Count > 0) throw new SpecException(path, string.Join("; ", problems));
-            points.Add(Configuration.From(values));
-        }
-        return points;
+        return items.Select(i => ConfigurationReader.Read(i.Element, i.Path, space)).ToList();
     }
 }

@@ -41,6 +41,7 @@ public static class SchedulerFactory
     private static readonly Dictionary<string, CreateInSpace> SpaceRegistry = new(StringComparer.OrdinalIgnoreCase)
     {
         [PbtScheduler.TypeName] = PbtScheduler.FromSettings,
+        [PbtReplayScheduler.TypeName] = PbtReplayScheduler.FromSettings,
     };
 
     /// <summary>The scheduler names a spec may use.</summary>
