@@ -68,6 +68,31 @@ public static class PbtToyBenchmark
         }).ToList();
     }
 
+    /// <summary>
+    /// The time the scheduler's decisions take for a population of <paramref name="members"/> training
+    /// <paramref name="steps"/> steps (asynchronous, one slot each, interval <paramref name="interval"/>), as a
+    /// fraction of the wall time the training takes at <paramref name="stepTime"/> per step; the best of
+    /// <paramref name="repeats"/> runs (the first warms the code up).
+    /// </summary>
+    public static (int Calls, TimeSpan Elapsed, double FractionOfWall) DecisionCost(int members = 16, int steps = 200,
+        int interval = 20, TimeSpan? stepTime = null, int repeats = 5)
+    {
+        var space = Space;
+        (int, TimeSpan)? best = null;
+        for (var r = 0; r < repeats; r++)
+        {
+            var timed = new TimedScheduler(new PbtScheduler(interval, new PbtExplorer(space, 0.25, [0.8, 1.2]), true,
+                0.25, synchronous: false, members, steps, seed: r));
+            var optimizer = OptimizerFactory.Create(OptimizerSpec.Of("random", r), space, StudyDirection.Maximize);
+            new PopulationSimulation<double[]>(optimizer, timed, () => [.. PbtToyProblem.InitialTheta],
+                (theta, h) => PbtToyProblem.Step(theta, h.GetDouble("h0"), h.GetDouble("h1")), PbtToyProblem.Objective,
+                steps, members, members, StudyDirection.Maximize).Run();
+            if (best is null || timed.Elapsed < best.Value.Item2) best = (timed.Calls, timed.Elapsed);
+        }
+        var wall = (stepTime ?? TimeSpan.FromMilliseconds(10)) * steps;
+        return (best!.Value.Item1, best.Value.Item2, best.Value.Item2 / wall);
+    }
+
     /// <summary>The simulation of one variant and seed.</summary>
     public static PopulationSimulation<double[]> Simulate(string variant, int seed, int steps, int interval,
         bool synchronous)

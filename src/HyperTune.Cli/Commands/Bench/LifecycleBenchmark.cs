@@ -34,6 +34,11 @@ internal static class LifecycleBenchmark
             """,
         ["mf-hartmann6"] = "[" + string.Join(", ", Enumerable.Range(0, 6)
             .Select(i => $$"""{ "name": "x{{i}}", "type": "float", "low": 0, "high": 1 }""")) + "]",
+        // The toy problem of population-based training (maximized, unlike the curves above).
+        [Trainables.Functions.PbtToyProblem.Name] = """
+            [{ "name": "h0", "type": "float", "low": 0, "high": 1 },
+             { "name": "h1", "type": "float", "low": 0, "high": 1 }]
+            """,
     };
 
     /// <summary>The functions the command can train.</summary>
@@ -54,10 +59,11 @@ internal static class LifecycleBenchmark
             "hyperband-sync" => $$"""{ "type": "hyperband", {{halving}}, "synchronous": true }""",
             _ => $$"""{ "type": "{{setup}}" }""",
         };
+        var direction = options.Function == Trainables.Functions.PbtToyProblem.Name ? "maximize" : "minimize";
         return $$"""
             {
               "name": "lifecycle-{{setup}}",
-              "objective": { "metric": "value", "direction": "minimize" },
+              "objective": { "metric": "value", "direction": "{{direction}}" },
               "trainable": { "type": "function", "function": "{{options.Function}}", "steps": {{options.Steps}},
                              "simulatedTrainingTime": "{{ms}}ms" },
               "space": {{space}},

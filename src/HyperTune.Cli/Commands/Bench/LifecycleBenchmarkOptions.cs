@@ -6,7 +6,7 @@ internal sealed record LifecycleBenchmarkOptions
 {
     /// <summary>The setups the command knows: scheduler types (with the study's optimizer).</summary>
     public static readonly IReadOnlyList<string> KnownSetups =
-        new[] { "none", "median", "asha", "successive-halving", "hyperband", "hyperband-sync" };
+        new[] { "none", "median", "asha", "successive-halving", "hyperband", "hyperband-sync", "pbt" };
 
     /// <summary>Trial budget of each study.</summary>
     public int Trials { get; init; } = 400;
