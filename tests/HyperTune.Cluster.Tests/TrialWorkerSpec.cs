@@ -311,4 +311,20 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Contains("trial 0's checkpoint at step 4", result.FailureReason);
         Assert.Contains("checkpoint-root", result.FailureReason);
     }
+
+    [Fact]
+    public void A_population_member_resumed_on_a_node_without_its_checkpoint_continues_from_its_latest_kept_copy()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        Assert.Equal(4, RunToPause(slots, ToyRun(0, 0, 4, 1.0)).Step);
+        // The run went on to step 6 (recorded) on a node that then died: this node has no directory for the trial.
+        Directory.Delete(CheckpointDirectories.Trial(_settings.CheckpointRoot, "pbt", "20261206-080000-000", 0), true);
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(ToyRun(0, 6, 8, 1.0));
+        // It trains again from the copy at step 4: steps 5 and 6 come again (the coordinator counts them once).
+        var next = _studies.FishForMessage<ReportTrialProgress>(p => p.Number == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(5, next.Step);
+        var theta = 0.9 * Math.Pow(0.98, 5);
+        Assert.Equal(1.2 - 2 * theta * theta, next.Metrics["q"], 12);
+        Assert.Equal(8, _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10)).Step);
+    }
 }

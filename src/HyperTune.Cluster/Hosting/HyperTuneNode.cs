@@ -289,13 +289,14 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
         if (isWorker) system.ActorOf(WorkerLoadPublisher.Props(), "worker-load");
         var trainables = new TrainableCache(ProcessCommands.From(config));
+        var checkpoints = Checkpoints.CheckpointStores.Create(workerSettings, options.Storage);
 
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time
         // the study region below exists (the closure reads it then).
         IActorRef studies = ActorRefs.Nobody;
         var workerExtractor = new TrialWorkerMessageExtractor(workerShards);
         var workers = isWorker
-            ? await sharding.StartAsync(WorkerRegionName, _ => TrialWorker.Props(studies, slots, workerSettings, trainables),
+            ? await sharding.StartAsync(WorkerRegionName, _ => TrialWorker.Props(studies, slots, workerSettings, trainables, checkpoints),
                 ClusterShardingSettings.Create(system).WithRole(WorkerDirectory.WorkerRole).WithRememberEntities(false),
                 workerExtractor, new NodeAffinityAllocationStrategy(system), TrialWorkerProtocol.HandOffTrial.Instance).ConfigureAwait(false)
             : await sharding.StartProxyAsync(WorkerRegionName, WorkerDirectory.WorkerRole, workerExtractor).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
+using HyperTune.Cluster.Checkpoints;
 using HyperTune.Core.Specs;
 using HyperTune.Trainables;
 using static HyperTune.Cluster.Workers.TrialWorkerProtocol;
@@ -27,6 +28,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private readonly IActorRef _slots;
     private readonly WorkerSettings _settings;
     private readonly TrainableCache _trainables;
+    private readonly ICheckpointStore _checkpoints;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private RunTrial? _trial;
@@ -40,16 +42,25 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private DateTimeOffset _startedAt;
 
     /// <summary>Props for the worker region.</summary>
-    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables) =>
-        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables));
+    /// <param name="studyRegion">Where reports go.</param>
+    /// <param name="slots">The node's slot limiter.</param>
+    /// <param name="settings">The node's worker settings.</param>
+    /// <param name="trainables">Builds trainables.</param>
+    /// <param name="checkpoints">Where copies of checkpoints kept at pauses go (default: under the checkpoint root).</param>
+    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
+        ICheckpointStore? checkpoints = null) =>
+        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
+            checkpoints ?? new DirectoryCheckpointStore(settings.CheckpointRoot)));
 
     /// <summary>Creates a worker.</summary>
-    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables)
+    public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
+        ICheckpointStore checkpoints)
     {
         _studyRegion = studyRegion;
         _slots = slots;
         _settings = settings;
         _trainables = trainables;
+        _checkpoints = checkpoints;
         Idle();
     }
 
@@ -160,24 +171,18 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         var run = _trial!;
         var trainable = _trainables.Get(run.RunSpec);
-        _lastStep = run.ResumeStep;
         var checkpoints = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
-        if (run.RestoreFromTrial is { } donor)
+        long resumeStep;
+        try
         {
-            var kept = CheckpointDirectories.Kept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, donor,
-                run.ResumeStep);
-            try
-            {
-                CheckpointDirectories.Replace(kept, checkpoints);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                Finish(TrialOutcome.Failed($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: " +
-                                           $"{e.Message} (trials that copy each other's checkpoints need a " +
-                                           "hypertune.worker.checkpoint-root that every node shares)"));
-                return;
-            }
+            resumeStep = PrepareCheckpoint(run, checkpoints);
         }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            Finish(TrialOutcome.Failed(Unwrap(e).Message));
+            return;
+        }
+        _lastStep = resumeStep;
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
         if (run.RunSpec.TrialTimeout is { } timeout)
@@ -189,7 +194,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             TrialNumber = run.Number,
             Params = run.Params,
             Metric = run.RunSpec.Metric,
-            ResumeStep = run.ResumeStep,
+            ResumeStep = resumeStep,
             StopAtStep = run.StopAtStep,
             StopGrace = _settings.ProcessStopGrace,
             CheckpointDirectory = checkpoints,
@@ -232,22 +237,77 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         Become(Reporting);
     }
 
+    /// <summary>
+    /// Puts the checkpoint this run starts from in the trial's directory and returns the step it belongs to: the
+    /// donor's copy for an exploit; for a population member resuming on a node that never ran it (its own died, or
+    /// the coordinator chose another node after a pause), its latest kept copy (from 0 when there is none, its
+    /// repeated reports then counting once); otherwise the directory as it is.
+    /// </summary>
+    private long PrepareCheckpoint(RunTrial run, string directory)
+    {
+        if (run.RestoreFromTrial is { } donor)
+        {
+            if (Block(_checkpoints.RestoreAsync(new CheckpointKey(run.StudyId, run.Incarnation, donor, run.ResumeStep),
+                    directory, CancellationToken.None), "restoring")) return run.ResumeStep;
+            throw new IOException($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: no copy in " +
+                                  $"{_checkpoints.Describe()} (without a checkpoint-root every node shares, set " +
+                                  "hypertune.worker.checkpoint-store = database)");
+        }
+        if (!run.KeepPauseCheckpoints || run.ResumeStep == 0 || HasFiles(directory)) return run.ResumeStep;
+        var latest = Block(_checkpoints.LatestAsync(run.StudyId, run.Incarnation, run.Number, run.ResumeStep,
+            CancellationToken.None), "looking up");
+        if (latest is { } step && Block(_checkpoints.RestoreAsync(
+                new CheckpointKey(run.StudyId, run.Incarnation, run.Number, step), directory, CancellationToken.None),
+                "restoring"))
+        {
+            _log.Info("trial {0} of study {1}: no checkpoint on this node; resuming from its copy at step {2} " +
+                      "(recorded up to {3})", run.Number, run.StudyId, step, run.ResumeStep);
+            return step;
+        }
+        _log.Warning("trial {0} of study {1}: no checkpoint on this node nor in {2}; it starts over from step 0",
+            run.Number, run.StudyId, _checkpoints.Describe());
+        return 0;
+    }
+
+    private static bool HasFiles(string directory) =>
+        Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any();
+
+    private T Block<T>(Task<T> task, string what)
+    {
+        // Checkpoint copies are small next to training; waiting here keeps the run's reports in order.
+        if (!task.Wait(_settings.CheckpointStoreTimeout))
+            throw new TimeoutException($"{what} a checkpoint copy in {_checkpoints.Describe()} took longer than " +
+                                       $"{_settings.CheckpointStoreTimeout} (hypertune.worker.checkpoint-store-timeout)");
+        return task.Result;
+    }
+
+    private void Block(Task task, string what) => Block(task.ContinueWith(t =>
+    {
+        t.GetAwaiter().GetResult();
+        return true;
+    }, TaskScheduler.Default), what);
+
+    private static bool IsStoreFailure(Exception e) =>
+        Unwrap(e) is IOException or UnauthorizedAccessException or TimeoutException or System.Data.Common.DbException;
+
+    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
+
     private void KeepCheckpoint(long step)
     {
         var run = _trial!;
         var own = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
         try
         {
-            CheckpointDirectories.Replace(own,
-                CheckpointDirectories.Kept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number, step));
-            CheckpointDirectories.DiscardKept(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number,
-                Math.Min(run.DiscardKeptBefore, step));
+            Block(_checkpoints.KeepAsync(new CheckpointKey(run.StudyId, run.Incarnation, run.Number, step), own,
+                CancellationToken.None), "keeping");
+            Block(_checkpoints.DiscardBeforeAsync(run.StudyId, run.Incarnation, run.Number,
+                Math.Min(run.DiscardKeptBefore, step), CancellationToken.None), "discarding");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (IsStoreFailure(e))
         {
             // Trials that would start from it fail with their own message; this one goes on.
             _log.Warning("trial {0} of study {1}: its checkpoint at step {2} could not be kept: {3}", run.Number,
-                run.StudyId, step, e.Message);
+                run.StudyId, step, Unwrap(e).Message);
         }
     }
 

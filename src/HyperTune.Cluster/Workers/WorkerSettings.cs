@@ -14,6 +14,15 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
     /// </summary>
     public TimeSpan ProcessStopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Where copies of checkpoints kept at pauses go (<c>checkpoint-store</c>): <c>directory</c> (under the checkpoint
+    /// root, the default) or <c>database</c> (the node's study database, for clusters without a shared file system).
+    /// </summary>
+    public string CheckpointStore { get; init; } = "directory";
+
+    /// <summary>How long keeping or restoring one copy may take (<c>checkpoint-store-timeout</c>).</summary>
+    public TimeSpan CheckpointStoreTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Reads the section; <c>slots = 0</c> means one per processor.</summary>
     public static WorkerSettings From(Config config)
     {
@@ -25,6 +34,8 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
             c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(1)))
         {
             ProcessStopGrace = c.GetTimeSpan("process-stop-grace", TimeSpan.FromSeconds(5)),
+            CheckpointStore = c.GetString("checkpoint-store", "directory"),
+            CheckpointStoreTimeout = c.GetTimeSpan("checkpoint-store-timeout", TimeSpan.FromSeconds(60)),
         };
     }
 }

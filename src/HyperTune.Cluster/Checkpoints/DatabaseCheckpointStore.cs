@@ -1,0 +1,193 @@
+using System.Data.Common;
+using System.Formats.Tar;
+using HyperTune.Cluster.Hosting;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace HyperTune.Cluster.Checkpoints;
+
+/// <summary>
+/// Copies in the study database (PostgreSQL or SQLite), so that a cluster without a shared file system still moves a
+/// population member, or a trial whose node died, to any node: each copy is its directory as a tar archive, in
+/// chunks of <see cref="ChunkBytes"/> (one row each) of a table created on first use.
+/// </summary>
+public sealed class DatabaseCheckpointStore : ICheckpointStore
+{
+    /// <summary>Bytes per row: small enough for any driver to move in one piece, large enough to keep rows few.</summary>
+    public const int ChunkBytes = 1 << 20;
+
+    private readonly Func<DbConnection> _connect;
+    private readonly string _table;
+    private readonly bool _postgres;
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private volatile bool _created;
+
+    /// <summary>A store in the database of <paramref name="storage"/> (PostgreSQL or an SQLite file).</summary>
+    /// <exception cref="ArgumentException">An in-memory store, or a table name that is not a plain identifier.</exception>
+    public DatabaseCheckpointStore(StorageSpec storage, string table = "hypertune_checkpoints")
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
+            throw new ArgumentException($"checkpoint table name '{table}' is not a plain SQL identifier", nameof(table));
+        _table = table;
+        switch (storage.Kind)
+        {
+            case StorageKind.Postgres:
+                var source = NpgsqlDataSource.Create(storage.ConnectionString);
+                _connect = () => source.CreateConnection();
+                _postgres = true;
+                break;
+            case StorageKind.Sqlite:
+                // A file of their own beside the journal's, as snapshots have: large writes there would hold the
+                // journal's write lock.
+                var journal = new SqliteConnectionStringBuilder(storage.ConnectionString);
+                var connectionString = new SqliteConnectionStringBuilder(storage.ConnectionString)
+                {
+                    DataSource = PathOf(journal.DataSource),
+                    DefaultTimeout = 30,
+                }.ConnectionString;
+                _connect = () => new SqliteConnection(connectionString);
+                break;
+            default:
+                throw new ArgumentException(
+                    "checkpoints kept in the database need a database: PostgreSQL or an SQLite file, not memory",
+                    nameof(storage));
+        }
+    }
+
+    /// <summary>The SQLite file that holds the checkpoints of a store whose journal is <paramref name="journalPath"/>.</summary>
+    public static string PathOf(string journalPath) =>
+        journalPath.EndsWith(".db", StringComparison.OrdinalIgnoreCase)
+            ? journalPath[..^3] + ".checkpoints.db"
+            : journalPath + ".checkpoints.db";
+
+    /// <inheritdoc />
+    public string Describe() => $"database table {_table}";
+
+    /// <inheritdoc />
+    public async Task KeepAsync(CheckpointKey key, string directory, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(directory)) throw new DirectoryNotFoundException($"no checkpoint at {directory}");
+        using var archive = new MemoryStream();
+        await TarFile.CreateFromDirectoryAsync(directory, archive, includeBaseDirectory: false, cancellationToken)
+            .ConfigureAwait(false);
+        var bytes = archive.ToArray();
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var delete = Command(connection, transaction,
+                         $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation AND trial = @trial AND step = @step",
+                         key))
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        // An empty directory is one empty chunk, so that it is found again.
+        for (var offset = 0; offset == 0 || offset < bytes.Length; offset += ChunkBytes)
+        {
+            await using var insert = Command(connection, transaction,
+                $"INSERT INTO {_table} (study_id, incarnation, trial, step, chunk, data) " +
+                "VALUES (@study, @incarnation, @trial, @step, @chunk, @data)", key);
+            Add(insert, "chunk", offset / ChunkBytes);
+            Add(insert, "data", bytes.AsSpan(offset, Math.Min(ChunkBytes, bytes.Length - offset)).ToArray());
+            await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RestoreAsync(CheckpointKey key, string directory, CancellationToken cancellationToken)
+    {
+        using var archive = new MemoryStream();
+        await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
+        await using (var select = Command(connection, null,
+                         $"SELECT data FROM {_table} WHERE study_id = @study AND incarnation = @incarnation " +
+                         "AND trial = @trial AND step = @step ORDER BY chunk", key))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var found = false;
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found = true;
+                var chunk = (byte[])reader.GetValue(0);
+                archive.Write(chunk);
+            }
+            if (!found) return false;
+        }
+        // Extracted beside the target and renamed, so a reader never sees half of it.
+        var parent = Path.GetDirectoryName(Path.GetFullPath(directory))!;
+        Directory.CreateDirectory(parent);
+        var temporary = Path.Combine(parent, $".{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
+        Directory.CreateDirectory(temporary);
+        archive.Position = 0;
+        await TarFile.ExtractToDirectoryAsync(archive, temporary, overwriteFiles: true, cancellationToken)
+            .ConfigureAwait(false);
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        Directory.Move(temporary, directory);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task<long?> LatestAsync(string studyId, string incarnation, int trial, long atMost,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var select = Command(connection, null,
+            $"SELECT MAX(step) FROM {_table} WHERE study_id = @study AND incarnation = @incarnation " +
+            "AND trial = @trial AND step <= @step", new CheckpointKey(studyId, incarnation, trial, atMost));
+        return await select.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is { } value and not DBNull
+            ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+    }
+
+    /// <inheritdoc />
+    public async Task DiscardBeforeAsync(string studyId, string incarnation, int trial, long step,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = Command(connection, null,
+            $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation AND trial = @trial " +
+            "AND step < @step", new CheckpointKey(studyId, incarnation, trial, step));
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = _connect();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (_created) return connection;
+        await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_created) return connection;
+            await using var create = connection.CreateCommand();
+            var blob = _postgres ? "bytea" : "BLOB";
+            create.CommandText =
+                $"CREATE TABLE IF NOT EXISTS {_table} (study_id TEXT NOT NULL, incarnation TEXT NOT NULL, " +
+                $"trial INTEGER NOT NULL, step BIGINT NOT NULL, chunk INTEGER NOT NULL, data {blob} NOT NULL, " +
+                "PRIMARY KEY (study_id, incarnation, trial, step, chunk))";
+            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _created = true;
+            return connection;
+        }
+        finally
+        {
+            _createLock.Release();
+        }
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, CheckpointKey key)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        Add(command, "study", key.StudyId);
+        Add(command, "incarnation", key.Incarnation);
+        Add(command, "trial", key.Trial);
+        Add(command, "step", key.Step);
+        return command;
+    }
+
+    private static void Add(DbCommand command, string name, object value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value;
+        command.Parameters.Add(parameter);
+    }
+}
