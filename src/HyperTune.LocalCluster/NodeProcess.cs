@@ -18,6 +18,12 @@ public sealed record NodeProcessOptions(string Name, int Port, int HttpPort, IRe
     /// <summary>Programs its process trainables may start (<c>HYPERTUNE_ALLOWED_COMMANDS</c>); none when empty.</summary>
     public IReadOnlyList<string> AllowedCommands { get; init; } = Array.Empty<string>();
 
+    /// <summary>
+    /// HOCON of this node's own (a checkpoint root, a checkpoint store...), written to a file added to the
+    /// <c>HYPERTUNE_CONFIG</c> files the node reads; null: none.
+    /// </summary>
+    public string? Config { get; init; }
+
     /// <summary>The node's cluster address.</summary>
     public string Address => $"akka.tcp://hypertune@127.0.0.1:{Port}";
 }
@@ -85,6 +91,13 @@ public sealed class NodeProcess : IAsyncDisposable
         }
         if (o.AllowedCommands.Count > 0) psi.Environment["HYPERTUNE_ALLOWED_COMMANDS"] = string.Join(',', o.AllowedCommands);
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        if (o.Config is { } config)
+        {
+            var file = Path.Combine(workingDirectory, $"{o.Name}.node.conf");
+            File.WriteAllText(file, config);
+            var inherited = psi.Environment.TryGetValue("HYPERTUNE_CONFIG", out var files) ? files : null;
+            psi.Environment["HYPERTUNE_CONFIG"] = string.IsNullOrEmpty(inherited) ? file : $"{inherited},{file}";
+        }
         var logPath = Path.Combine(workingDirectory, $"{o.Name}.log");
         var log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         log.WriteLine($"===== starting node {o.Name} ({o.Address}) at {DateTime.UtcNow:HH:mm:ss.fff} =====");

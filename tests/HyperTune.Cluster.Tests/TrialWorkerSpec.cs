@@ -274,8 +274,9 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     private ReportTrialPaused RunToPause(IActorRef slots, RunTrial run)
     {
         Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(run);
-        var paused = _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10));
-        return paused;
+        // Unacknowledged pauses of earlier runs are re-sent meanwhile: this run's is the one that counts.
+        return _studies.FishForMessage<ReportTrialPaused>(p => p.Number == run.Number && p.Dispatch == run.Dispatch,
+            TimeSpan.FromSeconds(10));
     }
 
     [Fact]
@@ -286,7 +287,7 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(ToyRun(0, 0, 4, 1.0));
         _studies.FishForMessage<ReportTrialProgress>(p => p.Step == 4, TimeSpan.FromSeconds(10));
         Assert.True(Directory.Exists(Kept(0, 4)));
-        _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10));
+        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 0, TimeSpan.FromSeconds(10));
 
         // Member 1 trained to step 4 with h = 0 (θ unchanged), then exploits 0: it starts from 0's state at step 4.
         Assert.Equal(4, RunToPause(slots, ToyRun(1, 0, 4, 0.0)).Step);
@@ -325,6 +326,6 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Equal(5, next.Step);
         var theta = 0.9 * Math.Pow(0.98, 5);
         Assert.Equal(1.2 - 2 * theta * theta, next.Metrics["q"], 12);
-        Assert.Equal(8, _studies.FishForMessage<ReportTrialPaused>(_ => true, TimeSpan.FromSeconds(10)).Step);
+        Assert.Equal(8, _studies.FishForMessage<ReportTrialPaused>(p => p.Dispatch == 7, TimeSpan.FromSeconds(10)).Step);
     }
 }

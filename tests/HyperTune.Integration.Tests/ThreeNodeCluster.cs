@@ -37,7 +37,11 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
 
     public static string HypertuneDll => Path.Combine(AppContext.BaseDirectory, "hypertune.dll");
 
-    public static async Task<ThreeNodeCluster> StartAsync(ITestOutputHelper output)
+    /// <summary>Starts the database and the nodes and waits until all three are Up.</summary>
+    /// <param name="output">The test's output.</param>
+    /// <param name="nodeConfig">HOCON of each node's own, by node name (null: none).</param>
+    public static async Task<ThreeNodeCluster> StartAsync(ITestOutputHelper output,
+        Func<string, string?>? nodeConfig = null)
     {
         var db = await PostgresServer.StartAsync(log: new OutputWriter(output));
         var cluster = new ThreeNodeCluster(db, output);
@@ -55,15 +59,15 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
             {
                 ["a"] = new("a", ports[0], ports[3], seeds, "coordinator,worker", 2, db.StorageOptionAs("a"))
                 {
-                    Secrets = secrets, AllowedCommands = allowed,
+                    Secrets = secrets, AllowedCommands = allowed, Config = nodeConfig?.Invoke("a"),
                 },
                 ["b"] = new("b", ports[1], ports[4], seeds, "coordinator,worker", 2, db.StorageOptionAs("b"))
                 {
-                    Secrets = secrets, AllowedCommands = allowed,
+                    Secrets = secrets, AllowedCommands = allowed, Config = nodeConfig?.Invoke("b"),
                 },
                 ["c"] = new("c", ports[2], ports[5], seeds, "worker", 2, db.StorageOptionAs("c"))
                 {
-                    Secrets = secrets, AllowedCommands = allowed,
+                    Secrets = secrets, AllowedCommands = allowed, Config = nodeConfig?.Invoke("c"),
                 },
             };
             foreach (var name in new[] { "a", "b", "c" }) cluster.Start(name);

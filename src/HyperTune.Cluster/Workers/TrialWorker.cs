@@ -239,9 +239,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
 
     /// <summary>
     /// Puts the checkpoint this run starts from in the trial's directory and returns the step it belongs to: the
-    /// donor's copy for an exploit; for a population member resuming on a node that never ran it (its own died, or
-    /// the coordinator chose another node after a pause), its latest kept copy (from 0 when there is none, its
-    /// repeated reports then counting once); otherwise the directory as it is.
+    /// donor's copy for an exploit; for a population member, its own latest kept copy, since its runs hop between
+    /// nodes and this node's directory may hold an older run's state (after a pause that copy is the paused step's;
+    /// after its node died, the last pause before, the steps since then being trained again and counted once; with
+    /// none, from 0); otherwise the directory as it is.
     /// </summary>
     private long PrepareCheckpoint(RunTrial run, string directory)
     {
@@ -253,24 +254,22 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                                   $"{_checkpoints.Describe()} (without a checkpoint-root every node shares, set " +
                                   "hypertune.worker.checkpoint-store = database)");
         }
-        if (!run.KeepPauseCheckpoints || run.ResumeStep == 0 || HasFiles(directory)) return run.ResumeStep;
+        if (!run.KeepPauseCheckpoints || run.ResumeStep == 0) return run.ResumeStep;
         var latest = Block(_checkpoints.LatestAsync(run.StudyId, run.Incarnation, run.Number, run.ResumeStep,
             CancellationToken.None), "looking up");
         if (latest is { } step && Block(_checkpoints.RestoreAsync(
                 new CheckpointKey(run.StudyId, run.Incarnation, run.Number, step), directory, CancellationToken.None),
                 "restoring"))
         {
-            _log.Info("trial {0} of study {1}: no checkpoint on this node; resuming from its copy at step {2} " +
-                      "(recorded up to {3})", run.Number, run.StudyId, step, run.ResumeStep);
+            if (step < run.ResumeStep)
+                _log.Info("trial {0} of study {1}: resuming from its copy kept at step {2} (recorded up to {3}: its " +
+                          "run there was lost)", run.Number, run.StudyId, step, run.ResumeStep);
             return step;
         }
-        _log.Warning("trial {0} of study {1}: no checkpoint on this node nor in {2}; it starts over from step 0",
+        _log.Warning("trial {0} of study {1}: no copy of its checkpoint in {2}; it starts over from step 0",
             run.Number, run.StudyId, _checkpoints.Describe());
         return 0;
     }
-
-    private static bool HasFiles(string directory) =>
-        Directory.Exists(directory) && Directory.EnumerateFileSystemEntries(directory).Any();
 
     private T Block<T>(Task<T> task, string what)
     {
