@@ -37,8 +37,9 @@ internal static class StudyReportWriter
             console.MarkupLine($"[green]Best trial #{best.Number}[/]: {Markup.Escape(p.Metric)} = [bold]{ProgressView.Format(best.Value)}[/] ({p.Direction.ToString().ToLowerInvariant()})");
             console.MarkupLine($"  {Markup.Escape(best.Params.ToString())}");
             if (report.BestSchedule is not null)
+                // Plain lines: the console would wrap the configurations' JSON at its width.
                 foreach (var line in PopulationScheduleView.Lines(JsonNode.Parse(StudyJson.ToJson(report, false))!))
-                    console.MarkupLine(Markup.Escape(line));
+                    output.WriteLine(line);
         }
         else
         {
