@@ -23,7 +23,7 @@ public static class PbtToyBenchmark
     public const double Target = 1.19;
 
     /// <summary>The variants, in the order printed.</summary>
-    public static readonly string[] Variants = ["pbt", "exploit-only", "explore-only", "grid"];
+    public static readonly string[] Variants = ["pbt", "pb2", "exploit-only", "explore-only", "grid"];
 
     private static readonly SearchSpace Space = new(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
 
@@ -108,6 +108,10 @@ public static class PbtToyBenchmark
         ITrialScheduler scheduler = variant switch
         {
             "pbt" => new PbtScheduler(interval, explorer, true, 0.25, synchronous, 2, steps, seed),
+            "pb2" => new PbtScheduler(interval, explorer, true, 0.25, synchronous, 2, steps, seed)
+            {
+                Pb2 = new Pb2Explorer(Space, explorer),
+            },
             "exploit-only" => new PbtScheduler(interval, null, true, 0.25, synchronous, 2, steps, seed),
             "explore-only" => new PbtScheduler(interval, explorer, false, 0.25, synchronous, 2, steps, seed),
             "grid" => new RunToCompletionScheduler(),
@@ -132,7 +136,7 @@ public static class PbtToyBenchmark
         writer.WriteLine();
         writer.WriteLine($"goal: PBT reaches Q >= {Target.ToString(CultureInfo.InvariantCulture)} in every seed " +
                          $"({pbt.Reached}/{pbt.StepsToTarget.Count}): {(pbt.Reached == pbt.StepsToTarget.Count ? "met" : "NOT met")}");
-        foreach (var other in results.Where(r => r.Variant != "pbt"))
+        foreach (var other in results.Where(r => r.Variant is not ("pbt" or "pb2")))
             writer.WriteLine($"goal: PBT needs fewer steps than {other.Variant} (median {Format(pbt.MedianSteps)} vs " +
                              $"{Format(other.MedianSteps)}): {(pbt.MedianSteps < other.MedianSteps ? "met" : "NOT met")}");
         writer.WriteLine($"(a seed that never reaches the target within {steps} steps counts as never: -)");

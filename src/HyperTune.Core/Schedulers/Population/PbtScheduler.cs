@@ -62,6 +62,9 @@ public sealed class PbtScheduler : ITrialScheduler
     /// <summary>The explore step, or null when members only exploit.</summary>
     public PbtExplorer? Explorer { get; }
 
+    /// <summary>PB2's model-based explore step, used instead of <see cref="Explorer"/>'s random one when set.</summary>
+    public Pb2Explorer? Pb2 { get; init; }
+
     /// <summary>True when bottom members copy a top member's checkpoint and configuration.</summary>
     public bool Exploits { get; }
 
@@ -92,12 +95,16 @@ public sealed class PbtScheduler : ITrialScheduler
         var synchronous = settings.GetBool("synchronous", false);
         var exploit = settings.GetBool("exploit", true);
         var explore = settings.GetBool("explore", true);
+        var method = settings.GetString("explorer", "perturb", "perturb", "pb2");
         settings.EnsureNoUnknownFields();
         if (!exploit && !explore)
             throw new SpecException(settings.PathOf("explore"),
                 "a population that neither exploits nor explores is a random search: keep one of them");
         var explorer = explore ? new PbtExplorer(space, resample, factors, mutations) : null;
-        return new PbtScheduler(interval, explorer, exploit, fraction, synchronous, population, trainableSteps, seed);
+        return new PbtScheduler(interval, explorer, exploit, fraction, synchronous, population, trainableSteps, seed)
+        {
+            Pb2 = explorer is not null && method == "pb2" ? new Pb2Explorer(space, explorer) : null,
+        };
     }
 
     /// <inheritdoc />
@@ -178,7 +185,8 @@ public sealed class PbtScheduler : ITrialScheduler
         var random = SeededRandom.Derive(_seed, Stream, member.Number, step);
         var donor = Exploits ? ranked[random.NextInt(part)].Trial : member;
         var inherited = donor.ParamsAt(step);
-        var explored = Explorer?.Explore(inherited, random) ?? inherited;
+        var explored = Pb2?.Explore(history, inherited, step, Interval, random)
+                       ?? Explorer?.Explore(inherited, random) ?? inherited;
         return new ExploitDecision(donor.Number, step, explored);
     }
 
