@@ -341,4 +341,37 @@ public class StudyDeciderTests
         Assert.Equal((4L, 0, before, exploited.Params), (entry.Step, entry.Donor, entry.Before, entry.After));
         Assert.All(s.Trials, t => Assert.Equal((TrialState.Running, (long?)8), (t.State, t.StopAtStep)));
     }
+
+    [Fact]
+    public void A_member_that_crashes_for_good_does_not_stall_a_synchronous_population_round()
+    {
+        // Ray Tune's synchronous PBT waits for a crashed member; here a member that failed for good leaves the round.
+        var spec = """
+            {
+              "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
+              "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
+              "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
+              "optimizer": { "type": "random", "seed": 1 },
+              "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true },
+              "budget": { "maxTrials": 3, "parallelism": 3 },
+              "maxRetries": 0
+            }
+            """;
+        var (s, opt) = Created(spec);
+        var scheduler = StudyDecider.SchedulerFor(s.Spec, Trainables.TrainableFactory.Create(s.Spec));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12));
+        foreach (var (number, last) in new[] { (0, 4), (1, 4), (2, 2) })
+            for (var step = 1; step <= last; step++)
+                s = ApplyAll(s, StudyDecider.Progress(s, scheduler, number, 1, step,
+                    new Dictionary<string, double> { ["q"] = 0.1 * (number + 1) }, T0, 12));
+        // Members 0 and 1 wait at step 4 for member 2.
+        Assert.DoesNotContain(StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12), e => e is TrialResumed);
+
+        s = ApplyAll(s, StudyDecider.Result(s, 2, 1, new Dictionary<string, double>(), "exited with code 139", T0));
+        Assert.Equal(TrialState.Failed, s.Trials[2].State);
+        var events = StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12);
+        Assert.Equal(new[] { 0, 1 }, events.OfType<TrialResumed>().Select(r => r.Number).Order());
+        // Ranked between the two of them: member 0 (worse) continues from member 1's checkpoint.
+        Assert.Equal((0, 1), events.OfType<TrialExploited>().Select(x => (x.Number, x.Donor)).Single());
+    }
 }
