@@ -7,7 +7,9 @@ runs=${1:?runs}; out=${2:?output file}
 cd "$(dirname "$0")/../.."
 burners=()
 for _ in 1 2 3; do sh -c 'while :; do :; done' & burners+=($!); done
-trap 'kill "${burners[@]}" 2>/dev/null' EXIT INT TERM
+trap 'kill "${burners[@]}" 2>/dev/null' EXIT
+# Stopping the series stops it (a trap that only killed the burners let the loop go on with the next run).
+trap 'exit 143' INT TERM
 for n in $(seq 1 "$runs"); do
   start=$(date +%s)
   timeout 2400 dotnet test tests/HyperTune.Integration.Tests --no-build --logger "console;verbosity=normal" \
