@@ -33,6 +33,18 @@ public class StudyDeciderTests
 
     private static StudyState ApplyAll(StudyState s, IEnumerable<IStudyEvent> events) => events.Aggregate(s, (acc, e) => acc.Apply(e));
 
+    // A synchronous population of the toy problem, ranked every 4 of its 12 steps, all members at once.
+    private static string PbtSpec(int members, string extra = "") => $$"""
+        {
+          "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
+          "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
+          "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
+          "optimizer": { "type": "random", "seed": 1 },
+          "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true },
+          "budget": { "maxTrials": {{members}}, "parallelism": {{members}} }{{extra}}
+        }
+        """;
+
     private static readonly WorkerNode[] OneNode = { new("a:1#1", 8, 0) };
 
     [Fact]
@@ -307,16 +319,7 @@ public class StudyDeciderTests
     [Fact]
     public void A_population_member_in_the_bottom_part_is_exploited_before_it_resumes_and_its_lineage_kept()
     {
-        var spec = """
-            {
-              "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
-              "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
-              "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
-              "optimizer": { "type": "random", "seed": 1 },
-              "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true },
-              "budget": { "maxTrials": 2, "parallelism": 2 }
-            }
-            """;
+        var spec = PbtSpec(members: 2);
         var (s, opt) = Created(spec);
         var scheduler = StudyDecider.SchedulerFor(s.Spec, Trainables.TrainableFactory.Create(s.Spec));
         s = ApplyAll(s, StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12));
@@ -346,17 +349,7 @@ public class StudyDeciderTests
     public void A_member_that_crashes_for_good_does_not_stall_a_synchronous_population_round()
     {
         // Ray Tune's synchronous PBT waits for a crashed member; here a member that failed for good leaves the round.
-        var spec = """
-            {
-              "name": "pbt", "objective": { "metric": "q", "direction": "maximize" },
-              "trainable": { "type": "function", "function": "pbt-toy", "steps": 12 },
-              "space": [ { "name": "h0", "type": "float", "low": 0, "high": 1 }, { "name": "h1", "type": "float", "low": 0, "high": 1 } ],
-              "optimizer": { "type": "random", "seed": 1 },
-              "scheduler": { "type": "pbt", "perturbationInterval": 4, "synchronous": true },
-              "budget": { "maxTrials": 3, "parallelism": 3 },
-              "maxRetries": 0
-            }
-            """;
+        var spec = PbtSpec(members: 3, extra: ",\n  \"maxRetries\": 0");
         var (s, opt) = Created(spec);
         var scheduler = StudyDecider.SchedulerFor(s.Spec, Trainables.TrainableFactory.Create(s.Spec));
         s = ApplyAll(s, StudyDecider.Plan(s, opt, scheduler, OneNode, T0, 10, finalStep: 12));
