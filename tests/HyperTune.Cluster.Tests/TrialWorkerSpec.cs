@@ -328,4 +328,19 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Equal(1.2 - 2 * theta * theta, next.Metrics["q"], 12);
         Assert.Equal(8, _studies.FishForMessage<ReportTrialPaused>(p => p.Dispatch == 7, TimeSpan.FromSeconds(10)).Step);
     }
+
+    [Fact]
+    public async Task A_study_that_names_its_checkpoint_store_gets_that_one_whatever_the_nodes_own_is()
+    {
+        var database = new HyperTune.Cluster.Checkpoints.DatabaseCheckpointStore(
+            StorageSpec.SqliteFile(Path.Combine(_dir, "studies.db")));
+        var directory = new HyperTune.Cluster.Checkpoints.DirectoryCheckpointStore(_settings.CheckpointRoot);
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache,
+            name => name == "database" ? database : directory));
+        worker.Tell(ToyRun(0, 0, 4, 1.0) with { CheckpointStore = "database" });
+        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(4, await database.LatestAsync("pbt", "20261206-080000-000", 0, 100, default));
+        Assert.False(Directory.Exists(Kept(0, 4)));
+    }
 }

@@ -289,7 +289,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
         if (isWorker) system.ActorOf(WorkerLoadPublisher.Props(), "worker-load");
         var trainables = new TrainableCache(ProcessCommands.From(config));
-        var checkpoints = Checkpoints.CheckpointStores.Create(workerSettings, options.Storage);
+        var checkpoints = Checkpoints.CheckpointStores.Resolver(workerSettings, options.Storage);
 
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time
         // the study region below exists (the closure reads it then).

@@ -691,6 +691,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             StopAtStep = trial.StopAtStep is { } stop && stop >= _finalStep ? null : trial.StopAtStep,
             RestoreFromTrial = RestoreSource(trial),
             KeepPauseCheckpoints = _scheduler.CopiesCheckpoints,
+            CheckpointStore = _scheduler.CheckpointStore,
             DiscardKeptBefore = _scheduler.CopiesCheckpoints
                 ? _scheduler.KeptCheckpointsNeededFrom(new SchedulerContext(_state.History, false, _state.MaxTrials))
                 : 0,

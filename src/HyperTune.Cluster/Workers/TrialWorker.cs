@@ -28,7 +28,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private readonly IActorRef _slots;
     private readonly WorkerSettings _settings;
     private readonly TrainableCache _trainables;
-    private readonly ICheckpointStore _checkpoints;
+    private readonly Func<string?, ICheckpointStore> _stores;
+    private ICheckpointStore _checkpoints;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private RunTrial? _trial;
@@ -46,21 +47,28 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     /// <param name="slots">The node's slot limiter.</param>
     /// <param name="settings">The node's worker settings.</param>
     /// <param name="trainables">Builds trainables.</param>
-    /// <param name="checkpoints">Where copies of checkpoints kept at pauses go (default: under the checkpoint root).</param>
+    /// <param name="stores">
+    /// Where copies of checkpoints kept at pauses go, by the name a study gives (null: the node's own; default: under
+    /// the checkpoint root whatever the name).
+    /// </param>
     public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
-        ICheckpointStore? checkpoints = null) =>
-        Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
-            checkpoints ?? new DirectoryCheckpointStore(settings.CheckpointRoot)));
+        Func<string?, ICheckpointStore>? stores = null)
+    {
+        var directory = new DirectoryCheckpointStore(settings.CheckpointRoot);
+        return Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
+            stores ?? (_ => directory)));
+    }
 
     /// <summary>Creates a worker.</summary>
     public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
-        ICheckpointStore checkpoints)
+        Func<string?, ICheckpointStore> stores)
     {
         _studyRegion = studyRegion;
         _slots = slots;
         _settings = settings;
         _trainables = trainables;
-        _checkpoints = checkpoints;
+        _stores = stores;
+        _checkpoints = stores(null);
         Idle();
     }
 
@@ -175,9 +183,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         long resumeStep;
         try
         {
+            _checkpoints = _stores(run.CheckpointStore);
             resumeStep = PrepareCheckpoint(run, checkpoints);
         }
-        catch (Exception e) when (IsStoreFailure(e))
+        catch (Exception e) when (IsStoreFailure(e) || Unwrap(e) is ArgumentException)
         {
             Finish(TrialOutcome.Failed(Unwrap(e).Message));
             return;

@@ -60,6 +60,12 @@ public static class TrialWorkerProtocol
         /// by any trial; the worker deletes them when it keeps the next.
         /// </summary>
         public long DiscardKeptBefore { get; init; }
+
+        /// <summary>
+        /// The checkpoint store the study chose for its kept copies (<c>directory</c> or <c>database</c>); null: the
+        /// node's own.
+        /// </summary>
+        public string? CheckpointStore { get; init; }
     }
 
     /// <summary>Stops the trial (pruned, superseded, or the study stopped); the worker reports nothing more.</summary>

@@ -34,6 +34,12 @@ public interface ITrialScheduler
     long KeptCheckpointsNeededFrom(SchedulerContext context) => 0;
 
     /// <summary>
+    /// With <see cref="CopiesCheckpoints"/>: the checkpoint store this study's workers keep copies in
+    /// (<c>directory</c> or <c>database</c>), or null for each node's own <c>hypertune.worker.checkpoint-store</c>.
+    /// </summary>
+    string? CheckpointStore => null;
+
+    /// <summary>
     /// Decides on a running trial's intermediate report, which is already the last entry of the trial's
     /// <see cref="TrialRecord.Intermediate"/> in <paramref name="history"/>: continue, prune, or pause.
     /// </summary>

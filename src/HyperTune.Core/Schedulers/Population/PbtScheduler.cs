@@ -62,6 +62,9 @@ public sealed class PbtScheduler : ITrialScheduler
     /// <summary>The explore step, or null when members only exploit.</summary>
     public PbtExplorer? Explorer { get; }
 
+    /// <inheritdoc />
+    public string? CheckpointStore { get; init; }
+
     /// <summary>PB2's model-based explore step, used instead of <see cref="Explorer"/>'s random one when set.</summary>
     public Pb2Explorer? Pb2 { get; init; }
 
@@ -96,6 +99,7 @@ public sealed class PbtScheduler : ITrialScheduler
         var exploit = settings.GetBool("exploit", true);
         var explore = settings.GetBool("explore", true);
         var method = settings.GetString("explorer", "perturb", "perturb", "pb2");
+        var store = settings.GetOptionalString("checkpointStore", "directory", "database");
         settings.EnsureNoUnknownFields();
         if (!exploit && !explore)
             throw new SpecException(settings.PathOf("explore"),
@@ -104,6 +108,7 @@ public sealed class PbtScheduler : ITrialScheduler
         return new PbtScheduler(interval, explorer, exploit, fraction, synchronous, population, trainableSteps, seed)
         {
             Pb2 = explorer is not null && method == "pb2" ? new Pb2Explorer(space, explorer) : null,
+            CheckpointStore = store,
         };
     }
 

@@ -191,6 +191,9 @@ public class PbtSchedulerTests
         Assert.Equal("scheduler.perturbationFactors[1]", Assert.Throws<SpecException>(() => Read("""{"type": "pbt", "perturbationFactors": [0.8, -1]}""")).Path);
         Assert.Equal("scheduler.mutations.width", Assert.Throws<SpecException>(() => Read("""{"type": "pbt", "mutations": {"width": [1]}}""")).Path);
         Assert.Equal("scheduler.mutations.depth[1]", Assert.Throws<SpecException>(() => Read("""{"type": "pbt", "mutations": {"depth": [2, 40]}}""")).Path);
+        Assert.Equal("database", Read("""{"type": "pbt", "checkpointStore": "database"}""").CheckpointStore);
+        Assert.Null(defaults.CheckpointStore);
+        Assert.Equal("scheduler.checkpointStore", Assert.Throws<SpecException>(() => Read("""{"type": "pbt", "checkpointStore": "s3"}""")).Path);
         Assert.Equal("scheduler.populationSiz", Assert.Throws<SpecException>(() => Read("""{"type": "pbt", "populationSiz": 4}""")).Path);
     }
 
