@@ -296,6 +296,9 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         var theta = 0.9 * Math.Pow(0.98, 4);
         Assert.Equal(1.2 - 2 * theta * theta, step5.Metrics["q"], 12);
         _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 1, TimeSpan.FromSeconds(10));
+        // Its own copy at step 4 is now the state it continued from (the donor's), for a resume after a lost node.
+        Assert.Equal(File.ReadAllText(Path.Combine(Kept(0, 4), "theta-4.json")),
+            File.ReadAllText(Path.Combine(Kept(1, 4), "theta-4.json")));
 
         // Donor 0 goes on to step 8; every member passed step 4, so its copy at 4 is discarded, the one at 8 kept.
         Assert.Equal(8, RunToPause(slots, ToyRun(0, 4, 8, 1.0, discard: 5)).Step);

@@ -258,7 +258,14 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         if (run.RestoreFromTrial is { } donor)
         {
             if (Block(_checkpoints.RestoreAsync(new CheckpointKey(run.StudyId, run.Incarnation, donor, run.ResumeStep),
-                    directory, CancellationToken.None), "restoring")) return run.ResumeStep;
+                    directory, CancellationToken.None), "restoring"))
+            {
+                // The member's own copy at this step becomes the state it now continues from, so that a resume after
+                // its node dies before the next pause starts from the donor's state, not from the one it gave up.
+                Block(_checkpoints.KeepAsync(new CheckpointKey(run.StudyId, run.Incarnation, run.Number,
+                    run.ResumeStep), directory, CancellationToken.None), "keeping");
+                return run.ResumeStep;
+            }
             throw new IOException($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: no copy in " +
                                   $"{_checkpoints.Describe()} (without a checkpoint-root every node shares, set " +
                                   "hypertune.worker.checkpoint-store = database)");

@@ -188,7 +188,13 @@ public sealed class PbtScheduler : ITrialScheduler
         var position = ranked.FindIndex(r => r.Trial.Number == member.Number);
         if (position < ranked.Count - part) return null;
         var random = SeededRandom.Derive(_seed, Stream, member.Number, step);
-        var donor = Exploits ? ranked[random.NextInt(part)].Trial : member;
+        // A top member that was itself exploited at this step (possible when asynchronous rankings at one step
+        // see different members) now trains from its own donor's checkpoint: it gives nothing of its own.
+        var donors = Exploits
+            ? ranked.Take(part).Select(r => r.Trial).Where(t => t.Lineage.All(e => e.Step != step)).ToList()
+            : [member];
+        if (donors.Count == 0) return null;
+        var donor = donors[random.NextInt(donors.Count)];
         var inherited = donor.ParamsAt(step);
         var explored = Pb2?.Explore(history, inherited, step, Interval, random)
                        ?? Explorer?.Explore(inherited, random) ?? inherited;

@@ -158,16 +158,18 @@ public class PbtSchedulerTests
     }
 
     [Fact]
-    public void A_donor_exploited_at_the_same_step_hands_on_the_configuration_it_had_up_to_that_step()
+    public void A_donor_exploited_at_a_later_step_hands_on_the_configuration_it_had_at_this_one()
     {
-        var donor = Member(0, TrialState.Running, 0.01, 1.0, 1.0, 1.0) with
+        // Asynchronous: the donor went on to step 4 and was exploited there; the straggler ranked at step 2 inherits
+        // what the donor trained with up to step 2, not its configuration of now.
+        var donor = Member(0, TrialState.Running, 0.01, 1.0, 1.0, 1.0, 1.0, 1.0) with
         {
             Params = Config(0.9),
-            Lineage = [new LineageEntry(2, 5, Config(0.01), Config(0.9))],
+            Lineage = [new LineageEntry(4, 5, Config(0.01), Config(0.9))],
         };
+        Assert.Equal(Config(0.01), donor.ParamsAt(4));
         Assert.Equal(Config(0.01), donor.ParamsAt(2));
-        Assert.Equal(Config(0.01), donor.ParamsAt(1));
-        Assert.Equal(Config(0.9), donor.ParamsAt(3));
+        Assert.Equal(Config(0.9), donor.ParamsAt(5));
         var trials = new[] { donor, Member(1, TrialState.Paused, 0.5, 4.0, 4.0) };
         Assert.Equal(Config(0.01), Scheduler(explore: false).OnSlotFree(Context(trials)).Exploit!.Params);
     }
@@ -314,5 +316,23 @@ public class PbtSchedulerTests
         var first = read.OnSlotFree(Context(trials)).Exploit!;
         Assert.Equal(first, read.OnSlotFree(Context(trials)).Exploit);
         Assert.Empty(Space.Check(first.Params));
+    }
+
+    [Fact]
+    public void A_top_member_exploited_at_the_same_step_is_no_donor_there()
+    {
+        // Trial 0 ranks best at step 2 but was exploited there itself (an earlier asynchronous ranking): trial 2,
+        // the worst, takes the other top member when there is one, and goes on when there is none.
+        var exploited = Member(0, TrialState.Running, 0.9, 3.0, 0.5, 0.4) with
+        {
+            Lineage = [new LineageEntry(2, 1, Config(0.01), Config(0.9))],
+        };
+        var trials = new[]
+        {
+            exploited, Member(1, TrialState.Running, 0.01, 3.0, 0.6, 0.5), Member(2, TrialState.Paused, 0.3, 3.0, 9.0),
+            Member(3, TrialState.Running, 0.2, 3.0, 5.0, 4.0),
+        };
+        Assert.Equal(1, Scheduler(fraction: 0.5).OnSlotFree(Context(trials)).Exploit!.Donor);
+        Assert.Null(Scheduler(fraction: 0.25).OnSlotFree(Context(trials)).Exploit);
     }
 }
