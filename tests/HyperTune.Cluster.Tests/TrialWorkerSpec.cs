@@ -346,4 +346,27 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Equal(4, await database.LatestAsync("pbt", "20261206-080000-000", 0, 100, default));
         Assert.False(Directory.Exists(Kept(0, 4)));
     }
+
+    [Fact]
+    public void A_built_in_curve_without_files_still_gives_an_exploit_a_checkpoint_to_copy()
+    {
+        var spec = TrialRunSpec.Of(StudySpecParser.Parse("""
+            {
+              "name": "pbt", "objective": { "metric": "loss", "direction": "minimize" },
+              "trainable": { "type": "function", "function": "branin", "steps": 6 },
+              "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 } ],
+              "budget": { "maxTrials": 2 }
+            }
+            """));
+        RunTrial Run(int number, long resume, long? stop, int? donor) =>
+            new(TrialWorkerId.Format("n:1#1", "pbt", number, 1 + (int)resume), "pbt", "20261206-080000-000", number,
+                1 + (int)resume, spec, Configuration.From(new Dictionary<string, object> { ["x"] = 1.0, ["y"] = 2.0 }))
+            {
+                ResumeStep = resume, StopAtStep = stop, RestoreFromTrial = donor, KeepPauseCheckpoints = true,
+            };
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        Assert.Equal(2, RunToPause(slots, Run(0, 0, 2, null)).Step);
+        Assert.True(Directory.Exists(Kept(0, 2)));
+        Assert.Equal(4, RunToPause(slots, Run(1, 2, 4, 0)).Step);
+    }
 }

@@ -270,7 +270,10 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                                   $"{_checkpoints.Describe()} (without a checkpoint-root every node shares, set " +
                                   "hypertune.worker.checkpoint-store = database)");
         }
-        if (!run.KeepPauseCheckpoints || run.ResumeStep == 0) return run.ResumeStep;
+        if (!run.KeepPauseCheckpoints) return run.ResumeStep;
+        // A trainable that keeps no files (a built-in learning curve) still has a checkpoint to copy: an empty one.
+        Directory.CreateDirectory(directory);
+        if (run.ResumeStep == 0) return 0;
         var latest = Block(_checkpoints.LatestAsync(run.StudyId, run.Incarnation, run.Number, run.ResumeStep,
             CancellationToken.None), "looking up");
         if (latest is { } step && Block(_checkpoints.RestoreAsync(
