@@ -31,7 +31,8 @@ public static class PbtToyBenchmark
     /// <param name="Variant">Its name.</param>
     /// <param name="StepsToTarget">Per seed, the first step reaching the target, or null.</param>
     /// <param name="FinalBest">Per seed, the best member's final Q.</param>
-    public sealed record VariantResult(string Variant, IReadOnlyList<long?> StepsToTarget, IReadOnlyList<double> FinalBest)
+    public sealed record VariantResult(string Variant, IReadOnlyList<long?> StepsToTarget,
+        IReadOnlyList<double> FinalBest)
     {
         /// <summary>Seeds that reached the target.</summary>
         public int Reached => StepsToTarget.Count(s => s is not null);
@@ -135,10 +136,12 @@ public static class PbtToyBenchmark
         var pbt = results.Single(r => r.Variant == "pbt");
         writer.WriteLine();
         writer.WriteLine($"goal: PBT reaches Q >= {Target.ToString(CultureInfo.InvariantCulture)} in every seed " +
-                         $"({pbt.Reached}/{pbt.StepsToTarget.Count}): {(pbt.Reached == pbt.StepsToTarget.Count ? "met" : "NOT met")}");
+                         $"({pbt.Reached}/{pbt.StepsToTarget.Count}): " +
+                         (pbt.Reached == pbt.StepsToTarget.Count ? "met" : "NOT met"));
         foreach (var other in results.Where(r => r.Variant is not ("pbt" or "pb2")))
             writer.WriteLine($"goal: PBT needs fewer steps than {other.Variant} (median {Format(pbt.MedianSteps)} vs " +
-                             $"{Format(other.MedianSteps)}): {(pbt.MedianSteps < other.MedianSteps ? "met" : "NOT met")}");
+                             $"{Format(other.MedianSteps)}): " +
+                             (pbt.MedianSteps < other.MedianSteps ? "met" : "NOT met"));
         writer.WriteLine($"(a seed that never reaches the target within {steps} steps counts as never: -)");
     }
 

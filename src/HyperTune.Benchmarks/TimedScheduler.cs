@@ -22,13 +22,15 @@ public sealed class TimedScheduler(ITrialScheduler inner) : ITrialScheduler
     public bool CopiesCheckpoints => inner.CopiesCheckpoints;
 
     /// <inheritdoc />
-    public ReportDecision OnReport(TrialHistory history, int trialNumber) => Time(() => inner.OnReport(history, trialNumber));
+    public ReportDecision OnReport(TrialHistory history, int trialNumber) =>
+        Time(() => inner.OnReport(history, trialNumber));
 
     /// <inheritdoc />
     public SlotDecision OnSlotFree(SchedulerContext context) => Time(() => inner.OnSlotFree(context));
 
     /// <inheritdoc />
-    public long KeptCheckpointsNeededFrom(SchedulerContext context) => Time(() => inner.KeptCheckpointsNeededFrom(context));
+    public long KeptCheckpointsNeededFrom(SchedulerContext context) =>
+        Time(() => inner.KeptCheckpointsNeededFrom(context));
 
     /// <inheritdoc />
     public IReadOnlyList<RungSummary> Rungs(TrialHistory history) => inner.Rungs(history);

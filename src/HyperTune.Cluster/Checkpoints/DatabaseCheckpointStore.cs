@@ -13,7 +13,9 @@ namespace HyperTune.Cluster.Checkpoints;
 /// </summary>
 public sealed class DatabaseCheckpointStore : ICheckpointStore
 {
-    /// <summary>Bytes per row: small enough for any driver to move in one piece, large enough to keep rows few.</summary>
+    /// <summary>
+    /// Bytes per row: small enough for any driver to move in one piece, large enough to keep rows few.
+    /// </summary>
     public const int ChunkBytes = 1 << 20;
 
     private readonly Func<DbConnection> _connect;
@@ -23,11 +25,14 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     private volatile bool _created;
 
     /// <summary>A store in the database of <paramref name="storage"/> (PostgreSQL or an SQLite file).</summary>
-    /// <exception cref="ArgumentException">An in-memory store, or a table name that is not a plain identifier.</exception>
+    /// <exception cref="ArgumentException">
+    /// An in-memory store, or a table name that is not a plain identifier.
+    /// </exception>
     public DatabaseCheckpointStore(StorageSpec storage, string table = "hypertune_checkpoints")
     {
         if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
-            throw new ArgumentException($"checkpoint table name '{table}' is not a plain SQL identifier", nameof(table));
+            throw new ArgumentException($"checkpoint table name '{table}' is not a plain SQL identifier",
+                nameof(table));
         _table = table;
         switch (storage.Kind)
         {
@@ -54,7 +59,9 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
         }
     }
 
-    /// <summary>The SQLite file that holds the checkpoints of a store whose journal is <paramref name="journalPath"/>.</summary>
+    /// <summary>
+    /// The SQLite file that holds the checkpoints of a store whose journal is <paramref name="journalPath"/>.
+    /// </summary>
     public static string PathOf(string journalPath) =>
         journalPath.EndsWith(".db", StringComparison.OrdinalIgnoreCase)
             ? journalPath[..^3] + ".checkpoints.db"
@@ -74,7 +81,8 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var delete = Command(connection, transaction,
-                         $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation AND trial = @trial AND step = @step",
+                         $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation " +
+                         "AND trial = @trial AND step = @step",
                          key))
             await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         // An empty directory is one empty chunk, so that it is found again.

@@ -14,10 +14,14 @@ public interface ICheckpointStore
     /// <exception cref="DirectoryNotFoundException">The directory does not exist.</exception>
     Task KeepAsync(CheckpointKey key, string directory, CancellationToken cancellationToken);
 
-    /// <summary>Replaces <paramref name="directory"/> with the copy kept under <paramref name="key"/>; false when none.</summary>
+    /// <summary>
+    /// Replaces <paramref name="directory"/> with the copy kept under <paramref name="key"/>; false when none.
+    /// </summary>
     Task<bool> RestoreAsync(CheckpointKey key, string directory, CancellationToken cancellationToken);
 
-    /// <summary>The latest step at or below <paramref name="atMost"/> with a copy of the trial's checkpoint, or null.</summary>
+    /// <summary>
+    /// The latest step at or below <paramref name="atMost"/> with a copy of the trial's checkpoint, or null.
+    /// </summary>
     Task<long?> LatestAsync(string studyId, string incarnation, int trial, long atMost,
         CancellationToken cancellationToken);
 

@@ -109,7 +109,10 @@ public sealed class PopulationSimulation<TState>
         _states[number] = state;
         StepsSpent++;
         var value = _value(state);
-        t = t with { State = TrialState.Running, Intermediate = t.Intermediate.Add(new IntermediateValue(step, value)) };
+        t = t with
+        {
+            State = TrialState.Running, Intermediate = t.Intermediate.Add(new IntermediateValue(step, value)),
+        };
         if (step >= _steps) t = t with { State = TrialState.Complete, Value = value };
         else if (t.StopAtStep is { } stop && step >= stop)
         {
@@ -164,7 +167,8 @@ public sealed class PopulationSimulation<TState>
     {
         var number = slot.TrialNumber ?? throw new InvalidOperationException("a resume without a trial");
         var t = _trials[number];
-        if (t.State != TrialState.Paused) throw new InvalidOperationException($"trial {number} resumed while {t.State}");
+        if (t.State != TrialState.Paused)
+            throw new InvalidOperationException($"trial {number} resumed while {t.State}");
         if (slot.Exploit is { } exploit)
         {
             if (!_kept.TryGetValue((exploit.Donor, exploit.Step), out var donorState))

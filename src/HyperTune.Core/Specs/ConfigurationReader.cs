@@ -7,17 +7,24 @@ namespace HyperTune.Core.Specs;
 public static class ConfigurationReader
 {
     /// <summary>A complete configuration of <paramref name="space"/>: every active parameter, legal values.</summary>
-    /// <exception cref="SpecException">Not an object, an unknown parameter, a bad value, or an incomplete one.</exception>
+    /// <exception cref="SpecException">
+    /// Not an object, an unknown parameter, a bad value, or an incomplete one.
+    /// </exception>
     public static Configuration Read(JsonElement element, string path, SearchSpace space)
     {
         if (element.ValueKind != JsonValueKind.Object)
-            throw new SpecException(path, $"expected a configuration (an object), got {JsonSettings.Describe(element)}");
+            throw new SpecException(path,
+                $"expected a configuration (an object), got {JsonSettings.Describe(element)}");
         var values = new Dictionary<string, object>();
         foreach (var property in element.EnumerateObject())
         {
             var at = $"{path}.{property.Name}";
             if (!space.Contains(property.Name))
-                throw new SpecException(at, $"is not a parameter of the space{JsonSettings.Suggest(property.Name, space.Parameters.Select(p => p.Name))}");
+            {
+                var names = space.Parameters.Select(p => p.Name);
+                throw new SpecException(at,
+                    $"is not a parameter of the space{JsonSettings.Suggest(property.Name, names)}");
+            }
             try
             {
                 values[property.Name] = space[property.Name].Coerce(SearchSpaceParser.ToValue(property.Value, at));

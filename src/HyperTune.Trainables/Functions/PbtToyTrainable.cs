@@ -25,10 +25,12 @@ public sealed class PbtToyTrainable : ITrainable
         _trainingTime = settings.GetDuration("simulatedTrainingTime") ?? TimeSpan.Zero;
         settings.EnsureNoUnknownFields();
         if (space is null) return;
-        var missing = PbtToyProblem.HyperparameterNames.Where(n => !space.Contains(n) || space[n] is not NumericParameter);
+        var missing = PbtToyProblem.HyperparameterNames
+            .Where(n => !space.Contains(n) || space[n] is not NumericParameter);
         if (missing.Any())
             throw new SpecException(settings.PathOf("function"),
-                $"function '{PbtToyProblem.Name}' needs numeric parameter(s) {string.Join(", ", missing)} in the space");
+                $"function '{PbtToyProblem.Name}' needs numeric parameter(s) {string.Join(", ", missing)} " +
+                "in the space");
     }
 
     /// <inheritdoc />

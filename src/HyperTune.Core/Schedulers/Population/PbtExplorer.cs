@@ -44,8 +44,12 @@ public sealed class PbtExplorer
             ? Perturb(parameter, value, random)
             : Draw(parameter, random));
 
-    /// <summary>Reads <c>mutations</c>: an object naming parameters of the space, each with a list of legal values.</summary>
-    /// <exception cref="SpecException">An unknown parameter, an empty list, or a value outside the parameter.</exception>
+    /// <summary>
+    /// Reads <c>mutations</c>: an object naming parameters of the space, each with a list of legal values.
+    /// </summary>
+    /// <exception cref="SpecException">
+    /// An unknown parameter, an empty list, or a value outside the parameter.
+    /// </exception>
     public static IReadOnlyDictionary<string, IReadOnlyList<object>> ReadMutations(JsonSettings? settings,
         SearchSpace space)
     {
@@ -55,7 +59,10 @@ public sealed class PbtExplorer
         {
             var path = settings.PathOf(name);
             if (!space.Contains(name))
-                throw new SpecException(path, $"is not a parameter of the space{JsonSettings.Suggest(name, space.Parameters.Select(p => p.Name))}");
+            {
+                var names = space.Parameters.Select(p => p.Name);
+                throw new SpecException(path, $"is not a parameter of the space{JsonSettings.Suggest(name, names)}");
+            }
             var parameter = space[name];
             var items = settings.GetArray(name)!;
             if (items.Count == 0) throw new SpecException(path, "needs at least one value");
@@ -70,7 +77,8 @@ public sealed class PbtExplorer
                 catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException
                                               or SearchSpaceException)
                 {
-                    throw new SpecException(itemPath, $"is not a value of '{name}' ({parameter.Describe()}): {e.Message}");
+                    throw new SpecException(itemPath,
+                        $"is not a value of '{name}' ({parameter.Describe()}): {e.Message}");
                 }
                 if (!parameter.Contains(value))
                     throw new SpecException(itemPath, $"is not a value of '{name}' ({parameter.Describe()})");
@@ -83,7 +91,9 @@ public sealed class PbtExplorer
     }
 
     private object Draw(Parameter parameter, SeededRandom random) =>
-        _mutations.TryGetValue(parameter.Name, out var list) ? list[random.NextInt(list.Count)] : parameter.Sample(random);
+        _mutations.TryGetValue(parameter.Name, out var list)
+            ? list[random.NextInt(list.Count)]
+            : parameter.Sample(random);
 
     private object Perturb(Parameter parameter, object value, SeededRandom random)
     {

@@ -48,7 +48,8 @@ public sealed class PbtReplayScheduler : ITrialScheduler
                 ?? throw new SpecException($"{path}.params", "is required"), $"{path}.params", space);
             segment.EnsureNoUnknownFields();
             if (segments.Count > 0 && after <= segments[^1].AfterStep)
-                throw new SpecException($"{path}.afterStep", $"must be above the previous segment's ({segments[^1].AfterStep})");
+                throw new SpecException($"{path}.afterStep",
+                    $"must be above the previous segment's ({segments[^1].AfterStep})");
             if (segments.Count == 0 && after != 0)
                 throw new SpecException($"{path}.afterStep", "the first segment starts the training: 0");
             segments.Add(new ScheduleSegment(after, config));

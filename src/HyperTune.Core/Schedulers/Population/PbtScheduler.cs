@@ -44,8 +44,10 @@ public sealed class PbtScheduler : ITrialScheduler
         bool synchronous = false, int? populationSize = null, long? finalStep = null, long seed = 0)
     {
         if (interval < 1) throw new ArgumentOutOfRangeException(nameof(interval));
-        if (!(quantileFraction > 0 && quantileFraction <= 0.5)) throw new ArgumentOutOfRangeException(nameof(quantileFraction));
-        if (explorer is null && !exploit) throw new ArgumentException("a population that neither exploits nor explores is a random search");
+        if (!(quantileFraction > 0 && quantileFraction <= 0.5))
+            throw new ArgumentOutOfRangeException(nameof(quantileFraction));
+        if (explorer is null && !exploit)
+            throw new ArgumentException("a population that neither exploits nor explores is a random search");
         Interval = interval;
         Explorer = explorer;
         Exploits = exploit;
@@ -231,10 +233,12 @@ public sealed class PbtScheduler : ITrialScheduler
     private static IReadOnlyList<double> ReadFactors(JsonSettings settings)
     {
         if (settings.GetArray("perturbationFactors") is not { } items) return [0.8, 1.2];
-        if (items.Count == 0) throw new SpecException(settings.PathOf("perturbationFactors"), "needs at least one factor");
+        if (items.Count == 0)
+            throw new SpecException(settings.PathOf("perturbationFactors"), "needs at least one factor");
         return items.Select(i => i.Element.ValueKind == System.Text.Json.JsonValueKind.Number
                                  && i.Element.GetDouble() is var f && f > 0 && double.IsFinite(f)
             ? f
-            : throw new SpecException(i.Path, $"must be a positive number, got {JsonSettings.Describe(i.Element)}")).ToArray();
+            : throw new SpecException(i.Path,
+                $"must be a positive number, got {JsonSettings.Describe(i.Element)}")).ToArray();
     }
 }

@@ -10,7 +10,9 @@ namespace HyperTune.Core.Schedulers.Population;
 /// </summary>
 public static class PopulationSchedule
 {
-    /// <summary>The schedule of trial <paramref name="member"/> over its first <paramref name="untilStep"/> steps.</summary>
+    /// <summary>
+    /// The schedule of trial <paramref name="member"/> over its first <paramref name="untilStep"/> steps.
+    /// </summary>
     /// <param name="trials">The study's trials, by number.</param>
     /// <param name="member">The member.</param>
     /// <param name="untilStep">The last step to account for (its last reported step for the whole schedule).</param>
