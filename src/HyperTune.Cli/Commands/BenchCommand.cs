@@ -206,7 +206,8 @@ internal static class BenchCommand
         var asynchronous = new Option<bool>("--asynchronous") { Description = "Rank each member as it pauses" };
         var output = new Option<string?>("--out") { Description = "Write results as JSON" };
         var command = new Command("pbt",
-            "Population-based training on its paper's toy problem against exploit-only, explore-only and grid, in steps")
+            "Population-based training on its paper's toy problem against exploit-only, explore-only and grid, " +
+            "in steps")
         {
             seeds, firstSeed, steps, interval, asynchronous, output,
         };
@@ -216,15 +217,17 @@ internal static class BenchCommand
             var intervalSteps = r.GetValue(interval);
             if (r.GetValue(seeds) < 1 || stepCount < 2 || intervalSteps < 1 || intervalSteps >= stepCount)
             {
-                Console.Error.WriteLine("error: --seeds must be at least 1, --steps at least 2, and --interval between 1 and --steps - 1");
+                Console.Error.WriteLine("error: --seeds must be at least 1, --steps at least 2, and --interval " +
+                                        "between 1 and --steps - 1");
                 return ExitCodes.BadInput;
             }
             var results = PbtToyBenchmark.Run(r.GetValue(seeds), r.GetValue(firstSeed), stepCount, intervalSteps,
                 synchronous: !r.GetValue(asynchronous));
             PbtToyBenchmark.Write(results, stepCount, Console.Out);
             var (calls, elapsed, fraction) = PbtToyBenchmark.DecisionCost();
-            Console.Out.WriteLine($"decision cost: {calls} scheduler calls for 16 members x 200 steps (interval 20) took " +
-                                  $"{elapsed.TotalMilliseconds:0.0} ms, {fraction:P2} of the 2 s those steps train at 10 ms " +
+            Console.Out.WriteLine($"decision cost: {calls} scheduler calls for 16 members x 200 steps (interval 20) " +
+                                  $"took {elapsed.TotalMilliseconds:0.0} ms, {fraction:P2} of the 2 s those steps " +
+                                  "train at 10 ms " +
                                   "(goal under 5%; end to end on a node: bench lifecycle --setups pbt)");
             if (r.GetValue(output) is { } outPath)
             {

@@ -296,7 +296,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         IActorRef studies = ActorRefs.Nobody;
         var workerExtractor = new TrialWorkerMessageExtractor(workerShards);
         var workers = isWorker
-            ? await sharding.StartAsync(WorkerRegionName, _ => TrialWorker.Props(studies, slots, workerSettings, trainables, checkpoints),
+            ? await sharding.StartAsync(WorkerRegionName,
+                _ => TrialWorker.Props(studies, slots, workerSettings, trainables, checkpoints),
                 ClusterShardingSettings.Create(system).WithRole(WorkerDirectory.WorkerRole).WithRememberEntities(false),
                 workerExtractor, new NodeAffinityAllocationStrategy(system), TrialWorkerProtocol.HandOffTrial.Instance).ConfigureAwait(false)
             : await sharding.StartProxyAsync(WorkerRegionName, WorkerDirectory.WorkerRole, workerExtractor).ConfigureAwait(false);

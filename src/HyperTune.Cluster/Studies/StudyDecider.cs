@@ -257,10 +257,12 @@ public static class StudyDecider
     {
         var paused = s.Trials[number].PausedAtStep;
         if (exploit.Step != paused)
-            throw new InvalidOperationException($"the scheduler exploited at step {exploit.Step} for trial {number}, paused at {paused}");
+            throw new InvalidOperationException(
+                $"the scheduler exploited at step {exploit.Step} for trial {number}, paused at {paused}");
         if (exploit.Donor < 0 || exploit.Donor >= s.Trials.Count
             || !s.Trials[exploit.Donor].Intermediate.Any(v => v.Step == exploit.Step))
-            throw new InvalidOperationException($"the scheduler gave trial {number} donor {exploit.Donor}, which has no step {exploit.Step}");
+            throw new InvalidOperationException(
+                $"the scheduler gave trial {number} donor {exploit.Donor}, which has no step {exploit.Step}");
     }
 
     /// <summary>Why a study with <c>budget.maxSteps</c> ends when no further run fits in it.</summary>

@@ -150,7 +150,10 @@ public sealed record StudyState
             ? t with { State = TrialState.Waiting, StopAtStep = r.StopAtStep }
             : throw new InvalidOperationException($"trial {r.Number} resumed while {t.State}")),
         TrialExploited x => Update(x.Number, t => t.State == TrialState.Paused
-            ? t with { Params = x.Params, Lineage = t.Lineage.Add(new LineageEntry(x.Step, x.Donor, t.Params, x.Params)) }
+            ? t with
+            {
+                Params = x.Params, Lineage = t.Lineage.Add(new LineageEntry(x.Step, x.Donor, t.Params, x.Params)),
+            }
             : throw new InvalidOperationException($"trial {x.Number} exploited while {t.State}")),
         TrialCancelled c => Update(c.Number, t => t with
         {

@@ -25,7 +25,8 @@ public static class CheckpointDirectories
         var deleted = 0;
         foreach (var kept in Directory.EnumerateDirectories(directory, "step-*"))
         {
-            if (!long.TryParse(Path.GetFileName(kept)["step-".Length..], out var keptStep) || keptStep >= step) continue;
+            if (!long.TryParse(Path.GetFileName(kept)["step-".Length..], out var keptStep) || keptStep >= step)
+                continue;
             Directory.Delete(kept, recursive: true);
             deleted++;
         }

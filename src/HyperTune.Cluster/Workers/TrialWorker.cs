@@ -51,8 +51,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     /// Where copies of checkpoints kept at pauses go, by the name a study gives (null: the node's own; default: under
     /// the checkpoint root whatever the name).
     /// </param>
-    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
-        Func<string?, ICheckpointStore>? stores = null)
+    public static Props Props(IActorRef studyRegion, IActorRef slots, WorkerSettings settings,
+        TrainableCache trainables, Func<string?, ICheckpointStore>? stores = null)
     {
         var directory = new DirectoryCheckpointStore(settings.CheckpointRoot);
         return Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
@@ -179,7 +179,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         var run = _trial!;
         var trainable = _trainables.Get(run.RunSpec);
-        var checkpoints = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
+        var checkpoints =
+            CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
         long resumeStep;
         try
         {
@@ -266,9 +267,9 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
                     run.ResumeStep), directory, CancellationToken.None), "keeping");
                 return run.ResumeStep;
             }
-            throw new IOException($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: no copy in " +
-                                  $"{_checkpoints.Describe()} (without a checkpoint-root every node shares, set " +
-                                  "hypertune.worker.checkpoint-store = database)");
+            throw new IOException($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: " +
+                                  $"no copy in {_checkpoints.Describe()} (without a checkpoint-root every node " +
+                                  "shares, set hypertune.worker.checkpoint-store = database)");
         }
         if (!run.KeepPauseCheckpoints) return run.ResumeStep;
         // A trainable that keeps no files (a built-in learning curve) still has a checkpoint to copy: an empty one.
@@ -295,7 +296,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         // Checkpoint copies are small next to training; waiting here keeps the run's reports in order.
         if (!task.Wait(_settings.CheckpointStoreTimeout))
             throw new TimeoutException($"{what} a checkpoint copy in {_checkpoints.Describe()} took longer than " +
-                                       $"{_settings.CheckpointStoreTimeout} (hypertune.worker.checkpoint-store-timeout)");
+                                       $"{_settings.CheckpointStoreTimeout} " +
+                                       "(hypertune.worker.checkpoint-store-timeout)");
         return task.Result;
     }
 
@@ -308,7 +310,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private static bool IsStoreFailure(Exception e) =>
         Unwrap(e) is IOException or UnauthorizedAccessException or TimeoutException or System.Data.Common.DbException;
 
-    private static Exception Unwrap(Exception e) => e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
+    private static Exception Unwrap(Exception e) =>
+        e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
     private void KeepCheckpoint(long step)
     {
