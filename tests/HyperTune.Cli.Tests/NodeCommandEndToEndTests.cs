@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using HyperTune.LocalCluster;
 
 namespace HyperTune.Cli.Tests;
 
@@ -13,13 +14,6 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A loopback port the kernel just handed out and nobody listens on any more.</summary>
-    private static int UnusedLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task A_node_whose_http_address_is_taken_refuses_to_start_before_joining_any_cluster()
     {
@@ -42,7 +36,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     public async Task A_node_given_an_unreachable_postgresql_waits_for_it_naming_the_server_then_gives_up_at_its_limit()
     {
         // A port nothing listens on: the connection is refused.
-        var closed = UnusedLoopbackPort();
+        var closed = LoopbackPorts.ReserveOne();
         var config = Path.Combine(_dir, "short-wait.conf");
         File.WriteAllText(config, "hypertune.storage { start-wait-limit = 4s, start-retry-min-backoff = 500ms }");
 
@@ -59,7 +53,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     [Fact]
     public async Task Study_show_with_trials_lists_where_each_unfinished_trial_runs_and_its_latest_step()
     {
-        var http = UnusedLoopbackPort();
+        var http = LoopbackPorts.ReserveOne();
         // Twenty reported steps of 0.3 s each: the trials are still running while the test looks at them.
         var script = Path.Combine(_dir, "steps.sh");
         File.WriteAllText(script, "i=0; while [ $i -lt 20 ]; do i=$((i+1)); sleep 0.3; echo \"hypertune-report step=$i loss=$i\"; done\n");
@@ -116,7 +110,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     [Fact]
     public async Task The_http_api_repeats_a_submission_by_its_request_id_reports_readiness_and_counts_stopped_trials_cancelled()
     {
-        var port = UnusedLoopbackPort();
+        var port = LoopbackPorts.ReserveOne();
         const string spec = """
             { "name": "keyed", "objective": { "metric": "value", "direction": "minimize" },
               "trainable": { "type": "function", "function": "branin", "simulatedTrainingTime": "30s" },

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
+using HyperTune.LocalCluster;
 
 namespace HyperTune.Cli.Tests;
 
@@ -15,13 +16,6 @@ public sealed class SecurityEndToEndTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-security-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static int UnusedLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private async Task<string> InitAsync(string name)
     {
@@ -63,7 +57,7 @@ public sealed class SecurityEndToEndTests : IDisposable
     public async Task A_node_bound_off_loopback_without_a_key_refuses_to_start()
     {
         var (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, CleanEnvironment(), Timeout,
-            "node", "--port", "0", "--storage", "memory", "--http", $"0.0.0.0:{UnusedLoopbackPort()}");
+            "node", "--port", "0", "--storage", "memory", "--http", $"0.0.0.0:{LoopbackPorts.ReserveOne()}");
 
         Assert.Equal(2, code);
         Assert.Contains("the HTTP API is bound to 0.0.0.0, which other machines can reach, and no API key is configured", stderr);
@@ -76,7 +70,7 @@ public sealed class SecurityEndToEndTests : IDisposable
         var secrets = await InitAsync("s");
         var operate = KeyOf(secrets, "operate");
         var read = KeyOf(secrets, "read");
-        var port = UnusedLoopbackPort();
+        var port = LoopbackPorts.ReserveOne();
         var environment = CleanEnvironment();
         environment["HYPERTUNE_API_KEY_FILE"] = Path.Combine(secrets, "api-keys");
         environment["HYPERTUNE_HTTPS_CERT"] = Path.Combine(secrets, "https.pfx");
@@ -167,7 +161,8 @@ public sealed class SecurityEndToEndTests : IDisposable
     {
         var secrets = await InitAsync("s");
         var stranger = await InitAsync("stranger");
-        var (port, http) = (UnusedLoopbackPort(), UnusedLoopbackPort());
+        var ports = LoopbackPorts.Reserve(2);
+        var (port, http) = (ports[0], ports[1]);
         var seed = $"akka.tcp://hypertune@127.0.0.1:{port}";
         var withCert = CleanEnvironment();
         withCert["HYPERTUNE_CLUSTER_CERT"] = Path.Combine(secrets, "cluster.pfx");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Xunit.Abstractions;
+using HyperTune.LocalCluster;
 
 namespace HyperTune.Cli.Tests;
 
@@ -19,13 +20,6 @@ public sealed class SpecLimitsEndToEndTests(ITestOutputHelper output) : IDisposa
     private readonly string _dir = Directory.CreateTempSubdirectory("hypertune-limits-").FullName;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static int UnusedLoopbackPort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     private static string Spec(string name, string choices, string description = "") => $$"""
         { "name": "{{name}}", "description": "{{description}}",
@@ -59,7 +53,7 @@ public sealed class SpecLimitsEndToEndTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public async Task Oversized_and_pathological_specs_are_refused_with_the_reason_and_the_node_stays_responsive()
     {
-        var port = UnusedLoopbackPort();
+        var port = LoopbackPorts.ReserveOne();
         var config = Path.Combine(_dir, "limits.conf");
         // A spec limit of 256 KiB: an oversized spec stays far below any HTTP body cap, so this limit answers.
         File.WriteAllText(config, "hypertune.limits.max-spec-bytes = 256KiB\n");
