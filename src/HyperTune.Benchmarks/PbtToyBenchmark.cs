@@ -85,9 +85,7 @@ public static class PbtToyBenchmark
             var timed = new TimedScheduler(new PbtScheduler(interval, new PbtExplorer(space, 0.25, [0.8, 1.2]), true,
                 0.25, synchronous: false, members, steps, seed: r));
             var optimizer = OptimizerFactory.Create(OptimizerSpec.Of("random", r), space, StudyDirection.Maximize);
-            new PopulationSimulation<double[]>(optimizer, timed, () => [.. PbtToyProblem.InitialTheta],
-                (theta, h) => PbtToyProblem.Step(theta, h.GetDouble("h0"), h.GetDouble("h1")), PbtToyProblem.Objective,
-                steps, members, members, StudyDirection.Maximize).Run();
+            Toy(optimizer, timed, steps, members, members).Run();
             if (best is null || timed.Elapsed < best.Value.Item2) best = (timed.Calls, timed.Elapsed);
         }
         var wall = (stepTime ?? TimeSpan.FromMilliseconds(10)) * steps;
@@ -118,10 +116,15 @@ public static class PbtToyBenchmark
             "grid" => new RunToCompletionScheduler(),
             _ => throw new ArgumentException($"unknown variant '{variant}'; known: {string.Join(", ", Variants)}"),
         };
-        return new PopulationSimulation<double[]>(optimizer, scheduler, () => [.. PbtToyProblem.InitialTheta],
-            (theta, h) => PbtToyProblem.Step(theta, h.GetDouble("h0"), h.GetDouble("h1")), PbtToyProblem.Objective,
-            steps, maxTrials: 2, parallelism: 2, StudyDirection.Maximize);
+        return Toy(optimizer, scheduler, steps, members: 2, slots: 2);
     }
+
+    // The toy problem's members in the simulation: θ trained by PbtToyProblem.Step, valued by its objective.
+    private static PopulationSimulation<double[]> Toy(IOptimizer optimizer, ITrialScheduler scheduler, int steps,
+        int members, int slots) =>
+        new(optimizer, scheduler, () => [.. PbtToyProblem.InitialTheta],
+            (theta, h) => PbtToyProblem.Step(theta, h.GetDouble("h0"), h.GetDouble("h1")), PbtToyProblem.Objective,
+            steps, members, slots, StudyDirection.Maximize);
 
     /// <summary>Prints the table and the goal's lines.</summary>
     public static void Write(IReadOnlyList<VariantResult> results, int steps, TextWriter writer)

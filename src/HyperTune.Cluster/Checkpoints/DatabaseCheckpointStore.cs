@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Formats.Tar;
 using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Workers;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -30,10 +31,7 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     /// </exception>
     public DatabaseCheckpointStore(StorageSpec storage, string table = "hypertune_checkpoints")
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
-            throw new ArgumentException($"checkpoint table name '{table}' is not a plain SQL identifier",
-                nameof(table));
-        _table = table;
+        _table = SqlIdentifier.Require(table, "checkpoint table");
         switch (storage.Kind)
         {
             case StorageKind.Postgres:
@@ -47,7 +45,7 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
                 var journal = new SqliteConnectionStringBuilder(storage.ConnectionString);
                 var connectionString = new SqliteConnectionStringBuilder(storage.ConnectionString)
                 {
-                    DataSource = PathOf(journal.DataSource),
+                    DataSource = StorageSpec.SiblingPathOf(journal.DataSource, "checkpoints"),
                     DefaultTimeout = 30,
                 }.ConnectionString;
                 _connect = () => new SqliteConnection(connectionString);
@@ -58,14 +56,6 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
                     nameof(storage));
         }
     }
-
-    /// <summary>
-    /// The SQLite file that holds the checkpoints of a store whose journal is <paramref name="journalPath"/>.
-    /// </summary>
-    public static string PathOf(string journalPath) =>
-        journalPath.EndsWith(".db", StringComparison.OrdinalIgnoreCase)
-            ? journalPath[..^3] + ".checkpoints.db"
-            : journalPath + ".checkpoints.db";
 
     /// <inheritdoc />
     public string Describe() => $"database table {_table}";
@@ -117,16 +107,10 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
             }
             if (!found) return false;
         }
-        // Extracted beside the target and renamed, so a reader never sees half of it.
-        var parent = Path.GetDirectoryName(Path.GetFullPath(directory))!;
-        Directory.CreateDirectory(parent);
-        var temporary = Path.Combine(parent, $".{Path.GetFileName(directory)}.{Guid.NewGuid():N}");
-        Directory.CreateDirectory(temporary);
+        // Extracted beside the target and renamed, so a reader never sees half of it; the archive is in memory.
         archive.Position = 0;
-        await TarFile.ExtractToDirectoryAsync(archive, temporary, overwriteFiles: true, cancellationToken)
-            .ConfigureAwait(false);
-        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        Directory.Move(temporary, directory);
+        CheckpointDirectories.ReplaceWith(directory,
+            temporary => TarFile.ExtractToDirectory(archive, temporary, overwriteFiles: true));
         return true;
     }
 

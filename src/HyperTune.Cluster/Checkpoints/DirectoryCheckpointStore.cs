@@ -31,13 +31,10 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
     public Task<long?> LatestAsync(string studyId, string incarnation, int trial, long atMost,
         CancellationToken cancellationToken)
     {
-        var parent = Path.GetDirectoryName(Kept(new CheckpointKey(studyId, incarnation, trial, 0)))!;
         long? latest = null;
-        if (Directory.Exists(parent))
-            foreach (var dir in Directory.EnumerateDirectories(parent, "step-*"))
-                if (long.TryParse(Path.GetFileName(dir)["step-".Length..], out var step) && step <= atMost
-                    && (latest is null || step > latest))
-                    latest = step;
+        foreach (var (step, _) in CheckpointDirectories.KeptSteps(root, studyId, incarnation, trial))
+            if (step <= atMost && (latest is null || step > latest))
+                latest = step;
         return Task.FromResult(latest);
     }
 

@@ -210,10 +210,16 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
     }
 
     /// <summary>The snapshot file that goes with an SQLite journal file: <c>a/b.db</c> gives <c>a/b.snapshots.db</c>.</summary>
-    public static string SnapshotPathOf(string journalPath)
+    public static string SnapshotPathOf(string journalPath) => SiblingPathOf(journalPath, "snapshots");
+
+    /// <summary>
+    /// A file of its own beside an SQLite journal file, for data whose large writes would hold the journal's write
+    /// lock: <c>a/b.db</c> and <c>snapshots</c> give <c>a/b.snapshots.db</c>.
+    /// </summary>
+    public static string SiblingPathOf(string journalPath, string purpose)
     {
         var extension = Path.GetExtension(journalPath);
-        return journalPath[..^extension.Length] + ".snapshots" + extension;
+        return journalPath[..^extension.Length] + "." + purpose + extension;
     }
 
     /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>

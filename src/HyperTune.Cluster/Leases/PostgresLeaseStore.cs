@@ -21,15 +21,13 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
     /// <param name="operationTimeout">A statement that takes longer fails.</param>
     public PostgresLeaseStore(string connectionString, string table, TimeSpan operationTimeout)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(table, "^[A-Za-z_][A-Za-z0-9_]{0,62}$"))
-            throw new ArgumentException($"lease table name '{table}' is not a plain SQL identifier", nameof(table));
+        _table = Hosting.SqlIdentifier.Require(table, "lease table");
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             CommandTimeout = Math.Max(1, (int)Math.Ceiling(operationTimeout.TotalSeconds)),
             Timeout = Math.Max(1, (int)Math.Ceiling(operationTimeout.TotalSeconds)),
         };
         _dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
-        _table = table;
         _operationTimeout = operationTimeout;
     }
 

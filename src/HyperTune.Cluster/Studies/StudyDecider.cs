@@ -260,7 +260,7 @@ public static class StudyDecider
             throw new InvalidOperationException(
                 $"the scheduler exploited at step {exploit.Step} for trial {number}, paused at {paused}");
         if (exploit.Donor < 0 || exploit.Donor >= s.Trials.Count
-            || !s.Trials[exploit.Donor].Intermediate.Any(v => v.Step == exploit.Step))
+            || s.Trials[exploit.Donor].ValueAtStep(exploit.Step) is null)
             throw new InvalidOperationException(
                 $"the scheduler gave trial {number} donor {exploit.Donor}, which has no step {exploit.Step}");
     }

@@ -16,21 +16,24 @@ public static class CheckpointDirectories
     public static string Kept(string root, string studyId, string incarnation, int number, long step) =>
         Path.GetFullPath(Path.Combine(root, studyId, incarnation, "kept", $"trial-{number}", $"step-{step}"));
 
-    /// <summary>Deletes the copies of trial <paramref name="number"/>'s checkpoint kept at steps below
-    /// <paramref name="step"/>; returns how many.</summary>
-    public static int DiscardKept(string root, string studyId, string incarnation, int number, long step)
+    /// <summary>The steps at which copies of trial <paramref name="number"/>'s checkpoint are kept, with their
+    /// directories.</summary>
+    public static IEnumerable<(long Step, string Directory)> KeptSteps(string root, string studyId, string incarnation,
+        int number)
     {
         var directory = Path.GetDirectoryName(Kept(root, studyId, incarnation, number, 0))!;
-        if (!Directory.Exists(directory)) return 0;
-        var deleted = 0;
+        if (!Directory.Exists(directory)) yield break;
         foreach (var kept in Directory.EnumerateDirectories(directory, "step-*"))
-        {
-            if (!long.TryParse(Path.GetFileName(kept)["step-".Length..], out var keptStep) || keptStep >= step)
-                continue;
-            Directory.Delete(kept, recursive: true);
-            deleted++;
-        }
-        return deleted;
+            if (long.TryParse(Path.GetFileName(kept)["step-".Length..], out var step))
+                yield return (step, kept);
+    }
+
+    /// <summary>Deletes the copies of trial <paramref name="number"/>'s checkpoint kept at steps below
+    /// <paramref name="step"/>.</summary>
+    public static void DiscardKept(string root, string studyId, string incarnation, int number, long step)
+    {
+        foreach (var (kept, directory) in KeptSteps(root, studyId, incarnation, number).ToList())
+            if (kept < step) Directory.Delete(directory, recursive: true);
     }
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, replacing it whole.</summary>
@@ -38,10 +41,20 @@ public static class CheckpointDirectories
     public static void Replace(string source, string target)
     {
         if (!Directory.Exists(source)) throw new DirectoryNotFoundException($"no checkpoint at {source}");
-        var parent = Path.GetDirectoryName(target)!;
+        ReplaceWith(target, temporary => Copy(source, temporary));
+    }
+
+    /// <summary>
+    /// Replaces <paramref name="target"/> whole with a directory <paramref name="fill"/> writes: filled under a
+    /// temporary name beside it, then renamed.
+    /// </summary>
+    public static void ReplaceWith(string target, Action<string> fill)
+    {
+        var parent = Path.GetDirectoryName(Path.GetFullPath(target))!;
         Directory.CreateDirectory(parent);
         var temporary = Path.Combine(parent, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}");
-        Copy(source, temporary);
+        Directory.CreateDirectory(temporary);
+        fill(temporary);
         if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
         Directory.Move(temporary, target);
     }

@@ -30,6 +30,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private readonly TrainableCache _trainables;
     private readonly Func<string?, ICheckpointStore> _stores;
     private ICheckpointStore _checkpoints;
+    // The running trial's own checkpoint directory on this node.
+    private string _checkpointDirectory = "";
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private RunTrial? _trial;
@@ -179,13 +181,13 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         var run = _trial!;
         var trainable = _trainables.Get(run.RunSpec);
-        var checkpoints =
+        _checkpointDirectory =
             CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
         long resumeStep;
         try
         {
             _checkpoints = _stores(run.CheckpointStore);
-            resumeStep = PrepareCheckpoint(run, checkpoints);
+            resumeStep = PrepareCheckpoint(run, _checkpointDirectory);
         }
         catch (Exception e) when (IsStoreFailure(e) || Unwrap(e) is ArgumentException)
         {
@@ -207,7 +209,7 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             ResumeStep = resumeStep,
             StopAtStep = run.StopAtStep,
             StopGrace = _settings.ProcessStopGrace,
-            CheckpointDirectory = checkpoints,
+            CheckpointDirectory = _checkpointDirectory,
             Report = report => self.Tell(new TrainableProgress(report, DateTimeOffset.UtcNow)),
         };
         Task.Run(async () =>
@@ -258,13 +260,13 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         if (run.RestoreFromTrial is { } donor)
         {
-            if (Block(_checkpoints.RestoreAsync(new CheckpointKey(run.StudyId, run.Incarnation, donor, run.ResumeStep),
-                    directory, CancellationToken.None), "restoring"))
+            if (Block(_checkpoints.RestoreAsync(Key(donor, run.ResumeStep), directory, CancellationToken.None),
+                    "restoring"))
             {
                 // The member's own copy at this step becomes the state it now continues from, so that a resume after
                 // its node dies before the next pause starts from the donor's state, not from the one it gave up.
-                Block(_checkpoints.KeepAsync(new CheckpointKey(run.StudyId, run.Incarnation, run.Number,
-                    run.ResumeStep), directory, CancellationToken.None), "keeping");
+                Block(_checkpoints.KeepAsync(Key(run.Number, run.ResumeStep), directory, CancellationToken.None),
+                    "keeping");
                 return run.ResumeStep;
             }
             throw new IOException($"cannot start from trial {donor}'s checkpoint at step {run.ResumeStep}: " +
@@ -277,9 +279,8 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         if (run.ResumeStep == 0) return 0;
         var latest = Block(_checkpoints.LatestAsync(run.StudyId, run.Incarnation, run.Number, run.ResumeStep,
             CancellationToken.None), "looking up");
-        if (latest is { } step && Block(_checkpoints.RestoreAsync(
-                new CheckpointKey(run.StudyId, run.Incarnation, run.Number, step), directory, CancellationToken.None),
-                "restoring"))
+        if (latest is { } step
+            && Block(_checkpoints.RestoreAsync(Key(run.Number, step), directory, CancellationToken.None), "restoring"))
         {
             if (step < run.ResumeStep)
                 _log.Info("trial {0} of study {1}: resuming from its copy kept at step {2} (recorded up to {3}: its " +
@@ -293,19 +294,19 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
 
     private T Block<T>(Task<T> task, string what)
     {
-        // Checkpoint copies are small next to training; waiting here keeps the run's reports in order.
+        Block((Task)task, what);
+        return task.Result;
+    }
+
+    private void Block(Task task, string what)
+    {
+        // Checkpoint copies are small next to training; waiting here keeps the run's reports in order. A failed
+        // task throws its exception (wrapped, see Unwrap).
         if (!task.Wait(_settings.CheckpointStoreTimeout))
             throw new TimeoutException($"{what} a checkpoint copy in {_checkpoints.Describe()} took longer than " +
                                        $"{_settings.CheckpointStoreTimeout} " +
                                        "(hypertune.worker.checkpoint-store-timeout)");
-        return task.Result;
     }
-
-    private void Block(Task task, string what) => Block(task.ContinueWith(t =>
-    {
-        t.GetAwaiter().GetResult();
-        return true;
-    }, TaskScheduler.Default), what);
 
     private static bool IsStoreFailure(Exception e) =>
         Unwrap(e) is IOException or UnauthorizedAccessException or TimeoutException or System.Data.Common.DbException;
@@ -313,14 +314,16 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private static Exception Unwrap(Exception e) =>
         e is AggregateException { InnerException: { } inner } ? Unwrap(inner) : e;
 
+    // The running trial's study and incarnation, trial number and step.
+    private CheckpointKey Key(int trial, long step) => new(_trial!.StudyId, _trial.Incarnation, trial, step);
+
     private void KeepCheckpoint(long step)
     {
         var run = _trial!;
-        var own = CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
         try
         {
-            Block(_checkpoints.KeepAsync(new CheckpointKey(run.StudyId, run.Incarnation, run.Number, step), own,
-                CancellationToken.None), "keeping");
+            Block(_checkpoints.KeepAsync(Key(run.Number, step), _checkpointDirectory, CancellationToken.None),
+                "keeping");
             Block(_checkpoints.DiscardBeforeAsync(run.StudyId, run.Incarnation, run.Number,
                 Math.Min(run.DiscardKeptBefore, step), CancellationToken.None), "discarding");
         }

@@ -3,7 +3,7 @@ using HyperTune.Core.Spaces;
 
 namespace HyperTune.Core.Specs;
 
-/// <summary>Reads a configuration a spec gives as a JSON object, checked against the space.</summary>
+/// <summary>Reads configurations and parameter values a spec gives as JSON, checked against the space.</summary>
 public static class ConfigurationReader
 {
     /// <summary>A complete configuration of <paramref name="space"/>: every active parameter, legal values.</summary>
@@ -19,24 +19,39 @@ public static class ConfigurationReader
         foreach (var property in element.EnumerateObject())
         {
             var at = $"{path}.{property.Name}";
-            if (!space.Contains(property.Name))
-            {
-                var names = space.Parameters.Select(p => p.Name);
-                throw new SpecException(at,
-                    $"is not a parameter of the space{JsonSettings.Suggest(property.Name, names)}");
-            }
-            try
-            {
-                values[property.Name] = space[property.Name].Coerce(SearchSpaceParser.ToValue(property.Value, at));
-            }
-            catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException
-                                          or SearchSpaceException)
-            {
-                throw new SpecException(at, e.Message);
-            }
+            values[property.Name] = ReadValue(RequireParameter(space, property.Name, at), property.Value, at);
         }
         var problems = space.Check(values);
         if (problems.Count > 0) throw new SpecException(path, string.Join("; ", problems));
         return Configuration.From(values);
+    }
+
+    /// <summary>The parameter of <paramref name="space"/> named <paramref name="name"/>.</summary>
+    /// <exception cref="SpecException">No such parameter (the closest names suggested).</exception>
+    public static Parameter RequireParameter(SearchSpace space, string name, string path)
+    {
+        if (space.Contains(name)) return space[name];
+        var names = space.Parameters.Select(p => p.Name);
+        throw new SpecException(path, $"is not a parameter of the space{JsonSettings.Suggest(name, names)}");
+    }
+
+    /// <summary>A legal value of <paramref name="parameter"/>, in its representation.</summary>
+    /// <exception cref="SpecException">The JSON value is not one of the parameter's values.</exception>
+    public static object ReadValue(Parameter parameter, JsonElement element, string path)
+    {
+        object value;
+        try
+        {
+            value = parameter.Coerce(SearchSpaceParser.ToValue(element, path));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException
+                                      or SearchSpaceException)
+        {
+            throw new SpecException(path,
+                $"is not a value of '{parameter.Name}' ({parameter.Describe()}): {e.Message}");
+        }
+        if (!parameter.Contains(value))
+            throw new SpecException(path, $"is not a value of '{parameter.Name}' ({parameter.Describe()})");
+        return value;
     }
 }

@@ -65,6 +65,18 @@ public sealed record TrialRecord(int Number, TrialState State, Configuration Par
         return Params;
     }
 
+    /// <summary>The value reported at exactly <paramref name="step"/>, or null when the trial reported none there.</summary>
+    public double? ValueAtStep(long step)
+    {
+        // Reports come in step order; the steps asked for are usually recent ones.
+        for (var i = Intermediate.Count - 1; i >= 0; i--)
+        {
+            if (Intermediate[i].Step == step) return Intermediate[i].Value;
+            if (Intermediate[i].Step < step) break;
+        }
+        return null;
+    }
+
     /// <summary>The last intermediate value, if any.</summary>
     public IntermediateValue? LastIntermediate => Intermediate.IsEmpty ? null : Intermediate[^1];
 }

@@ -111,22 +111,15 @@ public sealed class Pb2Explorer
             for (var end = 2 * interval; end <= step; end += interval)
             {
                 var start = end - interval;
-                if (ValueAt(t, end) is not { } last) break;
+                if (t.ValueAtStep(end) is not { } last) break;
                 var exploit = t.Lineage.FirstOrDefault(e => e.Step == start);
                 var from = exploit is not null && exploit.Donor != t.Number
-                    ? ValueAt(history.Trials[exploit.Donor], start)
-                    : ValueAt(t, start);
+                    ? history.Trials[exploit.Donor].ValueAtStep(start)
+                    : t.ValueAtStep(start);
                 if (from is not { } first) continue;
                 data.Add((end, t.ParamsAt(end), sign * (last - first)));
             }
         }
         return data.OrderByDescending(d => d.Item1).Take(MaxObservations).ToList();
-    }
-
-    private static double? ValueAt(TrialRecord trial, long step)
-    {
-        foreach (var v in trial.Intermediate)
-            if (v.Step == step) return v.Value;
-        return null;
     }
 }

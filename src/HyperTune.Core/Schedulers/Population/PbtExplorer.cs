@@ -58,32 +58,10 @@ public sealed class PbtExplorer
         foreach (var name in settings.FieldNames.ToList())
         {
             var path = settings.PathOf(name);
-            if (!space.Contains(name))
-            {
-                var names = space.Parameters.Select(p => p.Name);
-                throw new SpecException(path, $"is not a parameter of the space{JsonSettings.Suggest(name, names)}");
-            }
-            var parameter = space[name];
+            var parameter = ConfigurationReader.RequireParameter(space, name, path);
             var items = settings.GetArray(name)!;
             if (items.Count == 0) throw new SpecException(path, "needs at least one value");
-            var values = new List<object>();
-            foreach (var (element, itemPath) in items)
-            {
-                object value;
-                try
-                {
-                    value = parameter.Coerce(SearchSpaceParser.ToValue(element, itemPath));
-                }
-                catch (Exception e) when (e is ArgumentException or FormatException or InvalidCastException
-                                              or SearchSpaceException)
-                {
-                    throw new SpecException(itemPath,
-                        $"is not a value of '{name}' ({parameter.Describe()}): {e.Message}");
-                }
-                if (!parameter.Contains(value))
-                    throw new SpecException(itemPath, $"is not a value of '{name}' ({parameter.Describe()})");
-                values.Add(value);
-            }
+            var values = items.Select(i => ConfigurationReader.ReadValue(parameter, i.Element, i.Path)).ToList();
             result[name] = values;
         }
         settings.EnsureNoUnknownFields(result.Keys.ToArray());

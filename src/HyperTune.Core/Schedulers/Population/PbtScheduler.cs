@@ -130,7 +130,7 @@ public sealed class PbtScheduler : ITrialScheduler
     public long KeptCheckpointsNeededFrom(SchedulerContext context)
     {
         var history = context.History;
-        if (history.Trials.Count < Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials)) return 0;
+        if (history.Trials.Count < PopulationSize(context)) return 0;
         long? lowest = null;
         foreach (var t in history.Trials)
         {
@@ -150,8 +150,8 @@ public sealed class PbtScheduler : ITrialScheduler
     public SlotDecision OnSlotFree(SchedulerContext context)
     {
         var history = context.History;
-        var population = Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials);
-        if (history.Trials.Count < population && context.CanStartNew) return SlotDecision.StartNew(NextStop(0));
+        if (history.Trials.Count < PopulationSize(context) && context.CanStartNew)
+            return SlotDecision.StartNew(NextStop(0));
         TrialRecord? next = null;
         foreach (var t in history.Paused)
             if (next is null || t.PausedAtStep < next.PausedAtStep) next = t;
@@ -182,7 +182,7 @@ public sealed class PbtScheduler : ITrialScheduler
         foreach (var t in history.Trials)
         {
             if (t.State is TrialState.Failed or TrialState.Cancelled) continue;
-            if (ValueAt(t, step) is { } value) ranked.Add((t, history.Loss(value)));
+            if (t.ValueAtStep(step) is { } value) ranked.Add((t, history.Loss(value)));
         }
         if (ranked.Count < 2) return null;
         ranked.Sort((a, b) => a.Loss != b.Loss ? a.Loss.CompareTo(b.Loss) : a.Trial.Number.CompareTo(b.Trial.Number));
@@ -213,21 +213,14 @@ public sealed class PbtScheduler : ITrialScheduler
     /// <inheritdoc />
     public IReadOnlyList<RungSummary> Rungs(TrialHistory history) => Array.Empty<RungSummary>();
 
+    // The members: the setting, or the trial budget, never more than the budget.
+    private int PopulationSize(SchedulerContext context) =>
+        Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials);
+
     private long? NextStop(long step)
     {
         var stop = step + Interval;
         return _finalStep is { } end && stop >= end ? null : stop;
-    }
-
-    private static double? ValueAt(TrialRecord trial, long step)
-    {
-        var values = trial.Intermediate;
-        for (var i = values.Count - 1; i >= 0; i--)
-        {
-            if (values[i].Step == step) return values[i].Value;
-            if (values[i].Step < step) break;
-        }
-        return null;
     }
 
     private static IReadOnlyList<double> ReadFactors(JsonSettings settings)

@@ -213,19 +213,17 @@ public class PbtSchedulerTests
         Assert.Equal(20, scheduler.Interval);
     }
 
-    // The paper's toy problem (figure 2), as a state machine: θ shrinks by 1 - 2ηh per coordinate and step.
+    // The paper's set-up (figure 2): two members from h = (1, 0) and (0, 1), 200 steps.
     private static PopulationSimulation<double[]> Toy(ITrialScheduler scheduler, int parallelism)
     {
-        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var space = ToyPopulation.Space;
         var starts = new[]
         {
             Configuration.From(new Dictionary<string, object> { ["h0"] = 1.0, ["h1"] = 0.0 }),
             Configuration.From(new Dictionary<string, object> { ["h0"] = 0.0, ["h1"] = 1.0 }),
         };
         var optimizer = new InitialPointsOptimizer(OptimizerFactory.Create(OptimizerSpec.Of("random"), space, StudyDirection.Maximize), starts);
-        return new PopulationSimulation<double[]>(optimizer, scheduler, () => [0.9, 0.9],
-            (t, h) => [t[0] * (1 - 0.02 * h.GetDouble("h0")), t[1] * (1 - 0.02 * h.GetDouble("h1"))],
-            t => 1.2 - t[0] * t[0] - t[1] * t[1], steps: 200, maxTrials: 2, parallelism, StudyDirection.Maximize);
+        return ToyPopulation.Simulate(scheduler, optimizer, steps: 200, population: 2, parallelism);
     }
 
     [Theory]
@@ -234,7 +232,7 @@ public class PbtSchedulerTests
     [InlineData(true, 1)]
     public void On_the_papers_toy_problem_the_population_reaches_what_neither_start_can(bool synchronous, int slots)
     {
-        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var space = ToyPopulation.Space;
         var pbt = new PbtScheduler(4, new PbtExplorer(space, 0.25, [0.8, 1.2]), true, 0.25, synchronous, 2, 200, seed: 1);
         var sim = Toy(pbt, slots);
         var history = sim.Run();
@@ -258,12 +256,10 @@ public class PbtSchedulerTests
     {
         // The simulation drops kept states below KeptCheckpointsNeededFrom after every planning round, as workers
         // delete them; an exploit that needed one would fail it.
-        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var space = ToyPopulation.Space;
         var pbt = new PbtScheduler(3, new PbtExplorer(space, 0.25, [0.8, 1.2]), true, 0.5, synchronous, population, 60, seed: 5);
         var optimizer = OptimizerFactory.Create(OptimizerSpec.Of("random", 5), space, StudyDirection.Maximize);
-        var sim = new PopulationSimulation<double[]>(optimizer, pbt, () => [0.9, 0.9],
-            (t, h) => [t[0] * (1 - 0.02 * h.GetDouble("h0")), t[1] * (1 - 0.02 * h.GetDouble("h1"))],
-            t => 1.2 - t[0] * t[0] - t[1] * t[1], steps: 60, maxTrials: population, slots, StudyDirection.Maximize);
+        var sim = ToyPopulation.Simulate(pbt, optimizer, steps: 60, population, slots);
         var history = sim.Run();
         Assert.All(history.Trials, t => Assert.Equal(TrialState.Complete, t.State));
         Assert.True(sim.Exploits.Count(e => e.Decision.Donor != e.Number) >= 5, $"{sim.Exploits.Count} exploits");
@@ -287,7 +283,7 @@ public class PbtSchedulerTests
     [InlineData(3)]
     public void Pb2s_model_based_explore_reaches_the_toys_optimum_nearly_as_fast_as_a_fixed_best_h(int seed)
     {
-        var space = new SearchSpace(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+        var space = ToyPopulation.Space;
         var explorer = new PbtExplorer(space, 0.25, [0.8, 1.2]);
         var pb2 = new PbtScheduler(4, explorer, true, 0.25, synchronous: true, 2, 200, seed) { Pb2 = new Pb2Explorer(space, explorer) };
         var sim = Toy(pb2, 2);

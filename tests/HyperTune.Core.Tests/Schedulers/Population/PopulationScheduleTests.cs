@@ -9,17 +9,14 @@ namespace HyperTune.Core.Tests.Schedulers.Population;
 
 public class PopulationScheduleTests
 {
-    private static readonly SearchSpace Space = new(new FloatParameter("h0", 0, 1), new FloatParameter("h1", 0, 1));
+    private static readonly SearchSpace Space = ToyPopulation.Space;
 
     private static Configuration H(double h0, double h1) =>
         Configuration.From(new Dictionary<string, object> { ["h0"] = h0, ["h1"] = h1 });
 
     private static PopulationSimulation<double[]> Toy(Core.Schedulers.ITrialScheduler scheduler, IOptimizer optimizer,
         int population) =>
-        new(optimizer, scheduler, () => [0.9, 0.9],
-            (t, h) => [t[0] * (1 - 0.02 * h.GetDouble("h0")), t[1] * (1 - 0.02 * h.GetDouble("h1"))],
-            t => 1.2 - t[0] * t[0] - t[1] * t[1], steps: 100, maxTrials: population, parallelism: 3,
-            StudyDirection.Maximize);
+        ToyPopulation.Simulate(scheduler, optimizer, steps: 100, population, parallelism: 3);
 
     [Fact]
     public void A_members_schedule_follows_its_donors_back_to_a_starting_configuration()
