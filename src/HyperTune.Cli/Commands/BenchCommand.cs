@@ -15,6 +15,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateSchedulers());
         command.Subcommands.Add(CreateLifecycle());
         command.Subcommands.Add(CreatePbt());
+        command.Subcommands.Add(Bench.MultiObjectiveBenchCommand.Create());
         return command;
     }
 
@@ -43,7 +44,7 @@ internal static class BenchCommand
         return command;
     }
 
-    private static List<string>? SplitList(string? text) =>
+    internal static List<string>? SplitList(string? text) =>
         text is null ? null : SplitOutsideBraces(text);
 
     // Commas inside a setup's settings (tpe{"gamma": 0.1, "priorWeight": 2}) do not separate setups.

@@ -181,7 +181,7 @@ public sealed record StudyState
             : throw new InvalidOperationException($"no trial {number} in study {StudyId}");
 
     /// <summary>The history the optimizer sees.</summary>
-    public TrialHistory History => new(Trials, Spec.Objective.Direction);
+    public TrialHistory History => Spec.Objective.History(Trials);
 
     /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
     public int Active => Trials.Count(t => t.State is TrialState.Running or TrialState.Waiting);

@@ -13,7 +13,17 @@ public static class OptimizationLoop
 {
     /// <summary>Runs <paramref name="budget"/> trials (fewer if the optimizer runs out) and returns the history.</summary>
     public static TrialHistory Run(IOptimizer optimizer, Func<Configuration, double> objective, int budget,
-        StudyDirection direction = StudyDirection.Minimize, int pending = 1, Action<TimeSpan>? onSuggest = null)
+        StudyDirection direction = StudyDirection.Minimize, int pending = 1, Action<TimeSpan>? onSuggest = null) =>
+        Run(optimizer, c => new Dictionary<string, double> { [""] = objective(c) }, budget,
+            new[] { new ObjectiveMetric("", direction) }, Array.Empty<MetricConstraint>(), pending, onSuggest);
+
+    /// <summary>
+    /// Runs <paramref name="budget"/> trials of an objective that reports named metrics (several objectives,
+    /// constrained metrics) and returns the history. A trial whose report lacks a finite value of an objective fails.
+    /// </summary>
+    public static TrialHistory Run(IOptimizer optimizer, Func<Configuration, IReadOnlyDictionary<string, double>> evaluate,
+        int budget, IReadOnlyList<ObjectiveMetric> objectives, IReadOnlyList<MetricConstraint> constraints,
+        int pending = 1, Action<TimeSpan>? onSuggest = null)
     {
         if (pending < 1) throw new ArgumentOutOfRangeException(nameof(pending));
         var trials = new List<TrialRecord>(budget);
@@ -25,7 +35,7 @@ public static class OptimizationLoop
             {
                 var number = trials.Count;
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                var answer = optimizer.Ask(new TrialHistory(trials, direction), number);
+                var answer = optimizer.Ask(new TrialHistory(trials, objectives, constraints), number);
                 onSuggest?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 // Waiting with nothing in flight would wait forever: it ends the run like exhaustion.
                 if (answer.Kind == OptimizerAnswerKind.Exhausted || (answer.Kind == OptimizerAnswerKind.Wait && inFlight.Count == 0))
@@ -40,11 +50,16 @@ public static class OptimizationLoop
             if (inFlight.Count == 0) break;
             var done = inFlight.Dequeue();
             var t = trials[done];
-            var value = objective(t.Params);
-            trials[done] = double.IsFinite(value)
-                ? t with { State = TrialState.Complete, Value = value, Intermediate = ImmutableList<IntermediateValue>.Empty }
-                : t with { State = TrialState.Failed, FailureReason = "objective returned a non-finite value" };
+            var metrics = evaluate(t.Params);
+            var missing = objectives.FirstOrDefault(o => !metrics.TryGetValue(o.Name, out var v) || !double.IsFinite(v));
+            trials[done] = missing is null
+                ? t with
+                {
+                    State = TrialState.Complete, Value = metrics[objectives[0].Name],
+                    Metrics = metrics.Count == 1 && objectives[0].Name.Length == 0 ? t.Metrics : metrics.ToImmutableDictionary(),
+                }
+                : t with { State = TrialState.Failed, FailureReason = $"objective '{missing.Name}' is missing or not finite" };
         }
-        return new TrialHistory(trials, direction);
+        return new TrialHistory(trials, objectives, constraints);
     }
 }

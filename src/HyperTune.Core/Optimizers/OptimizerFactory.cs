@@ -28,6 +28,13 @@ public static class OptimizerFactory
         ["coarse-to-fine"] = (spec, space, _) => new CoarseToFineOptimizer(space, spec),
         ["tpe"] = (spec, space, _) => new TpeOptimizer(space, spec),
         ["gp"] = (spec, space, _) => new GaussianProcessOptimizer(space, spec),
+        ["evolution"] = (spec, space, _) => new Evolution.EvolutionOptimizer(space, spec),
+    };
+
+    // Optimizers that follow one objective only: a multi-objective spec naming them is refused.
+    private static readonly HashSet<string> SingleObjectiveOnly = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "cmaes", "coarse-to-fine",
     };
 
     /// <summary>The optimizer names a spec may use.</summary>
@@ -35,6 +42,19 @@ public static class OptimizerFactory
 
     /// <summary>True when <paramref name="type"/> names an optimizer.</summary>
     public static bool IsKnown(string type) => Registry.ContainsKey(type);
+
+    /// <summary>The optimizers that can serve a multi-objective study.</summary>
+    public static IReadOnlyList<string> MultiObjectiveTypes => KnownTypes.Where(t => !SingleObjectiveOnly.Contains(t)).ToArray();
+
+    /// <summary>Refuses an optimizer that cannot serve the study's objectives.</summary>
+    /// <exception cref="SpecException">A single-objective optimizer named for several objectives.</exception>
+    public static void CheckObjectives(string type, ObjectiveSpec objective)
+    {
+        if (objective.IsMultiObjective && SingleObjectiveOnly.Contains(type))
+            throw new SpecException("optimizer.type", $"'{type}' optimizes a single objective; this study has " +
+                $"{objective.Metrics.Count} ({string.Join(", ", objective.Metrics.Select(m => m.Name))}). Optimizers " +
+                $"for several objectives: {string.Join(", ", MultiObjectiveTypes)}");
+    }
 
     /// <summary>Creates the optimizer a spec asks for, validating its settings.</summary>
     /// <exception cref="SpecException">Unknown type or bad settings.</exception>

@@ -29,10 +29,8 @@ public static class StudySpecParser
             throw new SpecException("name", $"'{name}' may only use letters, digits, '-', '_' and '.', and must start with a letter or digit (it becomes the study id)");
         var description = r.GetOptionalString("description");
 
-        var objective = r.RequireObject("objective");
-        var metric = objective.RequireString("metric");
-        var direction = objective.RequireString("direction", "minimize", "maximize") == "maximize" ? StudyDirection.Maximize : StudyDirection.Minimize;
-        objective.EnsureNoUnknownFields();
+        var objectiveSpec = ObjectiveParser.Parse(r);
+        var direction = objectiveSpec.Direction;
 
         var trainable = r.RequireObject("trainable");
         var trainableType = trainable.RequireString("type");
@@ -54,6 +52,7 @@ public static class StudySpecParser
         CheckModelDimensions(optimizerSpec.Type, space, limits);
         // Creating the optimizer validates its settings now rather than when the first trial is asked for.
         OptimizerFactory.Create(optimizerSpec, space, direction);
+        OptimizerFactory.CheckObjectives(optimizerSpec.Type, objectiveSpec);
 
         var schedulerSpec = r.GetObject("scheduler") is { } so
             ? new SchedulerSpec(so.GetString("type", SchedulerSpec.DefaultType).ToLowerInvariant(), so.Element)
@@ -73,7 +72,7 @@ public static class StudySpecParser
         var storage = r.GetOptionalString("storage");
         r.EnsureNoUnknownFields();
 
-        return new StudySpec(name, description, new ObjectiveSpec(metric, direction), new TrainableSpec(trainableType, trainable.Element),
+        return new StudySpec(name, description, objectiveSpec, new TrainableSpec(trainableType, trainable.Element),
             space, optimizerSpec, new BudgetSpec(maxTrials, parallelism, wallClock, maxSteps), trialTimeout, maxRetries, storage, json)
         {
             Scheduler = schedulerSpec,

@@ -18,6 +18,7 @@ public sealed class FunctionTrainable : ITrainable
     private readonly Func<IReadOnlyDictionary<string, object>, long, double> _curve;
     private readonly TimeSpan _trainingTime;
     private readonly int _steps;
+    private readonly MultiObjectiveProblem? _objectives;
 
     /// <summary>
     /// Creates the trainable from its spec fields (<c>function</c>, <c>simulatedTrainingTime</c>, <c>steps</c>) and
@@ -49,21 +50,37 @@ public sealed class FunctionTrainable : ITrainable
             _curve = (config, step) => problem.Curve(config, step == steps ? problem.Steps : step);
             return;
         }
-        var function = Resolve(name, settings.PathOf("function"), space);
         var n = _steps;
-        _curve = (config, step) =>
+        if (MultiObjectiveProblems.Find(name) is { } multi)
         {
-            var value = function(config);
-            if (step >= n) return value;
-            var remaining = (double)(n - step) / n;
-            return value + (Math.Abs(value) + 1) * remaining * remaining;
-        };
+            if (space is not null)
+                RequireParameters(settings.PathOf("function"), multi.Name, space, multi.Space.Parameters.Select(p => p.Name), numeric: true);
+            _objectives = multi;
+            _curve = (_, _) => double.NaN;
+            return;
+        }
+        var function = Resolve(name, settings.PathOf("function"), space);
+        _curve = (config, step) => LearningCurve(function(config), step, n);
+    }
+
+    // Ends at the true value; earlier steps are worse by a margin that shrinks quadratically.
+    private static double LearningCurve(double value, long step, int steps)
+    {
+        if (step >= steps) return value;
+        var remaining = (double)(steps - step) / steps;
+        return value + (Math.Abs(value) + 1) * remaining * remaining;
+    }
+
+    private Dictionary<string, double> MetricsAt(TrialContext context, long step)
+    {
+        if (_objectives is null) return new Dictionary<string, double> { [context.Metric] = _curve(context.Params, step) };
+        return _objectives.Metrics(context.Params).ToDictionary(m => m.Key, m => LearningCurve(m.Value, step, _steps));
     }
 
     /// <summary>The names a spec may give in <c>trainable.function</c>.</summary>
     public static IEnumerable<string> FunctionNames =>
         BenchmarkFunctions.All.Keys.Append("mixed").Append(ConditionalPipelineProblem.Name).Append(PbtToyProblem.Name)
-            .Concat(FidelityProblems.All.Select(p => p.Name));
+            .Concat(FidelityProblems.All.Select(p => p.Name)).Concat(MultiObjectiveProblems.All.Select(p => p.Name));
 
     /// <inheritdoc />
     public bool CanResume => true;
@@ -85,15 +102,14 @@ public sealed class FunctionTrainable : ITrainable
         {
             if (perStep > TimeSpan.Zero) await Task.Delay(perStep, cancellationToken).ConfigureAwait(false);
             cancellationToken.ThrowIfCancellationRequested();
-            var metrics = new Dictionary<string, double> { [context.Metric] = _curve(context.Params, s) };
+            var metrics = MetricsAt(context, s);
             // A one-step function has no intermediate reports, only its result (as before trials could pause).
             if (_steps > 1) context.Report(new TrialReport(s, metrics));
             reported = metrics;
         }
         if (last < _steps)
             return TrialOutcome.Paused(last, reported ?? new Dictionary<string, double>());
-        var final = _curve(context.Params, _steps);
-        return TrialOutcome.Completed(new Dictionary<string, double> { [context.Metric] = final });
+        return TrialOutcome.Completed(MetricsAt(context, _steps));
     }
 
     private static Func<IReadOnlyDictionary<string, object>, double> Resolve(

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using HyperTune.Core.Optimizers.Designs;
 using HyperTune.Core.Optimizers.Fidelity;
+using HyperTune.Core.Pareto;
 using HyperTune.Core.Randomness;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Specs;
@@ -37,6 +38,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     private static readonly long SuggestSalt = SeededRandom.StableHash("gp.suggest");
     private static readonly long FitSalt = SeededRandom.StableHash("gp.fit");
     private static readonly long FantasySalt = SeededRandom.StableHash("gp.fantasies");
+    private static readonly long WeightSalt = SeededRandom.StableHash("gp.scalarization");
 
     private readonly EncodedSearchSpace _space;
     private readonly long _seed;
@@ -70,17 +72,21 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     /// <inheritdoc />
     public OptimizerAnswer Ask(TrialHistory history, int trialNumber)
     {
-        var level = Settings.MultiFidelity.Project(history, Math.Max(Settings.StartupTrials, _space.Dimension + 1));
-        var completed = level is null
-            ? history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList()
-            : level.ModelTrials(Settings.MultiFidelity.Mode == MultiFidelityMode.Auto).ToList();
+        // Several objectives are one scalarized objective per suggestion; budget levels are for one objective.
+        var multi = history.IsMultiObjective;
+        var level = multi ? null : Settings.MultiFidelity.Project(history, Math.Max(Settings.StartupTrials, _space.Dimension + 1));
+        var completed = level is not null
+            ? level.ModelTrials(Settings.MultiFidelity.Mode == MultiFidelityMode.Auto).ToList()
+            : multi
+                ? history.Trials.Where(t => history.Losses(t) is not null).ToList()
+                : history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
         // The design continues until as many trials have completed as it has points: with parallel workers, a GP
         // started on the first two results and a crowd of pending trials spends its first suggestions on a model of
         // almost nothing (on rosenbrock4 with 8 pending, median regret 4.9 instead of 4.0 over 30 seeds).
         if (trialNumber < Settings.StartupTrials || completed.Count < Math.Max(MinimumCompletedTrials, Settings.StartupTrials))
             return WithPhase(InitialDesign.Point(Settings.InitialDesign, _space.Space, _seed, trialNumber), "design");
 
-        var (x, _, y, hyper) = Observe(completed, history);
+        var (x, _, y, hyper) = multi ? ObserveScalarized(completed, history, trialNumber) : Observe(completed, history);
 
         // A trial observed at the level while it runs (a resumed one) is no fantasy as well.
         var pending = history.Pending.Where(t => level is null || !BudgetLevel.IsObservedInFlight(t))
@@ -94,7 +100,8 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var all = Enumerable.Range(0, y.Length).ToList();
         var incumbent = x[all.OrderBy(i => y[i]).ThenBy(i => i).First()];
 
-        if (_escape.Applies(y, trialNumber))
+        // Stagnation means nothing when every suggestion scalarizes the objectives with other weights.
+        if (!multi && _escape.Applies(y, trialNumber))
         {
             var inside = _escape.Neighbourhood(incumbent, hyper.InverseLengthScales());
             var outside = all.Where(i => !inside(x[i])).ToList();
@@ -154,6 +161,25 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var x = completed.Select(t => _space.Encode(t.Params)).ToList();
         var losses = completed.Select(history.Loss).ToArray();
         return (x, losses, OutputTransform.Apply(Settings.OutputTransform, losses), FitFor(x, losses));
+    }
+
+    /// <summary>
+    /// As <see cref="Observe"/> for several objectives (ParEGO): the losses are the trials' augmented Chebyshev
+    /// scalarization (<see cref="ChebyshevScalarization"/>) with weights drawn for this trial number, so successive
+    /// suggestions aim at different parts of the front. The hyperparameters are fitted to the equal-weight
+    /// scalarization scaled by the checkpoint's own trials, which stays the same between checkpoints, so the fit
+    /// cache serves every weight vector.
+    /// </summary>
+    private (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) ObserveScalarized(
+        IReadOnlyList<TrialRecord> completed, TrialHistory history, int trialNumber)
+    {
+        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
+        var vectors = completed.Select(t => history.Losses(t)!).ToList();
+        var weights = ChebyshevScalarization.RandomWeights(history.Objectives.Count, SeededRandom.Derive(_seed, trialNumber, WeightSalt));
+        var losses = ChebyshevScalarization.Apply(vectors, weights, vectors.Count);
+        var fitLosses = ChebyshevScalarization.Apply(vectors, ChebyshevScalarization.EqualWeights(weights.Length),
+            _schedule.Checkpoint(vectors.Count));
+        return (x, losses, OutputTransform.Apply(Settings.OutputTransform, losses), FitFor(x, fitLosses));
     }
 
     /// <summary>The hyperparameters for a suggestion with these completed trials (a checkpoint fit, possibly cached).</summary>

@@ -15,6 +15,9 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// </summary>
 internal sealed class ObservationRanking
 {
+    // Places ordered by hypervolume contribution: at least TPE's largest default good set.
+    private const int GreedyPlaces = 32;
+
     private ObservationRanking(int[] order, int valued, int level)
     {
         Order = order;
@@ -42,6 +45,7 @@ internal sealed class ObservationRanking
         BudgetLevel? level = null)
     {
         if (level is not null) return RankAtLevel(history, includePending, level);
+        if (history.IsMultiObjective || history.Constraints.Count > 0) return RankByDomination(history, includePending);
         var trials = history.Trials;
         var completeLoss = new double[trials.Count];
         var complete = new int[trials.Count];
@@ -84,6 +88,51 @@ internal sealed class ObservationRanking
         for (var k = 0; k < pruned.Count; k++) order[nComplete + k] = pruned[k].Index;
         for (var k = 0; k < pending.Count; k++) order[nComplete + pruned.Count + k] = pending[k];
         return new ObservationRanking(order, nComplete + pruned.Count, nComplete + pruned.Count);
+    }
+
+    /// <summary>
+    /// Several objectives or constraints (multi-objective TPE, as Optuna's MOTPE): complete trials by constrained
+    /// non-dominated front, within a front by greedy hypervolume contribution (with respect to the observations'
+    /// nadir) for the first <see cref="GreedyPlaces"/> places, then in trial order; then pruned trials, further
+    /// first; then pending ones.
+    /// </summary>
+    private static ObservationRanking RankByDomination(TrialHistory history, bool includePending)
+    {
+        var scored = new List<int>();
+        var losses = new List<double[]>();
+        var pruned = new List<(double Step, int Index)>();
+        var pending = new List<int>();
+        for (var i = 0; i < history.Trials.Count; i++)
+        {
+            var t = history.Trials[i];
+            if (history.Losses(t) is { } l)
+            {
+                scored.Add(i);
+                losses.Add(l);
+            }
+            else if (t.State == TrialState.Pruned && t.LastIntermediate is { } last) pruned.Add((-(double)last.Step, i));
+            else if (includePending && t.State is TrialState.Running or TrialState.Waiting) pending.Add(i);
+        }
+        var violations = scored.Select(i => history.Constraints.Count == 0 ? 0 : history.Violation(history.Trials[i])).ToArray();
+        var order = new List<int>(history.Trials.Count);
+        var reference = losses.Count > 0 ? Pareto.HypervolumeSelection.NadirReference(losses) : Array.Empty<double>();
+        foreach (var front in Pareto.ParetoRanking.Sort(losses, violations))
+        {
+            // Only the first places can enter the good set; past them the order within a front matters little.
+            var places = Math.Max(0, GreedyPlaces - order.Count);
+            if (places == 0 || violations[front[0]] > 0)
+            {
+                order.AddRange(front.Select(i => scored[i]));
+                continue;
+            }
+            var points = front.Select(i => losses[i]).ToList();
+            order.AddRange(Pareto.HypervolumeSelection.GreedyOrder(points, reference, places).Select(p => scored[front[p]]));
+        }
+        pruned.Sort();
+        order.AddRange(pruned.Select(p => p.Index));
+        var valued = order.Count;
+        order.AddRange(pending);
+        return new ObservationRanking(order.ToArray(), valued, valued);
     }
 
     private static ObservationRanking RankAtLevel(TrialHistory history, bool includePending, BudgetLevel level)

@@ -34,7 +34,8 @@ internal sealed class PendingBelief
     {
         var completed = history.Completed.Where(t => double.IsFinite(history.Loss(t))).ToList();
         var pending = history.Pending.ToList();
-        if (pending.Count == 0 || completed.Count < 2) return history;
+        // One model of the first objective would believe nothing of the others: a multi-objective history stays.
+        if (pending.Count == 0 || completed.Count < 2 || history.IsMultiObjective) return history;
 
         var (x, losses, y, hyper) = _gp.Observe(completed, history);
         var posterior = GaussianProcessPosterior.Create(x, y, hyper);
@@ -54,6 +55,6 @@ internal sealed class PendingBelief
             var loss = losses[byOutput[k]];
             trials.Add(t with { Number = next++, State = TrialState.Complete, Value = history.Direction == StudyDirection.Minimize ? loss : -loss });
         }
-        return new TrialHistory(trials, history.Direction);
+        return new TrialHistory(trials, history.Objectives, history.Constraints);
     }
 }
