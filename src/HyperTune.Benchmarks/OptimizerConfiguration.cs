@@ -18,7 +18,7 @@ public sealed record OptimizerConfiguration(string Name, string? Type, string Se
 
     /// <summary>
     /// The standard setups, in table order: random, tpe, tpe-mv (multivariate TPE), gp, rf, cmaes, sobol,
-    /// coarse-to-fine and default.
+    /// coarse-to-fine, evolution and default.
     /// </summary>
     public static IReadOnlyList<OptimizerConfiguration> Standard { get; } = new OptimizerConfiguration[]
     {
@@ -30,6 +30,7 @@ public sealed record OptimizerConfiguration(string Name, string? Type, string Se
         new("cmaes", "cmaes"),
         new("sobol", "sobol"),
         new("coarse-to-fine", "coarse-to-fine"),
+        new("evolution", "evolution"),
         new(DefaultName, null),
     };
 

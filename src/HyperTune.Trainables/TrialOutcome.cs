@@ -23,7 +23,25 @@ public sealed record TrialOutcome(IReadOnlyDictionary<string, double> Metrics, s
     /// The value of the study metric, or the reason the trial counts as failed: the evaluation failed, the metric is
     /// missing from the final report, or it is NaN or infinite.
     /// </summary>
-    public (double? Value, string? Failure) Judge(string metric)
+    public (double? Value, string? Failure) Judge(string metric) => Judge(new[] { metric });
+
+    /// <summary>
+    /// As <see cref="Judge(string)"/> for a study with several objectives: every one of <paramref name="metrics"/>
+    /// must be in the final report with a finite value; the value returned is the first one's.
+    /// </summary>
+    public (double? Value, string? Failure) Judge(IReadOnlyList<string> metrics)
+    {
+        double? first = null;
+        foreach (var metric in metrics)
+        {
+            var (value, failure) = JudgeOne(metric);
+            if (failure is not null) return (null, failure);
+            first ??= value;
+        }
+        return (first, null);
+    }
+
+    private (double? Value, string? Failure) JudgeOne(string metric)
     {
         if (FailureReason is not null) return (null, FailureReason);
         if (!Metrics.TryGetValue(metric, out var v))

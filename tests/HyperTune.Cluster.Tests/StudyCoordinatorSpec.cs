@@ -98,6 +98,59 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.Equal(2, progress.Best!.Number);
     }
 
+    /// <summary>
+    /// Runs an evolutionary study (generations of 4, 2 slots) by completing its trials one at a time in number order,
+    /// each with a loss computed from its params; with <paramref name="crashAfter"/>, the coordinator is stopped and
+    /// started again after that many results. Returns the final report.
+    /// </summary>
+    private StudyReport DriveEvolution(string studyId, int? crashAfter)
+    {
+        const int trials = 10;
+        var coordinator = StartCoordinator(studyId);
+        coordinator.Tell(new SubmitStudy(studyId, StudyDeciderTests.Spec(maxTrials: trials, parallelism: 2,
+            optimizer: "\"type\":\"evolution\",\"seed\":1,\"populationSize\":4")));
+        ExpectMsg<StudySubmitted>();
+        var outstanding = new SortedDictionary<int, RunTrial>();
+        var done = new HashSet<int>();
+        void Take(RunTrial r)
+        {
+            if (!done.Contains(r.Number)) outstanding[r.Number] = r;
+        }
+        for (var completed = 0; completed < trials; completed++)
+        {
+            if (outstanding.Count == 0) Take(_workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10)));
+            while (_workers.HasMessages) Take(_workers.ExpectMsg<RunTrial>());
+            var (number, run) = outstanding.First();
+            outstanding.Remove(number);
+            done.Add(number);
+            var loss = run.Params.GetDouble("x") * run.Params.GetDouble("x") + run.Params.GetDouble("y");
+            Complete(coordinator, run, loss);
+            if (completed + 1 != crashAfter) continue;
+            Watch(coordinator);
+            coordinator.Tell(PoisonPill.Instance);
+            ExpectTerminated(coordinator);
+            coordinator = StartCoordinator(studyId);
+            // It sends the running trials again, with the same dispatch: taking either copy answers it.
+        }
+        var asker = CreateTestProbe();
+        coordinator.Tell(new GetStudy(studyId, IncludeTrials: true), asker.Ref);
+        return asker.ExpectMsg<StudyReport>(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public void A_coordinator_recovered_in_the_middle_of_a_generation_goes_on_with_the_same_members()
+    {
+        // Generation 1 is trials 4..7: the crash comes after the result of trial 5, with 6 and 7 still to come.
+        var control = DriveEvolution("evo-control", crashAfter: null);
+        var crashed = DriveEvolution("evo-crashed", crashAfter: 6);
+        Assert.Equal(10, crashed.Progress.Complete);
+        Assert.Equal(control.Trials!.Select(t => t.Params), crashed.Trials!.Select(t => t.Params));
+        Assert.Equal(control.Trials!.Select(t => t.Attributes), crashed.Trials!.Select(t => t.Attributes));
+        Assert.Equal(new[] { "0", "0", "0", "0", "1", "1", "1", "1", "2", "2" },
+            crashed.Trials!.Select(t => t.Attributes[Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute]));
+        Assert.Equal(new[] { 4, 4, 2 }, crashed.Generations!.Select(g => g.Size));
+    }
+
     [Fact]
     public void A_dispatched_trial_carries_the_trainable_metric_and_timeout_but_not_the_search_space()
     {

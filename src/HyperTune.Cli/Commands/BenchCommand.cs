@@ -72,7 +72,7 @@ internal static class BenchCommand
         var budget = new Option<int>("--budget") { Description = "Trials per study", DefaultValueFactory = _ => 100 };
         var seeds = new Option<int>("--seeds") { Description = "Studies per problem and optimizer (seeds F..F+S-1)", DefaultValueFactory = _ => 10 };
         var firstSeed = new Option<int>("--first-seed") { Description = "The first seed F, for independent blocks of seeds", DefaultValueFactory = _ => 0 };
-        var optimizers = new Option<string?>("--optimizers") { Description = "Comma-separated setups (random, tpe, tpe-mv, gp, rf, cmaes, sobol, coarse-to-fine, default); all when omitted" };
+        var optimizers = new Option<string?>("--optimizers") { Description = "Comma-separated setups (random, tpe, tpe-mv, gp, rf, cmaes, sobol, coarse-to-fine, evolution, default); all when omitted" };
         var problems = new Option<string?>("--problems") { Description = "Comma-separated problems; the whole suite when omitted" };
         var pending = new Option<int>("--pending") { Description = "Trials in flight at once (simulated parallel workers)", DefaultValueFactory = _ => 1 };
         var parallel = new Option<int?>("--parallel") { Description = "Studies run at the same time (default: processor count)" };

@@ -112,8 +112,12 @@ internal static class StudyCommand
         : "";
 
     /// <summary>", best V (trial N)" from a study document of the HTTP API (empty before a trial completed).</summary>
-    private static string Best(JsonNode study) =>
-        study["best"] is JsonObject b ? $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})" : "";
+    private static string Best(JsonNode study) => study["best"] switch
+    {
+        JsonObject b => $", best {(double)b["value"]!:G7} (trial {(int)b["number"]!})",
+        JsonArray { Count: > 0 } front => $", Pareto front of {front.Count} trial(s)",
+        _ => "",
+    };
 
     private static Command CreateStop()
     {
@@ -176,8 +180,24 @@ internal static class StudyCommand
                          (doc["steps"] is { } steps && (long)steps > 0 ? $"; {(long)steps} training steps spent" : ""));
         if (doc["best"] is JsonObject best)
             output.WriteLine($"  best trial #{(int)best["number"]!}: {(string?)doc["metric"]} = {(double)best["value"]!:G7}  {best["params"]!.ToJsonString()}");
+        if (doc["best"] is JsonArray front)
+        {
+            output.WriteLine($"  Pareto front ({front.Count} trials):");
+            foreach (var member in front)
+                output.WriteLine($"    #{(int)member!["number"]!}: " +
+                                 string.Join(", ", member["values"]!.AsObject().Select(v => $"{v.Key} = {(double)v.Value!:G7}")) +
+                                 $"  {member["params"]!.ToJsonString()}");
+        }
         foreach (var line in Output.PopulationScheduleView.Lines(doc)) output.WriteLine($"  {line}");
         PrintRungs(doc, output);
+        if (doc["generations"] is JsonArray generations)
+        {
+            output.WriteLine("  generations (members, complete, best, mean):");
+            foreach (var g in Output.GenerationTable.Shown(generations.ToList()))
+                output.WriteLine($"    {(int)g!["generation"]!}: {(int)g["size"]!}, {(int)g["complete"]!}, " +
+                                 $"{(g["best"] is { } b ? ((double)b).ToString("G7") : "-")}, " +
+                                 $"{(g["mean"] is { } m ? ((double)m).ToString("G7") : "-")}");
+        }
         if (doc["trialList"] is not JsonArray list) return;
         // Where each unfinished trial runs and how far it has got: what an operator watching a failover wants to see.
         var unfinished = list.Where(t => (string?)t!["state"] is "running" or "waiting").ToList();

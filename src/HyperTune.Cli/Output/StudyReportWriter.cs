@@ -32,7 +32,13 @@ internal static class StudyReportWriter
                            (p.Running + p.Queued + p.Waiting > 0 ? $", {p.Running + p.Queued + p.Waiting} unfinished" : ""));
         // The resource early stopping saves: steps trained, summed over trials.
         if (p.Steps > 0) console.MarkupLine($"{p.Steps} training steps spent");
-        if (p.Best is { } best)
+        if (p.Front is { } paretoFront)
+        {
+            console.MarkupLine(paretoFront.Count == 0
+                ? "[yellow]No trial completed with every objective.[/]"
+                : $"[green]Pareto front[/]: {paretoFront.Count} trial(s) no other trial beats in every objective");
+        }
+        else if (p.Best is { } best)
         {
             console.MarkupLine($"[green]Best trial #{best.Number}[/]: {Markup.Escape(p.Metric)} = [bold]{ProgressView.Format(best.Value)}[/] ({p.Direction.ToString().ToLowerInvariant()})");
             console.MarkupLine($"  {Markup.Escape(best.Params.ToString())}");
@@ -46,41 +52,25 @@ internal static class StudyReportWriter
             console.MarkupLine("[yellow]No trial completed.[/]");
         }
 
-        var history = new TrialHistory(trials, p.Direction);
-        var ranked = history.Completed.OrderBy(t => history.Loss(t)).ThenBy(t => t.Number).Take(top).ToList();
-        if (ranked.Count > 0)
+        // A step column only when trials report steps: a single-step function's column would say nothing.
+        var steps = trials.Any(t => t.LastIntermediate is not null);
+        if (p.Front is { } front && p.Objectives is { } objectives)
         {
-            var names = ranked.SelectMany(t => t.Params.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
-            // A step column only when trials report steps: a single-step function's column would say nothing.
-            var steps = trials.Any(t => t.LastIntermediate is not null);
-            var fixedHeaders = steps ? new[] { "#", p.Metric, "step" } : new[] { "#", p.Metric };
-            // One row of cells per trial: number, metric, last step, then each parameter.
-            var cells = ranked.Select(t => new[] { t.Number.ToString(), ProgressView.Format(t.Value!.Value) }
-                .Concat(steps ? new[] { LastStep(t) } : Array.Empty<string>())
-                .Concat(names.Select(n => t.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-")).ToArray()).ToList();
-            var table = new Table().Border(TableBorder.Rounded).Title($"Top {ranked.Count} trials");
-            table.AddColumn("#");
-            table.AddColumn(new TableColumn(Markup.Escape(p.Metric)).RightAligned());
-            if (steps) table.AddColumn(new TableColumn("step").RightAligned());
-            if (TableWidth(fixedHeaders.Concat(names).ToList(), cells) <= console.Profile.Width)
-            {
-                foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
-                foreach (var r in cells) table.AddRow(r.Select(Markup.Escape).ToArray());
-            }
-            else
-            {
-                // Too wide for one column per parameter: Spectre would squeeze the columns and split numbers across
-                // lines. One column of name=value pairs wraps between parameters instead.
-                table.AddColumn("parameters");
-                var first = fixedHeaders.Length;
-                foreach (var r in cells)
-                {
-                    var pairs = Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r[i + first]}")));
-                    table.AddRow(r.Take(first).Select(Markup.Escape).Append(pairs).ToArray());
-                }
-            }
-            console.Write(table);
+            // Several objectives: the best is the Pareto front, one column per objective.
+            var byNumber = trials.ToDictionary(t => t.Number);
+            var rows = front.OrderBy(m => objectives[0].Loss(m.Values[objectives[0].Name])).ThenBy(m => m.Number).Select(m => new TrialRow(m.Number, objectives.Select(o => ProgressView.Format(m.Values[o.Name])).ToArray(),
+                byNumber.TryGetValue(m.Number, out var t) ? LastStep(t) : "-", m.Params)).ToList();
+            WriteTrialTable(console, $"Pareto front ({rows.Count} trials)", objectives.Select(o => $"{o.Name} ({Arrow(o.Direction)})").ToArray(),
+                rows, steps);
         }
+        else
+        {
+            var history = new TrialHistory(trials, p.Direction);
+            var ranked = history.Completed.OrderBy(t => history.Loss(t)).ThenBy(t => t.Number).Take(top).ToList();
+            var rows = ranked.Select(t => new TrialRow(t.Number, new[] { ProgressView.Format(t.Value!.Value) }, LastStep(t), t.Params)).ToList();
+            WriteTrialTable(console, $"Top {ranked.Count} trials", new[] { p.Metric }, rows, steps);
+        }
+        if (GenerationTable.Render(report.Generations) is { } generationTable) console.Write(generationTable);
 
         if (RungTable.Render(report.Rungs) is { } rungTable) console.Write(rungTable);
         WritePausedAndPruned(console, trials);
@@ -88,6 +78,44 @@ internal static class StudyReportWriter
         var failures = trials.Where(t => t.State == TrialState.Failed).TakeLast(3).ToList();
         foreach (var f in failures)
             console.MarkupLine($"[red]Trial #{f.Number} failed[/]: {Markup.Escape(FirstLines(f.FailureReason ?? "", 4))}");
+    }
+
+    /// <summary>One row of a trial table: number, metric cells, last step and configuration.</summary>
+    private sealed record TrialRow(int Number, string[] Metrics, string Step, Configuration Params);
+
+    private static string Arrow(StudyDirection direction) => direction == StudyDirection.Minimize ? "min" : "max";
+
+    /// <summary>A table of trials: number, metric columns, last step when trials report steps, then parameters.</summary>
+    private static void WriteTrialTable(IAnsiConsole console, string title, string[] metricHeaders, List<TrialRow> rows, bool steps)
+    {
+        if (rows.Count == 0) return;
+        var names = rows.SelectMany(r => r.Params.Keys).Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var fixedHeaders = new[] { "#" }.Concat(metricHeaders).Concat(steps ? new[] { "step" } : Array.Empty<string>()).ToArray();
+        var cells = rows.Select(r => new[] { r.Number.ToString() }.Concat(r.Metrics)
+            .Concat(steps ? new[] { r.Step } : Array.Empty<string>())
+            .Concat(names.Select(n => r.Params.TryGetValue(n, out var v) ? ParameterValues.Format(v) : "-")).ToArray()).ToList();
+        var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(title));
+        table.AddColumn("#");
+        foreach (var h in metricHeaders) table.AddColumn(new TableColumn(Markup.Escape(h)).RightAligned());
+        if (steps) table.AddColumn(new TableColumn("step").RightAligned());
+        if (TableWidth(fixedHeaders.Concat(names).ToList(), cells) <= console.Profile.Width)
+        {
+            foreach (var n in names) table.AddColumn(new TableColumn(Markup.Escape(n)).RightAligned());
+            foreach (var r in cells) table.AddRow(r.Select(Markup.Escape).ToArray());
+        }
+        else
+        {
+            // Too wide for one column per parameter: Spectre would squeeze the columns and split numbers across
+            // lines. One column of name=value pairs wraps between parameters instead.
+            table.AddColumn("parameters");
+            var first = fixedHeaders.Length;
+            foreach (var r in cells)
+            {
+                var pairs = Markup.Escape(string.Join("  ", names.Select((n, i) => $"{n}={r[i + first]}")));
+                table.AddRow(r.Take(first).Select(Markup.Escape).Append(pairs).ToArray());
+            }
+        }
+        console.Write(table);
     }
 
     /// <summary>

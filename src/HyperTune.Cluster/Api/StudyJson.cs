@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using HyperTune.Cluster.Studies;
+using HyperTune.Core.Optimizers.Evolution;
 using HyperTune.Core.Schedulers;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
@@ -15,8 +16,11 @@ public static class StudyJson
     /// <c>{"study": ID, "status": S, "reason": R, "trials": {"complete": N, "failed": N, "pruned": N, "paused": N, "running": N, "waiting": N}, "steps": N, "best": {"number": N, "value": X, "params": {...}}}</c>,
     /// plus <c>"rungs"</c> when the report has them (one object per bracket and rung: <c>bracket</c>, <c>rung</c>,
     /// <c>step</c>, <c>trials</c>, <c>promoted</c>, <c>bestValue</c>; empty for a scheduler without rungs) and
-    /// <c>"trialList"</c> (every trial, with <c>lastStep</c> and <c>stopAtStep</c> where known) when
-    /// <paramref name="includeTrials"/>.
+    /// <c>"trialList"</c> (every trial, with <c>lastStep</c> and <c>stopAtStep</c> where known, and the optimizer's
+    /// <c>attributes</c>) when <paramref name="includeTrials"/>. A multi-objective study adds <c>"objectives"</c>
+    /// (name and direction of each) and its <c>"best"</c> is the Pareto front: a list of
+    /// <c>{"number", "values": {METRIC: X}, "params"}</c>. An evolutionary study adds <c>"generations"</c>
+    /// (<c>generation</c>, <c>size</c>, <c>complete</c>, <c>best</c>, <c>mean</c>).
     /// </summary>
     public static string ToJson(StudyProtocol.StudyReport report, bool includeTrials, bool indented = true)
     {
@@ -31,6 +35,18 @@ public static class StudyJson
             if (p.FinishReason is { } reason) w.WriteString("reason", reason);
             w.WriteString("metric", p.Metric);
             w.WriteString("direction", p.Direction.ToString().ToLowerInvariant());
+            if (p.Objectives is { } objectives)
+            {
+                w.WriteStartArray("objectives");
+                foreach (var o in objectives)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", o.Name);
+                    w.WriteString("direction", o.Direction.ToString().ToLowerInvariant());
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteNumber("maxTrials", p.MaxTrials);
             w.WriteNumber("parallelism", p.Parallelism);
             if (report.CoordinatorNode is { } node) w.WriteString("coordinatorNode", node);
@@ -46,7 +62,23 @@ public static class StudyJson
             w.WriteEndObject();
             // Training steps spent, summed over trials: the resource early stopping saves.
             w.WriteNumber("steps", p.Steps);
-            if (p.Best is { } best)
+            if (p.Front is { } front)
+            {
+                // Several objectives: the best is the Pareto front, each member with its objective values.
+                w.WriteStartArray("best");
+                foreach (var member in front)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("number", member.Number);
+                    w.WriteStartObject("values");
+                    foreach (var o in p.Objectives ?? Array.Empty<ObjectiveMetric>()) w.WriteNumber(o.Name, member.Values[o.Name]);
+                    w.WriteEndObject();
+                    WriteParams(w, member.Params);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            else if (p.Best is { } best)
             {
                 w.WriteStartObject("best");
                 w.WriteNumber("number", best.Number);
@@ -72,6 +104,7 @@ public static class StudyJson
                 w.WriteNull("best");
             }
             if (report.Rungs is { } rungs) WriteRungs(w, rungs);
+            if (report.Generations is { } generations) WriteGenerations(w, generations);
             if (report.FinalStep is { } finalStep) w.WriteNumber("finalStep", finalStep);
             if (includeTrials && report.Trials is { } trials)
             {
@@ -100,6 +133,13 @@ public static class StudyJson
                     if (t.StopAtStep is { } stop && (report.FinalStep is not { } final || stop < final))
                         w.WriteNumber("stopAtStep", stop);
                     if (!t.Lineage.IsEmpty) WriteLineage(w, t.Lineage);
+                    // The optimizer's bookkeeping: an evolutionary trial's generation, parents and operator.
+                    if (!t.Attributes.IsEmpty)
+                    {
+                        w.WriteStartObject("attributes");
+                        foreach (var (name, value) in t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)) w.WriteString(name, value);
+                        w.WriteEndObject();
+                    }
                     if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
                     if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
                     if (t.StartedAt is { } started && !queued)
@@ -128,6 +168,25 @@ public static class StudyJson
             w.WriteNumber("donor", entry.Donor);
             WriteParams(w, entry.Before, "before");
             WriteParams(w, entry.After, "after");
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>An evolutionary study's generations, in order.</summary>
+    private static void WriteGenerations(Utf8JsonWriter w, IReadOnlyList<GenerationSummary> generations)
+    {
+        w.WriteStartArray("generations");
+        foreach (var g in generations)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("generation", g.Generation);
+            w.WriteNumber("size", g.Size);
+            w.WriteNumber("complete", g.Complete);
+            if (g.Best is { } best) w.WriteNumber("best", best);
+            else w.WriteNull("best");
+            if (g.Mean is { } mean) w.WriteNumber("mean", mean);
+            else w.WriteNull("mean");
             w.WriteEndObject();
         }
         w.WriteEndArray();

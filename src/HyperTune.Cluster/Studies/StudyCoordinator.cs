@@ -138,6 +138,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 Rungs = Rungs(),
                 FinalStep = _finalStep,
                 BestSchedule = BestSchedule(),
+                Generations = Core.Optimizers.Evolution.GenerationSummary.Of(_state.History) is { Count: > 0 } g ? g : null,
                 RunningOn = q.IncludeTrials ? _state.RunningOn : null,
                 Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
                 Executing = q.IncludeTrials ? _state.Executing : null,

@@ -291,7 +291,7 @@ public static class StudyDecider
         if (trial.State.IsFinished() || trial.State == TrialState.Paused
             || dispatch > state.LastDispatch.GetValueOrDefault(number))
             return Array.Empty<IStudyEvent>();
-        var (value, reason) = new TrialOutcome(metrics, failure).Judge(state.Spec.Objective.Metric);
+        var (value, reason) = new TrialOutcome(metrics, failure).Judge(state.Spec.Objective.Metrics.Select(m => m.Name).ToList());
         if (value is { } v)
             return new IStudyEvent[] { new TrialCompleted(number, v, metrics.ToImmutableDictionary(), now) };
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();

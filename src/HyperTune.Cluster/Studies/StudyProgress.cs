@@ -39,6 +39,18 @@ public sealed record StudyProgress(
     /// </summary>
     public long Steps { get; init; }
 
+    /// <summary>
+    /// A multi-objective study's objectives, the first one being <see cref="Metric"/> and <see cref="Direction"/>;
+    /// null for a study with one.
+    /// </summary>
+    public IReadOnlyList<Core.Studies.ObjectiveMetric>? Objectives { get; init; }
+
+    /// <summary>
+    /// A multi-objective study's best: its feasible non-dominated trials (constrained domination), in trial order,
+    /// each with its objective values; null for a study with one objective (<see cref="Best"/> is its best).
+    /// </summary>
+    public IReadOnlyList<TrialSummary>? Front { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
     public int Done => Complete + Failed + Pruned + Cancelled;
 }

@@ -63,6 +63,12 @@ public static class StudyProtocol
         /// </summary>
         public IReadOnlyList<Core.Schedulers.Population.ScheduleSegment>? BestSchedule { get; init; }
 
+        /// <summary>
+        /// An evolutionary study's generations (size, completed, best and mean value); null for other optimizers and
+        /// in replies other than <see cref="GetStudy"/>'s.
+        /// </summary>
+        public IReadOnlyList<Core.Optimizers.Evolution.GenerationSummary>? Generations { get; init; }
+
         /// <inheritdoc />
         public string StudyId => Progress.StudyId;
     }

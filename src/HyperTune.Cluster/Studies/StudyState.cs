@@ -210,7 +210,14 @@ public sealed record StudyState
                 case TrialState.Paused: paused++; break;
             }
         }
-        var best = History.Best;
+        var history = History;
+        var best = history.Best;
+        var front = Spec.Objective.IsMultiObjective
+            ? history.ParetoFront.Select(t => new TrialSummary(t.Number, t.Value!.Value, t.Params)
+            {
+                Values = Spec.Objective.Metrics.ToImmutableDictionary(m => m.Name, m => t.Metrics[m.Name]),
+            }).ToList()
+            : null;
         return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
             MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
             best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt)
@@ -219,6 +226,8 @@ public sealed record StudyState
             Queued = queued,
             Paused = paused,
             Steps = steps,
+            Objectives = Spec.Objective.IsMultiObjective ? Spec.Objective.Metrics : null,
+            Front = front,
         };
     }
 
