@@ -65,9 +65,13 @@ internal static class StudyReportWriter
         }
         else
         {
-            var history = new TrialHistory(trials, p.Direction);
-            var ranked = history.Completed.OrderBy(t => history.Loss(t)).ThenBy(t => t.Number).Take(top).ToList();
-            var rows = ranked.Select(t => new TrialRow(t.Number, new[] { ProgressView.Format(t.Value!.Value) }, LastStep(t), t.Params)).ToList();
+            var history = new TrialHistory(trials, new[] { new ObjectiveMetric(p.Metric, p.Direction) },
+                p.Constraints ?? Array.Empty<MetricConstraint>());
+            // Feasible trials first: an infeasible one is no candidate, however good its value.
+            var ranked = history.Completed.OrderBy(t => history.Constraints.Count == 0 ? 0 : history.Violation(t))
+                .ThenBy(t => history.Loss(t)).ThenBy(t => t.Number).Take(top).ToList();
+            var rows = ranked.Select(t => new TrialRow(t.Number,
+                new[] { ProgressView.Format(t.Value!.Value) + (history.IsFeasible(t) ? "" : " (infeasible)") }, LastStep(t), t.Params)).ToList();
             WriteTrialTable(console, $"Top {ranked.Count} trials", new[] { p.Metric }, rows, steps);
         }
         if (GenerationTable.Render(report.Generations) is { } generationTable) console.Write(generationTable);

@@ -47,6 +47,19 @@ public static class StudyJson
                 }
                 w.WriteEndArray();
             }
+            if (p.Constraints is { } constraints)
+            {
+                w.WriteStartArray("constraints");
+                foreach (var c in constraints)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("metric", c.Metric);
+                    if (c.Min is { } min) w.WriteNumber("min", min);
+                    if (c.Max is { } max) w.WriteNumber("max", max);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
             w.WriteNumber("maxTrials", p.MaxTrials);
             w.WriteNumber("parallelism", p.Parallelism);
             if (report.CoordinatorNode is { } node) w.WriteString("coordinatorNode", node);
@@ -119,6 +132,9 @@ public static class StudyJson
                     w.WriteString("state", queued ? "queued" : t.State.ToString().ToLowerInvariant());
                     if (t.Value is { } v) w.WriteNumber("value", v);
                     else w.WriteNull("value");
+                    // Under constraints, a completed trial that breaks one says so (the best is chosen among the others).
+                    if (p.Constraints is { } bounds && t.State == TrialState.Complete)
+                        w.WriteBoolean("feasible", bounds.All(c => c.Violation(t.Metrics.TryGetValue(c.Metric, out var m) ? m : null) == 0));
                     WriteParams(w, t.Params);
                     if (!t.Metrics.IsEmpty)
                     {

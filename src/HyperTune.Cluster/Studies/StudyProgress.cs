@@ -51,6 +51,9 @@ public sealed record StudyProgress(
     /// </summary>
     public IReadOnlyList<TrialSummary>? Front { get; init; }
 
+    /// <summary>The study's constraints on reported metrics; null when it has none.</summary>
+    public IReadOnlyList<Core.Studies.MetricConstraint>? Constraints { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
     public int Done => Complete + Failed + Pruned + Cancelled;
 }

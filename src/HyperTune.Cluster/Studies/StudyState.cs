@@ -227,6 +227,7 @@ public sealed record StudyState
             Paused = paused,
             Steps = steps,
             Objectives = Spec.Objective.IsMultiObjective ? Spec.Objective.Metrics : null,
+            Constraints = Spec.Objective.Constraints.IsEmpty ? null : Spec.Objective.Constraints,
             Front = front,
         };
     }

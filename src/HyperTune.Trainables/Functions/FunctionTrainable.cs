@@ -19,6 +19,7 @@ public sealed class FunctionTrainable : ITrainable
     private readonly TimeSpan _trainingTime;
     private readonly int _steps;
     private readonly MultiObjectiveProblem? _objectives;
+    private readonly bool _constrained;
 
     /// <summary>
     /// Creates the trainable from its spec fields (<c>function</c>, <c>simulatedTrainingTime</c>, <c>steps</c>) and
@@ -59,7 +60,14 @@ public sealed class FunctionTrainable : ITrainable
             _curve = (_, _) => double.NaN;
             return;
         }
-        var function = Resolve(name, settings.PathOf("function"), space);
+        if (string.Equals(name, ConstrainedBraninProblem.Name, StringComparison.OrdinalIgnoreCase))
+        {
+            if (space is not null) RequireParameters(settings.PathOf("function"), ConstrainedBraninProblem.Name, space, new[] { "x", "y" }, numeric: true);
+            _constrained = true;
+        }
+        var function = _constrained
+            ? c => ConstrainedBraninProblem.Evaluate(c).Value
+            : Resolve(name, settings.PathOf("function"), space);
         _curve = (config, step) => LearningCurve(function(config), step, n);
     }
 
@@ -73,6 +81,12 @@ public sealed class FunctionTrainable : ITrainable
 
     private Dictionary<string, double> MetricsAt(TrialContext context, long step)
     {
+        if (_constrained)
+            return new Dictionary<string, double>
+            {
+                [context.Metric] = _curve(context.Params, step),
+                [ConstrainedBraninProblem.ConstraintMetric] = ConstrainedBraninProblem.Evaluate(context.Params).Disk,
+            };
         if (_objectives is null) return new Dictionary<string, double> { [context.Metric] = _curve(context.Params, step) };
         return _objectives.Metrics(context.Params).ToDictionary(m => m.Key, m => LearningCurve(m.Value, step, _steps));
     }
@@ -80,7 +94,7 @@ public sealed class FunctionTrainable : ITrainable
     /// <summary>The names a spec may give in <c>trainable.function</c>.</summary>
     public static IEnumerable<string> FunctionNames =>
         BenchmarkFunctions.All.Keys.Append("mixed").Append(ConditionalPipelineProblem.Name).Append(PbtToyProblem.Name)
-            .Concat(FidelityProblems.All.Select(p => p.Name)).Concat(MultiObjectiveProblems.All.Select(p => p.Name));
+            .Append(ConstrainedBraninProblem.Name).Concat(FidelityProblems.All.Select(p => p.Name)).Concat(MultiObjectiveProblems.All.Select(p => p.Name));
 
     /// <inheritdoc />
     public bool CanResume => true;

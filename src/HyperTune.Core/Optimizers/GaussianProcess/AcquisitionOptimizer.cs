@@ -39,6 +39,26 @@ internal sealed class AcquisitionOptimizer
     /// <summary>Points the search must not propose (scored -∞), or null.</summary>
     public Func<double[], bool>? Excluded { get; init; }
 
+    /// <summary>
+    /// Models of constraints and failures whose log probability of feasibility is added to the (log) acquisition
+    /// (constrained EI), or null.
+    /// </summary>
+    public IReadOnlyList<FeasibilityModel>? Feasibility { get; init; }
+
+    /// <summary>
+    /// False when no observation is feasible yet: the objective says nothing about where feasibility lies, so the
+    /// search maximizes the probability of feasibility alone.
+    /// </summary>
+    public bool UsesObjective { get; init; } = true;
+
+    private double Feasible(ReadOnlySpan<double> x)
+    {
+        if (Feasibility is null) return 0;
+        var total = 0.0;
+        foreach (var model in Feasibility) total += model.LogProbability(x);
+        return total;
+    }
+
     /// <summary>How many acquisition values were computed (for diagnostics).</summary>
     public int Evaluations { get; private set; }
 
@@ -53,7 +73,10 @@ internal sealed class AcquisitionOptimizer
         if (Excluded is { } excluded && excluded(x)) return double.NegativeInfinity;
         Evaluations++;
         var variance = _gp.Predict(x, _means, _scratch);
-        return _acquisition.Evaluate(_means, 1, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, Span<double>.Empty, out _);
+        var a = UsesObjective
+            ? _acquisition.Evaluate(_means, 1, Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0)), _priorSd, Span<double>.Empty, out _)
+            : 0;
+        return a + Feasible(x);
     }
 
     /// <summary>The acquisition values of many points (as <see cref="Score"/>, computed a batch at a time).</summary>
@@ -79,8 +102,10 @@ internal sealed class AcquisitionOptimizer
                     continue;
                 }
                 Evaluations++;
-                values[start + c] = _acquisition.Evaluate(means.AsSpan(c), batch, Math.Sqrt(Math.Max(variances[c] - _gp.NoiseVariance, 0)), _priorSd,
-                    Span<double>.Empty, out _);
+                values[start + c] = (UsesObjective
+                    ? _acquisition.Evaluate(means.AsSpan(c), batch, Math.Sqrt(Math.Max(variances[c] - _gp.NoiseVariance, 0)), _priorSd,
+                        Span<double>.Empty, out _)
+                    : 0) + Feasible(x);
             }
         }
         return values;
@@ -168,10 +193,21 @@ internal sealed class AcquisitionOptimizer
             Evaluations++;
             var variance = _gp.Prepare(full, state, means);
             var sd = Math.Sqrt(Math.Max(variance - _gp.NoiseVariance, 0));
-            var a = _acquisition.Evaluate(means, 1, sd, _priorSd, dMeans, out var dSd);
-            // dσ/dx = (dσ²/dx) / 2σ; at σ = 0 the variance gradient is zero too.
-            var dSdFactor = sd > 0 ? dSd / (2 * sd) : 0;
-            _gp.Gradient(full, state, dMeans, dSdFactor, fullGradient);
+            double a;
+            if (UsesObjective)
+            {
+                a = _acquisition.Evaluate(means, 1, sd, _priorSd, dMeans, out var dSd);
+                // dσ/dx = (dσ²/dx) / 2σ; at σ = 0 the variance gradient is zero too.
+                var dSdFactor = sd > 0 ? dSd / (2 * sd) : 0;
+                _gp.Gradient(full, state, dMeans, dSdFactor, fullGradient);
+            }
+            else
+            {
+                a = 0;
+                Array.Clear(fullGradient);
+            }
+            if (Feasibility is not null)
+                foreach (var model in Feasibility) a += model.AddLogProbability(full, fullGradient);
             for (var k = 0; k < coordinates.Length; k++) gradient[k] = -fullGradient[coordinates[k]];
             return double.IsFinite(a) ? -a : double.PositiveInfinity;
         }, coordinates.Select(j => x[j]).ToArray(), coordinates.Select(_ => 0.0).ToArray(), coordinates.Select(_ => 1.0).ToArray(),

@@ -46,6 +46,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     private readonly BasinEscape _escape;
     private readonly PendingTrustRegion _trustRegion;
     private readonly HyperparameterCache _fits = new(CachedFits);
+    private readonly HyperparameterCache _constraintFits = new(2 * CachedFits);
 
     /// <summary>Creates the optimizer from its spec, validating the settings.</summary>
     public GaussianProcessOptimizer(SearchSpace space, OptimizerSpec spec) : this(space, GaussianProcessSettings.Read(spec, space), spec.Seed)
@@ -86,7 +87,20 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         if (trialNumber < Settings.StartupTrials || completed.Count < Math.Max(MinimumCompletedTrials, Settings.StartupTrials))
             return WithPhase(InitialDesign.Point(Settings.InitialDesign, _space.Space, _seed, trialNumber), "design");
 
-        var (x, _, y, hyper) = multi ? ObserveScalarized(completed, history, trialNumber) : Observe(completed, history);
+        // Failed and infeasible trials teach the model where not to look. A failed trial has no value: the model is
+        // given the worst one (see InfeasibleImputation). Constraints: with log EI, a GP on each constraint's metric
+        // multiplies EI by the probability of feasibility (constrained EI); otherwise infeasible trials are imputed too.
+        var failures = level is null && history.Trials.Any(t => t.State == TrialState.Failed);
+        var feasibility = level is null && history.Constraints.Count > 0 && Settings.Acquisition == AcquisitionKind.LogExpectedImprovement
+            ? FeasibilityModels(history) : null;
+        var imputesViolations = level is null && history.Constraints.Count > 0 && feasibility is null;
+        var learnsFailures = failures || imputesViolations;
+        if (failures)
+            completed = completed.Concat(history.Trials.Where(t => t.State == TrialState.Failed)).OrderBy(t => t.Number).ToList();
+        var (x, _, y, hyper) = multi ? ObserveScalarized(completed, history, trialNumber, learnsFailures, imputesViolations)
+            : learnsFailures ? Observe(completed, ImputedLosses(completed, history,
+                completed.Select(t => t.State == TrialState.Failed ? double.NaN : history.Loss(t)).ToArray(), imputesViolations))
+            : Observe(completed, history);
 
         // A trial observed at the level while it runs (a resumed one) is no fantasy as well.
         var pending = history.Pending.Where(t => level is null || !BudgetLevel.IsObservedInFlight(t))
@@ -98,21 +112,25 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         var tried = history.Trials.Select(t => t.Params).ToHashSet();
         var random = SeededRandom.Derive(_seed, trialNumber, SuggestSalt);
         var all = Enumerable.Range(0, y.Length).ToList();
-        var incumbent = x[all.OrderBy(i => y[i]).ThenBy(i => i).First()];
+        var feasible = feasibility is null ? null : completed.Select(history.IsFeasible).ToArray();
+        var incumbents = feasible is null || !feasible.Any(f => f) ? all : all.Where(i => feasible[i]).ToList();
+        var incumbent = x[incumbents.OrderBy(i => y[i]).ThenBy(i => i).First()];
+        var context = new ProposalContext(gp, x, y, tried, random, feasibility, feasible);
 
-        // Stagnation means nothing when every suggestion scalarizes the objectives with other weights.
-        if (!multi && _escape.Applies(y, trialNumber))
+        // Stagnation means nothing when every suggestion scalarizes the objectives with other weights, nor when the
+        // best values lie on a constraint's bound.
+        if (!multi && feasibility is null && _escape.Applies(y, trialNumber))
         {
             var inside = _escape.Neighbourhood(incumbent, hyper.InverseLengthScales());
             var outside = all.Where(i => !inside(x[i])).ToList();
-            if (outside.Count > 0 && Propose(gp, x, y, outside, tried, random, inside) is { } escape)
+            if (outside.Count > 0 && Propose(context, outside, inside) is { } escape)
                 return WithPhase(escape, "escape");
         }
         // With trials pending, refine around the incumbent (where the batch loses least to the missing results).
         if (_trustRegion.Applies(pending.Count)
-            && Propose(gp, x, y, all, tried, random, _trustRegion.Outside(incumbent, hyper.InverseLengthScales())) is { } local)
+            && Propose(context, all, _trustRegion.Outside(incumbent, hyper.InverseLengthScales())) is { } local)
             return WithPhase(local, "model");
-        if (Propose(gp, x, y, all, tried, random, null) is { } best) return WithPhase(best, "model");
+        if (Propose(context, all, null) is { } best) return WithPhase(best, "model");
 
         // Every good point repeats a trial (a small discrete space): fall back to a fresh random configuration.
         for (var attempt = 0; attempt < 100; attempt++)
@@ -128,18 +146,24 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     /// <paramref name="candidates"/> observations (fantasies included when all are candidates); null if every good
     /// point repeats a trial.
     /// </summary>
-    private Configuration? Propose(GaussianProcessPosterior gp, List<double[]> x, double[] y, List<int> candidates,
-        HashSet<Configuration> tried, SeededRandom random, Func<double[], bool>? excluded)
+    private Configuration? Propose(ProposalContext context, List<int> candidates, Func<double[], bool>? excluded)
     {
+        var (gp, x, y, tried, random) = (context.Gp, context.X, context.Y, context.Tried, context.Random);
         // Improvement is measured, in each output set, against the best conditioning point the search may compete
-        // with: everywhere, or outside the excluded neighbourhood (observations and pending trials alike).
-        var competing = Enumerable.Range(0, gp.Count).Where(i => excluded is null || !excluded(gp.Point(i))).ToList();
+        // with: everywhere, or outside the excluded neighbourhood (observations and pending trials alike). Under
+        // constraints, only feasible observations count: an infeasible point's value is no improvement to beat.
+        var competing = Enumerable.Range(0, gp.Count).Where(i => excluded is null || !excluded(gp.Point(i)))
+            .Where(i => context.Feasible is null || i < context.Feasible.Length && context.Feasible[i]).ToList();
+        var usesObjective = context.Feasible is null || competing.Count > 0;
         var incumbents = Enumerable.Range(0, gp.OutputSets).Select(set => competing.Count > 0
             ? competing.Min(i => gp.Output(set, i))
             : candidates.Min(i => y[i])).ToArray();
         var acquisition = new SetAveragedAcquisition(Settings.Acquisition, incumbents, Settings.Xi, Settings.UcbBeta);
         var centers = candidates.OrderBy(i => y[i]).ThenBy(i => i).Take(Settings.LocalCenters).Select(i => x[i]).ToList();
-        var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings) { Excluded = excluded }.Maximize(centers, random);
+        var ranked = new AcquisitionOptimizer(_space, gp, acquisition, Settings)
+        {
+            Excluded = excluded, Feasibility = context.Feasibility, UsesObjective = usesObjective,
+        }.Maximize(centers, random);
         foreach (var (point, value) in ranked)
         {
             if (!double.IsFinite(value)) continue;
@@ -156,12 +180,23 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     /// The model's data for these completed trials (finite losses, in trial order): encoded inputs, losses,
     /// transformed outputs and the hyperparameters fitted for them (see <see cref="FitFor"/>).
     /// </summary>
-    internal (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) Observe(IReadOnlyList<TrialRecord> completed, TrialHistory history)
+    internal (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) Observe(IReadOnlyList<TrialRecord> completed, TrialHistory history) =>
+        Observe(completed, completed.Select(history.Loss).ToArray());
+
+    private (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) Observe(IReadOnlyList<TrialRecord> trials, double[] losses)
     {
-        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
-        var losses = completed.Select(history.Loss).ToArray();
+        var x = trials.Select(t => _space.Encode(t.Params)).ToList();
         return (x, losses, OutputTransform.Apply(Settings.OutputTransform, losses), FitFor(x, losses));
     }
+
+    /// <summary>
+    /// The losses to model when some trials failed (NaN marks a failed trial's) or, with
+    /// <paramref name="violations"/>, broke constraints.
+    /// </summary>
+    private static double[] ImputedLosses(IReadOnlyList<TrialRecord> trials, TrialHistory history, double[] losses, bool violations) =>
+        InfeasibleImputation.Impute(losses,
+            trials.Select(t => t.State == TrialState.Failed || !violations ? 0 : history.Violation(t)).ToArray(),
+            trials.Select(t => t.State == TrialState.Failed).ToArray());
 
     /// <summary>
     /// As <see cref="Observe"/> for several objectives (ParEGO): the losses are the trials' augmented Chebyshev
@@ -171,16 +206,77 @@ public sealed class GaussianProcessOptimizer : IOptimizer
     /// cache serves every weight vector.
     /// </summary>
     private (List<double[]> X, double[] Losses, double[] Y, KernelHyperparameters Hyper) ObserveScalarized(
-        IReadOnlyList<TrialRecord> completed, TrialHistory history, int trialNumber)
+        IReadOnlyList<TrialRecord> completed, TrialHistory history, int trialNumber, bool imputes, bool imputesViolations)
     {
-        var x = completed.Select(t => _space.Encode(t.Params)).ToList();
-        var vectors = completed.Select(t => history.Losses(t)!).ToList();
+        // Failed trials have no vector: they are scalarized as the worst (see InfeasibleImputation), after the others.
+        var scored = completed.Where(t => history.Losses(t) is not null).ToList();
+        var failed = completed.Where(t => history.Losses(t) is null).ToList();
+        var trials = scored.Concat(failed).ToList();
+        var x = trials.Select(t => _space.Encode(t.Params)).ToList();
+        var vectors = scored.Select(t => history.Losses(t)!).ToList();
         var weights = ChebyshevScalarization.RandomWeights(history.Objectives.Count, SeededRandom.Derive(_seed, trialNumber, WeightSalt));
-        var losses = ChebyshevScalarization.Apply(vectors, weights, vectors.Count);
-        var fitLosses = ChebyshevScalarization.Apply(vectors, ChebyshevScalarization.EqualWeights(weights.Length),
-            _schedule.Checkpoint(vectors.Count));
+        var losses = Pad(ChebyshevScalarization.Apply(vectors, weights, vectors.Count), failed.Count);
+        var fitLosses = Pad(ChebyshevScalarization.Apply(vectors, ChebyshevScalarization.EqualWeights(weights.Length),
+            _schedule.Checkpoint(vectors.Count)), failed.Count);
+        if (imputes)
+        {
+            losses = ImputedLosses(trials, history, losses, imputesViolations);
+            fitLosses = ImputedLosses(trials, history, fitLosses, imputesViolations);
+        }
         return (x, losses, OutputTransform.Apply(Settings.OutputTransform, losses), FitFor(x, fitLosses));
     }
+
+    /// <summary>What a proposal needs: the posterior, the data, and the feasibility models with the observations' feasibility.</summary>
+    private sealed record ProposalContext(GaussianProcessPosterior Gp, List<double[]> X, double[] Y, HashSet<Configuration> Tried,
+        SeededRandom Random, IReadOnlyList<FeasibilityModel>? Feasibility, bool[]? Feasible);
+
+    /// <summary>
+    /// A GP per constraint on its reported metric (trials that reported it), standardized; null when none has two
+    /// observations. (A GP on a failure indicator was tried for failed trials: smooth across the edge of the region
+    /// that crashes, it kept half the suggestions there; imputing the worst value keeps away.)
+    /// </summary>
+    private List<FeasibilityModel>? FeasibilityModels(TrialHistory history)
+    {
+        var models = new List<FeasibilityModel>();
+        for (var c = 0; c < history.Constraints.Count; c++)
+        {
+            var constraint = history.Constraints[c];
+            var data = history.Trials.Where(t => t.State == TrialState.Complete
+                    && t.Metrics.TryGetValue(constraint.Metric, out var v) && double.IsFinite(v))
+                .Select(t => (X: _space.Encode(t.Params), Value: t.Metrics[constraint.Metric])).ToList();
+            if (FeasibilityModel(data, constraint.Max, constraint.Min, c) is { } model) models.Add(model);
+        }
+        return models.Count > 0 ? models : null;
+    }
+
+    private FeasibilityModel? FeasibilityModel(List<(double[] X, double Value)> data, double? upper, double? lower, int salt)
+    {
+        if (data.Count < MinimumCompletedTrials) return null;
+        static (double Mean, double Sd) Moments(IEnumerable<double> values)
+        {
+            var list = values.ToList();
+            var mean = list.Average();
+            var sd = Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count);
+            return (mean, sd > 1e-12 ? sd : 1);
+        }
+        var x = data.Select(d => d.X).ToList();
+        // Fitted at the refit schedule's checkpoint on those points' own standardization, so the cache serves it.
+        var c = _schedule.Checkpoint(data.Count);
+        var (fitMean, fitSd) = Moments(data.Take(c).Select(d => d.Value));
+        var fitX = x.Take(c).ToList();
+        var fitY = data.Take(c).Select(d => (d.Value - fitMean) / fitSd).ToArray();
+        var hyper = _constraintFits.GetOrAdd(fitX, fitY, () =>
+        {
+            var subset = HyperparameterFitSubset.Select(fitY, Settings.HyperparameterFitPoints);
+            return HyperparameterFitter.Fit(subset.Select(i => fitX[i]).ToList(), subset.Select(i => fitY[i]).ToArray(), Prior,
+                Settings.HyperparameterStarts, Settings.HyperparameterIterations, SeededRandom.Derive(_seed, c, FitSalt, salt));
+        });
+        var (mean, sd) = Moments(data.Select(d => d.Value));
+        var posterior = GaussianProcessPosterior.Create(x, data.Select(d => (d.Value - mean) / sd).ToArray(), hyper);
+        return new FeasibilityModel(posterior, (upper - mean) / sd, (lower - mean) / sd);
+    }
+
+    private static double[] Pad(double[] values, int failed) => failed == 0 ? values : values.Concat(Enumerable.Repeat(double.NaN, failed)).ToArray();
 
     /// <summary>The hyperparameters for a suggestion with these completed trials (a checkpoint fit, possibly cached).</summary>
     internal KernelHyperparameters FitFor(IReadOnlyList<double[]> x, IReadOnlyList<double> losses)

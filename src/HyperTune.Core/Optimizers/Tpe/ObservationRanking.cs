@@ -6,8 +6,8 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// <summary>
 /// The trials TPE learns from, best first: complete trials by loss; then pruned trials, those that got further
 /// first and among equals by their last intermediate loss (as Optuna ranks them: a pruned trial was worse than the
-/// trials that went on); then, with the constant liar, pending trials, which only ever count as bad observations.
-/// Failed trials are ignored. Paused trials are ranked like pruned ones by their last intermediate value (unless left
+/// trials that went on); then failed trials (always bad observations, so the region that crashes is learned); then,
+/// with the constant liar, pending trials, which only ever count as bad observations. Paused trials are ranked like pruned ones by their last intermediate value (unless left
 /// out: the ranking from before trials could pause), and so are trials a pausing scheduler runs once they reported
 /// (<see cref="BudgetLevel.IsObservedInFlight"/>), which then are not pending. Under a budget level (<see cref="BudgetLevel"/>, BOHB) the trials
 /// that reached the level come first, completed or not, by their value there; then those that stopped below it,
@@ -52,6 +52,7 @@ internal sealed class ObservationRanking
         var nComplete = 0;
         var pruned = new List<(double Step, double Loss, int Index)>();
         var pending = new List<int>();
+        var failed = new List<int>();
         for (var i = 0; i < trials.Count; i++)
         {
             var t = trials[i];
@@ -78,16 +79,22 @@ internal sealed class ObservationRanking
                 case TrialState.Running or TrialState.Waiting when includePending:
                     pending.Add(i);
                     break;
+                case TrialState.Failed:
+                    failed.Add(i);
+                    break;
             }
         }
         // Sorting parallel arrays is much faster than sorting tuples; ties come out in trial order.
         DoubleKeySort.Sort(completeLoss, complete, nComplete);
         pruned.Sort();
-        var order = new int[nComplete + pruned.Count + pending.Count];
+        // Failed trials rank last of the valued ones: the bad density learns the region that crashes.
+        var valued = nComplete + pruned.Count + failed.Count;
+        var order = new int[valued + pending.Count];
         Array.Copy(complete, order, nComplete);
         for (var k = 0; k < pruned.Count; k++) order[nComplete + k] = pruned[k].Index;
-        for (var k = 0; k < pending.Count; k++) order[nComplete + pruned.Count + k] = pending[k];
-        return new ObservationRanking(order, nComplete + pruned.Count, nComplete + pruned.Count);
+        for (var k = 0; k < failed.Count; k++) order[nComplete + pruned.Count + k] = failed[k];
+        for (var k = 0; k < pending.Count; k++) order[valued + k] = pending[k];
+        return new ObservationRanking(order, valued, valued);
     }
 
     /// <summary>
@@ -102,6 +109,7 @@ internal sealed class ObservationRanking
         var losses = new List<double[]>();
         var pruned = new List<(double Step, int Index)>();
         var pending = new List<int>();
+        var failed = new List<int>();
         for (var i = 0; i < history.Trials.Count; i++)
         {
             var t = history.Trials[i];
@@ -111,6 +119,7 @@ internal sealed class ObservationRanking
                 losses.Add(l);
             }
             else if (t.State == TrialState.Pruned && t.LastIntermediate is { } last) pruned.Add((-(double)last.Step, i));
+            else if (t.State == TrialState.Failed) failed.Add(i);
             else if (includePending && t.State is TrialState.Running or TrialState.Waiting) pending.Add(i);
         }
         var violations = scored.Select(i => history.Constraints.Count == 0 ? 0 : history.Violation(history.Trials[i])).ToArray();
@@ -130,6 +139,7 @@ internal sealed class ObservationRanking
         }
         pruned.Sort();
         order.AddRange(pruned.Select(p => p.Index));
+        order.AddRange(failed);
         var valued = order.Count;
         order.AddRange(pending);
         return new ObservationRanking(order.ToArray(), valued, valued);

@@ -16,14 +16,15 @@ public class ModelFidelityTests
 
     /// <summary>
     /// The history as the model should see it under the level: the trials at the level completed with their value
-    /// there, every other trial failed (no observation, but still a configuration already tried).
+    /// there, every other trial cancelled (no observation, but still a configuration already tried; a failed trial
+    /// would be one: the models learn where trials fail).
     /// </summary>
     private static TrialHistory AsModelSees(TrialHistory history, BudgetLevel level)
     {
         var atLevel = level.AtLevel.ToDictionary(o => o.Trial.Number);
         return new TrialHistory(history.Trials.Select(t => atLevel.TryGetValue(t.Number, out var o)
             ? o.AsCompleted()
-            : t with { State = TrialState.Failed, Value = null }).ToList(), history.Direction);
+            : t with { State = TrialState.Cancelled, Value = null }).ToList(), history.Direction);
     }
 
     /// <summary>
@@ -35,7 +36,7 @@ public class ModelFidelityTests
         var modelled = level.ModelTrials(stoppedAsWorst: true).ToDictionary(t => t.Number);
         return new TrialHistory(history.Trials.Select(t => modelled.TryGetValue(t.Number, out var m)
             ? m
-            : t with { State = TrialState.Failed, Value = null }).ToList(), history.Direction);
+            : t with { State = TrialState.Cancelled, Value = null }).ToList(), history.Direction);
     }
 
     [Theory]

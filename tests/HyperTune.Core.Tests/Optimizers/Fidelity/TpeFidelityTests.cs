@@ -24,10 +24,11 @@ public class TpeFidelityTests
     {
         var history = FidelityHistories.Rungs();
         var ranking = ObservationRanking.Rank(history, includePending: true, includePaused: true);
-        // Complete by final value (1, 2, 2.4); step 9 (2.0, 4.5); step 3 (3.0, 6.5); step 1 (3.0, 9.5); running.
-        Assert.Equal(new[] { 0, 1, 2, 4, 3, 5, 6, 8, 7, 9 }, Numbers(history, ranking));
-        Assert.Equal(9, ranking.ValuedCount);
-        Assert.Equal(9, ranking.LevelCount);
+        // Complete by final value (1, 2, 2.4); step 9 (2.0, 4.5); step 3 (3.0, 6.5); step 1 (3.0, 9.5); failed;
+        // running.
+        Assert.Equal(new[] { 0, 1, 2, 4, 3, 5, 6, 8, 7, 10, 9 }, Numbers(history, ranking));
+        Assert.Equal(10, ranking.ValuedCount);
+        Assert.Equal(10, ranking.LevelCount);
     }
 
     [Fact]
@@ -38,8 +39,8 @@ public class TpeFidelityTests
         trials[4] = trials[4] with { State = TrialState.Running, Value = null, StopAtStep = 27 };
         var history = new TrialHistory(trials, StudyDirection.Minimize);
         var ranking = ObservationRanking.Rank(history, includePending: true, includePaused: true);
-        Assert.Equal(new[] { 0, 1, 2, 4, 3, 5, 6, 8, 7, 9 }, Numbers(history, ranking));
-        Assert.Equal(9, ranking.ValuedCount);
+        Assert.Equal(new[] { 0, 1, 2, 4, 3, 5, 6, 8, 7, 10, 9 }, Numbers(history, ranking));
+        Assert.Equal(10, ranking.ValuedCount);
         var level = BudgetLevel.Of(history, 4)!;
         Assert.Equal(9, level.Step);
         Assert.Contains(level.AtLevel, o => o.Trial.Number == 4 && o.Value == 2.0);
@@ -47,8 +48,8 @@ public class TpeFidelityTests
         trials[4] = trials[4] with { StopAtStep = null };
         var plain = new TrialHistory(trials, StudyDirection.Minimize);
         var pendingRanking = ObservationRanking.Rank(plain, includePending: true, includePaused: true);
-        Assert.Equal(new[] { 0, 1, 2, 3, 5, 6, 8, 7, 4, 9 }, Numbers(plain, pendingRanking));
-        Assert.Equal(8, pendingRanking.ValuedCount);
+        Assert.Equal(new[] { 0, 1, 2, 3, 5, 6, 8, 7, 10, 4, 9 }, Numbers(plain, pendingRanking));
+        Assert.Equal(9, pendingRanking.ValuedCount);
     }
 
     [Fact]
@@ -56,8 +57,8 @@ public class TpeFidelityTests
     {
         var history = FidelityHistories.Rungs();
         var ranking = ObservationRanking.Rank(history, includePending: true);
-        Assert.Equal(new[] { 0, 1, 2, 4, 3, 8, 7, 9 }, Numbers(history, ranking));
-        Assert.Equal(7, ranking.ValuedCount);
+        Assert.Equal(new[] { 0, 1, 2, 4, 3, 8, 7, 10, 9 }, Numbers(history, ranking));
+        Assert.Equal(8, ranking.ValuedCount);
     }
 
     [Fact]

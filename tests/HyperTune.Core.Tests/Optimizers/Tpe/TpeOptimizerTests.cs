@@ -215,7 +215,7 @@ public class TpeOptimizerTests
     }
 
     [Fact]
-    public void Failed_trials_are_ignored_and_pruned_trials_rank_below_complete_ones()
+    public void Pruned_trials_rank_below_complete_ones_and_failed_ones_below_them()
     {
         var c = Configuration.Empty;
         var trials = new List<TrialRecord>
@@ -229,10 +229,11 @@ public class TpeOptimizerTests
             new(6, TrialState.Complete, c) { Value = 2 },
         };
         var ranking = ObservationRanking.Rank(new TrialHistory(trials, StudyDirection.Minimize), includePending: true);
-        // Complete by loss (ties by number), then pruned by how far they got, then pending; the failed one is gone.
-        Assert.Equal(new[] { 5, 6, 0, 4, 1, 3 }, ranking.Order);
-        Assert.Equal(5, ranking.ValuedCount);
-        Assert.Equal(new[] { 5, 6, 0, 4, 1 }, ObservationRanking.Rank(new TrialHistory(trials, StudyDirection.Minimize), includePending: false).Order);
+        // Complete by loss (ties by number), then pruned by how far they got, then the failed one (a bad observation:
+        // TPE learns where trials fail), then pending.
+        Assert.Equal(new[] { 5, 6, 0, 4, 1, 2, 3 }, ranking.Order);
+        Assert.Equal(6, ranking.ValuedCount);
+        Assert.Equal(new[] { 5, 6, 0, 4, 1, 2 }, ObservationRanking.Rank(new TrialHistory(trials, StudyDirection.Minimize), includePending: false).Order);
     }
 
     [Fact]
