@@ -9,11 +9,18 @@ public static class HypervolumeSelection
 {
     /// <summary>
     /// The indices of <paramref name="points"/> in greedy order for the first <paramref name="count"/> places, the
-    /// rest after them in index order. Ties go to the lower index.
+    /// rest after them in index order. Ties go to the lower index. Of more than <see cref="MaxCandidates"/> points,
+    /// only those with the largest boxes (the volume each dominates alone) are candidates.
     /// </summary>
     public static int[] GreedyOrder(IReadOnlyList<double[]> points, IReadOnlyList<double> reference, int count)
     {
-        var remaining = Enumerable.Range(0, points.Count).ToList();
+        // The greedy steps cost candidates x places hypervolumes: on a large front only the points whose own box is
+        // among the largest compete (a point with a small box cannot add much); the others follow in index order.
+        var candidates = points.Count <= MaxCandidates
+            ? Enumerable.Range(0, points.Count).ToList()
+            : Enumerable.Range(0, points.Count).OrderByDescending(i => Box(points[i], reference)).ThenBy(i => i)
+                .Take(MaxCandidates).OrderBy(i => i).ToList();
+        var remaining = candidates;
         var order = new List<int>(points.Count);
         var selected = new List<IReadOnlyList<double>>();
         var selectedVolume = 0.0;
@@ -40,7 +47,22 @@ public static class HypervolumeSelection
             selectedVolume = bestVolume;
         }
         order.AddRange(remaining);
+        if (order.Count < points.Count)
+        {
+            var placed = order.ToHashSet();
+            order.AddRange(Enumerable.Range(0, points.Count).Where(i => !placed.Contains(i)));
+        }
         return order.ToArray();
+    }
+
+    /// <summary>Candidates the greedy steps consider at most.</summary>
+    public const int MaxCandidates = 48;
+
+    private static double Box(double[] point, IReadOnlyList<double> reference)
+    {
+        var volume = 1.0;
+        for (var k = 0; k < point.Length; k++) volume *= Math.Max(0, reference[k] - point[k]);
+        return volume;
     }
 
     /// <summary>

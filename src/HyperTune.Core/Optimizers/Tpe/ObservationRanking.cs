@@ -15,8 +15,8 @@ namespace HyperTune.Core.Optimizers.Tpe;
 /// </summary>
 internal sealed class ObservationRanking
 {
-    // Places ordered by hypervolume contribution: at least TPE's largest default good set.
-    private const int GreedyPlaces = 32;
+    // Places ordered by hypervolume contribution: TPE's largest default good set.
+    private const int GreedyPlaces = 25;
 
     private ObservationRanking(int[] order, int valued, int level)
     {
