@@ -34,7 +34,7 @@ public static class OptimizerFactory
     // Optimizers that follow one objective only: a multi-objective spec naming them is refused.
     private static readonly HashSet<string> SingleObjectiveOnly = new(StringComparer.OrdinalIgnoreCase)
     {
-        "cmaes", "coarse-to-fine",
+        "cmaes", "coarse-to-fine", "rf",
     };
 
     /// <summary>The optimizer names a spec may use.</summary>

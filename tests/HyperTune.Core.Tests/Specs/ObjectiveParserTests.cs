@@ -32,6 +32,7 @@ public class ObjectiveParserTests
     [Theory]
     [InlineData("cmaes")]
     [InlineData("coarse-to-fine")]
+    [InlineData("rf")]
     public void A_single_objective_optimizer_is_refused_for_several_objectives_naming_the_ones_that_serve(string type)
     {
         var e = Assert.Throws<SpecException>(() => StudySpecParser.Parse(Spec.Replace("OPTIMIZER", type)));
