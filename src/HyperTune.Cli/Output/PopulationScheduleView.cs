@@ -9,7 +9,7 @@ namespace HyperTune.Cli.Output;
 internal static class PopulationScheduleView
 {
     /// <summary>The schedule's segments, or null when the document has none.</summary>
-    public static JsonArray? ScheduleOf(JsonNode doc) => doc["best"]?["schedule"] as JsonArray;
+    public static JsonArray? ScheduleOf(JsonNode doc) => (doc["best"] as JsonObject)?["schedule"] as JsonArray;
 
     /// <summary>One line per segment ("steps 13-40: {...}"), or nothing when the document has no schedule.</summary>
     public static IEnumerable<string> Lines(JsonNode doc)
