@@ -33,7 +33,9 @@ public sealed class ProgressView
     /// </summary>
     public static string Describe(StudyProgress p)
     {
-        var best = p.Best is { } b ? $"best {Format(b.Value)} (trial {b.Number})" : "no result yet";
+        // Several objectives have no single best: the size of the Pareto front says how the search goes.
+        var best = p.Front is { Count: > 0 } front ? $"Pareto front of {front.Count}"
+            : p.Best is { } b ? $"best {Format(b.Value)} (trial {b.Number})" : "no result yet";
         var pruned = (p.Pruned > 0 ? $", pruned {p.Pruned}" : "") + (p.Paused > 0 ? $", paused {p.Paused}" : "");
         var waiting = (p.Queued > 0 ? $", queued {p.Queued}" : "") + (p.Waiting > 0 ? $", waiting {p.Waiting}" : "");
         var cancelled = p.Cancelled > 0 ? $", cancelled {p.Cancelled}" : "";
