@@ -48,6 +48,23 @@ public class StudyDeciderTests
     private static readonly WorkerNode[] OneNode = { new("a:1#1", 8, 0) };
 
     [Fact]
+    public void A_multi_objective_result_must_report_every_objective_and_completes_with_the_first_as_its_value()
+    {
+        var spec = Spec(parallelism: 2).Replace("\"objective\": { \"metric\": \"loss\", \"direction\": \"minimize\" }",
+            "\"objective\": { \"metrics\": [ { \"name\": \"loss\", \"direction\": \"minimize\" }, { \"name\": \"ms\", \"direction\": \"minimize\" } ] }");
+        var (s, opt) = Created(spec);
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        var missing = StudyDecider.Result(s, 0, 1, new Dictionary<string, double> { ["loss"] = 0.5 }, null, T0);
+        Assert.Contains(missing.OfType<TrialFailed>(), f => f.Reason.Contains("metric 'ms' missing from the final report"));
+        var done = StudyDecider.Result(s, 1, 1, new Dictionary<string, double> { ["loss"] = 0.5, ["ms"] = 20 }, null, T0);
+        var completed = done.OfType<TrialCompleted>().Single();
+        Assert.Equal((0.5, 20.0), (completed.Value, completed.Metrics["ms"]));
+        s = ApplyAll(s, done);
+        Assert.Equal(new[] { 1 }, s.Progress().Front!.Select(m => m.Number));
+        Assert.Equal(20.0, s.Progress().Front!.Single().Values["ms"]);
+    }
+
+    [Fact]
     public void Planning_starts_trials_up_to_parallelism_and_dispatches_them()
     {
         var (s, opt) = Created(Spec(parallelism: 3));
