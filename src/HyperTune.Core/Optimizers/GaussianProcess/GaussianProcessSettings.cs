@@ -10,8 +10,11 @@ public sealed record GaussianProcessSettings
     /// <summary>Trials taken from the initial design before the GP is used (<c>nStartupTrials</c>; default 2·parameters + 1, at least 5).</summary>
     public int StartupTrials { get; init; }
 
-    /// <summary>The initial design (<c>initialDesign</c>; default <c>"random"</c>).</summary>
-    public string InitialDesign { get; init; } = "random";
+    /// <summary>
+    /// The initial design (<c>initialDesign</c>; default <c>"stratified"</c>: random draws, branch choices of a
+    /// conditional space taken in turn, which is plain random on a space without conditions).
+    /// </summary>
+    public string InitialDesign { get; init; } = "stratified";
 
     /// <summary>The acquisition function (<c>acquisition</c>; default <c>"logei"</c>).</summary>
     public AcquisitionKind Acquisition { get; init; } = AcquisitionKind.LogExpectedImprovement;
@@ -102,7 +105,7 @@ public sealed record GaussianProcessSettings
         var settings = new GaussianProcessSettings
         {
             StartupTrials = r.GetInt("nStartupTrials", DefaultStartupTrials(space), 1, 100_000),
-            InitialDesign = r.GetString("initialDesign", "random", Designs.InitialDesign.Kinds.ToArray()),
+            InitialDesign = r.GetString("initialDesign", "stratified", Designs.InitialDesign.Kinds.ToArray()),
             Acquisition = r.GetString("acquisition", "logei", "logei", "ei", "pi", "ucb") switch
             {
                 "ei" => AcquisitionKind.ExpectedImprovement,

@@ -226,6 +226,6 @@ public class GaussianProcessOptimizerTests
         Assert.Equal(AcquisitionKind.LogExpectedImprovement, optimizer.Settings.Acquisition);
         Assert.Equal(OutputTransformKind.Power, optimizer.Settings.OutputTransform);
         Assert.Equal(GaussianProcessSettings.DefaultStartupTrials(Box(3)), optimizer.Settings.StartupTrials);
-        Assert.Equal("random", optimizer.Settings.InitialDesign);
+        Assert.Equal("stratified", optimizer.Settings.InitialDesign);
     }
 }
