@@ -198,12 +198,12 @@ public sealed class StudyEventSerializerSpec : TestKit
     }
 
     [Fact]
-    public void Snapshots_and_other_messages_stay_with_hyperion()
+    public void Snapshots_get_their_own_serializer_and_other_messages_stay_with_hyperion()
     {
         var snapshot = new StudySnapshot("s", "{}", DateTimeOffset.UnixEpoch, 1, 1, StudyStatus.Running, null, null,
             ImmutableList<Core.Studies.TrialRecord>.Empty, ImmutableDictionary<int, string>.Empty,
             ImmutableDictionary<int, int>.Empty, ImmutableDictionary<int, int>.Empty);
-        Assert.IsType<HyperionSerializer>(Sys.Serialization.FindSerializerFor(snapshot));
+        Assert.IsType<StudySnapshotSerializer>(Sys.Serialization.FindSerializerFor(snapshot));
         Assert.IsType<HyperionSerializer>(Sys.Serialization.FindSerializerFor(new StudyProtocol.StopStudy("s", "r")));
     }
 }
