@@ -120,7 +120,6 @@ public sealed class MidRungFailureTests(ITestOutputHelper output)
     private static long? NextMilestone(long step) =>
         Milestones.Where(m => m > step).Select(m => (long?)m).FirstOrDefault();
 
-    /// <summary>Trials requeued after a dispatch to the node with <paramref name="port"/>.</summary>
     /// <summary>The last step trial <paramref name="number"/> reported before it was last requeued (0 if none).</summary>
     private static long StepBeforeRequeue(StudyJournal journal, int number)
     {
@@ -130,6 +129,7 @@ public sealed class MidRungFailureTests(ITestOutputHelper output)
             .DefaultIfEmpty(0).Max();
     }
 
+    /// <summary>Trials requeued after a dispatch to the node with <paramref name="port"/>.</summary>
     private static int[] LostTrials(StudyJournal journal, int port)
     {
         var lost = new SortedSet<int>();
