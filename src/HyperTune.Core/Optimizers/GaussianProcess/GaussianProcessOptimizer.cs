@@ -199,7 +199,7 @@ public sealed class GaussianProcessOptimizer : IOptimizer
             trials.Select(t => t.State == TrialState.Failed).ToArray());
 
     /// <summary>
-    /// As <see cref="Observe"/> for several objectives (ParEGO): the losses are the trials' augmented Chebyshev
+    /// As <see cref="Observe(IReadOnlyList{TrialRecord}, TrialHistory)"/> for several objectives (ParEGO): the losses are the trials' augmented Chebyshev
     /// scalarization (<see cref="ChebyshevScalarization"/>) with weights drawn for this trial number, so successive
     /// suggestions aim at different parts of the front. The hyperparameters are fitted to the equal-weight
     /// scalarization scaled by the checkpoint's own trials, which stays the same between checkpoints, so the fit
