@@ -70,6 +70,16 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
         var bytes = archive.ToArray();
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (_postgres)
+        {
+            // Two runs of one trial (a dispatch repeated under load) may keep the same step at once: both would delete
+            // nothing and the second insert would break the primary key. The key's lock makes the second wait and
+            // then replace the first's copy. (SQLite serializes writers by itself.)
+            await using var lockKey = Command(connection, transaction, "SELECT pg_advisory_xact_lock(@lock)", key);
+            Add(lockKey, "lock", Core.Randomness.SeededRandom.StableHash(
+                $"{_table}/{key.StudyId}/{key.Incarnation}/{key.Trial}/{key.Step}"));
+            await lockKey.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
         await using (var delete = Command(connection, transaction,
                          $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation " +
                          "AND trial = @trial AND step = @step",
