@@ -68,7 +68,7 @@ internal static class StudyReportWriter
             var history = new TrialHistory(trials, new[] { new ObjectiveMetric(p.Metric, p.Direction) },
                 p.Constraints ?? Array.Empty<MetricConstraint>());
             // Feasible trials first: an infeasible one is no candidate, however good its value.
-            var ranked = history.Completed.OrderBy(t => history.Constraints.Count == 0 ? 0 : history.Violation(t))
+            var ranked = history.Completed.OrderBy(history.Violation)
                 .ThenBy(t => history.Loss(t)).ThenBy(t => t.Number).Take(top).ToList();
             var rows = ranked.Select(t => new TrialRow(t.Number,
                 new[] { ProgressView.Format(t.Value!.Value) + (history.IsFeasible(t) ? "" : " (infeasible)") }, LastStep(t), t.Params)).ToList();

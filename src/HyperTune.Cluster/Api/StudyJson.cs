@@ -134,7 +134,7 @@ public static class StudyJson
                     else w.WriteNull("value");
                     // Under constraints, a completed trial that breaks one says so (the best is chosen among the others).
                     if (p.Constraints is { } bounds && t.State == TrialState.Complete)
-                        w.WriteBoolean("feasible", bounds.All(c => c.Violation(t.Metrics.TryGetValue(c.Metric, out var m) ? m : null) == 0));
+                        w.WriteBoolean("feasible", bounds.All(c => c.ViolationIn(t.Metrics) == 0));
                     WriteParams(w, t.Params);
                     if (!t.Metrics.IsEmpty)
                     {

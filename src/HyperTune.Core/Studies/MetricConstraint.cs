@@ -21,6 +21,10 @@ public sealed record MetricConstraint(string Metric, double? Min, double? Max)
         return below + above;
     }
 
+    /// <summary>The violation of this bound by a trial's reported <paramref name="metrics"/> (see <see cref="Violation"/>).</summary>
+    public double ViolationIn(IReadOnlyDictionary<string, double> metrics) =>
+        Violation(metrics.TryGetValue(Metric, out var value) ? value : null);
+
     /// <summary>The bound as a user wrote it (<c>memory_mb &lt;= 512</c>).</summary>
     public override string ToString() => (Min, Max) switch
     {

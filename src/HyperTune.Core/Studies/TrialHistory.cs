@@ -72,13 +72,12 @@ public sealed class TrialHistory
     public double Violation(TrialRecord trial)
     {
         var total = 0.0;
-        foreach (var c in Constraints)
-            total += c.Violation(trial.Metrics.TryGetValue(c.Metric, out var v) ? v : null);
+        foreach (var c in Constraints) total += c.ViolationIn(trial.Metrics);
         return total;
     }
 
     /// <summary>True when the trial respects every constraint.</summary>
-    public bool IsFeasible(TrialRecord trial) => Constraints.Count == 0 || Violation(trial) == 0;
+    public bool IsFeasible(TrialRecord trial) => Violation(trial) == 0;
 
     /// <summary>Trials with a final value.</summary>
     public IEnumerable<TrialRecord> Completed => Trials.Where(t => t.State == TrialState.Complete && t.Value is not null);
@@ -110,7 +109,7 @@ public sealed class TrialHistory
             var bestViolation = 0.0;
             foreach (var t in Completed)
             {
-                var violation = Constraints.Count == 0 ? 0 : Violation(t);
+                var violation = Violation(t);
                 if (best is null || violation < bestViolation || (violation == bestViolation && Loss(t) < Loss(best)))
                 {
                     best = t;
@@ -132,7 +131,7 @@ public sealed class TrialHistory
         {
             if (!IsMultiObjective) return Best is { } best ? new[] { best } : Array.Empty<TrialRecord>();
             var scored = Trials.Select(t => (Trial: t, Losses: Losses(t))).Where(s => s.Losses is not null).ToList();
-            var violations = scored.Select(s => Constraints.Count == 0 ? 0 : Violation(s.Trial)).ToArray();
+            var violations = scored.Select(s => Violation(s.Trial)).ToArray();
             var front = Pareto.ParetoRanking.FirstFront(scored.Select(s => s.Losses!).ToList(), violations);
             return front.Select(i => scored[i].Trial).ToArray();
         }

@@ -25,7 +25,7 @@ internal static class PopulationRanking
         foreach (var t in candidates)
         {
             if (t.Value is { } v && double.IsFinite(v) && t.State is TrialState.Complete or TrialState.Pruned)
-                scored.Add((history.Constraints.Count == 0 ? 0 : history.Violation(t), history.Loss(v), t.Number, t));
+                scored.Add((history.Violation(t), history.Loss(v), t.Number, t));
             else unscored.Add(t);
         }
         return scored.OrderBy(s => s.Violation).ThenBy(s => s.Loss).ThenBy(s => s.Number).Select(s => s.Trial)
@@ -46,7 +46,7 @@ internal static class PopulationRanking
             }
             else unscored.Add(t);
         }
-        var violations = scored.Select(t => history.Constraints.Count == 0 ? 0 : history.Violation(t)).ToArray();
+        var violations = scored.Select(history.Violation).ToArray();
         var ranked = new List<TrialRecord>(candidates.Count);
         foreach (var front in ParetoRanking.Sort(losses, violations))
         {

@@ -122,7 +122,7 @@ internal sealed class ObservationRanking
             else if (t.State == TrialState.Failed) failed.Add(i);
             else if (includePending && t.State is TrialState.Running or TrialState.Waiting) pending.Add(i);
         }
-        var violations = scored.Select(i => history.Constraints.Count == 0 ? 0 : history.Violation(history.Trials[i])).ToArray();
+        var violations = scored.Select(i => history.Violation(history.Trials[i])).ToArray();
         var order = new List<int>(history.Trials.Count);
         var reference = losses.Count > 0 ? Pareto.HypervolumeSelection.NadirReference(losses) : Array.Empty<double>();
         foreach (var front in Pareto.ParetoRanking.Sort(losses, violations))
