@@ -151,21 +151,43 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     private async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = _connect();
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        if (_created) return connection;
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            if (!_created) await CreateTableAsync(connection, cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task CreateTableAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
         await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_created) return connection;
+            if (_created) return;
             await using var create = connection.CreateCommand();
             var blob = _postgres ? "bytea" : "BLOB";
             create.CommandText =
                 $"CREATE TABLE IF NOT EXISTS {_table} (study_id TEXT NOT NULL, incarnation TEXT NOT NULL, " +
                 $"trial INTEGER NOT NULL, step BIGINT NOT NULL, chunk INTEGER NOT NULL, data {blob} NOT NULL, " +
                 "PRIMARY KEY (study_id, incarnation, trial, step, chunk))";
-            await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (PostgresException e)
+                when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
+            {
+                // Another node created the table at the same moment (every node's first keep comes at a population's
+                // first pause): IF NOT EXISTS does not cover a concurrent creation, whose loser breaks the unique
+                // index of PostgreSQL's type names (23505 on pg_type_typname_nsp_index) once the winner committed.
+            }
             _created = true;
-            return connection;
         }
         finally
         {
