@@ -9,11 +9,16 @@ namespace HyperTune.Trainables;
 public static class TrainableFactory
 {
     /// <summary>The trainable types a spec may use.</summary>
-    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process" };
+    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process", MlNet.MlNetTrainable.TypeName };
 
     /// <summary>Creates (and so validates) the spec's trainable.</summary>
     /// <exception cref="SpecException">Unknown type or bad fields.</exception>
-    public static ITrainable Create(StudySpec spec) => Create(spec.Trainable, spec.Space);
+    public static ITrainable Create(StudySpec spec)
+    {
+        var trainable = Create(spec.Trainable, spec.Space);
+        if (trainable is MlNet.MlNetTrainable ml) ml.CheckMetrics(spec.Objective);
+        return trainable;
+    }
 
     /// <summary>
     /// Creates a trainable from its own fields. With <paramref name="space"/>, the fields are also checked against
@@ -27,6 +32,7 @@ public static class TrainableFactory
             "function" when IsPbtToy(trainable) => new PbtToyTrainable(trainable.Reader(), space),
             "function" => new FunctionTrainable(trainable.Reader(), space),
             "process" => new ProcessTrainable(trainable.Reader()),
+            MlNet.MlNetTrainable.TypeName => new MlNet.MlNetTrainable(trainable.Reader(), space),
             var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
         };
 

@@ -42,12 +42,21 @@ internal static class RunCommand
         string specJson;
         StorageSpec storage;
         string? allowedCommand = null;
+        Trainables.MlNet.MlNetTrainable? model = null;
         try
         {
-            spec = StudySpecParser.ParseFile(specFile.FullName);
-            specJson = File.ReadAllText(specFile.FullName);
+            // Paths in the spec are relative to its folder, whatever the working directory.
+            specJson = Trainables.TrainablePaths.Resolve(File.ReadAllText(specFile.FullName), specFile.DirectoryName!);
+            spec = StudySpecParser.Parse(specJson);
             // Trials run on this machine, so a program that is not here fails every one of them: say so now.
-            if (Trainables.TrainableFactory.Create(spec) is Trainables.Processes.ProcessTrainable process)
+            var trainable = Trainables.TrainableFactory.Create(spec);
+            // A missing data file or a bad row would fail every trial: say so now.
+            if (trainable is Trainables.MlNet.MlNetTrainable learner)
+            {
+                learner.CheckData();
+                model = learner;
+            }
+            if (trainable is Trainables.Processes.ProcessTrainable process)
             {
                 process.EnsureCommandExists();
                 // The user typed the command on their own machine: the embedded node may start it (and nothing else).
@@ -106,9 +115,17 @@ internal static class RunCommand
                 await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
                 var report = await client.GetAsync(studyId, includeTrials: true, ct)
                              ?? throw new StudyRejectedException($"study '{studyId}' vanished");
+                // The best configuration trained on all training rows and scored once on the test set.
+                var refit = model is not null && report.Progress.Best is { } best && report.Progress.Status == StudyStatus.Finished
+                    ? await RefitWriter.RefitAsync(model, best, Path.Combine(dataDir, "artifacts", studyId), ct)
+                    : null;
                 // The coordinator's report carries the scheduler's rungs.
-                if (json) Console.Out.WriteLine(Cluster.Api.StudyJson.ToJson(report, includeTrials));
-                else StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
+                else
+                {
+                    StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                    if (refit is not null) RefitWriter.WriteHuman(refit, spec.Objective.Metric, report.Progress.Best!.Value, Console.Out);
+                }
                 if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
                 {
                     // A study that spent its budget without one result has nothing to offer a script.

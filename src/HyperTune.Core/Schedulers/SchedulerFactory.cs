@@ -31,6 +31,7 @@ public static class SchedulerFactory
         [PercentilePruner.MedianTypeName] = (settings, _, _) => PercentilePruner.FromSettings(settings, median: true),
         [PercentilePruner.TypeName] = (settings, _, _) => PercentilePruner.FromSettings(settings, median: false),
         [ThresholdPruner.TypeName] = (settings, _, _) => ThresholdPruner.FromSettings(settings),
+        [FoldRacingPruner.TypeName] = (settings, _, _) => FoldRacingPruner.FromSettings(settings),
         [PatiencePruner.TypeName] = CreatePatience,
         [AshaScheduler.TypeName] = (settings, _, steps) => AshaScheduler.FromSettings(settings, steps),
         [SynchronousHalvingScheduler.TypeName] = (settings, _, steps) =>

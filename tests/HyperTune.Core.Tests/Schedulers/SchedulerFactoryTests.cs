@@ -23,7 +23,7 @@ public class SchedulerFactoryTests
     public void Every_agreed_name_is_known()
     {
         Assert.Equal(
-            ["asha", "hyperband", "median", "none", "patience", "pbt", "pbt-replay", "percentile", "successive-halving", "threshold"],
+            ["asha", "fold-racing", "hyperband", "median", "none", "patience", "pbt", "pbt-replay", "percentile", "successive-halving", "threshold"],
             SchedulerFactory.KnownTypes);
     }
 

@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HyperTune.Cluster.Studies;
+using HyperTune.Trainables.MlNet;
+
+namespace HyperTune.Cli.Output;
+
+/// <summary>
+/// The refit at the end of an ML.NET study: trains the best configuration on the whole training set, scores it once
+/// on the test set, saves the model and a <c>refit.json</c> beside it in the study's artifacts folder, and prints it.
+/// </summary>
+internal static class RefitWriter
+{
+    /// <summary>The file beside the model that records the refit.</summary>
+    public const string RecordFile = "refit.json";
+
+    /// <summary>The model file in the artifacts folder.</summary>
+    public const string ModelFile = "model.zip";
+
+    /// <summary>Refits <paramref name="best"/> and records the result in <paramref name="artifacts"/>.</summary>
+    public static async Task<RefitRecord> RefitAsync(MlNetTrainable trainable, TrialSummary best, string artifacts,
+        CancellationToken ct)
+    {
+        Console.Error.WriteLine($"refit: training trial {best.Number}'s configuration on all training rows");
+        var result = await trainable.RefitAsync(best.Params, Path.Combine(artifacts, ModelFile), ct);
+        var record = new RefitRecord(best.Number, best.Value, result);
+        await File.WriteAllTextAsync(Path.Combine(artifacts, RecordFile), ToNode(record).ToJsonString(Indented), ct);
+        return record;
+    }
+
+    /// <summary>The study document with a <c>refit</c> object added (or the document unchanged without a refit).</summary>
+    public static string WithRefit(string studyJson, RefitRecord? refit)
+    {
+        if (refit is null || JsonNode.Parse(studyJson) is not JsonObject document) return studyJson;
+        document["refit"] = ToNode(refit);
+        return document.ToJsonString(Indented);
+    }
+
+    /// <summary>One line per fact: the cross-validated and test scores, and where the model is.</summary>
+    public static void WriteHuman(RefitRecord refit, string metric, double crossValidated, TextWriter output)
+    {
+        var r = refit.Result;
+        output.WriteLine();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"refit (trial {refit.Trial} on {r.TrainRows} training rows): cross-validated {metric} {crossValidated:G6}"));
+        if (r.TestRows > 0)
+            output.WriteLine("test (" + r.TestRows + " rows, seen once): " + string.Join(", ",
+                r.TestMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G6}"))));
+        if (r.ModelPath is not null) output.WriteLine($"model: {r.ModelPath}");
+    }
+
+    private static JsonObject ToNode(RefitRecord refit)
+    {
+        var test = new JsonObject();
+        foreach (var (name, value) in refit.Result.TestMetrics) test[name] = value;
+        return new JsonObject
+        {
+            ["trial"] = refit.Trial,
+            ["crossValidatedValue"] = refit.CrossValidatedValue,
+            ["trainRows"] = refit.Result.TrainRows,
+            ["testRows"] = refit.Result.TestRows,
+            ["test"] = test,
+            ["modelPath"] = refit.Result.ModelPath,
+        };
+    }
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+}
+
+/// <summary>A refit of a study's best trial.</summary>
+/// <param name="Trial">The best trial's number.</param>
+/// <param name="CrossValidatedValue">Its cross-validated value (the study's value for it).</param>
+/// <param name="Result">The refit's test metrics, rows and model file.</param>
+internal sealed record RefitRecord(int Trial, double CrossValidatedValue, RefitResult Result);
