@@ -16,6 +16,7 @@ internal static class BenchCommand
         command.Subcommands.Add(CreateLifecycle());
         command.Subcommands.Add(CreatePbt());
         command.Subcommands.Add(Bench.MultiObjectiveBenchCommand.Create());
+        command.Subcommands.Add(Bench.MlBenchCommand.Create());
         return command;
     }
 

@@ -45,7 +45,9 @@ internal static class StudyCommand
             string text;
             try
             {
-                text = File.ReadAllText(r.GetValue(spec)!.FullName);
+                // Paths in the spec are relative to its folder; the nodes read them where they are (a shared file system).
+                var file = r.GetValue(spec)!;
+                text = Trainables.TrainablePaths.Resolve(File.ReadAllText(file.FullName), file.DirectoryName!);
             }
             catch (IOException e)
             {
