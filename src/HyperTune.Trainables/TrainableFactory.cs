@@ -9,7 +9,7 @@ namespace HyperTune.Trainables;
 public static class TrainableFactory
 {
     /// <summary>The trainable types a spec may use.</summary>
-    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process", MlNet.MlNetTrainable.TypeName };
+    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process", MlNet.MlNetTrainable.TypeName, InProcess.InProcessTrainables.TypeName };
 
     /// <summary>Creates (and so validates) the spec's trainable.</summary>
     /// <exception cref="SpecException">Unknown type or bad fields.</exception>
@@ -33,6 +33,7 @@ public static class TrainableFactory
             "function" => new FunctionTrainable(trainable.Reader(), space),
             "process" => new ProcessTrainable(trainable.Reader()),
             MlNet.MlNetTrainable.TypeName => new MlNet.MlNetTrainable(trainable.Reader(), space),
+            InProcess.InProcessTrainables.TypeName => InProcess.InProcessTrainables.Resolve(trainable.Reader()),
             var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
         };
 

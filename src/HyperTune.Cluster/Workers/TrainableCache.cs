@@ -30,7 +30,12 @@ public sealed class TrainableCache
     {
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(runSpec.TrainableJson)));
         if (_entries.TryGetValue(key, out var hit)) return hit;
-        var trainable = TrainableFactory.Create(runSpec.Trainable(), space: null);
+        var spec = runSpec.Trainable();
+        var trainable = TrainableFactory.Create(spec, space: null);
+        // A program may register a new objective under the same name (a second study in one process): look it up
+        // every time, it costs a dictionary lookup.
+        if (string.Equals(spec.Type, Trainables.InProcess.InProcessTrainables.TypeName, StringComparison.OrdinalIgnoreCase))
+            return trainable;
         if (trainable is ProcessTrainable process && _processCommands.Refusal(process.Command) is { } refusal)
             throw new SpecException("trainable.command", refusal);
         if (_entries.Count >= MaxEntries) _entries.Clear();
