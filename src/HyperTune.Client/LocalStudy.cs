@@ -51,6 +51,10 @@ public sealed class LocalStudy : IAsyncDisposable
     {
         options ??= new LocalStudyOptions();
         var spec = builder.Validate();
+        // The program named these data files itself: its embedded node may read them.
+        var dataFolders = builder.IsInProcess
+            ? []
+            : (Trainables.TrainableFactory.Create(spec) as Trainables.MlNet.MlNetTrainable)?.DataFolders ?? [];
         string? temporary = null;
         string dataDirectory;
         if (options.StoragePath is { } path)
@@ -67,7 +71,8 @@ public sealed class LocalStudy : IAsyncDisposable
             Slots = options.Slots ?? Math.Max(spec.Budget.Parallelism, Environment.ProcessorCount),
             LogFile = Path.Combine(dataDirectory, "hypertune.log"),
             ExtraHocon = "hypertune.worker.checkpoint-root = " +
-                         StorageSpec.Quote(Path.Combine(dataDirectory, "checkpoints")),
+                         StorageSpec.Quote(Path.Combine(dataDirectory, "checkpoints")) +
+                         $"\n{Trainables.MlNet.DataRootPolicy.ConfigKey} = [{string.Join(", ", dataFolders.Select(StorageSpec.Quote))}]",
         }, cancellationToken);
         return new LocalStudy(builder, options, node, temporary);
     }

@@ -34,4 +34,38 @@ public class TrainableCacheTests
         var missingType = Assert.Throws<SpecException>(() => new TrainableCache(ProcessCommandPolicy.None).Get(Run("""{"command":"train"}""")));
         Assert.Equal("trainable.type", missingType.Path);
     }
+
+    [Fact]
+    public void An_mlnet_trainable_reads_data_only_under_the_nodes_data_roots()
+    {
+        var data = Directory.CreateTempSubdirectory("hypertune-cache-data-").FullName;
+        try
+        {
+            var train = Path.Combine(data, "t.csv");
+            var json = "{\"type\":\"mlnet\",\"task\":\"binary\",\"learner\":\"sdca\",\"data\":{\"train\":" +
+                       System.Text.Json.JsonSerializer.Serialize(train) + "}}";
+            var refused = Assert.Throws<SpecException>(() => new TrainableCache(ProcessCommandPolicy.None).Get(Run(json)));
+            Assert.Contains(Trainables.MlNet.DataRootPolicy.ConfigKey, refused.Message);
+            var allowed = new TrainableCache(ProcessCommandPolicy.None, new Trainables.MlNet.DataRootPolicy([data]));
+            Assert.IsType<Trainables.MlNet.MlNetTrainable>(allowed.Get(Run(json)));
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_in_process_objective_is_looked_up_again_for_every_run()
+    {
+        var json = """{"type":"inprocess","name":"cache-test"}""";
+        var cache = new TrainableCache(ProcessCommandPolicy.None);
+        Assert.Throws<SpecException>(() => cache.Get(Run(json)));
+        var first = new Trainables.Functions.FunctionTrainable(new JsonSettings(
+            JsonSettings.Parse("""{"function":"branin"}""").Element, "trainable"), null);
+        using (Trainables.InProcess.InProcessTrainables.Register("cache-test", first))
+            Assert.Same(first, cache.Get(Run(json)));
+        // Unregistered (the program's study ended): the cache does not keep serving the old objective.
+        Assert.Throws<SpecException>(() => cache.Get(Run(json)));
+    }
 }

@@ -92,7 +92,10 @@ internal static class RunCommand
             LogFile = Path.Combine(dataDir, "hypertune.log"),
             ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
                          $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
-                         $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]",
+                         $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +
+                         // The user named these files on their own machine: the embedded node may read them.
+                         $"{Trainables.MlNet.DataRootPolicy.ConfigKey} = " +
+                         $"[{string.Join(", ", (model?.DataFolders ?? []).Select(StorageSpec.Quote))}]",
         };
         var stopwatch = Stopwatch.StartNew();
         var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);

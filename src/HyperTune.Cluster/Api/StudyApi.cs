@@ -20,6 +20,7 @@ public sealed class StudyApi
     private readonly HyperTuneNode _node;
     private readonly HyperTuneClient _client;
     private readonly ProcessCommandPolicy _processCommands;
+    private readonly Trainables.MlNet.DataRootPolicy _dataRoots;
 
     /// <summary>Creates the handlers for a node.</summary>
     public StudyApi(HyperTuneNode node)
@@ -27,6 +28,7 @@ public sealed class StudyApi
         _node = node;
         _client = new HyperTuneClient(node);
         _processCommands = Workers.ProcessCommands.From(node.System.Settings.Config);
+        _dataRoots = Workers.MlNetDataRoots.From(node.System.Settings.Config);
     }
 
     /// <summary>
@@ -44,6 +46,7 @@ public sealed class StudyApi
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
             if (ProcessCommandRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
+            if (DataRootRefusal(specJson) is { } dataRefusal) return ApiResponse.Error(403, dataRefusal);
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
             var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -95,6 +98,26 @@ public sealed class StudyApi
 
         static IEnumerable<JsonElement> Named(JsonElement obj, string name) =>
             obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
+    }
+
+    // An ML.NET trainable reads files on the nodes: only under the folders this node allows. Only the trainable is
+    // read, as for process commands; a malformed spec is left to the full validation, which names the problem.
+    private string? DataRootRefusal(string specJson)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
+            foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Name == "trainable" && p.Value.ValueKind == JsonValueKind.Object))
+                if (Trainables.TrainableFactory.Create(TrainableSpec.FromJson(p.Value.GetRawText()), space: null)
+                        is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } refusal)
+                    return refusal;
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or SpecException)
+        {
+            return null;
+        }
     }
 
     /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>

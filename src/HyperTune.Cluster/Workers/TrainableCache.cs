@@ -18,9 +18,17 @@ public sealed class TrainableCache
     private const int MaxEntries = 256;
     private readonly ConcurrentDictionary<string, ITrainable> _entries = new(StringComparer.Ordinal);
     private readonly ProcessCommandPolicy _processCommands;
+    private readonly Trainables.MlNet.DataRootPolicy _dataRoots;
 
-    /// <summary>Creates the cache of a node whose process trainables follow <paramref name="processCommands"/>.</summary>
-    public TrainableCache(ProcessCommandPolicy processCommands) => _processCommands = processCommands;
+    /// <summary>
+    /// Creates the cache of a node whose process trainables follow <paramref name="processCommands"/> and whose
+    /// ML.NET trainables read data only under <paramref name="dataRoots"/> (none when null).
+    /// </summary>
+    public TrainableCache(ProcessCommandPolicy processCommands, Trainables.MlNet.DataRootPolicy? dataRoots = null)
+    {
+        _processCommands = processCommands;
+        _dataRoots = dataRoots ?? Trainables.MlNet.DataRootPolicy.None;
+    }
 
     /// <summary>The trainable a trial run spec describes.</summary>
     /// <exception cref="SpecException">
@@ -38,6 +46,8 @@ public sealed class TrainableCache
             return trainable;
         if (trainable is ProcessTrainable process && _processCommands.Refusal(process.Command) is { } refusal)
             throw new SpecException("trainable.command", refusal);
+        if (trainable is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } dataRefusal)
+            throw new SpecException("trainable.data", dataRefusal);
         if (_entries.Count >= MaxEntries) _entries.Clear();
         _entries[key] = trainable;
         return trainable;

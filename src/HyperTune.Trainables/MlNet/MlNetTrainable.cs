@@ -65,6 +65,11 @@ public sealed class MlNetTrainable : ITrainable
     /// <inheritdoc />
     public long? TotalSteps => Validation.Units;
 
+    /// <summary>The folders of the data files (absolute), for a node's <see cref="DataRootPolicy"/>.</summary>
+    public IReadOnlyList<string> DataFolders =>
+        new[] { Data.TrainPath, Data.TestPath }.OfType<string>()
+            .Select(p => Path.GetDirectoryName(Path.GetFullPath(p))!).Distinct().ToArray();
+
     /// <summary>Called with the training rows and the scored rows of every fit (indices into the training file).</summary>
     internal Action<IReadOnlyList<int>, IReadOnlyList<int>>? RowsUsed { get; init; }
 
