@@ -85,16 +85,8 @@ internal static class LifecycleBenchmark
         var dir = Directory.CreateTempSubdirectory("hypertune-bench-lifecycle-").FullName;
         try
         {
-            var node = await HyperTuneNode.StartAsync(new NodeOptions
-            {
-                Storage = StorageSpec.SqliteFile(Path.Combine(dir, "hypertune.db")),
-                Port = 0,
-                RememberStudies = false,
-                Slots = options.Slots,
-                LogFile = Path.Combine(dir, "hypertune.log"),
-                ExtraHocon = "hypertune.worker.checkpoint-root = " +
-                             StorageSpec.Quote(Path.Combine(dir, "checkpoints")),
-            }, ct);
+            var node = await BenchNode.StartAsync(dir, options.Slots,
+                null, ct);
             await using (node)
             {
                 var results = new List<LifecycleSetupResult>();
@@ -118,14 +110,7 @@ internal static class LifecycleBenchmark
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temporary directory left behind is harmless.
-            }
+            BenchNode.DeleteDirectory(dir);
         }
     }
 

@@ -52,16 +52,8 @@ internal static class MlBenchmark
         var dir = Directory.CreateTempSubdirectory("hypertune-bench-ml-").FullName;
         try
         {
-            var node = await HyperTuneNode.StartAsync(new NodeOptions
-            {
-                Storage = StorageSpec.SqliteFile(Path.Combine(dir, "hypertune.db")),
-                Port = 0,
-                RememberStudies = false,
-                Slots = options.Slots,
-                LogFile = Path.Combine(dir, "hypertune.log"),
-                ExtraHocon = "hypertune.worker.checkpoint-root = " + StorageSpec.Quote(Path.Combine(dir, "checkpoints")) +
-                             $"\n{DataRootPolicy.ConfigKey} = [{StorageSpec.Quote(Path.GetFullPath(options.DataDirectory))}]",
-            }, ct);
+            var node = await BenchNode.StartAsync(dir, options.Slots,
+                $"{DataRootPolicy.ConfigKey} = [{StorageSpec.Quote(Path.GetFullPath(options.DataDirectory))}]", ct);
             await using (node)
             {
                 var client = new HyperTuneClient(node);
@@ -81,14 +73,7 @@ internal static class MlBenchmark
         }
         finally
         {
-            try
-            {
-                Directory.Delete(dir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A temporary directory left behind is harmless.
-            }
+            BenchNode.DeleteDirectory(dir);
         }
     }
 
