@@ -9,7 +9,8 @@ namespace HyperTune.Trainables;
 public static class TrainableFactory
 {
     /// <summary>The trainable types a spec may use.</summary>
-    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process", MlNet.MlNetTrainable.TypeName, InProcess.InProcessTrainables.TypeName };
+    public static IReadOnlyList<string> KnownTypes { get; } = new[] { "function", "process", MlNet.MlNetTrainable.TypeName, InProcess.InProcessTrainables.TypeName,
+        Assemblies.AssemblyTrainable.TypeName };
 
     /// <summary>Creates (and so validates) the spec's trainable.</summary>
     /// <exception cref="SpecException">Unknown type or bad fields.</exception>
@@ -34,8 +35,21 @@ public static class TrainableFactory
             "process" => new ProcessTrainable(trainable.Reader()),
             MlNet.MlNetTrainable.TypeName => new MlNet.MlNetTrainable(trainable.Reader(), space),
             InProcess.InProcessTrainables.TypeName => InProcess.InProcessTrainables.Resolve(trainable.Reader()),
+            // Checked, never loaded: only a worker loads user code (Load).
+            Assemblies.AssemblyTrainable.TypeName => new Assemblies.AssemblyTrainableReference(trainable.Reader()),
             var other => throw new SpecException("trainable.type", $"unknown trainable type '{other}'; known: {string.Join(", ", KnownTypes)}{JsonSettings.Suggest(other, KnownTypes)}"),
         };
+
+    /// <summary>
+    /// The trainable a worker runs: as <see cref="Create(TrainableSpec, SearchSpace?)"/>, except that an
+    /// <c>assembly</c> trainable's assembly is loaded and its class created. Call it only after the node's
+    /// <see cref="Assemblies.AssemblyPolicy"/> allowed the path.
+    /// </summary>
+    /// <exception cref="SpecException">Unknown type or bad fields; the assembly or class cannot be loaded.</exception>
+    public static ITrainable Load(TrainableSpec trainable) =>
+        string.Equals(trainable.Type, Assemblies.AssemblyTrainable.TypeName, StringComparison.OrdinalIgnoreCase)
+            ? Assemblies.AssemblyTrainable.Create(trainable.Reader())
+            : Create(trainable, space: null);
 
     private static bool IsPbtToy(TrainableSpec trainable) =>
         trainable.Settings.ValueKind == System.Text.Json.JsonValueKind.Object

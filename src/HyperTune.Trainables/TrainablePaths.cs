@@ -5,12 +5,13 @@ namespace HyperTune.Trainables;
 
 /// <summary>
 /// Paths in a spec file are relative to the spec's folder: before a spec read from a file is submitted, its
-/// trainable's relative paths (an ML.NET trainable's <c>data.train</c> and <c>data.test</c>) become absolute, so the
+/// trainable's relative paths (an ML.NET trainable's <c>data.train</c> and <c>data.test</c>, an assembly trainable's
+/// <c>path</c>) become absolute, so the
 /// study runs the same from any working directory and on nodes that share the file system.
 /// </summary>
 public static class TrainablePaths
 {
-    private static readonly string[][] PathFields = [["data", "train"], ["data", "test"]];
+    private static readonly string[][] PathFields = [["data", "train"], ["data", "test"], ["path"]];
 
     /// <summary>The spec text with the trainable's relative paths resolved against <paramref name="directory"/>.</summary>
     /// <remarks>Text that is not a JSON object, or a trainable without such fields, comes back unchanged.</remarks>

@@ -43,6 +43,7 @@ internal static class RunCommand
         StorageSpec storage;
         string? allowedCommand = null;
         Trainables.MlNet.MlNetTrainable? model = null;
+        string? userAssembly = null;
         try
         {
             // Paths in the spec are relative to its folder, whatever the working directory.
@@ -55,6 +56,13 @@ internal static class RunCommand
             {
                 learner.CheckData();
                 model = learner;
+            }
+            // The user named the assembly on their own machine: the embedded node may load it (and no other).
+            if (trainable is Trainables.Assemblies.AssemblyTrainableReference reference)
+            {
+                if (!File.Exists(reference.Path))
+                    throw new SpecException("trainable.path", $"no assembly at '{reference.Path}'");
+                userAssembly = reference.Path;
             }
             if (trainable is Trainables.Processes.ProcessTrainable process)
             {
@@ -95,7 +103,9 @@ internal static class RunCommand
                          $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +
                          // The user named these files on their own machine: the embedded node may read them.
                          $"{Trainables.MlNet.DataRootPolicy.ConfigKey} = " +
-                         $"[{string.Join(", ", (model?.DataFolders ?? []).Select(StorageSpec.Quote))}]",
+                         $"[{string.Join(", ", (model?.DataFolders ?? []).Select(StorageSpec.Quote))}]\n" +
+                         $"{Trainables.Assemblies.AssemblyPolicy.ConfigKey} = " +
+                         $"[{(userAssembly is null ? "" : StorageSpec.Quote(userAssembly))}]",
         };
         var stopwatch = Stopwatch.StartNew();
         var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);

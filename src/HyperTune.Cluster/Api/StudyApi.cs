@@ -21,6 +21,7 @@ public sealed class StudyApi
     private readonly HyperTuneClient _client;
     private readonly ProcessCommandPolicy _processCommands;
     private readonly Trainables.MlNet.DataRootPolicy _dataRoots;
+    private readonly Trainables.Assemblies.AssemblyPolicy _assemblies;
 
     /// <summary>Creates the handlers for a node.</summary>
     public StudyApi(HyperTuneNode node)
@@ -29,6 +30,7 @@ public sealed class StudyApi
         _client = new HyperTuneClient(node);
         _processCommands = Workers.ProcessCommands.From(node.System.Settings.Config);
         _dataRoots = Workers.MlNetDataRoots.From(node.System.Settings.Config);
+        _assemblies = Workers.UserAssemblies.From(node.System.Settings.Config);
     }
 
     /// <summary>
@@ -100,8 +102,8 @@ public sealed class StudyApi
             obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
     }
 
-    // An ML.NET trainable reads files on the nodes: only under the folders this node allows. Only the trainable is
-    // read, as for process commands; a malformed spec is left to the full validation, which names the problem.
+    // An ML.NET trainable reads files on the nodes, an assembly trainable loads code: only what this node allows. Only
+    // the trainable is read, as for process commands; a malformed spec is left to the full validation.
     private string? DataRootRefusal(string specJson)
     {
         try
@@ -109,9 +111,15 @@ public sealed class StudyApi
             using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
             foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Name == "trainable" && p.Value.ValueKind == JsonValueKind.Object))
-                if (Trainables.TrainableFactory.Create(TrainableSpec.FromJson(p.Value.GetRawText()), space: null)
-                        is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } refusal)
+            {
+                // Create checks fields only: an assembly trainable is not loaded here.
+                var trainable = Trainables.TrainableFactory.Create(TrainableSpec.FromJson(p.Value.GetRawText()), space: null);
+                if (trainable is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } refusal)
                     return refusal;
+                if (trainable is Trainables.Assemblies.AssemblyTrainableReference reference
+                    && _assemblies.Refusal(reference.Path) is { } assemblyRefusal)
+                    return assemblyRefusal;
+            }
             return null;
         }
         catch (Exception e) when (e is JsonException or SpecException)

@@ -288,7 +288,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         var slots = system.ActorOf(WorkerSlots.Props(workerSettings.Slots), "worker-slots");
         var directory = system.ActorOf(WorkerDirectory.Props(), "worker-directory");
         if (isWorker) system.ActorOf(WorkerLoadPublisher.Props(), "worker-load");
-        var trainables = new TrainableCache(ProcessCommands.From(config), MlNetDataRoots.From(config));
+        var trainables = new TrainableCache(ProcessCommands.From(config), MlNetDataRoots.From(config),
+            UserAssemblies.From(config));
         var checkpoints = Checkpoints.CheckpointStores.Resolver(workerSettings, options.Storage);
 
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time

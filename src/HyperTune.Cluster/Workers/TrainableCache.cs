@@ -19,15 +19,19 @@ public sealed class TrainableCache
     private readonly ConcurrentDictionary<string, ITrainable> _entries = new(StringComparer.Ordinal);
     private readonly ProcessCommandPolicy _processCommands;
     private readonly Trainables.MlNet.DataRootPolicy _dataRoots;
+    private readonly Trainables.Assemblies.AssemblyPolicy _assemblies;
 
     /// <summary>
     /// Creates the cache of a node whose process trainables follow <paramref name="processCommands"/> and whose
-    /// ML.NET trainables read data only under <paramref name="dataRoots"/> (none when null).
+    /// ML.NET trainables read data only under <paramref name="dataRoots"/>, and which loads only the user assemblies
+    /// of <paramref name="assemblies"/> (none when null).
     /// </summary>
-    public TrainableCache(ProcessCommandPolicy processCommands, Trainables.MlNet.DataRootPolicy? dataRoots = null)
+    public TrainableCache(ProcessCommandPolicy processCommands, Trainables.MlNet.DataRootPolicy? dataRoots = null,
+        Trainables.Assemblies.AssemblyPolicy? assemblies = null)
     {
         _processCommands = processCommands;
         _dataRoots = dataRoots ?? Trainables.MlNet.DataRootPolicy.None;
+        _assemblies = assemblies ?? Trainables.Assemblies.AssemblyPolicy.None;
     }
 
     /// <summary>The trainable a trial run spec describes.</summary>
@@ -39,7 +43,11 @@ public sealed class TrainableCache
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(runSpec.TrainableJson)));
         if (_entries.TryGetValue(key, out var hit)) return hit;
         var spec = runSpec.Trainable();
-        var trainable = TrainableFactory.Create(spec, space: null);
+        // A user assembly is checked against the node's list before anything of it is loaded.
+        if (string.Equals(spec.Type, Trainables.Assemblies.AssemblyTrainable.TypeName, StringComparison.OrdinalIgnoreCase)
+            && _assemblies.Refusal(new Trainables.Assemblies.AssemblyTrainableReference(spec.Reader()).Path) is { } refused)
+            throw new SpecException("trainable.path", refused);
+        var trainable = TrainableFactory.Load(spec);
         // A program may register a new objective under the same name (a second study in one process): look it up
         // every time, it costs a dictionary lookup.
         if (string.Equals(spec.Type, Trainables.InProcess.InProcessTrainables.TypeName, StringComparison.OrdinalIgnoreCase))
