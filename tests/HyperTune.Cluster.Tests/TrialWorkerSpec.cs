@@ -2,6 +2,7 @@ using System.Text.Json;
 using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
+using HyperTune.Cluster.Checkpoints;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Spaces;
@@ -368,5 +369,48 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Equal(2, RunToPause(slots, Run(0, 0, 2, null)).Step);
         Assert.True(Directory.Exists(Kept(0, 2)));
         Assert.Equal(4, RunToPause(slots, Run(1, 2, 4, 0)).Step);
+    }
+
+    [Fact]
+    public void A_copy_the_store_refuses_for_a_moment_is_tried_again_before_the_pause_is_reported()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var store = new FlakyStore(new DirectoryCheckpointStore(_settings.CheckpointRoot), failures: 2);
+        var settings = _settings with { CheckpointKeepAttempts = 3, CheckpointKeepRetryDelay = TimeSpan.FromMilliseconds(10) };
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, settings, _cache, _ => store)).Tell(ToyRun(0, 0, 4, 1.0));
+        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 0, TimeSpan.FromSeconds(10));
+        Assert.Equal(3, store.Keeps);
+        Assert.True(Directory.Exists(Kept(0, 4)));
+
+        // With one try only, the same refusal leaves no copy (and the pause is still reported).
+        var once = new FlakyStore(new DirectoryCheckpointStore(_settings.CheckpointRoot), failures: 1);
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, settings with { CheckpointKeepAttempts = 1 }, _cache, _ => once))
+            .Tell(ToyRun(2, 0, 4, 1.0));
+        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 2, TimeSpan.FromSeconds(10));
+        Assert.False(Directory.Exists(Kept(2, 4)));
+    }
+
+    /// <summary>A store whose first keeps fail as a database that cannot be reached would.</summary>
+    private sealed class FlakyStore(ICheckpointStore inner, int failures) : ICheckpointStore
+    {
+        private int _keeps;
+
+        public int Keeps => _keeps;
+
+        public string Describe() => inner.Describe();
+
+        public Task KeepAsync(CheckpointKey key, string directory, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _keeps) <= failures
+                ? Task.FromException(new TimeoutException("the store did not answer"))
+                : inner.KeepAsync(key, directory, cancellationToken);
+
+        public Task<bool> RestoreAsync(CheckpointKey key, string directory, CancellationToken cancellationToken) =>
+            inner.RestoreAsync(key, directory, cancellationToken);
+
+        public Task<long?> LatestAsync(string studyId, string incarnation, int trial, long atMost,
+            CancellationToken cancellationToken) => inner.LatestAsync(studyId, incarnation, trial, atMost, cancellationToken);
+
+        public Task DiscardBeforeAsync(string studyId, string incarnation, int trial, long step,
+            CancellationToken cancellationToken) => inner.DiscardBeforeAsync(studyId, incarnation, trial, step, cancellationToken);
     }
 }

@@ -320,18 +320,41 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     private void KeepCheckpoint(long step)
     {
         var run = _trial!;
+        var delay = _settings.CheckpointKeepRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Block(_checkpoints.KeepAsync(Key(run.Number, step), _checkpointDirectory, CancellationToken.None),
+                    "keeping");
+                break;
+            }
+            catch (Exception e) when (IsStoreFailure(e))
+            {
+                if (attempt >= _settings.CheckpointKeepAttempts)
+                {
+                    // Trials that would start from it fail with their own message; this one goes on.
+                    _log.Warning("trial {0} of study {1}: its checkpoint at step {2} could not be kept after {3} " +
+                                 "tries: {4}", run.Number, run.StudyId, step, attempt, Unwrap(e).Message);
+                    return;
+                }
+                _log.Info("trial {0} of study {1}: keeping its checkpoint at step {2} failed ({3}); trying again",
+                    run.Number, run.StudyId, step, Unwrap(e).Message);
+                // The worker blocks on its store already; a short wait before the next try keeps that bounded.
+                Thread.Sleep(delay);
+                delay *= 2;
+            }
+        }
         try
         {
-            Block(_checkpoints.KeepAsync(Key(run.Number, step), _checkpointDirectory, CancellationToken.None),
-                "keeping");
             Block(_checkpoints.DiscardBeforeAsync(run.StudyId, run.Incarnation, run.Number,
                 Math.Min(run.DiscardKeptBefore, step), CancellationToken.None), "discarding");
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
-            // Trials that would start from it fail with their own message; this one goes on.
-            _log.Warning("trial {0} of study {1}: its checkpoint at step {2} could not be kept: {3}", run.Number,
-                run.StudyId, step, Unwrap(e).Message);
+            // Old copies left behind cost space, not correctness: the next pause discards them again.
+            _log.Warning("trial {0} of study {1}: old checkpoint copies could not be discarded: {2}", run.Number,
+                run.StudyId, Unwrap(e).Message);
         }
     }
 

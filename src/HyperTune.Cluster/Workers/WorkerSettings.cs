@@ -23,6 +23,15 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
     /// <summary>How long keeping or restoring one copy may take (<c>checkpoint-store-timeout</c>).</summary>
     public TimeSpan CheckpointStoreTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How many times a pause's copy is tried before the worker gives up on it (<c>checkpoint-keep-attempts</c>): the
+    /// coordinator is told of the pause either way, and a member resumed without its copy starts over.
+    /// </summary>
+    public int CheckpointKeepAttempts { get; init; } = 3;
+
+    /// <summary>The wait between two tries of a copy (<c>checkpoint-keep-retry-delay</c>), doubled each time.</summary>
+    public TimeSpan CheckpointKeepRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Reads the section; <c>slots = 0</c> means one per processor.</summary>
     public static WorkerSettings From(Config config)
     {
@@ -36,6 +45,8 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
             ProcessStopGrace = c.GetTimeSpan("process-stop-grace", TimeSpan.FromSeconds(5)),
             CheckpointStore = c.GetString("checkpoint-store", "directory"),
             CheckpointStoreTimeout = c.GetTimeSpan("checkpoint-store-timeout", TimeSpan.FromSeconds(60)),
+            CheckpointKeepAttempts = Math.Max(1, c.GetInt("checkpoint-keep-attempts", 3)),
+            CheckpointKeepRetryDelay = c.GetTimeSpan("checkpoint-keep-retry-delay", TimeSpan.FromMilliseconds(250)),
         };
     }
 }
