@@ -126,6 +126,24 @@ public sealed class SecurityEndToEndTests : IDisposable
         (status, body, _) = await Send(HttpMethod.Post, "studies", operate, sneaky);
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("'/bin/sh'", ErrorOf(body));
+        // An ML.NET trainable reads only allowed folders, an assembly trainable loads only allowed files; a malformed
+        // first occurrence of the trainable does not hide a second one.
+        var passwdSpec = shellSpec.Replace("""{ "type": "process", "command": "/bin/sh", "args": ["-c", "id"] }""",
+            """{ "type": "mlnet", "task": "binary", "learner": "lightgbm", "data": { "train": "/etc/passwd" } }""");
+        (status, body, _) = await Send(HttpMethod.Post, "studies", operate, passwdSpec);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("'/etc/passwd'", ErrorOf(body));
+        Assert.Contains("hypertune.trainables.mlnet.data-roots", ErrorOf(body));
+        var hidden = passwdSpec.Replace("\"trainable\":", "\"trainable\": { \"type\": \"mlnet\" }, \"trainable\":");
+        Assert.Contains("{ \"type\": \"mlnet\" }", hidden);
+        (status, body, _) = await Send(HttpMethod.Post, "studies", operate, hidden);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("'/etc/passwd'", ErrorOf(body));
+        var assemblySpec = shellSpec.Replace("""{ "type": "process", "command": "/bin/sh", "args": ["-c", "id"] }""",
+            """{ "type": "assembly", "path": "/tmp/evil.dll", "class": "Evil.Trainable" }""");
+        (status, body, _) = await Send(HttpMethod.Post, "studies", operate, assemblySpec);
+        Assert.Equal(HttpStatusCode.Forbidden, status);
+        Assert.Contains("hypertune.trainables.assembly.allowed-paths", ErrorOf(body));
         (status, body, _) = await Send(HttpMethod.Get, "studies", operate);
         Assert.Equal("[]", JsonNode.Parse(body)!["studies"]!.ToJsonString());
 

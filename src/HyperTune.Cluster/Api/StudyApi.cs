@@ -47,8 +47,7 @@ public sealed class StudyApi
             StudySpecParser.CheckSize(specJson, _node.Limits);
             if (parallelism is < 1) throw new SpecException("parallelism", "must be at least 1");
             if (maxTrials is < 1) throw new SpecException("maxTrials", "must be at least 1");
-            if (ProcessCommandRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
-            if (DataRootRefusal(specJson) is { } dataRefusal) return ApiResponse.Error(403, dataRefusal);
+            if (TrainableRefusal(specJson) is { } refusal) return ApiResponse.Error(403, refusal);
             var budget = parallelism is null && maxTrials is null ? null : new BudgetOverride(maxTrials, parallelism);
             var submitted = await _client.SubmitAsync(specJson, fresh, budget, requestId: requestId,
                 cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -75,57 +74,53 @@ public sealed class StudyApi
 
     // Checked before anything is stored: a refused spec leaves no study behind. Only the trainable is looked at (one
     // linear pass over the JSON, read as the spec parser reads it), so the check costs nothing whatever the search
-    // space. A name given twice is checked in every occurrence, so no duplicate slips a command past the check; a
-    // malformed spec is left to the full validation, which names the problem.
-    private string? ProcessCommandRefusal(string specJson)
+    // space. A name given twice is checked in every occurrence, so no duplicate slips a command, a data file or an
+    // assembly past the check; a malformed spec is left to the full validation, which names the problem. A process
+    // may start only an allowed program, an ML.NET trainable read only allowed folders, an assembly trainable load
+    // only an allowed file (never loaded here: Create checks fields only).
+    private string? TrainableRefusal(string specJson)
     {
+        JsonDocument doc;
         try
         {
-            using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            foreach (var trainable in Named(doc.RootElement, "trainable").Where(t => t.ValueKind == JsonValueKind.Object))
-            {
-                if (!Named(trainable, "type").Any(t => t.ValueKind == JsonValueKind.String && string.Equals(t.GetString(), "process", StringComparison.OrdinalIgnoreCase)))
-                    continue;
-                foreach (var command in Named(trainable, "command").Where(c => c.ValueKind == JsonValueKind.String))
-                    if (_processCommands.Refusal(command.GetString()!) is { } refusal)
-                        return refusal;
-            }
-            return null;
+            doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         }
         catch (JsonException)
         {
             return null;
         }
-
-        static IEnumerable<JsonElement> Named(JsonElement obj, string name) =>
-            obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
-    }
-
-    // An ML.NET trainable reads files on the nodes, an assembly trainable loads code: only what this node allows. Only
-    // the trainable is read, as for process commands; a malformed spec is left to the full validation.
-    private string? DataRootRefusal(string specJson)
-    {
-        try
+        using (doc)
         {
-            using var doc = JsonDocument.Parse(specJson, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             if (doc.RootElement.ValueKind != JsonValueKind.Object) return null;
-            foreach (var p in doc.RootElement.EnumerateObject().Where(p => p.Name == "trainable" && p.Value.ValueKind == JsonValueKind.Object))
+            foreach (var trainable in Named(doc.RootElement, "trainable").Where(t => t.ValueKind == JsonValueKind.Object))
             {
-                // Create checks fields only: an assembly trainable is not loaded here.
-                var trainable = Trainables.TrainableFactory.Create(TrainableSpec.FromJson(p.Value.GetRawText()), space: null);
-                if (trainable is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } refusal)
-                    return refusal;
-                if (trainable is Trainables.Assemblies.AssemblyTrainableReference reference
+                if (Named(trainable, "type").Any(t => t.ValueKind == JsonValueKind.String && string.Equals(t.GetString(), "process", StringComparison.OrdinalIgnoreCase)))
+                {
+                    foreach (var command in Named(trainable, "command").Where(c => c.ValueKind == JsonValueKind.String))
+                        if (_processCommands.Refusal(command.GetString()!) is { } refusal)
+                            return refusal;
+                    continue;
+                }
+                Trainables.ITrainable checkedFields;
+                try
+                {
+                    checkedFields = Trainables.TrainableFactory.Create(TrainableSpec.FromJson(trainable.GetRawText()), space: null);
+                }
+                catch (SpecException)
+                {
+                    continue;
+                }
+                if (checkedFields is Trainables.MlNet.MlNetTrainable learner && _dataRoots.Refusal(learner) is { } dataRefusal)
+                    return dataRefusal;
+                if (checkedFields is Trainables.Assemblies.AssemblyTrainableReference reference
                     && _assemblies.Refusal(reference.Path) is { } assemblyRefusal)
                     return assemblyRefusal;
             }
             return null;
         }
-        catch (Exception e) when (e is JsonException or SpecException)
-        {
-            return null;
-        }
+
+        static IEnumerable<JsonElement> Named(JsonElement obj, string name) =>
+            obj.EnumerateObject().Where(p => string.Equals(p.Name, name, StringComparison.Ordinal)).Select(p => p.Value);
     }
 
     /// <summary>A study's status, counts and best trial (200), optionally with every trial; 404 when unknown.</summary>
