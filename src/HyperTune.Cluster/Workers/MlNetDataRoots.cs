@@ -8,18 +8,7 @@ public static class MlNetDataRoots
 {
     /// <summary>The policy of <c>hypertune.trainables.mlnet.data-roots</c> (no folder allowed when unset).</summary>
     /// <exception cref="ConfigurationException">An entry is not an absolute path.</exception>
-    public static DataRootPolicy From(Config config)
-    {
-        var entries = config.HasPath(DataRootPolicy.ConfigKey)
-            ? config.GetStringList(DataRootPolicy.ConfigKey)
-            : Array.Empty<string>();
-        try
-        {
-            return entries.Count == 0 ? DataRootPolicy.None : new DataRootPolicy(entries);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ConfigurationException(e.Message);
-        }
-    }
+    public static DataRootPolicy From(Config config) =>
+        TrainablePolicyConfig.Read(config, DataRootPolicy.ConfigKey, entries => new DataRootPolicy(entries),
+            DataRootPolicy.None);
 }

@@ -8,18 +8,7 @@ public static class UserAssemblies
 {
     /// <summary>The policy of <c>hypertune.trainables.assembly.allowed-paths</c> (none allowed when unset).</summary>
     /// <exception cref="ConfigurationException">An entry is not an absolute path.</exception>
-    public static AssemblyPolicy From(Config config)
-    {
-        var entries = config.HasPath(AssemblyPolicy.ConfigKey)
-            ? config.GetStringList(AssemblyPolicy.ConfigKey)
-            : Array.Empty<string>();
-        try
-        {
-            return entries.Count == 0 ? AssemblyPolicy.None : new AssemblyPolicy(entries);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ConfigurationException(e.Message);
-        }
-    }
+    public static AssemblyPolicy From(Config config) =>
+        TrainablePolicyConfig.Read(config, AssemblyPolicy.ConfigKey, entries => new AssemblyPolicy(entries),
+            AssemblyPolicy.None);
 }
