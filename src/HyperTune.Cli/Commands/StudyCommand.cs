@@ -18,6 +18,9 @@ internal static class StudyCommand
         command.Subcommands.Add(CreateSubmit());
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateList());
+        command.Subcommands.Add(StudyTrialsCommand.CreateTrials());
+        command.Subcommands.Add(StudyTrialsCommand.CreateBest());
+        command.Subcommands.Add(StudyTrialsCommand.CreateExport());
         command.Subcommands.Add(CreateStop());
         command.Subcommands.Add(CreateReplaySchedule());
         return command;
@@ -251,14 +254,8 @@ internal static class StudyCommand
             if (r.GetValue(json)) Console.Out.WriteLine(JsonNode.Parse(body)!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             else PrintSummary(JsonNode.Parse(body)!, Console.Out);
             return ExitCodes.Ok;
-        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
+        }) : WithReport(null, r.GetValue(storage), r.GetValue(id)!, includeTrials: true, ct, report =>
         {
-            var report = await client.GetAsync(r.GetValue(id)!, includeTrials: true, ct);
-            if (report is null)
-            {
-                Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
-                return ExitCodes.Failed;
-            }
             // The same document as a node's HTTP API gives (the coordinator's report carries the rungs).
             if (r.GetValue(json)) Console.Out.WriteLine(StudyJson.ToJson(report, r.GetValue(trials)));
             else StudyReportWriter.WriteHuman(report, Console.Out);
@@ -296,13 +293,8 @@ internal static class StudyCommand
         {
             var (status, body) = await client.GetAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}", ct);
             return status >= 400 ? Fail(status, body) : Print(JsonNode.Parse(body)!);
-        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
-        {
-            var report = await client.GetAsync(r.GetValue(id)!, includeTrials: false, ct);
-            if (report is not null) return Print(JsonNode.Parse(StudyJson.ToJson(report, false))!);
-            Console.Error.WriteLine($"error: no study '{r.GetValue(id)}'");
-            return ExitCodes.Failed;
-        }));
+        }) : WithReport(null, r.GetValue(storage), r.GetValue(id)!, includeTrials: false, ct,
+            report => Print(JsonNode.Parse(StudyJson.ToJson(report, false))!)));
         return command;
     }
 
@@ -325,10 +317,27 @@ internal static class StudyCommand
                 Console.Out.WriteLine($"{(string?)study["study"],-32} {line}");
             }
             return ExitCodes.Ok;
-        }) : WithLocalNode(r.GetValue(storage), ct, async client =>
+        }) : ListLocalAsync(r.GetValue(storage), ct));
+        return list;
+    }
+
+    /// <summary>Lists a local store's studies from its read model (or, for a store without one, through a node).</summary>
+    private static async Task<int> ListLocalAsync(string? storage, CancellationToken ct) =>
+        await LocalViews.RunAsync(storage, ct, async views =>
+        {
+            var studies = await views.ListAsync(ct);
+            // On stderr, so that scripts reading the list see an empty one.
+            if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
+            foreach (var s in studies)
+            {
+                var report = StudyDocumentReader.Read(s.Document, null);
+                Console.Out.WriteLine($"{s.StudyId,-32} {report.Progress.Status.ToString().ToLowerInvariant(),-8} " +
+                                      ProgressView.Describe(report.Progress));
+            }
+            return (int?)ExitCodes.Ok;
+        }) ?? await WithLocalNode(storage, ct, async client =>
         {
             var studies = await client.ListAsync(ct);
-            // On stderr, so that scripts reading the list see an empty one.
             if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
             foreach (var s in studies)
             {
@@ -338,8 +347,39 @@ internal static class StudyCommand
                 Console.Out.WriteLine($"{s.StudyId,-32} {state}");
             }
             return ExitCodes.Ok;
-        }));
-        return list;
+        });
+
+    /// <summary>
+    /// Loads a study's report and hands it to <paramref name="use"/>: from a node's API with <paramref name="node"/>,
+    /// else from the local store's read model, else (a store without one, or a study not in it yet) through a node
+    /// opened on the store read-only.
+    /// </summary>
+    internal static Task<int> WithReport(string? node, string? storage, string id, bool includeTrials,
+        CancellationToken ct, Func<Cluster.Studies.StudyProtocol.StudyReport, int> use)
+    {
+        if (node is { } remote)
+            return Remote(remote, ct, async client =>
+            {
+                var query = includeTrials ? "?trials=true" : "";
+                var (status, body) = await client.GetAsync($"studies/{Uri.EscapeDataString(id)}{query}", ct);
+                return status >= 400 ? Fail(status, body) : use(StudyDocumentReader.Read(body, null));
+            });
+        return FromStore();
+
+        async Task<int> FromStore() =>
+            await LocalViews.RunAsync(storage, ct, async views =>
+            {
+                var study = await views.GetAsync(id, ct);
+                if (study is null) return null;
+                var trials = includeTrials ? (await views.TrialsAsync(id, 0, ct)).Select(t => t.Document) : null;
+                return use(StudyDocumentReader.Read(study.Document, trials));
+            }) ?? await WithLocalNode(storage, ct, async client =>
+            {
+                var report = await client.GetAsync(id, includeTrials, ct);
+                if (report is not null) return use(report);
+                Console.Error.WriteLine($"error: no study '{id}'");
+                return ExitCodes.Failed;
+            });
     }
 
     /// <summary>Opens the store on an embedded node (studies are loaded, not resumed) and runs an operation.</summary>

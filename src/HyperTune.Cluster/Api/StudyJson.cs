@@ -60,6 +60,8 @@ public static class StudyJson
                 }
                 w.WriteEndArray();
             }
+            w.WriteString("createdAt", p.CreatedAt.ToUniversalTime().ToString("O"));
+            if (p.FinishedAt is { } finishedAt) w.WriteString("finishedAt", finishedAt.ToUniversalTime().ToString("O"));
             w.WriteNumber("maxTrials", p.MaxTrials);
             w.WriteNumber("parallelism", p.Parallelism);
             if (report.CoordinatorNode is { } node) w.WriteString("coordinatorNode", node);
@@ -122,54 +124,82 @@ public static class StudyJson
             if (includeTrials && report.Trials is { } trials)
             {
                 w.WriteStartArray("trialList");
-                foreach (var t in trials)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("number", t.Number);
-                    // Dispatched but waiting for a slot on its worker node: not running yet, and not started.
-                    var queued = t.State == TrialState.Running && report.Executing is { } executing
-                                 && !executing.Contains(t.Number);
-                    w.WriteString("state", queued ? "queued" : t.State.ToString().ToLowerInvariant());
-                    if (t.Value is { } v) w.WriteNumber("value", v);
-                    else w.WriteNull("value");
-                    // Under constraints, a completed trial that breaks one says so (the best is chosen among the others).
-                    if (p.Constraints is { } bounds && t.State == TrialState.Complete)
-                        w.WriteBoolean("feasible", bounds.All(c => c.ViolationIn(t.Metrics) == 0));
-                    WriteParams(w, t.Params);
-                    if (!t.Metrics.IsEmpty)
-                    {
-                        w.WriteStartObject("metrics");
-                        foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
-                        w.WriteEndObject();
-                    }
-                    // The latest intermediate report tells an operator how far a running trial has got.
-                    if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
-                    // Where the trial's current run pauses by itself (a synchronous rung's milestone); a stop at the
-                    // last step is the run's end, not a pause.
-                    if (t.StopAtStep is { } stop && (report.FinalStep is not { } final || stop < final))
-                        w.WriteNumber("stopAtStep", stop);
-                    if (!t.Lineage.IsEmpty) WriteLineage(w, t.Lineage);
-                    // The optimizer's bookkeeping: an evolutionary trial's generation, parents and operator.
-                    if (!t.Attributes.IsEmpty)
-                    {
-                        w.WriteStartObject("attributes");
-                        foreach (var (name, value) in t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)) w.WriteString(name, value);
-                        w.WriteEndObject();
-                    }
-                    if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
-                    if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
-                    if (t.StartedAt is { } started && !queued)
-                        w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
-                    if (t.FinishedAt is { } finished) w.WriteString("finishedAt", finished.ToUniversalTime().ToString("O"));
-                    if (report.Dispatches?.TryGetValue(t.Number, out var dispatch) == true) w.WriteNumber("dispatch", dispatch);
-                    if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true) w.WriteString("node", worker);
-                    w.WriteEndObject();
-                }
+                foreach (var t in trials) WriteTrial(w, t, report, withIntermediate: false);
                 w.WriteEndArray();
             }
             w.WriteEndObject();
         }
         return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// One trial's document, as in <c>trialList</c>, plus its intermediate values
+    /// (<c>"intermediate": [{"step": S, "value": X}, ...]</c>): what the read model keeps per trial.
+    /// </summary>
+    public static string TrialToJson(StudyProtocol.StudyReport report, TrialRecord trial)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream)) WriteTrial(w, trial, report, withIntermediate: true);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteTrial(Utf8JsonWriter w, TrialRecord t, StudyProtocol.StudyReport report,
+        bool withIntermediate)
+    {
+        var p = report.Progress;
+        w.WriteStartObject();
+        w.WriteNumber("number", t.Number);
+        // Dispatched but waiting for a slot on its worker node: not running yet, and not started.
+        var queued = t.State == TrialState.Running && report.Executing is { } executing
+                     && !executing.Contains(t.Number);
+        w.WriteString("state", queued ? "queued" : t.State.ToString().ToLowerInvariant());
+        if (t.Value is { } v) w.WriteNumber("value", v);
+        else w.WriteNull("value");
+        // Under constraints, a completed trial that breaks one says so (the best is chosen among the others).
+        if (p.Constraints is { } bounds && t.State == TrialState.Complete)
+            w.WriteBoolean("feasible", bounds.All(c => c.ViolationIn(t.Metrics) == 0));
+        WriteParams(w, t.Params);
+        if (!t.Metrics.IsEmpty)
+        {
+            w.WriteStartObject("metrics");
+            foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
+            w.WriteEndObject();
+        }
+        // The latest intermediate report tells an operator how far a running trial has got.
+        if (t.LastIntermediate is { } last) w.WriteNumber("lastStep", last.Step);
+        // Where the trial's current run pauses by itself (a synchronous rung's milestone); a stop at the
+        // last step is the run's end, not a pause.
+        if (t.StopAtStep is { } stop && (report.FinalStep is not { } final || stop < final))
+            w.WriteNumber("stopAtStep", stop);
+        if (!t.Lineage.IsEmpty) WriteLineage(w, t.Lineage);
+        // The optimizer's bookkeeping: an evolutionary trial's generation, parents and operator.
+        if (!t.Attributes.IsEmpty)
+        {
+            w.WriteStartObject("attributes");
+            foreach (var (name, value) in t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)) w.WriteString(name, value);
+            w.WriteEndObject();
+        }
+        if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);
+        if (t.FailedAttempts > 0) w.WriteNumber("failedAttempts", t.FailedAttempts);
+        if (t.StartedAt is { } started && !queued)
+            w.WriteString("startedAt", started.ToUniversalTime().ToString("O"));
+        if (t.FinishedAt is { } finished) w.WriteString("finishedAt", finished.ToUniversalTime().ToString("O"));
+        if (report.Dispatches?.TryGetValue(t.Number, out var dispatch) == true) w.WriteNumber("dispatch", dispatch);
+        if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true) w.WriteString("node", worker);
+        if (withIntermediate && !t.Intermediate.IsEmpty)
+        {
+            w.WriteStartArray("intermediate");
+            foreach (var i in t.Intermediate)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("step", i.Step);
+                if (double.IsFinite(i.Value)) w.WriteNumber("value", i.Value);
+                else w.WriteNull("value");
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
     }
 
     /// <summary>A population member's exploit/explore steps: from which trial's checkpoint, and its params before and

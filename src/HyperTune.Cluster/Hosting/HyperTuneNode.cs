@@ -69,6 +69,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// <summary>The limits a spec submitted through this node must respect (<c>hypertune.limits</c>).</summary>
     public Core.Specs.SpecLimits Limits { get; }
 
+    /// <summary>The node's read model: study and trial views as its coordinators last wrote them.</summary>
+    public Views.IStudyViewReader? Views => HyperTune.Cluster.Views.StudyViewStore.Get(System).Reader;
+
     /// <summary>This node's cluster address.</summary>
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
 
@@ -275,6 +278,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         }
 
         var config = system.Settings.Config;
+        // Before any coordinator starts: they write their views there.
+        HyperTune.Cluster.Views.StudyViewStore.Register(system, options.Storage, options.ReadOnly);
         var workerSettings = WorkerSettings.From(config);
         var studySettings = StudySettings.From(config);
         var studyShards = config.GetInt("hypertune.study.shards", 100);

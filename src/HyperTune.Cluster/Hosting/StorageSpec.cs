@@ -260,7 +260,8 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
     private string SqliteSettings =>
         InMemorySqlite ? "" : ", parallelism = 1, read-isolation-level = read-uncommitted";
 
-    private bool InMemorySqlite
+    /// <summary>An SQLite database in memory (no file): gone with the process.</summary>
+    public bool InMemorySqlite
     {
         get
         {

@@ -2,7 +2,9 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
+using System.Collections.Immutable;
 using HyperTune.Cluster.Leases;
+using HyperTune.Cluster.Views;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Schedulers;
@@ -31,6 +33,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private sealed record PublishProgress;
 
     private sealed record WriteDeferredReports;
+
+    private sealed record WriteViewsNow;
+
+    private sealed record ViewsWritten(ImmutableList<TrialRecord>? Trials, Exception? Error);
 
     private readonly string _studyId;
     private readonly StudySettings _settings;
@@ -72,6 +78,12 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private readonly System.Diagnostics.Stopwatch _started = new();
     // The study's write lease: no write and no answer unless this coordinator is the study's only writer.
     private readonly StudyWriteFence _fence;
+    private readonly IStudyViewWriter? _views;
+    private bool _viewsDirty;
+    private bool _viewsWriting;
+    private bool _viewsFailing;
+    // The trials as last written to the views (null: none written by this incarnation, so all are written).
+    private ImmutableList<TrialRecord>? _viewsWritten;
 
     /// <summary>Props for the study region.</summary>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset>? clock = null) =>
@@ -105,6 +117,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _clock = clock;
         _fence = new StudyWriteFence(studyId, ClusterLeases.Get(Context.System), settings.ReadOnly, Self,
             Context.System.Scheduler, _log, () => Context.Stop(Self));
+        _views = settings.ReadOnly ? null : StudyViewStore.Get(Context.System).Writer;
 
         Recover<SnapshotOffer>(offer =>
         {
@@ -133,17 +146,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 Self.Forward(q);
                 return;
             }
-            Sender.Tell(new StudyReport(_state!.Progress(), q.IncludeTrials ? _state.Trials : null)
-            {
-                Rungs = Rungs(),
-                FinalStep = _finalStep,
-                BestSchedule = BestSchedule(),
-                Generations = Core.Optimizers.Evolution.GenerationSummary.Of(_state.History) is { Count: > 0 } g ? g : null,
-                RunningOn = q.IncludeTrials ? _state.RunningOn : null,
-                Dispatches = q.IncludeTrials ? _state.LastDispatch : null,
-                Executing = q.IncludeTrials ? _state.Executing : null,
-                CoordinatorNode = NodeAddress,
-            });
+            Sender.Tell(Report(q.IncludeTrials));
         });
         Command<WatchStudy>(w =>
         {
@@ -232,6 +235,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             Plan();
         });
         Command<PublishProgress>(_ => Publish());
+        Command<WriteViewsNow>(_ => WriteViews());
+        Command<ViewsWritten>(OnViewsWritten);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("study {0}: snapshot failed: {1}", _studyId, f.Cause.Message));
         Command<DeleteSnapshotsSuccess>(_ => { });
@@ -258,6 +263,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _workerDirectory.Tell(new WorkerDirectory.SubscribeWorkerNodes());
         Timers.StartPeriodicTimer("tick", new Tick(), _settings.TickInterval);
         Timers.StartPeriodicTimer("progress", new PublishProgress(), _settings.ProgressInterval);
+        if (_views is not null) Timers.StartPeriodicTimer("views", new WriteViewsNow(), _settings.ViewInterval);
         base.PreStart();
     }
 
@@ -314,6 +320,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
                       $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
         _reattachPending = _state.RunningOn.Count > 0;
+        // Every view once: the views may lag the journal (a crash between a write and its view, an older store).
+        _viewsDirty = true;
         if (_state.Status != StudyStatus.Running) Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
         Self.Tell(new Tick());
     }
@@ -630,6 +638,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         _deferred.Clear();
         _unpersisted += all.Count;
         _progressDirty = true;
+        _viewsDirty = true;
         // The continuation runs in the last event's handler, while commands are still stashed.
         var remaining = all.Count;
         PersistAll(all, e =>
@@ -648,6 +657,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     {
         _state = _state!.Apply(report);
         _progressDirty = true;
+        _viewsDirty = true;
         if (_deferred.Count == 0) Self.Tell(new WriteDeferredReports());
         _deferred.Add(report);
     }
@@ -667,6 +677,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             case StudyFinished f:
                 _log.Info("study {0} finished: {1}", _studyId, f.Reason);
                 Publish();
+                WriteViews();
                 Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
                 break;
         }
@@ -710,6 +721,65 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             : null;
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);
+
+    /// <summary>What a query sees: progress, rungs, generations and, with trials, where each one runs.</summary>
+    private StudyReport Report(bool includeTrials) => new(_state!.Progress(), includeTrials ? _state.Trials : null)
+    {
+        Rungs = Rungs(),
+        FinalStep = _finalStep,
+        BestSchedule = BestSchedule(),
+        Generations = Core.Optimizers.Evolution.GenerationSummary.Of(_state.History) is { Count: > 0 } g ? g : null,
+        RunningOn = includeTrials ? _state.RunningOn : null,
+        Dispatches = includeTrials ? _state.LastDispatch : null,
+        Executing = includeTrials ? _state.Executing : null,
+        CoordinatorNode = NodeAddress,
+    };
+
+    /// <summary>
+    /// Writes the study's read-model views (its row and the rows of trials that changed since the last write) off
+    /// the actor's thread, one write at a time, and only of state that is in the journal: a view never shows what
+    /// a crash could take back. A failed write is retried on the next interval; the journal is never affected.
+    /// </summary>
+    private void WriteViews()
+    {
+        if (_views is null || !_viewsDirty || _viewsWriting || _state is null || _unloadable is not null) return;
+        if (_unpersisted > 0 || _deferred.Count > 0) return;
+        _viewsDirty = false;
+        _viewsWriting = true;
+        var report = Report(includeTrials: true);
+        var trials = _state.Trials;
+        var written = _viewsWritten;
+        var version = LastSequenceNr;
+        var now = _clock();
+        var writer = _views;
+        // Unfinished trials are written each time: where they run and whether they wait for a slot change
+        // without their record changing.
+        var changed = trials.Where(t => written is null || t.Number >= written.Count
+                                        || !ReferenceEquals(written[t.Number], t)
+                                        || t.State is TrialState.Running or TrialState.Waiting);
+        Task.Run(async () =>
+        {
+            var study = StudyViewProjection.Study(report, version, now);
+            await writer.WriteAsync(study, StudyViewProjection.Trials(report, changed, version), CancellationToken.None)
+                .ConfigureAwait(false);
+        }).PipeTo(Self, success: () => new ViewsWritten(trials, null), failure: e => new ViewsWritten(null, e));
+    }
+
+    private void OnViewsWritten(ViewsWritten w)
+    {
+        _viewsWriting = false;
+        if (w.Error is null)
+        {
+            _viewsWritten = w.Trials;
+            _viewsFailing = false;
+            return;
+        }
+        _viewsDirty = true;
+        // Once per outage, not once per interval.
+        if (!_viewsFailing) _log.Warning("study {0}: writing its read-model views failed (retrying): {1}", _studyId,
+            w.Error.GetBaseException().Message);
+        _viewsFailing = true;
+    }
 
     private void Publish()
     {

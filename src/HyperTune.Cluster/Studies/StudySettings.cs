@@ -17,6 +17,11 @@ namespace HyperTune.Cluster.Studies;
 public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan ProgressInterval, TimeSpan TickInterval, TimeSpan PassivateAfterFinished,
     TimeSpan DispatchTimeout, TimeSpan SuspectNodeFor, bool ReadOnly = false)
 {
+    /// <summary>
+    /// A coordinator writes its study's read-model views at most once per interval (and when the study finishes).
+    /// </summary>
+    public TimeSpan ViewInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Reads the section.</summary>
     public static StudySettings From(Config config)
     {
@@ -29,6 +34,9 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
             c.GetTimeSpan("passivate-after-finished", TimeSpan.FromMinutes(2)),
             c.GetTimeSpan("dispatch-timeout", TimeSpan.FromSeconds(20)),
             c.GetTimeSpan("suspect-node-for", TimeSpan.FromSeconds(30)),
-            c.GetBoolean("read-only", false));
+            c.GetBoolean("read-only", false))
+        {
+            ViewInterval = c.GetTimeSpan("view-interval", TimeSpan.FromSeconds(1)),
+        };
     }
 }
