@@ -48,6 +48,27 @@ public sealed class RegressionTree
     /// <summary>Number of nodes (splits and leaves).</summary>
     public int NodeCount => _feature.Length;
 
+    // Read access to the structure, for analyses that integrate a tree over its partition (ParameterImportance).
+    // Node 0 is the root; a node is a leaf when LeftChild is -1.
+
+    /// <summary>The left child of a node, or -1 when it is a leaf.</summary>
+    internal int LeftChild(int node) => _left[node];
+
+    /// <summary>The right child of a split node.</summary>
+    internal int RightChild(int node) => _right[node];
+
+    /// <summary>The feature a split node tests.</summary>
+    internal int SplitFeature(int node) => _feature[node];
+
+    /// <summary>A numeric split's threshold: values at or below it go left.</summary>
+    internal double SplitThreshold(int node) => _threshold[node];
+
+    /// <summary>A categorical split's left categories (indexed by category), or null for a numeric split.</summary>
+    internal IReadOnlyList<bool>? SplitLeftCategories(int node) => _leftCategories[node];
+
+    /// <summary>The mean target of the rows that reached a node (the prediction when it is a leaf).</summary>
+    internal double NodeMean(int node) => _mean[node];
+
     /// <summary>
     /// Grows a tree on the rows <paramref name="rows"/> (indices into <paramref name="x"/>, repeats allowed, as a
     /// bootstrap sample gives them).
