@@ -6,6 +6,7 @@ using HyperTune.Cli.Output;
 using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Views;
 
 namespace HyperTune.Cli.Commands;
 
@@ -371,6 +372,15 @@ internal static class StudyCommand
             {
                 var study = await views.GetAsync(id, ct);
                 if (study is null) return null;
+                // A view behind its journal (a run killed between a write and its view): exact answers come from a
+                // node, which recovers the study from the journal.
+                if (await JournalPosition.LastAsync(StorageOption.Resolve(storage, null), id, ct) is { } last
+                    && last > study.Version)
+                {
+                    Console.Error.WriteLine($"the read model of study {id} is behind its journal (event {study.Version} " +
+                                            $"of {last}); reading the journal");
+                    return null;
+                }
                 var trials = includeTrials ? (await views.TrialsAsync(id, 0, ct)).Select(t => t.Document) : null;
                 return use(StudyDocumentReader.Read(study.Document, trials));
             }) ?? await WithLocalNode(storage, ct, async client =>

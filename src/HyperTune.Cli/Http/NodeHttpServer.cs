@@ -76,7 +76,12 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         });
         app.MapPost("/studies/{id}/stop", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
-        app.MapGet("/cluster", () => holder.Api is { } api ? Reply(api.ClusterState()) : Starting);
+        app.MapGet("/cluster", async (CancellationToken ct) =>
+            holder.Api is { } api ? Reply(await api.ClusterStateAsync(ct)) : Starting);
+        app.MapPost("/cluster/leave", (string? address) =>
+            holder.Api is { } api ? Reply(api.RemoveMember(address ?? "", down: false)) : Starting);
+        app.MapPost("/cluster/down", (string? address) =>
+            holder.Api is { } api ? Reply(api.RemoveMember(address ?? "", down: true)) : Starting);
         app.MapGet("/health", () => holder.Api is { } api ? Reply(api.Health()) : Starting);
         app.MapGet("/ready", () => holder.Api is { } api ? Reply(api.Ready()) : Starting);
 

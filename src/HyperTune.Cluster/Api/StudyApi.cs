@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 using HyperTune.Cluster.Client;
 using HyperTune.Cluster.Hosting;
 using HyperTune.Core.Specs;
@@ -140,14 +141,28 @@ public sealed class StudyApi
     }
 
     /// <summary>
-    /// Every registered study with its status and counts; a study listed by a submission that has not created it
-    /// (yet: it timed out, or is under way) shows as <c>reserved</c>.
+    /// Every registered study with its status and counts, from the read model (it lags the coordinators by up to
+    /// <c>hypertune.study.view-interval</c>; a study without a view yet is asked directly, which wakes it); a study
+    /// listed by a submission that has not created it (yet: it timed out, or is under way) shows as <c>reserved</c>.
     /// </summary>
     public async Task<ApiResponse> ListAsync(CancellationToken cancellationToken)
     {
         var entries = await _client.ListAsync(cancellationToken).ConfigureAwait(false);
+        var views = new Dictionary<string, string>(StringComparer.Ordinal);
+        try
+        {
+            if (_node.Views is { } reader)
+                foreach (var view in await reader.ListAsync(cancellationToken).ConfigureAwait(false))
+                    views[view.StudyId] = view.Document;
+        }
+        catch (Views.StoreUnreadableException e)
+        {
+            // The journal may still answer: ask the coordinators instead.
+            _node.System.Log.Warning("listing studies from the read model failed, asking coordinators: {0}", e.Message);
+        }
         var reports = await Task.WhenAll(entries.Select(async e =>
         {
+            if (views.ContainsKey(e.StudyId)) return (Report: (StudyReport?)null, Status: "viewed");
             try
             {
                 var report = await _client.GetListedAsync(e.StudyId, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -162,7 +177,8 @@ public sealed class StudyApi
         for (var i = 0; i < entries.Count; i++)
         {
             if (i > 0) sb.Append(',');
-            sb.Append(reports[i].Report is { } r
+            sb.Append(views.TryGetValue(entries[i].StudyId, out var document) ? document
+                : reports[i].Report is { } r
                 ? StudyJson.ToJson(r, includeTrials: false, indented: false)
                 : JsonSerializer.Serialize(new Dictionary<string, string>
                 {
@@ -187,11 +203,34 @@ public sealed class StudyApi
         }
     }
 
-    /// <summary>This node's view of the cluster: members, their status, roles and reachability, and the leader.</summary>
-    public ApiResponse ClusterState()
+    /// <summary>
+    /// This node's view of the cluster: members, their status, roles and reachability, the leader, and for worker
+    /// nodes their slots and the trials running there (as last published; 0 until a node's load is known).
+    /// </summary>
+    public async Task<ApiResponse> ClusterStateAsync(CancellationToken cancellationToken)
+    {
+        IReadOnlyList<Workers.WorkerNode> workers = Array.Empty<Workers.WorkerNode>();
+        try
+        {
+            var directory = _node.System.ActorSelection("/user/worker-directory");
+            var probe = await directory.Ask<Workers.WorkerDirectory.WorkerNodesChanged>(
+                new Workers.WorkerDirectory.GetWorkerNodes(), TimeSpan.FromSeconds(2), cancellationToken)
+                .ConfigureAwait(false);
+            workers = probe.Nodes;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+        {
+            // Members are still worth showing without their load.
+        }
+        return ClusterState(workers);
+    }
+
+    /// <summary>Members as in <see cref="ClusterStateAsync"/>, with the given worker nodes' slots.</summary>
+    public ApiResponse ClusterState(IReadOnlyList<Workers.WorkerNode>? workers = null)
     {
         var cluster = Akka.Cluster.Cluster.Get(_node.System);
         var state = cluster.State;
+        var byKey = (workers ?? Array.Empty<Workers.WorkerNode>()).ToDictionary(w => w.NodeKey, StringComparer.Ordinal);
         var unreachable = state.Unreachable.Select(m => m.Address).ToHashSet();
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
@@ -209,12 +248,40 @@ public sealed class StudyApi
                 w.WriteStartArray("roles");
                 foreach (var role in m.Roles.OrderBy(r => r, StringComparer.Ordinal)) w.WriteStringValue(role);
                 w.WriteEndArray();
+                if (byKey.TryGetValue(Workers.NodeKey.Of(m.UniqueAddress), out var worker))
+                {
+                    w.WriteNumber("slots", worker.Slots);
+                    w.WriteNumber("running", worker.BusyByStudy.Values.Sum());
+                }
                 w.WriteEndObject();
             }
             w.WriteEndArray();
             w.WriteEndObject();
         }
         return new ApiResponse(200, Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    /// <summary>
+    /// Asks a member to leave the cluster gracefully (its shards and trials are handed over), or downs it (for a
+    /// member that is gone and will not come back): 202 accepted, 400 a malformed address, 404 no such member.
+    /// <paramref name="address"/> is a member's address as <c>cluster show</c> prints it, or its <c>host:port</c>.
+    /// </summary>
+    public ApiResponse RemoveMember(string address, bool down)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_node.System);
+        var members = cluster.State.Members.Select(m => m.Address).ToList();
+        var match = members.Where(a => a.ToString() == address || $"{a.Host}:{a.Port}" == address).ToList();
+        if (string.IsNullOrWhiteSpace(address) || address.Contains(' '))
+            return ApiResponse.Error(400, $"'{address}' is not a member address (akka.tcp://SYSTEM@HOST:PORT or HOST:PORT)");
+        if (match.Count != 1)
+            return ApiResponse.Error(404, $"no member at '{address}'; members: {string.Join(", ", members)}");
+        if (down) cluster.Down(match[0]);
+        else cluster.Leave(match[0]);
+        return new ApiResponse(202, JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["member"] = match[0].ToString(),
+            ["action"] = down ? "down" : "leave",
+        }));
     }
 
     /// <summary>

@@ -270,6 +270,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     /// <inheritdoc />
     protected override void PostStop()
     {
+        // The last state (a study that just finished, a passivation) must not wait for the next recovery; the
+        // node waits for this write when it shuts down (StudyViewStore.DrainAsync).
+        WriteViews(final: true);
         _fence.Release();
         base.PostStop();
     }
@@ -740,9 +743,10 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     /// the actor's thread, one write at a time, and only of state that is in the journal: a view never shows what
     /// a crash could take back. A failed write is retried on the next interval; the journal is never affected.
     /// </summary>
-    private void WriteViews()
+    private void WriteViews(bool final = false)
     {
-        if (_views is null || !_viewsDirty || _viewsWriting || _state is null || _unloadable is not null) return;
+        if (_views is null || !_viewsDirty || (_viewsWriting && !final) || _state is null || _unloadable is not null)
+            return;
         if (_unpersisted > 0 || _deferred.Count > 0) return;
         _viewsDirty = false;
         _viewsWriting = true;
@@ -757,12 +761,15 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         var changed = trials.Where(t => written is null || t.Number >= written.Count
                                         || !ReferenceEquals(written[t.Number], t)
                                         || t.State is TrialState.Running or TrialState.Waiting);
-        Task.Run(async () =>
+        var write = Task.Run(async () =>
         {
             var study = StudyViewProjection.Study(report, version, now);
             await writer.WriteAsync(study, StudyViewProjection.Trials(report, changed, version), CancellationToken.None)
                 .ConfigureAwait(false);
-        }).PipeTo(Self, success: () => new ViewsWritten(trials, null), failure: e => new ViewsWritten(null, e));
+        });
+        StudyViewStore.Get(Context.System).Track(write);
+        if (final) return;
+        write.PipeTo(Self, success: () => new ViewsWritten(trials, null), failure: e => new ViewsWritten(null, e));
     }
 
     private void OnViewsWritten(ViewsWritten w)

@@ -24,6 +24,9 @@ public sealed class WorkerDirectory : ReceiveActor
     /// <summary>Subscribes the sender to <see cref="WorkerNodesChanged"/>.</summary>
     public sealed record SubscribeWorkerNodes;
 
+    /// <summary>Asks for the current <see cref="WorkerNodesChanged"/> once, without subscribing.</summary>
+    public sealed record GetWorkerNodes;
+
     /// <summary>The worker nodes available now.</summary>
     public sealed record WorkerNodesChanged(IReadOnlyList<WorkerNode> Nodes);
 
@@ -48,6 +51,7 @@ public sealed class WorkerDirectory : ReceiveActor
             Context.Watch(Sender);
             Sender.Tell(new WorkerNodesChanged(_nodes));
         });
+        Receive<GetWorkerNodes>(_ => Sender.Tell(new WorkerNodesChanged(_nodes)));
         Receive<Terminated>(t => _subscribers.Remove(t.ActorRef));
         Receive<Changed>(c =>
         {
