@@ -384,4 +384,44 @@ public class StudyDeciderTests
         // Ranked between the two of them: member 0 (worse) continues from member 1's checkpoint.
         Assert.Equal((0, 1), events.OfType<TrialExploited>().Select(x => (x.Number, x.Donor)).Single());
     }
+
+    [Fact]
+    public void Enqueued_configurations_start_before_the_optimizers_own_each_exactly_once()
+    {
+        var (s, opt) = Created(Spec(maxTrials: 6, parallelism: 3));
+        s = ApplyAll(s, StudyDecider.Enqueue(s, "[{\"x\": 1.5, \"y\": 2}, {\"x\": -5, \"y\": 15}]", T0));
+        Assert.Equal(2, s.Enqueued.Count);
+        var planned = StudyDecider.Plan(s, opt, OneNode, T0, 10);
+        s = ApplyAll(s, planned);
+        var started = planned.OfType<TrialStarted>().ToList();
+        Assert.Equal(3, started.Count);
+        Assert.Equal(1.5, (double)started[0].Params["x"]);
+        Assert.Equal(15.0, (double)started[1].Params["y"]);
+        Assert.Equal("true", started[0].Attributes[StudyState.EnqueuedAttribute]);
+        Assert.Equal("true", started[1].Attributes[StudyState.EnqueuedAttribute]);
+        // The third is the optimizer's: the queue is used up, and planning again starts no copy of the enqueued ones.
+        Assert.False(started[2].Attributes.ContainsKey(StudyState.EnqueuedAttribute));
+        Assert.Empty(s.Enqueued);
+        var done = StudyDecider.Result(s, 0, 1, new Dictionary<string, double> { ["loss"] = 3 }, null, T0);
+        s = ApplyAll(s, done);
+        Assert.DoesNotContain(StudyDecider.Plan(s, opt, OneNode, T0, 10).OfType<TrialStarted>(),
+            t => t.Attributes.ContainsKey(StudyState.EnqueuedAttribute));
+    }
+
+    [Fact]
+    public void An_enqueued_configuration_outside_the_space_or_past_the_budget_or_on_a_finished_study_is_refused()
+    {
+        var (s, _) = Created(Spec(maxTrials: 2, parallelism: 1));
+        var outside = Assert.Throws<SpecException>(() => StudyDecider.Enqueue(s, "{\"x\": 50, \"y\": 1}", T0));
+        Assert.Contains("params.x", outside.Message);
+        var unknown = Assert.Throws<SpecException>(() => StudyDecider.Enqueue(s, "{\"z\": 1}", T0));
+        Assert.Contains("not a parameter", unknown.Message);
+        Assert.Throws<SpecException>(() => StudyDecider.Enqueue(s, "{\"x\": 1}", T0));
+        Assert.Throws<SpecException>(() => StudyDecider.Enqueue(s, "not json", T0));
+        var full = Assert.Throws<InvalidOperationException>(() =>
+            StudyDecider.Enqueue(s, "[{\"x\": 1, \"y\": 1}, {\"x\": 2, \"y\": 1}, {\"x\": 3, \"y\": 1}]", T0));
+        Assert.Contains("room for 2", full.Message);
+        s = ApplyAll(s, StudyDecider.Stop(s, "enough", T0));
+        Assert.Throws<InvalidOperationException>(() => StudyDecider.Enqueue(s, "{\"x\": 1, \"y\": 1}", T0));
+    }
 }

@@ -25,19 +25,37 @@ internal static class RunCommand
         var fresh = new Option<bool>("--fresh") { Description = "Start a new study instead of resuming the stored one for this spec" };
         var json = new Option<bool>("--json") { Description = "Print one JSON document with the outcome instead of the table" };
         var trials = new Option<bool>("--trials") { Description = "With --json, include every trial (trialList)" };
+        var enqueue = new Option<FileInfo?>("--enqueue")
+        {
+            Description = "Configurations to try first (a JSON object or array of objects), each run exactly once " +
+                          "before the optimizer's own suggestions",
+        };
         var command = new Command("run", "Run a study on this machine (embedded one-node cluster) and print the best trials")
         {
-            spec, storage, parallelism, maxTrials, slots, fresh, json, trials,
+            spec, storage, parallelism, maxTrials, slots, fresh, json, trials, enqueue,
         };
         command.SetAction((result, ct) => RunAsync(
             result.GetValue(spec)!, result.GetValue(storage), result.GetValue(parallelism), result.GetValue(maxTrials), result.GetValue(slots),
-            result.GetValue(fresh), result.GetValue(json), result.GetValue(trials), ct));
+            result.GetValue(fresh), result.GetValue(json), result.GetValue(trials), ct, result.GetValue(enqueue)));
         return command;
     }
 
     private static async Task<int> RunAsync(FileInfo specFile, string? storageText, int? parallelism, int? maxTrials, int? slots,
-        bool fresh, bool json, bool includeTrials, CancellationToken ct)
+        bool fresh, bool json, bool includeTrials, CancellationToken ct, FileInfo? enqueueFile = null)
     {
+        string? enqueueJson = null;
+        if (enqueueFile is not null)
+        {
+            try
+            {
+                enqueueJson = File.ReadAllText(enqueueFile.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: --enqueue: cannot read {enqueueFile.FullName}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+        }
         StudySpec spec;
         string specJson;
         StorageSpec storage;
@@ -49,6 +67,8 @@ internal static class RunCommand
             // Paths in the spec are relative to its folder, whatever the working directory.
             specJson = Trainables.TrainablePaths.Resolve(File.ReadAllText(specFile.FullName), specFile.DirectoryName!);
             spec = StudySpecParser.Parse(specJson);
+            // Checked against the space before anything starts: a typo fails here, not after the node is up.
+            if (enqueueJson is not null) ConfigurationReader.ReadMany(enqueueJson, "--enqueue", spec.Space);
             // Trials run on this machine, so a program that is not here fails every one of them: say so now.
             var trainable = Trainables.TrainableFactory.Create(spec);
             // A missing data file or a bad row would fail every trial: say so now.
@@ -117,7 +137,8 @@ internal static class RunCommand
             try
             {
                 var budget = parallelism is not null || maxTrials is not null ? new StudyProtocol.BudgetOverride(maxTrials, parallelism) : null;
-                var submitted = await client.SubmitAsync(specJson, fresh, budget, cancellationToken: ct);
+                var submitted = await client.SubmitAsync(specJson, fresh, budget, cancellationToken: ct,
+                    enqueueJson: enqueueJson);
                 var studyId = submitted.StudyId;
                 var p = submitted.Progress;
                 Console.Error.WriteLine(submitted.Created

@@ -23,6 +23,7 @@ internal static class StudyCommand
         command.Subcommands.Add(StudyTrialsCommand.CreateBest());
         command.Subcommands.Add(StudyTrialsCommand.CreateExport());
         command.Subcommands.Add(CreateStop());
+        command.Subcommands.Add(CreateEnqueue());
         command.Subcommands.Add(CreateReplaySchedule());
         return command;
     }
@@ -141,6 +142,44 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }));
         return stop;
+    }
+
+    private static Command CreateEnqueue()
+    {
+        var id = new Argument<string>("id") { Description = "Study id" };
+        var file = new Argument<FileInfo>("params")
+        {
+            Description = "A JSON file: one configuration (an object of parameter values) or an array of them",
+        };
+        var node = NodeOption();
+        node.Required = true;
+        var command = new Command("enqueue",
+            "Enqueue configurations to run next, before the optimizer's own suggestions, each exactly once " +
+            "(on this machine: hypertune run SPEC --enqueue FILE)")
+        {
+            id, file, node,
+        };
+        command.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
+        {
+            string text;
+            try
+            {
+                text = File.ReadAllText(r.GetValue(file)!.FullName);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: cannot read {r.GetValue(file)!.FullName}: {e.Message}");
+                return ExitCodes.BadInput;
+            }
+            var (status, body) = await client.PostAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}/enqueue",
+                text, ct);
+            if (status >= 400) return Fail(status, body);
+            var doc = JsonNode.Parse(body)!;
+            Console.Out.WriteLine($"enqueued {(int)doc["enqueued"]!} configuration(s) in study {r.GetValue(id)}; " +
+                                  $"{(int)doc["waiting"]!} waiting to start");
+            return ExitCodes.Ok;
+        }));
+        return command;
     }
 
     /// <summary>Runs an operation against a node's HTTP API, turning an unreachable node into a clear error.</summary>

@@ -76,6 +76,12 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         });
         app.MapPost("/studies/{id}/stop", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
+        app.MapPost("/studies/{id}/enqueue", async (string id, HttpRequest request, CancellationToken ct) =>
+        {
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync(ct);
+            return holder.Api is { } api ? Reply(await api.EnqueueAsync(id, body, ct)) : Starting;
+        });
         app.MapGet("/cluster", async (CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.ClusterStateAsync(ct)) : Starting);
         app.MapPost("/cluster/leave", (string? address) =>

@@ -189,6 +189,32 @@ public sealed class StudyApi
         return new ApiResponse(200, sb.Append("]}").ToString());
     }
 
+    /// <summary>
+    /// Enqueues configurations to run next (200 with the count; 400 not in the study's space; 404 unknown study;
+    /// 409 the study cannot take them: finished, or its budget is full).
+    /// </summary>
+    public async Task<ApiResponse> EnqueueAsync(string studyId, string paramsJson, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var done = await _client.EnqueueAsync(studyId, paramsJson, cancellationToken).ConfigureAwait(false);
+            return new ApiResponse(200, JsonSerializer.Serialize(new Dictionary<string, object>
+            {
+                ["study"] = studyId,
+                ["enqueued"] = done.Enqueued,
+                ["waiting"] = done.Waiting,
+            }));
+        }
+        catch (SpecException e)
+        {
+            return ApiResponse.Error(400, e.Message);
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+        }
+    }
+
     /// <summary>Stops a study (200 with its report; 404 when unknown; 409 when refused).</summary>
     public async Task<ApiResponse> StopAsync(string studyId, string reason, CancellationToken cancellationToken)
     {

@@ -70,7 +70,8 @@ public sealed class HyperTuneClient
     /// </exception>
     /// <exception cref="StudyRejectedException">The registry or the coordinator refused the study.</exception>
     public async Task<StudySubmitted> SubmitAsync(string specJson, bool fresh = false, BudgetOverride? budget = null,
-        string? studyId = null, string? requestId = null, CancellationToken cancellationToken = default)
+        string? studyId = null, string? requestId = null, CancellationToken cancellationToken = default,
+        string? enqueueJson = null)
     {
         // The node's limits first: an oversized or pathological spec is refused before any cluster round trip.
         var spec = StudySpecParser.Parse(specJson, _node.Limits);
@@ -91,7 +92,7 @@ public sealed class HyperTuneClient
             _ => throw new InvalidOperationException($"unexpected answer {reservation}"),
         };
         var id = reserved.Study.StudyId;
-        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(id, specJson, budget), cancellationToken,
+        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(id, specJson, budget) { EnqueueJson = enqueueJson }, cancellationToken,
             // Longer attempts: a retried submission still works, but would report a new study as resumed.
             attemptTimeout: TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         switch (answer)
@@ -176,6 +177,29 @@ public sealed class HyperTuneClient
         return answer switch
         {
             StudyReport report => report,
+            StudyNotFound => throw new StudyRejectedException($"no study '{studyId}'"),
+            StudyRejected r => throw new StudyRejectedException(r.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer {answer}"),
+        };
+    }
+
+    /// <summary>
+    /// Enqueues configurations (JSON: an object or an array of objects) to run next, before the optimizer's own.
+    /// </summary>
+    /// <exception cref="StudyRejectedException">No such study, or it cannot take them (finished, budget full).
+    /// </exception>
+    /// <exception cref="Core.Specs.SpecException">The configurations are not in the study's space.</exception>
+    public async Task<TrialsEnqueued> EnqueueAsync(string studyId, string paramsJson,
+        CancellationToken cancellationToken = default)
+    {
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
+            throw new StudyRejectedException($"no study '{studyId}'");
+        var answer = await AskAsync<object>(_node.Studies, new EnqueueTrials(studyId, paramsJson), cancellationToken)
+            .ConfigureAwait(false);
+        return answer switch
+        {
+            TrialsEnqueued enqueued => enqueued,
+            EnqueueRefused refused => throw new Core.Specs.SpecException("", refused.Reason),
             StudyNotFound => throw new StudyRejectedException($"no study '{studyId}'"),
             StudyRejected r => throw new StudyRejectedException(r.Reason),
             _ => throw new InvalidOperationException($"unexpected answer {answer}"),

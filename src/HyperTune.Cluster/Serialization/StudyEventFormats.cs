@@ -54,6 +54,9 @@ public static class StudyEventFormats
             (w, e) => w.Int("number", e.Number).Int("donor", e.Donor).Long("step", e.Step).Params("params", e.Params)
                 .Time("at", e.At),
             r => new TrialExploited(r.Int("number"), r.Int("donor"), r.Long("step"), r.Params("params"), r.Time("at")))
+        .Add<TrialEnqueued>("trial-enqueued.v1",
+            (w, e) => w.Params("params", e.Params).Time("at", e.At),
+            r => new TrialEnqueued(r.Params("params"), r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));

@@ -35,6 +35,17 @@ public static class StudySnapshotFormat
             WriteMap(json, "runningOn", s.RunningOn, (n, v) => json.WriteString(n, v));
             WriteMap(json, "lastDispatch", s.LastDispatch, (n, v) => json.WriteNumber(n, v));
             WriteMap(json, "requeues", s.Requeues, (n, v) => json.WriteNumber(n, v));
+            if (!s.Enqueued.IsEmpty)
+            {
+                json.WriteStartArray("enqueued");
+                foreach (var c in s.Enqueued)
+                {
+                    json.WriteStartObject();
+                    new EventJsonWriter(json).Params("params", c);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
         return stream.ToArray();
@@ -64,7 +75,14 @@ public static class StudySnapshotFormat
                 root.TryGetProperty("finishedAt", out _) ? r.Time("finishedAt") : null,
                 Array(root, "trials").Select(ReadTrial).ToImmutableList(),
                 ReadMap(root, "runningOn", v => v.GetString()!), ReadMap(root, "lastDispatch", v => v.GetInt32()),
-                ReadMap(root, "requeues", v => v.GetInt32()));
+                ReadMap(root, "requeues", v => v.GetInt32()))
+            {
+                // Absent from snapshots of earlier versions, and when nothing waits.
+                Enqueued = root.TryGetProperty("enqueued", out var enqueued)
+                    ? enqueued.EnumerateArray().Select(e => new EventJsonReader(e, Manifest).Params("params"))
+                        .ToImmutableList()
+                    : ImmutableList<Core.Spaces.Configuration>.Empty,
+            };
         }
     }
 

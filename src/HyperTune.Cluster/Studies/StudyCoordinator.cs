@@ -178,6 +178,33 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             });
         });
 
+        Command<EnqueueTrials>(enqueue =>
+        {
+            if (Unavailable(enqueue.StudyId)) return;
+            if (_settings.ReadOnly)
+            {
+                Sender.Tell(new StudyRejected(enqueue.StudyId, "this node opened the store read-only"));
+                return;
+            }
+            IReadOnlyList<IStudyEvent> events;
+            try
+            {
+                events = StudyDecider.Enqueue(_state!, enqueue.ParamsJson, _clock());
+            }
+            catch (SpecException e)
+            {
+                Sender.Tell(new EnqueueRefused(enqueue.StudyId, e.Message));
+                return;
+            }
+            catch (InvalidOperationException e)
+            {
+                Sender.Tell(new StudyRejected(enqueue.StudyId, e.Message));
+                return;
+            }
+            var replyTo = Sender;
+            PersistWithPlan(events, () =>
+                replyTo.Tell(new TrialsEnqueued(enqueue.StudyId, events.Count, _state!.Enqueued.Count)));
+        });
         Command<WorkerDirectory.WorkerNodesChanged>(w =>
         {
             var gone = _workerNodes.Select(n => n.NodeKey).Except(w.Nodes.Select(n => n.NodeKey)).ToHashSet();
@@ -367,6 +394,18 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 var spec = StudySpecParser.Parse(submit.SpecJson, SpecLimits.Unlimited);
                 if (_schedulers is null) StudyDecider.CheckTrainable(spec);
                 else StudyDecider.CheckTrainable(spec, _schedulers(spec));
+            }
+            if (rejection is null && submit.EnqueueJson is { } enqueue)
+            {
+                var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s!.Apply(e))!;
+                try
+                {
+                    events = events.Concat(StudyDecider.Enqueue(after, enqueue, _clock())).ToList();
+                }
+                catch (Exception e) when (e is SpecException or InvalidOperationException)
+                {
+                    (events, rejection) = (Array.Empty<IStudyEvent>(), $"enqueue: {e.Message}");
+                }
             }
         }
         catch (SpecException e)

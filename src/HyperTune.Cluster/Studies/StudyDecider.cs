@@ -211,6 +211,17 @@ public static class StudyDecider
                 break;
             }
             if (slot.Action != SlotAction.StartNew || !canStartNew) break;
+            if (!s.Enqueued.IsEmpty)
+            {
+                // Enqueued configurations first, each exactly once (applying the start dequeues it); the optimizer
+                // learns from their results as from its own trials.
+                var number = s.Trials.Count;
+                Emit(new TrialStarted(number, s.Enqueued[0],
+                    slot.Attributes.SetItem(StudyState.EnqueuedAttribute, "true"), now));
+                if (slot.StopAtStep is { } enqueuedStop) Emit(new TrialStopAtStepSet(number, enqueuedStop));
+                active++;
+                continue;
+            }
             var answer = optimizer.Ask(s.History, s.Trials.Count);
             if (answer.Suggestion is { } suggestion)
             {
@@ -368,6 +379,31 @@ public static class StudyDecider
     /// with them), then the study finishes.
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Stop(StudyState state, string reason, DateTimeOffset now)
+        => StopEvents(state, reason, now);
+
+    /// <summary>
+    /// Enqueues configurations given as JSON (an object, or an array of objects), each checked against the study's
+    /// space: they start as the next new trials, in order, before the optimizer's own.
+    /// </summary>
+    /// <exception cref="SpecException">Not JSON, or a configuration outside the space (the message says where).
+    /// </exception>
+    /// <exception cref="InvalidOperationException">The study has finished, or its budget has no room for them.
+    /// </exception>
+    public static IReadOnlyList<IStudyEvent> Enqueue(StudyState state, string paramsJson, DateTimeOffset now)
+    {
+        if (state.Status == StudyStatus.Finished)
+            throw new InvalidOperationException($"study {state.StudyId} has finished ({state.FinishReason}); " +
+                                                "resubmit it with a larger budget first");
+        var configurations = ConfigurationReader.ReadMany(paramsJson, "params", state.Spec.Space);
+        var room = state.MaxTrials - state.Trials.Count - state.Enqueued.Count;
+        if (configurations.Count > room)
+            throw new InvalidOperationException($"study {state.StudyId} has room for {Math.Max(0, room)} more " +
+                                                $"trial(s) in its budget of {state.MaxTrials}, not " +
+                                                $"{configurations.Count}; resubmit it with a larger budget first");
+        return configurations.Select(c => (IStudyEvent)new TrialEnqueued(c, now)).ToList();
+    }
+
+    private static IReadOnlyList<IStudyEvent> StopEvents(StudyState state, string reason, DateTimeOffset now)
     {
         if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
         var events = state.Trials

@@ -20,6 +20,12 @@ public static class StudyEvents
     /// <summary>The budget was overridden (on submit or resume).</summary>
     public sealed record StudyBudgetChanged(int MaxTrials, int Parallelism, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// An operator enqueued a configuration (a warm start from known-good values, as Optuna's <c>enqueue_trial</c>):
+    /// it runs as the next new trial, before the optimizer's own suggestions, exactly once.
+    /// </summary>
+    public sealed record TrialEnqueued(Configuration Params, DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The optimizer proposed trial <see cref="Number"/>; it waits for a worker.</summary>
     public sealed record TrialStarted(int Number, Configuration Params, ImmutableDictionary<string, string> Attributes, DateTimeOffset At) : IStudyEvent;
 

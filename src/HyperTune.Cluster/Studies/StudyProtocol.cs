@@ -15,7 +15,14 @@ public static class StudyProtocol
     /// change; anything else differing is refused, since the journal's trials belong to the original spec).
     /// Replies <see cref="StudySubmitted"/> or <see cref="StudyRejected"/>.
     /// </summary>
-    public sealed record SubmitStudy(string StudyId, string SpecJson, BudgetOverride? Budget = null) : IWithStudyId;
+    public sealed record SubmitStudy(string StudyId, string SpecJson, BudgetOverride? Budget = null) : IWithStudyId
+    {
+        /// <summary>
+        /// Configurations to enqueue with the submission (see <see cref="EnqueueTrials"/>), so that a new study
+        /// starts with them before the optimizer's first suggestions.
+        /// </summary>
+        public string? EnqueueJson { get; init; }
+    }
 
     /// <summary>The study exists and runs (or has finished); <see cref="Created"/> tells whether it is new.</summary>
     public sealed record StudySubmitted(string StudyId, bool Created, StudyProgress Progress) : IWithStudyId;
@@ -81,6 +88,19 @@ public static class StudyProtocol
 
     /// <summary>Ends a subscription.</summary>
     public sealed record UnwatchStudy(string StudyId, IActorRef Watcher) : IWithStudyId;
+
+    /// <summary>
+    /// Enqueues configurations (a JSON object, or an array of them, checked against the study's space) to run as the
+    /// next new trials, before the optimizer's suggestions. Replies <see cref="TrialsEnqueued"/>,
+    /// <see cref="EnqueueRefused"/> (bad configurations) or <see cref="StudyRejected"/> (the study cannot take them).
+    /// </summary>
+    public sealed record EnqueueTrials(string StudyId, string ParamsJson) : IWithStudyId;
+
+    /// <summary>The configurations were stored; <see cref="Waiting"/> enqueued ones have not started yet.</summary>
+    public sealed record TrialsEnqueued(string StudyId, int Enqueued, int Waiting) : IWithStudyId;
+
+    /// <summary>The configurations were refused (not JSON, not in the space); nothing was stored.</summary>
+    public sealed record EnqueueRefused(string StudyId, string Reason) : IWithStudyId;
 
     /// <summary>
     /// Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.

@@ -16,4 +16,9 @@ public sealed record StudySnapshot(
     ImmutableList<TrialRecord> Trials,
     ImmutableDictionary<int, string> RunningOn,
     ImmutableDictionary<int, int> LastDispatch,
-    ImmutableDictionary<int, int> Requeues);
+    ImmutableDictionary<int, int> Requeues)
+{
+    /// <summary>Enqueued configurations not started yet (snapshots of earlier versions have none).</summary>
+    public ImmutableList<Core.Spaces.Configuration> Enqueued { get; init; } =
+        ImmutableList<Core.Spaces.Configuration>.Empty;
+}

@@ -60,6 +60,14 @@ public sealed record StudyState
     /// </summary>
     public ImmutableHashSet<int> Executing { get; init; } = ImmutableHashSet<int>.Empty;
 
+    /// <summary>Configurations enqueued by operators and not started yet, in order (they start before suggestions).
+    /// </summary>
+    public ImmutableList<Core.Spaces.Configuration> Enqueued { get; init; } =
+        ImmutableList<Core.Spaces.Configuration>.Empty;
+
+    /// <summary>The attribute that marks a trial started from an enqueued configuration.</summary>
+    public const string EnqueuedAttribute = "enqueued";
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -108,8 +116,14 @@ public sealed record StudyState
     private StudyState ApplyToTrials(IStudyEvent e) => e switch
     {
         StudyBudgetChanged b => ChangeBudget(b),
+        TrialEnqueued q => this with { Enqueued = Enqueued.Add(q.Params) },
         TrialStarted s => s.Number == Trials.Count
-            ? this with { Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params) { Attributes = s.Attributes, StartedAt = s.At }) }
+            ? this with
+            {
+                Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params) { Attributes = s.Attributes, StartedAt = s.At }),
+                // An enqueued configuration is used up by the trial that starts from it.
+                Enqueued = s.Attributes.ContainsKey(EnqueuedAttribute) && !Enqueued.IsEmpty ? Enqueued.RemoveAt(0) : Enqueued,
+            }
             : throw new InvalidOperationException($"trial {s.Number} started out of order (next is {Trials.Count})"),
         TrialDispatched d => Update(d.Number, t => t with { State = TrialState.Running }) with
         {
@@ -234,7 +248,7 @@ public sealed record StudyState
 
     /// <summary>What a snapshot stores.</summary>
     public StudySnapshot ToSnapshot() => new(StudyId, SpecJson, CreatedAt, MaxTrials, Parallelism, Status, FinishReason, FinishedAt,
-        Trials, RunningOn, LastDispatch, Requeues);
+        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued };
 
     /// <summary>Rebuilds the state from a snapshot.</summary>
     public static StudyState FromSnapshot(StudySnapshot s) => new()
@@ -252,5 +266,6 @@ public sealed record StudyState
         RunningOn = s.RunningOn,
         LastDispatch = s.LastDispatch,
         Requeues = s.Requeues,
+        Enqueued = s.Enqueued,
     };
 }

@@ -26,6 +26,32 @@ public static class ConfigurationReader
         return Configuration.From(values);
     }
 
+    /// <summary>
+    /// Configurations given as JSON text: one object, or an array of objects (at least one), each complete and legal.
+    /// </summary>
+    /// <exception cref="SpecException">Not JSON, an empty array, or a configuration outside the space.</exception>
+    public static IReadOnlyList<Configuration> ReadMany(string json, string path, SearchSpace space)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new SpecException(path, $"is not valid JSON: {e.Message}");
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            var configurations = root.ValueKind == JsonValueKind.Array
+                ? root.EnumerateArray().Select((c, i) => Read(c, $"{path}[{i}]", space)).ToList()
+                : new List<Configuration> { Read(root, path, space) };
+            if (configurations.Count == 0) throw new SpecException(path, "is an empty list");
+            return configurations;
+        }
+    }
+
     /// <summary>The parameter of <paramref name="space"/> named <paramref name="name"/>.</summary>
     /// <exception cref="SpecException">No such parameter (the closest names suggested).</exception>
     public static Parameter RequireParameter(SearchSpace space, string name, string path)
