@@ -65,6 +65,7 @@ public sealed class LocalStudy : IAsyncDisposable
         else dataDirectory = temporary = Directory.CreateTempSubdirectory("hypertune-local-").FullName;
         var node = await HyperTuneNode.StartAsync(new NodeOptions
         {
+            Embedded = true,
             Storage = options.StoragePath is { } file ? StorageSpec.SqliteFile(Path.GetFullPath(file)) : StorageSpec.Memory,
             Port = 0,
             RememberStudies = false,

@@ -118,6 +118,7 @@ internal static class RunCommand
             RememberStudies = false,
             Slots = slots ?? Math.Max(effectiveParallelism, Environment.ProcessorCount),
             LogFile = Path.Combine(dataDir, "hypertune.log"),
+            Embedded = true,
             ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
                          $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
                          $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +

@@ -79,10 +79,12 @@ public sealed class HyperTuneNode : IAsyncDisposable
     public Task WhenTerminated => System.WhenTerminated;
 
     /// <summary>The embedded default configuration (<c>config/hypertune.defaults.conf</c>).</summary>
-    public static Config DefaultConfig()
+    public static Config DefaultConfig() => Embedded("HyperTune.Cluster.hypertune.defaults.conf");
+
+    private static Config Embedded(string resource)
     {
-        using var stream = typeof(HyperTuneNode).Assembly.GetManifestResourceStream("HyperTune.Cluster.hypertune.defaults.conf")
-                           ?? throw new InvalidOperationException("embedded hypertune.defaults.conf is missing");
+        using var stream = typeof(HyperTuneNode).Assembly.GetManifestResourceStream(resource)
+                           ?? throw new InvalidOperationException($"embedded {resource} is missing");
         using var reader = new StreamReader(stream);
         return ConfigurationFactory.ParseString(reader.ReadToEnd());
     }
@@ -109,8 +111,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
             if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' not found", file);
             config = config.WithFallback(ConfigurationFactory.ParseString(File.ReadAllText(file)));
         }
-        config = config.WithFallback(ConfigurationFactory.ParseString(StorageLeaseHocon(options.Storage)))
-            .WithFallback(DefaultConfig());
+        config = config.WithFallback(ConfigurationFactory.ParseString(StorageLeaseHocon(options.Storage)));
+        if (options.Embedded) config = config.WithFallback(Embedded("HyperTune.Cluster.embedded-node.conf"));
+        config = config.WithFallback(DefaultConfig());
 
         // Roles last: the worker's slot count travels as a role so every node can see every worker's capacity.
         var roles = options.Roles.ToList();

@@ -42,6 +42,12 @@ public sealed record NodeOptions
     /// <summary>Open studies read-only: answer queries, plan and write nothing (for looking at a store).</summary>
     public bool ReadOnly { get; init; }
 
+    /// <summary>
+    /// A one-node cluster inside a program (<c>hypertune run</c>, a C# <c>LocalStudy</c>, benchmarks): it has no other
+    /// node to hand its studies to, so it stops without waiting for hand-offs (<c>config/embedded-node.conf</c>).
+    /// </summary>
+    public bool Embedded { get; init; }
+
     /// <summary>Akka log level (DEBUG, INFO, WARNING, ERROR); null: from config.</summary>
     public string? LogLevel { get; init; }
 

@@ -12,6 +12,7 @@ internal static class BenchNode
     public static Task<HyperTuneNode> StartAsync(string dir, int slots, string? extraHocon, CancellationToken ct) =>
         HyperTuneNode.StartAsync(new NodeOptions
         {
+            Embedded = true,
             Storage = StorageSpec.SqliteFile(Path.Combine(dir, "hypertune.db")),
             Port = 0,
             RememberStudies = false,
