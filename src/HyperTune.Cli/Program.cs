@@ -9,6 +9,7 @@ var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.
     NodeCommand.Create(),
     ClusterCommand.Create(),
     SecurityCommand.Create(),
+    DashboardCommand.Create(),
 };
 // Leave time for a graceful stop on Ctrl-C: the node leaves its cluster and stops running trials.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };

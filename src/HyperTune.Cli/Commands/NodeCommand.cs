@@ -1,9 +1,11 @@
 using Akka.Actor;
 using System.CommandLine;
 using System.Globalization;
+using HyperTune.Cli.Dashboard;
 using HyperTune.Cli.Http;
 using HyperTune.Cluster.Api;
 using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Views;
 using HyperTune.Cluster.Workers;
 
 namespace HyperTune.Cli.Commands;
@@ -97,15 +99,26 @@ internal static class NodeCommand
 
         // The API's address is bound first: a node that could not serve it would join the cluster only to leave it.
         NodeHttpServer? server = null;
+        IStudyViewReader? views = null;
         if (http is { } endpoint)
         {
             try
             {
-                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, httpOptions, ct);
+                views = ViewReaderFactory.Open(options.Storage);
+            }
+            catch (StoreUnreadableException e)
+            {
+                // The dashboard is for looking; a node that cannot read its views still runs studies.
+                Console.Error.WriteLine($"warning: no dashboard: {e.Message}");
+            }
+            try
+            {
+                server = await NodeHttpServer.StartAsync(endpoint.Host, endpoint.Port, httpOptions, views, ct);
             }
             catch (IOException e)
             {
                 Console.Error.WriteLine($"error: {e.Message}");
+                await DisposeAsync(views);
                 return ExitCodes.BadInput;
             }
         }
@@ -114,6 +127,7 @@ internal static class NodeCommand
         if (node is null)
         {
             if (server is not null) await server.DisposeAsync();
+            await DisposeAsync(views);
             return startCode;
         }
 
@@ -125,6 +139,7 @@ internal static class NodeCommand
                                        "reaches its port can join the cluster; set HYPERTUNE_CLUSTER_CERT (hypertune security init creates one)");
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
                                    (http is { } h ? $", {httpOptions.Scheme}://{h.Host}:{h.Port}" : ", no HTTP API") +
+                                   (http is { } d && views is not null ? $", dashboard {httpOptions.Scheme}://{d.Host}:{d.Port}/dashboard/" : "") +
                                    (httpOptions.Keys.IsEmpty ? "" : $" ({httpOptions.Keys.Count} API key(s))") +
                                    (ClusterTls.IsEnabled(node.System.Settings.Config) ? ", remoting over TLS" : ""));
             try
@@ -158,6 +173,17 @@ internal static class NodeCommand
         finally
         {
             if (server is not null) await server.DisposeAsync();
+            await DisposeAsync(views);
+        }
+    }
+
+    /// <summary>Closes a read model's reader that holds resources (connections), after the server that used it.</summary>
+    private static async ValueTask DisposeAsync(IStudyViewReader? views)
+    {
+        switch (views)
+        {
+            case IAsyncDisposable disposable: await disposable.DisposeAsync(); break;
+            case IDisposable disposable: disposable.Dispose(); break;
         }
     }
 

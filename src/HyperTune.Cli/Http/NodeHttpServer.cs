@@ -1,5 +1,7 @@
 using System.Globalization;
+using HyperTune.Cli.Dashboard;
 using HyperTune.Cluster.Api;
+using HyperTune.Cluster.Views;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
@@ -19,8 +21,12 @@ namespace HyperTune.Cli.Http;
 /// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up (and its storage's status);
 /// <c>GET /ready</c>: 200 when it is Up and its storage answers, else 503 with the reason</item>
 /// </list>
-/// With API keys configured every route but the health routes needs <c>Authorization: Bearer KEY</c> (401 without
-/// or with a wrong key, 403 for a read key on a POST). Every error has a JSON body <c>{"error": "..."}</c>.
+/// Given the store's read model, it also serves the browser dashboard (<see cref="DashboardEndpoints"/>): its pages
+/// under <c>/dashboard/</c> and their data under <c>/api/</c>.
+/// With API keys configured every route but the health routes and the dashboard's static pages (scripts and
+/// styles with no data; the pages send the key the user enters with each <c>/api/</c> request) needs
+/// <c>Authorization: Bearer KEY</c> (401 without or with a wrong key, 403 for a read key on a POST). Every error
+/// has a JSON body <c>{"error": "..."}</c>.
 /// The server binds before its node joins the cluster (a node that cannot serve its API should not join and then
 /// leave again), so every route answers 503 until <see cref="Attach"/> gives it the node's API.
 /// </summary>
@@ -34,9 +40,13 @@ internal sealed class NodeHttpServer : IAsyncDisposable
 
     private NodeHttpServer(WebApplication app, Holder api) => (_app, _api) = (app, api);
 
-    /// <summary>Starts serving on <c>SCHEME://HOST:PORT</c>; routes answer 503 until <see cref="Attach"/>.</summary>
+    /// <summary>
+    /// Starts serving on <c>SCHEME://HOST:PORT</c>; routes answer 503 until <see cref="Attach"/>, but for the
+    /// dashboard's, which read <paramref name="views"/> (null: no dashboard).
+    /// </summary>
     /// <exception cref="IOException">The address is taken or cannot be bound; the message names it.</exception>
-    public static async Task<NodeHttpServer> StartAsync(string host, int port, NodeHttpOptions options, CancellationToken cancellationToken)
+    public static async Task<NodeHttpServer> StartAsync(string host, int port, NodeHttpOptions options,
+        IStudyViewReader? views, CancellationToken cancellationToken)
     {
         var holder = new Holder();
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,7 +67,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         app.Use(ErrorsAsJson);
         app.UseStatusCodePages(context => Write(context.HttpContext, context.HttpContext.Response.StatusCode,
             $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path}: {ReasonOf(context.HttpContext.Response.StatusCode)}"));
-        app.Use((context, next) => Authorize(options.Keys, context, next));
+        app.Use((context, next) => Authorize(options.Keys, views is not null, context, next));
 
         app.MapPost("/studies", async (HttpRequest request, CancellationToken ct) =>
         {
@@ -90,6 +100,11 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             holder.Api is { } api ? Reply(api.RemoveMember(address ?? "", down: true)) : Starting);
         app.MapGet("/health", () => holder.Api is { } api ? Reply(api.Health()) : Starting);
         app.MapGet("/ready", () => holder.Api is { } api ? Reply(api.Ready()) : Starting);
+        if (views is not null)
+            app.MapDashboard(new DashboardSources(views)
+            {
+                ClusterState = _ => Task.FromResult(holder.Api is { } api ? api.ClusterState() : StartingResponse),
+            });
 
         try
         {
@@ -112,13 +127,19 @@ internal sealed class NodeHttpServer : IAsyncDisposable
     private static string? RequestIdOf(HttpRequest request) =>
         request.Query["requestId"].FirstOrDefault() ?? request.Headers["Idempotency-Key"].FirstOrDefault();
 
-    private static IResult Starting => Reply(ApiResponse.Error(503, "the node is starting: it has not joined the cluster yet"));
+    private static ApiResponse StartingResponse =>
+        ApiResponse.Error(503, "the node is starting: it has not joined the cluster yet");
+
+    private static IResult Starting => Reply(StartingResponse);
 
     private static IResult Reply(ApiResponse response) => Results.Text(response.Json, "application/json", statusCode: response.StatusCode);
 
-    private static async Task Authorize(ApiKeyring keys, HttpContext context, Func<Task> next)
+    private static async Task Authorize(ApiKeyring keys, bool dashboard, HttpContext context, Func<Task> next)
     {
-        if (keys.IsEmpty || OpenPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase))
+        // A browser cannot send a key when it loads a page: the dashboard's static files (the same in every build,
+        // no study data) load without one, and its scripts send the key with every /api/ request.
+        if (keys.IsEmpty || OpenPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase)
+            || (dashboard && HttpMethods.IsGet(context.Request.Method) && DashboardEndpoints.IsPage(context.Request.Path)))
         {
             await next();
             return;

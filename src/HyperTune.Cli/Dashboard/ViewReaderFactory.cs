@@ -1,0 +1,24 @@
+using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Views;
+
+namespace HyperTune.Cli.Dashboard;
+
+/// <summary>Opens the read model of a study store, for <c>hypertune dashboard</c> and the node's dashboard.</summary>
+internal static class ViewReaderFactory
+{
+    /// <summary>
+    /// A reader of <paramref name="storage"/>'s read model, or null when this build cannot read that kind of store's
+    /// read model (then <c>hypertune dashboard</c> says so and a node serves no dashboard). It must not create or
+    /// change the store: the dashboard only reads.
+    /// </summary>
+    /// <exception cref="StoreUnreadableException">The store exists but cannot be read; the message names it.</exception>
+    public static IStudyViewReader? Open(StorageSpec storage)
+    {
+        // TODO(read model, issue 16): return the SQL-backed IStudyViewReader over the query tables of SQLite and
+        // PostgreSQL stores here. Until it lands no store has a readable read model, so the dashboard command exits
+        // 1 naming the store and nodes serve no dashboard. (A memory store's views live in the process that runs
+        // it, InMemoryStudyViews; another process cannot read them.)
+        _ = storage;
+        return null;
+    }
+}
