@@ -43,7 +43,8 @@ internal static class DashboardEndpoints
         var feed = new StudyChangeFeed(sources.Views, sources.PollInterval, lifetime.ApplicationStopping);
         var views = sources.Views;
 
-        endpoints.MapGet("/dashboard", () => Results.Redirect(PagesPath));
+        // Also matches /dashboard (routes ignore a trailing slash), which Asset redirects to /dashboard/: the pages'
+        // relative links need the slash.
         endpoints.MapGet(PagesPath + "{**path}", (string? path, HttpContext context) => Asset(context, path));
 
         endpoints.MapGet("/api/studies", (CancellationToken ct) => Guard(null, async () =>
@@ -87,6 +88,8 @@ internal static class DashboardEndpoints
 
     private static IResult Asset(HttpContext context, string? path)
     {
+        if (!context.Request.Path.Value!.EndsWith('/') && string.IsNullOrEmpty(path))
+            return Results.Redirect(context.Request.PathBase + PagesPath);
         var asset = DashboardAssets.Embedded.Find(string.IsNullOrEmpty(path) ? "index.html" : path);
         if (asset is null) return Error(404, $"{context.Request.Path}: no such page");
         var headers = context.Response.Headers;
