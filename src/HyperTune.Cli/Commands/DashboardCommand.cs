@@ -21,11 +21,8 @@ internal static class DashboardCommand
     public static Command Create(Func<StorageSpec, IStudyViewReader?>? openReader = null)
     {
         var storage = StorageOption.Create();
-        var port = new Option<int>("--port")
-        {
-            Description = $"Port on 127.0.0.1 (default {DefaultPort}; 0 picks a free one)",
-            DefaultValueFactory = _ => DefaultPort,
-        };
+        // Text, parsed here: a bad value is then a usage error (exit 2) in words, not the parser's type names.
+        var port = new Option<string?>("--port") { Description = $"Port on 127.0.0.1 (default {DefaultPort}; 0 picks a free one)" };
         var open = new Option<bool>("--open") { Description = "Open the dashboard in the default browser" };
         var command = new Command("dashboard", "Serve the browser dashboard of a study store on 127.0.0.1 (read-only)")
         {
@@ -36,7 +33,7 @@ internal static class DashboardCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string? storageText, int port, bool open,
+    private static async Task<int> RunAsync(string? storageText, string? portText, bool open,
         Func<StorageSpec, IStudyViewReader?> openReader, TextWriter output, TextWriter error, CancellationToken ct)
     {
         StorageSpec storage;
@@ -61,9 +58,11 @@ internal static class DashboardCommand
             error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
             return ExitCodes.BadInput;
         }
-        if (port is < 0 or > 65535)
+        var port = DefaultPort;
+        if (portText is not null && (!int.TryParse(portText, System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535))
         {
-            error.WriteLine($"error: --port: {port} is not a port (0 to 65535)");
+            error.WriteLine($"error: --port: '{portText}' is not a port (0 to 65535)");
             return ExitCodes.BadInput;
         }
 

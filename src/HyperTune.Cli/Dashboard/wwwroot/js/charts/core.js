@@ -10,11 +10,14 @@ export const HEIGHT = 300;
 
 /**
  * Clears the container and starts a chart: returns {root, plot, box} where box = {left, top, right, bottom}
- * is the plot area in SVG coordinates. The container gets data-chart=NAME for tests and styles.
+ * is the plot area in SVG coordinates. The drawing is as wide as the container (one SVG unit per CSS pixel, so
+ * text keeps its size on wide cards; pages redraw when the window is resized). The container gets data-chart=NAME
+ * for tests and styles.
  */
-export function frame(container, name, { width = WIDTH, height = HEIGHT, margin = {} } = {}) {
+export function frame(container, name, { width, minWidth = 280, height = HEIGHT, margin = {} } = {}) {
   const m = { left: 56, right: 16, top: 12, bottom: 40, ...margin };
   clear(container);
+  width = width || Math.max(minWidth, Math.floor(container.clientWidth) || WIDTH);
   container.dataset.chart = name;
   const root = svg('svg', {
     viewBox: `0 0 ${width} ${height}`, class: 'chart-svg', role: 'img', preserveAspectRatio: 'xMidYMid meet',
@@ -94,7 +97,7 @@ function logScale([min, max], r0, r1) {
   scale.kind = 'log';
   scale.ticks = () => {
     const ticks = [];
-    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) ticks.push([Math.pow(10, e), number(Math.pow(10, e))]);
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) ticks.push([Math.pow(10, e), e >= -3 && e <= 4 ? number(Math.pow(10, e)) : `1e${e}`]);
     return ticks.length >= 2 ? ticks : niceTicks(min, max, 4).filter((t) => t > 0).map((t) => [t, number(t)]);
   };
   return scale;
@@ -206,18 +209,19 @@ export function colorClasses(values, direction, buckets = 10) {
   return { bucket, color: (k) => viridis(k / (buckets - 1)), range, buckets };
 }
 
-/** A horizontal color bar legend for a value range: dark is the better end. */
+/** A color bar legend above the plot's top right corner, "LABEL best [bar] worst": dark is the better end. */
 export function colorLegend(plot, box, range, direction, label) {
-  const w = 120;
-  const x0 = box.right - w;
-  const y0 = Math.max(2, box.top - 10);
+  const w = 100;
+  const x1 = box.right - 64;
+  const x0 = x1 - w;
+  const y0 = Math.max(2, box.top - 16);
   const g = svg('g', { class: 'legend' });
   for (let i = 0; i < 20; i++) {
-    g.append(svg('rect', { x: x0 + (i * w) / 20, y: y0, width: w / 20 + 0.5, height: 6, fill: viridis(i / 19) }));
+    g.append(svg('rect', { x: x0 + (i * w) / 20, y: y0, width: w / 20 + 0.5, height: 8, fill: viridis(i / 19) }));
   }
   const [best, worst] = direction === 'maximize' ? [range[1], range[0]] : range;
-  g.append(svg('text', { x: x0 - 4, y: y0 + 6, 'text-anchor': 'end', text: `${label} ${number(best)}` }));
-  g.append(svg('text', { x: box.right, y: y0 + 17, 'text-anchor': 'end', text: number(worst) }));
+  g.append(svg('text', { x: x0 - 4, y: y0 + 8, 'text-anchor': 'end', text: `${label} ${number(best)}` }));
+  g.append(svg('text', { x: x1 + 4, y: y0 + 8, text: number(worst) }));
   plot.append(g);
 }
 

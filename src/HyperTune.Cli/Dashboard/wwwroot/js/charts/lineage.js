@@ -30,17 +30,23 @@ export function drawLineage(container, model) {
   if (best !== null && row.has(best)) {
     plot.append(svg('path', { class: 'lives best', d: `M${x(0)} ${row.get(best)}H${x(lastStep(model.trials.get(best)))}` }));
   }
+  // Each exploit slants from a little before its step on the donor's row to the step on the member's, so that
+  // exploits of one step from different donors stay apart.
+  const slant = Math.min(14, (box.right - box.left) / maxStep / 2);
   let arrows = '';
   const marks = [];
+  const donors = [];
   for (const e of events) {
     if (!row.has(e.donor)) continue;
     const ex = x(e.step);
     const y0 = row.get(e.donor);
     const y1 = row.get(e.member);
-    arrows += `M${ex.toFixed(1)} ${y0.toFixed(1)}L${ex.toFixed(1)} ${y1.toFixed(1)}`;
+    arrows += `M${(ex - slant).toFixed(1)} ${y0.toFixed(1)}L${ex.toFixed(1)} ${y1.toFixed(1)}`;
     marks.push({ x: ex, y: y1, e });
+    donors.push([ex - slant, y0]);
   }
   plot.append(svg('path', { class: 'exploits', d: arrows }));
+  plot.append(svg('path', { class: 'marks exploit-starts', d: circles(donors, 2) }));
   plot.append(svg('path', { class: 'marks exploit-ends', d: circles(marks.map((m) => [m.x, m.y]), 2.5) }));
   for (const t of members) {
     if (members.length <= 40 || t.number === best) {

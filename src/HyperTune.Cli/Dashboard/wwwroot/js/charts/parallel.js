@@ -14,8 +14,9 @@ export function drawParallel(container, model, { objective }) {
     return;
   }
   const axes = [...names, objective.name];
-  const width = Math.max(640, axes.length * 90);
-  const { plot, box } = frame(container, 'parallel', { width, margin: { left: 40, right: 40, top: 28, bottom: 36 } });
+  const { plot, box } = frame(container, 'parallel', {
+    minWidth: axes.length * 90, height: 340, margin: { left: 60, right: 50, top: 28, bottom: 36 },
+  });
   container.dataset.points = String(trials.length);
   const values = trials.map((t) => model.objectiveValue(t, objective.name));
   const step = (box.right - box.left) / (axes.length - 1 || 1);
@@ -41,9 +42,13 @@ export function drawParallel(container, model, { objective }) {
     });
     paths[colors.bucket(values[k])].push(d);
   });
+  // Fainter lines the more there are, so that a thousand of them still show where they gather.
+  const opacity = Math.min(0.6, Math.max(0.06, 6 / Math.sqrt(trials.length))).toFixed(2);
   // The worst classes first, so that the best lines are drawn on top.
   for (let b = colors.buckets - 1; b >= 0; b--) {
-    if (paths[b].length) plot.append(svg('path', { class: 'pc-lines', stroke: colors.color(b), d: paths[b].join('') }));
+    if (paths[b].length) {
+      plot.append(svg('path', { class: 'pc-lines', stroke: colors.color(b), 'stroke-opacity': opacity, d: paths[b].join('') }));
+    }
   }
 
   axes.forEach((name, i) => {

@@ -23,7 +23,7 @@ export function drawSlices(container, model, { objective }) {
   for (const name of names) {
     const cell = el('div', { class: 'slice', 'data-param': name });
     container.append(cell);
-    const { root, plot, box } = frame(cell, 'slice-' + name, { width: 320, height: 220, margin: { left: 52, bottom: 38 } });
+    const { root, plot, box } = frame(cell, 'slice-' + name, { height: 220, margin: { left: 52, bottom: 38 } });
     const withParam = trials.map((t, i) => [t, values[i]]).filter(([t]) => t.params[name] !== undefined);
     const x = scaleFor(withParam.map(([t]) => t.params[name]), box.left, box.right);
     const y = scaleFor(values, box.bottom, box.top, { log: false });

@@ -19,7 +19,7 @@ import { drawSlices } from '../charts/slice.js';
 // Importance is computed by the server from all trials: asked again only when more trials completed, and not more
 // often than this.
 const IMPORTANCE_EVERY_MS = 5000;
-const FAILED_SHOWN = 50;
+const FAILED_SHOWN = 20;
 
 const page = frame('studies');
 const id = new URLSearchParams(location.search).get('id');
@@ -41,16 +41,17 @@ function card(title, chartId, { wide = false } = {}) {
   return { section, controls, body };
 }
 
+// Half-width cards pair up (the grid fills the holes that hidden cards leave).
 const cards = {
   history: card('Optimization history', 'history-chart'),
   importance: card('Parameter importance', 'importance-chart'),
-  parallel: card('Parallel coordinates', 'parallel-chart', { wide: true }),
-  contour: card('Contour', 'contour-chart'),
   pareto: card('Pareto front', 'pareto-chart'),
-  slices: card('Slices', 'slice-chart', { wide: true }),
-  intermediate: card('Intermediate values', 'intermediate-chart', { wide: true }),
   generations: card('Generations', 'generations-chart'),
   lineage: card('Population lineage', 'lineage-chart', { wide: true }),
+  parallel: card('Parallel coordinates', 'parallel-chart', { wide: true }),
+  contour: card('Contour', 'contour-chart'),
+  intermediate: card('Intermediate values', 'intermediate-chart'),
+  slices: card('Slices', 'slice-chart', { wide: true }),
   rungs: card('Rungs', 'rungs-table'),
   top: card('Best trials', 'top-table', { wide: true }),
   failed: card('Failed trials', 'failed-table', { wide: true }),
@@ -121,9 +122,12 @@ function renderContour() {
   const { controls, body } = cards.contour;
   show('contour', names.length >= 2);
   if (names.length < 2) return;
-  // The two most important parameters when importance is known, else the first two.
+  // The two most important numeric parameters when importance is known, else the first two (numeric first: a
+  // contour over a category is a few bands).
   const ranked = (model.importance || []).map((r) => r.name).filter((n) => names.includes(n));
-  const preferred = [...ranked, ...names.filter((n) => !ranked.includes(n))];
+  const ordered = [...ranked, ...names.filter((n) => !ranked.includes(n))];
+  const numeric = (n) => model.list().every((t) => t.params[n] === undefined || typeof t.params[n] === 'number');
+  const preferred = [...ordered.filter(numeric), ...ordered.filter((n) => !numeric(n))];
   if (!names.includes(state.contourX)) state.contourX = preferred[0];
   if (!names.includes(state.contourY) || state.contourY === state.contourX) {
     state.contourY = preferred.find((n) => n !== state.contourX);
@@ -185,12 +189,18 @@ function renderTables() {
   const body = cards.failed.body;
   clear(body);
   body.dataset.failed = String(failed.length);
+  // Newest first, one line each (the reason's last line, where the error usually is); the tail on demand.
   for (const t of failed.slice(0, FAILED_SHOWN)) {
-    body.append(el('div', { class: 'failure', 'data-trial': t.number },
-      el('div', { class: 'failure-head', text: `trial #${t.number}` +
-        (t.failedAttempts ? ` · ${t.failedAttempts} failed attempt(s)` : '') +
-        (t.finishedAt ? ` · ${time(t.finishedAt)}` : '') + ` · ${params(t.params)}` }),
-      el('pre', { class: 'failure-reason', text: tail(t.failureReason || '(no reason recorded)') })));
+    const reason = t.failureReason || '(no reason recorded)';
+    const lastLine = reason.trim().split('\n').pop();
+    body.append(el('details', { class: 'failure', 'data-trial': t.number },
+      el('summary', {},
+        el('span', { class: 'failure-head', text: `#${t.number}` }),
+        el('span', { class: 'failure-line', text: lastLine }),
+        el('span', { class: 'muted', text: (t.failedAttempts ? `${t.failedAttempts} attempt(s) · ` : '') +
+          (t.finishedAt ? time(t.finishedAt) : '') })),
+      el('div', { class: 'muted', text: params(t.params) }),
+      el('pre', { class: 'failure-reason', text: tail(reason) })));
   }
   if (failed.length > FAILED_SHOWN) body.append(el('p', { class: 'muted', text: `and ${failed.length - FAILED_SHOWN} more` }));
 }
@@ -252,6 +262,13 @@ async function maybeRefreshImportance() {
   importanceAt = { complete, time: Date.now() };
   await model.refreshImportance();
 }
+
+// Charts are drawn at their card's width: draw again when it changes.
+let resizeTimer = null;
+window.addEventListener('resize', () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(render, 200);
+});
 
 if (!id) {
   page.showError(new Error('no study in the address: open a study from the studies page (study.html?id=ID)'));
