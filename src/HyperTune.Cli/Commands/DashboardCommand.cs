@@ -22,14 +22,18 @@ internal static class DashboardCommand
     {
         var storage = StorageOption.Create();
         // Text, parsed here: a bad value is then a usage error (exit 2) in words, not the parser's type names.
-        var port = new Option<string?>("--port") { Description = $"Port on 127.0.0.1 (default {DefaultPort}; 0 picks a free one)" };
+        var port = new Option<string?>("--port")
+        {
+            Description = $"Port on 127.0.0.1 (default {DefaultPort}; 0 picks a free one)",
+        };
         var open = new Option<bool>("--open") { Description = "Open the dashboard in the default browser" };
         var command = new Command("dashboard", "Serve the browser dashboard of a study store on 127.0.0.1 (read-only)")
         {
             storage, port, open,
         };
         command.SetAction((r, ct) => RunAsync(r.GetValue(storage), r.GetValue(port), r.GetValue(open),
-            openReader ?? ViewReaderFactory.Open, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error, ct));
+            openReader ?? ViewReaderFactory.Open, r.InvocationConfiguration.Output, r.InvocationConfiguration.Error,
+            ct));
         return command;
     }
 
@@ -124,7 +128,8 @@ internal static class DashboardCommand
         }
     }
 
-    /// <summary>Opens <paramref name="url"/> in the desktop's browser; failing that, says so (the URL is printed).</summary>
+    /// <summary>Opens <paramref name="url"/> in the desktop's browser; failing that, says so (the URL is
+    /// printed).</summary>
     private static void OpenBrowser(Uri url, TextWriter error)
     {
         try

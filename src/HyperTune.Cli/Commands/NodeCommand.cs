@@ -139,7 +139,8 @@ internal static class NodeCommand
                                        "reaches its port can join the cluster; set HYPERTUNE_CLUSTER_CERT (hypertune security init creates one)");
             Console.Error.WriteLine($"hypertune node {node.Address} up: roles {string.Join(",", options.Roles)}, storage {options.Storage}" +
                                    (http is { } h ? $", {httpOptions.Scheme}://{h.Host}:{h.Port}" : ", no HTTP API") +
-                                   (http is { } d && views is not null ? $", dashboard {httpOptions.Scheme}://{d.Host}:{d.Port}/dashboard/" : "") +
+                                   (http is { } d && views is not null
+                                       ? $", dashboard {httpOptions.Scheme}://{d.Host}:{d.Port}/dashboard/" : "") +
                                    (httpOptions.Keys.IsEmpty ? "" : $" ({httpOptions.Keys.Count} API key(s))") +
                                    (ClusterTls.IsEnabled(node.System.Settings.Config) ? ", remoting over TLS" : ""));
             try
@@ -177,7 +178,8 @@ internal static class NodeCommand
         }
     }
 
-    /// <summary>Closes a read model's reader that holds resources (connections), after the server that used it.</summary>
+    /// <summary>Closes a read model's reader that holds resources (connections), after the server that used
+    /// it.</summary>
     private static async ValueTask DisposeAsync(IStudyViewReader? views)
     {
         switch (views)

@@ -34,7 +34,8 @@ internal sealed class DashboardServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         // Open event streams end when the host stops (they watch ApplicationStopping); the rest is quick.
-        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+        builder.Services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o =>
+            o.ShutdownTimeout = TimeSpan.FromSeconds(2));
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().AddFilter((category, level) =>
             level >= LogLevel.Warning && category != "Microsoft.Extensions.Hosting.Internal.Host");
@@ -78,7 +79,8 @@ internal sealed class DashboardServer : IAsyncDisposable
         context.Response.StatusCode = 421;
         context.Response.ContentType = "application/json; charset=utf-8";
         await context.Response.WriteAsync(DashboardJson.Error(
-            $"this dashboard answers only on loopback names (127.0.0.1, localhost), not '{context.Request.Host.Host}'"));
+            "this dashboard answers only on loopback names (127.0.0.1, localhost), " +
+            $"not '{context.Request.Host.Host}'"));
     }
 
     /// <summary>Stops serving (open event streams end).</summary>

@@ -68,7 +68,8 @@ internal static class StudyEventStream
         if (snapshot.Error is { } error)
         {
             // Once per distinct error, not at every read.
-            if (error != lastError) text.Append("event: store-error\ndata: ").Append(DashboardJson.Error(error)).Append("\n\n");
+            if (error != lastError)
+                text.Append("event: store-error\ndata: ").Append(DashboardJson.Error(error)).Append("\n\n");
             lastError = error;
             return text.ToString();
         }

@@ -11,7 +11,8 @@ internal static class ViewReaderFactory
     /// read model (then <c>hypertune dashboard</c> says so and a node serves no dashboard). It must not create or
     /// change the store: the dashboard only reads.
     /// </summary>
-    /// <exception cref="StoreUnreadableException">The store exists but cannot be read; the message names it.</exception>
+    /// <exception cref="StoreUnreadableException">The store exists but cannot be read; the message names
+    /// it.</exception>
     public static IStudyViewReader? Open(StorageSpec storage)
     {
         // TODO(read model, issue 16): return the SQL-backed IStudyViewReader over the query tables of SQLite and

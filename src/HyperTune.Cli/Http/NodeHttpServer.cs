@@ -139,7 +139,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         // A browser cannot send a key when it loads a page: the dashboard's static files (the same in every build,
         // no study data) load without one, and its scripts send the key with every /api/ request.
         if (keys.IsEmpty || OpenPaths.Contains(context.Request.Path.Value, StringComparer.OrdinalIgnoreCase)
-            || (dashboard && HttpMethods.IsGet(context.Request.Method) && DashboardEndpoints.IsPage(context.Request.Path)))
+            || (dashboard && HttpMethods.IsGet(context.Request.Method)
+                && DashboardEndpoints.IsPage(context.Request.Path)))
         {
             await next();
             return;

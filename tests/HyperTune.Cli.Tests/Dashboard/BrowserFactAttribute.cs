@@ -11,6 +11,7 @@ public sealed class BrowserFactAttribute : FactAttribute
     public BrowserFactAttribute()
     {
         if (!File.Exists(DashboardBrowserFixture.ChromiumPath) && !DashboardBrowserFixture.IsCi)
-            Skip = $"needs {DashboardBrowserFixture.ChromiumPath} (apt-get install chromium); with CI=true this fails instead";
+            Skip = $"needs {DashboardBrowserFixture.ChromiumPath} (apt-get install chromium); " +
+                   "with CI=true this fails instead";
     }
 }

@@ -57,7 +57,8 @@ public sealed class BrowserPage : IAsyncDisposable
         Assert.True((int)response.Status < 400, $"{url}: HTTP {(int)response.Status}");
     }
 
-    /// <summary>Waits until the JavaScript expression is truthy; a timeout fails naming it and the page's problems.</summary>
+    /// <summary>Waits until the JavaScript expression is truthy; a timeout fails naming it and the page's
+    /// problems.</summary>
     public async Task WaitForAsync(string expression, int timeoutMs = 30_000)
     {
         try
@@ -75,6 +76,14 @@ public sealed class BrowserPage : IAsyncDisposable
 
     /// <summary>Evaluates a JavaScript expression.</summary>
     public Task<T> EvalAsync<T>(string expression) => Page.EvaluateExpressionAsync<T>(expression);
+
+    /// <summary>The text of the first element matching a selector ("" when none does).</summary>
+    public Task<string> TextAsync(string selector) =>
+        EvalAsync<string>($"document.querySelector({Quote(selector)})?.textContent ?? ''");
+
+    /// <summary>A JavaScript function (e.g. <c>e => e.dataset.name</c>) of every element matching a selector.</summary>
+    public Task<T[]> MapAsync<T>(string selector, string map) =>
+        EvalAsync<T[]>($"[...document.querySelectorAll({Quote(selector)})].map({map})");
 
     /// <summary>An attribute of the first element matching a selector, or null.</summary>
     public Task<string?> AttributeAsync(string selector, string attribute) =>

@@ -10,8 +10,10 @@ public sealed class DashboardApiTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Created = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
     private readonly InMemoryStudyViews _views = new();
-    private readonly SampleStudy _single = new("single-1", "branin loss", SampleStudyKind.SingleObjective, 100, Created);
-    private readonly SampleStudy _multi = new("multi-1", "loss vs latency", SampleStudyKind.MultiObjective, 50, Created.AddHours(1));
+    private readonly SampleStudy _single =
+        new("single-1", "branin loss", SampleStudyKind.SingleObjective, 100, Created);
+    private readonly SampleStudy _multi =
+        new("multi-1", "loss vs latency", SampleStudyKind.MultiObjective, 50, Created.AddHours(1));
     private DashboardServer _server = null!;
     private HttpClient _http = null!;
 
@@ -128,7 +130,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [Fact]
     public async Task Without_an_importance_source_or_a_cluster_the_server_says_so()
     {
-        await using var bare = await DashboardServer.StartAsync(new DashboardSources(_views), 0, CancellationToken.None);
+        await using var bare =
+            await DashboardServer.StartAsync(new DashboardSources(_views), 0, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = bare.BaseAddress };
 
         using var importance = await http.GetAsync("/api/studies/single-1/importance");
@@ -148,7 +151,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
         using var response = await http.GetAsync("/api/studies");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
-        Assert.Contains("/data/broken.db", (string)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!);
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("/data/broken.db", (string)body["error"]!);
     }
 
     [Fact]
@@ -173,7 +177,10 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [InlineData("/dashboard")]
     public async Task The_root_and_the_bare_path_lead_to_the_studies_page(string path)
     {
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _server.BaseAddress };
+        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = _server.BaseAddress,
+        };
 
         using var response = await http.GetAsync(path);
 
@@ -194,8 +201,10 @@ public sealed class DashboardApiTests : IAsyncLifetime
             foreach (System.Text.RegularExpressions.Match m in System.Text.RegularExpressions.Regex.Matches(text,
                          @"from '(\.[^']+)'"))
             {
-                var target = new Uri(new Uri("http://x/dashboard/" + script), m.Groups[1].Value).AbsolutePath["/dashboard/".Length..];
-                Assert.True(assets.Find(target) is not null, $"{script} imports {m.Groups[1].Value}, which is not embedded");
+                var target = new Uri(new Uri("http://x/dashboard/" + script), m.Groups[1].Value)
+                    .AbsolutePath["/dashboard/".Length..];
+                Assert.True(assets.Find(target) is not null,
+                    $"{script} imports {m.Groups[1].Value}, which is not embedded");
             }
         }
     }
@@ -219,7 +228,10 @@ public sealed class DashboardApiTests : IAsyncLifetime
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
 
-        var initial = new[] { await NextStudyEventAsync(reader, cts.Token), await NextStudyEventAsync(reader, cts.Token) };
+        var initial = new[]
+        {
+            await NextStudyEventAsync(reader, cts.Token), await NextStudyEventAsync(reader, cts.Token),
+        };
         Assert.Equal(["multi-1", "single-1"], initial.Select(e => (string)e["study"]!).Order());
 
         await _multi.AddTrialsAsync(_views, 3);
@@ -233,8 +245,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
     public async Task A_study_s_event_stream_sends_only_that_study()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        using var response = await _http.GetAsync("/api/studies/single-1/events", HttpCompletionOption.ResponseHeadersRead,
-            cts.Token);
+        using var response = await _http.GetAsync("/api/studies/single-1/events",
+            HttpCompletionOption.ResponseHeadersRead, cts.Token);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
 
         Assert.Equal("single-1", (string)(await NextStudyEventAsync(reader, cts.Token))["study"]!);
@@ -260,13 +272,14 @@ public sealed class DashboardApiTests : IAsyncLifetime
 
     private sealed class UnreadableViews : IStudyViewReader
     {
-        private static Exception Broken => new StoreUnreadableException("cannot read /data/broken.db: file is not a database");
+        private static Exception Broken =>
+            new StoreUnreadableException("cannot read /data/broken.db: file is not a database");
 
         public Task<IReadOnlyList<StudyView>> ListAsync(CancellationToken cancellationToken) => throw Broken;
 
         public Task<StudyView?> GetAsync(string studyId, CancellationToken cancellationToken) => throw Broken;
 
-        public Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, long sinceVersion, CancellationToken cancellationToken) =>
-            throw Broken;
+        public Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, long sinceVersion,
+            CancellationToken cancellationToken) => throw Broken;
     }
 }

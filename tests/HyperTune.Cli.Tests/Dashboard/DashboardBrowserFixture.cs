@@ -19,7 +19,8 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
     private IBrowser? _browser;
 
     /// <summary>Whether this is a CI run (CI=true), where a missing browser fails rather than skips.</summary>
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
+    public static bool IsCi =>
+        string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The read model both servers read.</summary>
     public InMemoryStudyViews Views { get; } = new();
@@ -28,16 +29,20 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
     public SampleStudy Large { get; } = new("tpe-1000", "mlp tpe 1000", SampleStudyKind.SingleObjective, 1000, Created);
 
     /// <summary>A running study the live test adds trials to.</summary>
-    public SampleStudy Live { get; } = new("live-1", "live asha", SampleStudyKind.SingleObjective, 400, Created.AddHours(1));
+    public SampleStudy Live { get; } =
+        new("live-1", "live asha", SampleStudyKind.SingleObjective, 400, Created.AddHours(1));
 
     /// <summary>A study with two objectives.</summary>
-    public SampleStudy Multi { get; } = new("nsga-1", "accuracy vs latency", SampleStudyKind.MultiObjective, 200, Created.AddHours(2));
+    public SampleStudy Multi { get; } =
+        new("nsga-1", "accuracy vs latency", SampleStudyKind.MultiObjective, 200, Created.AddHours(2));
 
     /// <summary>A genetic algorithm's study.</summary>
-    public SampleStudy Evolution { get; } = new("ga-1", "evolution styblinski", SampleStudyKind.Evolution, 80, Created.AddHours(3));
+    public SampleStudy Evolution { get; } =
+        new("ga-1", "evolution styblinski", SampleStudyKind.Evolution, 80, Created.AddHours(3));
 
     /// <summary>Population-based training.</summary>
-    public SampleStudy Pbt { get; } = new("pbt-1", "pbt toy", SampleStudyKind.PopulationBasedTraining, 8, Created.AddHours(4));
+    public SampleStudy Pbt { get; } =
+        new("pbt-1", "pbt toy", SampleStudyKind.PopulationBasedTraining, 8, Created.AddHours(4));
 
     /// <summary>Every study, newest first (the list's order).</summary>
     public IReadOnlyList<SampleStudy> Studies => [Pbt, Evolution, Multi, Live, Large];
@@ -55,9 +60,12 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
     /// <summary>The cluster the server reports: three members, one unreachable, with slots.</summary>
     public const string ClusterJson = """
         {"self":"akka.tcp://hypertune@10.0.0.1:4053","leader":"akka.tcp://hypertune@10.0.0.1:4053","members":[
-        {"address":"akka.tcp://hypertune@10.0.0.1:4053","status":"Up","reachable":true,"roles":["coordinator","worker"],"slots":8,"slotsInUse":6},
-        {"address":"akka.tcp://hypertune@10.0.0.2:4053","status":"Up","reachable":true,"roles":["worker"],"slots":16,"slotsInUse":16},
-        {"address":"akka.tcp://hypertune@10.0.0.3:4053","status":"Up","reachable":false,"roles":["worker"],"slots":16,"slotsInUse":0}]}
+        {"address":"akka.tcp://hypertune@10.0.0.1:4053","status":"Up","reachable":true,
+         "roles":["coordinator","worker"],"slots":8,"slotsInUse":6},
+        {"address":"akka.tcp://hypertune@10.0.0.2:4053","status":"Up","reachable":true,
+         "roles":["worker"],"slots":16,"slotsInUse":16},
+        {"address":"akka.tcp://hypertune@10.0.0.3:4053","status":"Up","reachable":false,
+         "roles":["worker"],"slots":16,"slotsInUse":0}]}
         """;
 
     public async Task InitializeAsync()

@@ -22,7 +22,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         await page.GoToAsync(fixture.Server.Url);
 
         await page.WaitForAsync($"document.querySelector('#studies')?.dataset.studies === '{fixture.Studies.Count}'");
-        var ids = await page.EvalAsync<string[]>("[...document.querySelectorAll('#studies tbody tr')].map(r => r.dataset.study)");
+        var ids = await page.MapAsync<string>("#studies tbody tr", "r => r.dataset.study");
         Assert.Equal(fixture.Studies.Select(s => s.Id), ids);
         var large = await page.EvalAsync<string>("document.querySelector('tr[data-study=\"tpe-1000\"]').innerText");
         Assert.Contains("mlp tpe 1000", large);
@@ -48,7 +48,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         Assert.Equal(complete.Count.ToString(), await page.AttributeAsync("#history-chart", "data-points"));
         Assert.Equal(complete.Count.ToString(), await page.AttributeAsync("#parallel-chart", "data-points"));
         Assert.Equal(complete.Count.ToString(), await page.AttributeAsync("#contour-chart", "data-points"));
-        var slices = await page.EvalAsync<string[]>("[...document.querySelectorAll('#slice-chart .slice')].map(s => s.dataset.param + '=' + s.dataset.points)");
+        var slices = await page.MapAsync<string>("#slice-chart .slice",
+            "s => `${s.dataset.param}=${s.dataset.points}`");
         Assert.Equal(new[] { "layers", "lr", "optimizer", "x" }.Select(p => $"{p}={complete.Count}"), slices.Order());
         // Learning curves: every trial with reports, pruned ones marked where they stopped.
         var withCurves = study.Trials.Count(t => !t.Intermediate.IsEmpty);
@@ -59,10 +60,11 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         // Failed trials with the tail of their reason.
         var failed = study.Trials.Count(t => t.State == TrialState.Failed);
         Assert.Equal(failed.ToString(), await page.AttributeAsync("#failed-table", "data-failed"));
-        Assert.Contains("CUDA out of memory", await page.EvalAsync<string>("document.querySelector('.failure-reason').textContent"));
+        Assert.Contains("CUDA out of memory", await page.TextAsync(".failure-reason"));
         // The best-so-far line ends at the study's best value.
         var best = complete.Min(t => t.Value!.Value);
-        var drawnBest = await page.EvalAsync<double>("Number(document.querySelector('#history-chart .best-line').dataset.best)");
+        var drawnBest = double.Parse((await page.AttributeAsync("#history-chart .best-line", "data-best"))!,
+            System.Globalization.CultureInfo.InvariantCulture);
         Assert.Equal(best, drawnBest, 12);
         // Many marks, few elements: drawing a chart of 1,000 trials must not take 1,000 DOM nodes.
         var historyNodes = await page.EvalAsync<int>("document.querySelectorAll('#history-chart *').length");
@@ -90,13 +92,15 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
             var clock = Stopwatch.StartNew();
             await study.AddTrialsAsync(fixture.Views, 15);
             Assert.True(study.Complete > before);
-            await page.WaitForAsync($"document.querySelector('#history-chart').dataset.points === '{study.Complete}'", 15_000);
-            output.WriteLine($"batch {batch}: {study.Complete} completed trials shown {clock.ElapsedMilliseconds} ms after the write");
+            await page.WaitForAsync(
+                $"document.querySelector('#history-chart').dataset.points === '{study.Complete}'", 15_000);
+            output.WriteLine($"batch {batch}: {study.Complete} completed trials shown " +
+                             $"{clock.ElapsedMilliseconds} ms after the write");
             before = study.Complete;
         }
 
         Assert.Equal(42, await page.EvalAsync<int>("window.__sameDocument"));
-        Assert.Contains($"{study.Trials.Count}/400", await page.EvalAsync<string>("document.querySelector('#progress-text').textContent"));
+        Assert.Contains($"{study.Trials.Count}/400", await page.TextAsync("#progress-text"));
         page.AssertNoProblems();
     }
 
@@ -109,8 +113,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         await page.GoToAsync(fixture.Page(StudyPage(fixture.Large)));
 
         await page.WaitForAsync("document.querySelector('#importance-chart')?.dataset.bars === '4'");
-        var bars = await page.EvalAsync<string[]>("[...document.querySelectorAll('#importance-chart rect.bar')].map(b => b.dataset.name)");
-        var widths = await page.EvalAsync<double[]>("[...document.querySelectorAll('#importance-chart rect.bar')].map(b => b.width.baseVal.value)");
+        var bars = await page.MapAsync<string>("#importance-chart rect.bar", "b => b.dataset.name");
+        var widths = await page.MapAsync<double>("#importance-chart rect.bar", "b => b.width.baseVal.value");
 
         Assert.Equal(expected, bars);
         Assert.True(widths.Zip(widths.Skip(1)).All(p => p.Item1 >= p.Item2), string.Join(", ", widths));
@@ -134,7 +138,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         // The history follows the chosen objective.
         Assert.Equal(study.Complete.ToString(), await page.AttributeAsync("#history-chart", "data-points"));
         await page.Page.SelectAsync("[data-card='history-chart'] select", "latency_ms");
-        await page.WaitForAsync("document.querySelector('#history-chart .axis-y .axis-label').textContent.startsWith('latency_ms')");
+        await page.WaitForAsync(
+            "document.querySelector('#history-chart .axis-y .axis-label').textContent.startsWith('latency_ms')");
         page.AssertNoProblems();
     }
 
@@ -180,7 +185,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
 
         await page.WaitForAsync("document.querySelector('#history-chart')?.dataset.points !== undefined");
         await page.WaitForAsync("document.querySelector('#importance-chart')?.dataset.bars === '0'");
-        Assert.Contains("not computed", await page.EvalAsync<string>("document.querySelector('#importance-chart').textContent"));
+        Assert.Contains("not computed", await page.TextAsync("#importance-chart"));
         // The 404 of the importance route (the answer, and the browser's log line about it) is the only problem:
         // the page handles it.
         Assert.NotEmpty(page.Problems);
@@ -194,7 +199,7 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         await page.GoToAsync(fixture.Page("study.html?id=no-such-study"));
 
         await page.WaitForAsync("document.querySelector('#errors .error') !== null");
-        Assert.Contains("no study 'no-such-study'", await page.EvalAsync<string>("document.querySelector('#errors').textContent"));
+        Assert.Contains("no study 'no-such-study'", await page.TextAsync("#errors"));
         Assert.NotEmpty(page.Problems);
         Assert.All(page.Problems, p => Assert.Contains("/api/studies/no-such-study", p));
     }
@@ -218,7 +223,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
             output.WriteLine($"{path}: {new FileInfo(path).Length} bytes");
         }
 
-        await ShotAsync(fixture.Server.Url, "document.querySelector('#studies')?.dataset.studies === '5'", "studies", 440);
+        await ShotAsync(fixture.Server.Url, "document.querySelector('#studies')?.dataset.studies === '5'", "studies",
+            440);
         await ShotAsync(fixture.Page(StudyPage(fixture.Large)),
             "document.querySelector('#importance-chart')?.dataset.bars === '4'", "study", 2000);
         await ShotAsync(fixture.Page(StudyPage(fixture.Multi)),

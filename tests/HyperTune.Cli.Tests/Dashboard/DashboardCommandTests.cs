@@ -33,12 +33,15 @@ public sealed class DashboardCommandTests : IAsyncLifetime, IDisposable
 
     private string Store => Path.Combine(_dir, "store.db");
 
-    private Task<int> InvokeAsync(Func<StorageSpec, IStudyViewReader?> openReader, CancellationToken ct, params string[] args)
+    private Task<int> InvokeAsync(Func<StorageSpec, IStudyViewReader?> openReader, CancellationToken ct,
+        params string[] args)
     {
         var root = new RootCommand { DashboardCommand.Create(openReader) };
         var configuration = new InvocationConfiguration
         {
-            Output = TextWriter.Synchronized(_output), Error = TextWriter.Synchronized(_error), ProcessTerminationTimeout = null,
+            Output = TextWriter.Synchronized(_output),
+            Error = TextWriter.Synchronized(_error),
+            ProcessTerminationTimeout = null,
         };
         return root.Parse(["dashboard", .. args]).InvokeAsync(configuration, ct);
     }
@@ -60,7 +63,8 @@ public sealed class DashboardCommandTests : IAsyncLifetime, IDisposable
         Assert.Contains(Store, _output.ToString());
         using (var http = new HttpClient())
         {
-            var studies = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/api/studies")))!["studies"]!.AsArray();
+            var list = JsonNode.Parse(await http.GetStringAsync(new Uri(url, "/api/studies")))!;
+            var studies = list["studies"]!.AsArray();
             Assert.Equal("s-1", (string)studies.Single()!["study"]!);
             Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(url)).StatusCode);
         }
@@ -77,7 +81,8 @@ public sealed class DashboardCommandTests : IAsyncLifetime, IDisposable
     [InlineData("sqlite:{store}", "70000", "--port: '70000' is not a port")]
     [InlineData("sqlite:{store}", "abc", "--port: 'abc' is not a port")]
     [InlineData("sqlite:{store}", "-1", "--port: '-1' is not a port")]
-    public async Task Bad_usage_exits_2_naming_the_option_and_creates_nothing(string storage, string? port, string message)
+    public async Task Bad_usage_exits_2_naming_the_option_and_creates_nothing(string storage, string? port,
+        string message)
     {
         var opened = false;
         var args = new List<string> { "--storage", storage.Replace("{dir}", _dir).Replace("{store}", Store) };

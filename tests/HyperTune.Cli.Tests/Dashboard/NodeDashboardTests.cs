@@ -86,7 +86,8 @@ public sealed class NodeDashboardTests : IAsyncLifetime, IDisposable
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(_dashboard, "/api/studies", ReadKey));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(_dashboard, "/api/studies/s-1/trials?since=0", ReadKey));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(_dashboard, "/api/events", ReadKey));
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(_dashboard, "/api/studies", "wrong-key-0123456789"));
+        Assert.Equal(HttpStatusCode.Unauthorized,
+            await StatusAsync(_dashboard, "/api/studies", "wrong-key-0123456789"));
         // The node has not joined a cluster in this test: its cluster state is not there yet.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(_dashboard, "/api/cluster", ReadKey));
     }

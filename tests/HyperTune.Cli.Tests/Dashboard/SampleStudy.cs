@@ -48,14 +48,16 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
         var status = report.Progress.Status == StudyStatus.Finished ? "finished" : "running";
         var study = new StudyView(id, name, status, createdAt, updatedAt, Version,
             StudyJson.ToJson(report, includeTrials: false, indented: false));
-        var list = JsonNode.Parse(StudyJson.ToJson(report, includeTrials: true, indented: false))!["trialList"]!.AsArray();
+        var list = JsonNode.Parse(StudyJson.ToJson(report, includeTrials: true, indented: false))!["trialList"]!
+            .AsArray();
         var views = new List<TrialView>();
         foreach (var record in _trials.Skip(first))
         {
             var doc = list.Single(t => (int)t!["number"]! == record.Number)!.DeepClone().AsObject();
             doc["intermediate"] = new JsonArray(record.Intermediate
                 .Select(r => (JsonNode)new JsonObject { ["step"] = r.Step, ["value"] = r.Value }).ToArray());
-            views.Add(new TrialView(id, record.Number, (string)doc["state"]!, record.Value, Version, doc.ToJsonString()));
+            views.Add(new TrialView(id, record.Number, (string)doc["state"]!, record.Value, Version,
+                doc.ToJsonString()));
         }
         await writer.WriteAsync(study, views, ct);
     }
@@ -155,7 +157,8 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
         {
             Value = value,
             Attributes = ImmutableDictionary<string, string>.Empty
-                .Add(EvolutionOptimizer.GenerationAttribute, generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                .Add(EvolutionOptimizer.GenerationAttribute,
+                    generation.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             StartedAt = started,
             FinishedAt = finished,
         };
@@ -245,6 +248,7 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
 
     private static IReadOnlyList<GenerationSummary> Generations(List<TrialRecord> complete) =>
         complete.GroupBy(t => t.Number / Population).OrderBy(g => g.Key)
-            .Select(g => new GenerationSummary(g.Key, Population, g.Count(), g.Min(t => t.Value), g.Average(t => t.Value!.Value)))
+            .Select(g => new GenerationSummary(g.Key, Population, g.Count(), g.Min(t => t.Value),
+                g.Average(t => t.Value!.Value)))
             .ToList();
 }

@@ -10,8 +10,8 @@ namespace HyperTune.Cli.Tests.Dashboard;
 public static class StandInImportance
 {
     /// <summary>The shares of the study's parameters, or null with fewer than 5 completed trials.</summary>
-    public static async Task<IReadOnlyList<(string Name, double Share)>?> OfAsync(IStudyViewReader views, string studyId,
-        CancellationToken ct)
+    public static async Task<IReadOnlyList<(string Name, double Share)>?> OfAsync(IStudyViewReader views,
+        string studyId, CancellationToken ct)
     {
         var trials = (await views.TrialsAsync(studyId, 0, ct))
             .Where(t => t.State == "complete" && t.Value is not null)

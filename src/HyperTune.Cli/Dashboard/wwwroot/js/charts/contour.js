@@ -50,7 +50,9 @@ export function drawContour(container, model, { objective, x: xName, y: yName })
         weights += w;
       }
       const v = exact ?? sum / weights;
-      cells[colors.bucket(v)].push(`M${(box.left + i * cw).toFixed(1)} ${(box.top + j * ch).toFixed(1)}h${(cw + 0.4).toFixed(1)}v${(ch + 0.4).toFixed(1)}h${(-cw - 0.4).toFixed(1)}z`);
+      // A little wider than the cell, so that no seam shows between neighbors.
+      const [left, top, w, h] = [box.left + i * cw, box.top + j * ch, cw + 0.4, ch + 0.4].map((n) => n.toFixed(1));
+      cells[colors.bucket(v)].push(`M${left} ${top}h${w}v${h}h-${w}z`);
     }
   }
   cells.forEach((d, b) => {

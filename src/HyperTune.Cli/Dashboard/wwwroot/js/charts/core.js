@@ -56,7 +56,9 @@ export function niceTicks(min, max, n = 5) {
   const power = Math.pow(10, Math.floor(Math.log10(raw)));
   const step = [1, 2, 5, 10].map((f) => f * power).find((s) => s >= raw) || raw;
   const ticks = [];
-  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  for (let t = Math.ceil(min / step) * step; t <= max + step * 1e-9; t += step) {
+    ticks.push(Math.abs(t) < step * 1e-9 ? 0 : t);
+  }
   return ticks;
 }
 
@@ -97,7 +99,9 @@ function logScale([min, max], r0, r1) {
   scale.kind = 'log';
   scale.ticks = () => {
     const ticks = [];
-    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) ticks.push([Math.pow(10, e), e >= -3 && e <= 4 ? number(Math.pow(10, e)) : `1e${e}`]);
+    for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
+      ticks.push([Math.pow(10, e), e >= -3 && e <= 4 ? number(Math.pow(10, e)) : `1e${e}`]);
+    }
     return ticks.length >= 2 ? ticks : niceTicks(min, max, 4).filter((t) => t > 0).map((t) => [t, number(t)]);
   };
   return scale;
@@ -124,7 +128,10 @@ export function axisX(plot, scale, box, label) {
     g.append(svg('line', { x1: x, x2: x, y1: box.bottom, y2: box.bottom + 4 }));
     g.append(svg('text', { x, y: box.bottom + 16, 'text-anchor': 'middle', text }));
   }
-  if (label) g.append(svg('text', { class: 'axis-label', x: (box.left + box.right) / 2, y: box.bottom + 32, 'text-anchor': 'middle', text: label }));
+  if (label) {
+    const x = (box.left + box.right) / 2;
+    g.append(svg('text', { class: 'axis-label', x, y: box.bottom + 32, 'text-anchor': 'middle', text: label }));
+  }
   plot.append(g);
 }
 
@@ -141,7 +148,8 @@ export function axisY(plot, scale, box, label) {
   if (label) {
     const x = 12;
     const y = (box.top + box.bottom) / 2;
-    g.append(svg('text', { class: 'axis-label', x, y, transform: `rotate(-90 ${x} ${y})`, 'text-anchor': 'middle', text: label }));
+    const transform = `rotate(-90 ${x} ${y})`;
+    g.append(svg('text', { class: 'axis-label', x, y, transform, 'text-anchor': 'middle', text: label }));
   }
   plot.append(g);
 }
@@ -178,7 +186,9 @@ export function line(points) {
 }
 
 // Viridis, sampled: dark purple (low) to yellow (high); readable by color-blind people and in grey.
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'];
+const VIRIDIS = [
+  '#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725',
+];
 
 /** The color of t in [0, 1] on the viridis scale. */
 export function viridis(t) {

@@ -14,7 +14,8 @@ export function drawGenerations(container, generations, objective) {
   const { root, plot, box } = frame(container, 'generations', { margin: { top: 20 } });
   container.dataset.points = String(rows.length);
   const x = linear(extent(rows.map((g) => g.generation)), box.left, box.right);
-  const y = scaleFor(rows.flatMap((g) => [g.best, g.mean]).filter(Number.isFinite), box.bottom, box.top, { log: false });
+  const values = rows.flatMap((g) => [g.best, g.mean]).filter(Number.isFinite);
+  const y = scaleFor(values, box.bottom, box.top, { log: false });
   axisX(plot, x, box, 'generation');
   axisY(plot, y, box, objective.name);
   const best = rows.filter((g) => Number.isFinite(g.best)).map((g) => [x(g.generation), y(g.best)]);

@@ -18,7 +18,8 @@ export function drawImportance(container, importance, error) {
   const rows = importance.slice(0, 20);
   const rowHeight = 22;
   const height = rows.length * rowHeight + 24;
-  const { plot, box } = frame(container, 'importance', { height, margin: { left: 150, right: 60, top: 8, bottom: 16 } });
+  const margin = { left: 150, right: 60, top: 8, bottom: 16 };
+  const { plot, box } = frame(container, 'importance', { height, margin });
   container.dataset.bars = String(rows.length);
   const max = Math.max(...rows.map((r) => r.share), 1e-12);
   rows.forEach((row, i) => {
@@ -26,7 +27,9 @@ export function drawImportance(container, importance, error) {
     const width = Math.max(1, ((box.right - box.left) * row.share) / max);
     const name = row.name.length > 22 ? row.name.slice(0, 21) + '…' : row.name;
     plot.append(svg('text', { class: 'bar-label', x: box.left - 8, y: y + 15, 'text-anchor': 'end', text: name }));
-    plot.append(svg('rect', { class: 'bar', x: box.left, y: y + 3, width, height: rowHeight - 6, 'data-name': row.name }));
-    plot.append(svg('text', { class: 'bar-value', x: box.left + width + 6, y: y + 15, text: `${(row.share * 100).toFixed(1)} %` }));
+    const bar = { class: 'bar', x: box.left, y: y + 3, width, height: rowHeight - 6, 'data-name': row.name };
+    plot.append(svg('rect', bar));
+    const percent = `${(row.share * 100).toFixed(1)} %`;
+    plot.append(svg('text', { class: 'bar-value', x: box.left + width + 6, y: y + 15, text: percent }));
   });
 }

@@ -51,5 +51,7 @@ export function drawIntermediate(container, model, { log = false } = {}) {
     lx += 110;
   }
   plot.append(legend);
-  hover(root, marks, (m) => [`trial #${m.trial.number} (${m.trial.state})`, `last report: step ${m.step}, ${number(m.value)}`]);
+  hover(root, marks, (m) => [
+    `trial #${m.trial.number} (${m.trial.state})`, `last report: step ${m.step}, ${number(m.value)}`,
+  ]);
 }

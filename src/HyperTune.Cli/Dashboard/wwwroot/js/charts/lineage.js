@@ -17,7 +17,8 @@ export function drawLineage(container, model) {
   const rowHeight = Math.max(6, Math.min(18, 360 / members.length));
   const height = members.length * rowHeight + 60;
   const { root, plot, box } = frame(container, 'lineage', { height, margin: { left: 56, top: 10 } });
-  const lastStep = (t) => t.lastStep ?? (t.intermediate && t.intermediate.length ? t.intermediate[t.intermediate.length - 1].step : 0);
+  const lastStep = (t) => t.lastStep
+    ?? (t.intermediate && t.intermediate.length ? t.intermediate[t.intermediate.length - 1].step : 0);
   const maxStep = Math.max(1, ...members.map(lastStep), ...events.map((e) => e.step));
   const x = linear([0, maxStep], box.left, box.right, 0.01);
   const row = new Map(members.map((t, i) => [t.number, box.top + (i + 0.5) * rowHeight]));
@@ -28,7 +29,8 @@ export function drawLineage(container, model) {
   for (const t of members) lives += `M${x(0).toFixed(1)} ${row.get(t.number).toFixed(1)}H${x(lastStep(t)).toFixed(1)}`;
   plot.append(svg('path', { class: 'lives', d: lives }));
   if (best !== null && row.has(best)) {
-    plot.append(svg('path', { class: 'lives best', d: `M${x(0)} ${row.get(best)}H${x(lastStep(model.trials.get(best)))}` }));
+    const d = `M${x(0)} ${row.get(best)}H${x(lastStep(model.trials.get(best)))}`;
+    plot.append(svg('path', { class: 'lives best', d }));
   }
   // Each exploit slants from a little before its step on the donor's row to the step on the member's, so that
   // exploits of one step from different donors stay apart.
@@ -50,7 +52,8 @@ export function drawLineage(container, model) {
   plot.append(svg('path', { class: 'marks exploit-ends', d: circles(marks.map((m) => [m.x, m.y]), 2.5) }));
   for (const t of members) {
     if (members.length <= 40 || t.number === best) {
-      plot.append(svg('text', { class: 'row-label', x: box.left - 6, y: row.get(t.number) + 3, 'text-anchor': 'end', text: `#${t.number}` }));
+      const y = row.get(t.number) + 3;
+      plot.append(svg('text', { class: 'row-label', x: box.left - 6, y, 'text-anchor': 'end', text: `#${t.number}` }));
     }
   }
   container.dataset.events = String(marks.length);

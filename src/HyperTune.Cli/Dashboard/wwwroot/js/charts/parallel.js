@@ -47,7 +47,8 @@ export function drawParallel(container, model, { objective }) {
   // The worst classes first, so that the best lines are drawn on top.
   for (let b = colors.buckets - 1; b >= 0; b--) {
     if (paths[b].length) {
-      plot.append(svg('path', { class: 'pc-lines', stroke: colors.color(b), 'stroke-opacity': opacity, d: paths[b].join('') }));
+      const stroke = colors.color(b);
+      plot.append(svg('path', { class: 'pc-lines', stroke, 'stroke-opacity': opacity, d: paths[b].join('') }));
     }
   }
 

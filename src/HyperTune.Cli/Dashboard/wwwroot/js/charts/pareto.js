@@ -21,9 +21,12 @@ export function drawPareto(container, model, { x: xObjective, y: yObjective }) {
   const y = scaleFor(ys, box.bottom, box.top, { log: false });
   axisX(plot, x, box, `${xObjective.name} (${xObjective.direction})`);
   axisY(plot, y, box, `${yObjective.name} (${yObjective.direction})`);
-  const marks = trials.map((t, i) => ({ x: x(xs[i]), y: y(ys[i]), trial: t, vx: xs[i], vy: ys[i], front: front.has(t.number) }));
+  const marks = trials.map((t, i) => ({
+    x: x(xs[i]), y: y(ys[i]), trial: t, vx: xs[i], vy: ys[i], front: front.has(t.number),
+  }));
   const members = marks.filter((m) => m.front).sort((a, b) => a.vx - b.vx);
-  plot.append(svg('path', { class: 'marks dominated', d: circles(marks.filter((m) => !m.front).map((m) => [m.x, m.y]), 3) }));
+  const dominated = marks.filter((m) => !m.front).map((m) => [m.x, m.y]);
+  plot.append(svg('path', { class: 'marks dominated', d: circles(dominated, 3) }));
   // With more than two objectives, front members may not look non-dominated on these two: joined anyway, in x order.
   plot.append(svg('path', { class: 'front-line', d: line(members.map((m) => [m.x, m.y])) }));
   plot.append(svg('path', { class: 'marks front', d: circles(members.map((m) => [m.x, m.y]), 4) }));

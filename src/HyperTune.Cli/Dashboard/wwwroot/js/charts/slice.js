@@ -31,11 +31,16 @@ export function drawSlices(container, model, { objective }) {
     axisY(plot, y, box, objective.name);
     const marks = withParam.map(([t, v]) => ({ x: x(t.params[name]), y: y(v), trial: t, value: v }));
     const classes = Array.from({ length: AGE_CLASSES }, () => []);
-    for (const m of marks) classes[Math.min(AGE_CLASSES - 1, Math.floor((m.trial.number / (last + 1)) * AGE_CLASSES))].push([m.x, m.y]);
+    for (const m of marks) {
+      classes[Math.min(AGE_CLASSES - 1, Math.floor((m.trial.number / (last + 1)) * AGE_CLASSES))].push([m.x, m.y]);
+    }
     classes.forEach((points, k) => {
-      if (points.length) plot.append(svg('path', { class: 'marks age', fill: viridis(0.9 - (0.8 * k) / (AGE_CLASSES - 1)), d: circles(points, 2.5) }));
+      const fill = viridis(0.9 - (0.8 * k) / (AGE_CLASSES - 1));
+      if (points.length) plot.append(svg('path', { class: 'marks age', fill, d: circles(points, 2.5) }));
     });
     cell.dataset.points = String(marks.length);
-    hover(root, marks, (m) => [`trial #${m.trial.number}: ${number(m.value)}`, `${name} = ${param(m.trial.params[name])}`]);
+    hover(root, marks, (m) => [
+      `trial #${m.trial.number}: ${number(m.value)}`, `${name} = ${param(m.trial.params[name])}`,
+    ]);
   }
 }

@@ -76,7 +76,8 @@ function row(study) {
 function best(study) {
   if (Array.isArray(study.best)) return `Pareto front of ${study.best.length}`;
   if (study.best && Number.isFinite(study.best.value)) {
-    return `${number(study.best.value)} (#${study.best.number}, ${study.metric} ${study.direction === 'maximize' ? '↑' : '↓'})`;
+    const arrow = study.direction === 'maximize' ? '↑' : '↓';
+    return `${number(study.best.value)} (#${study.best.number}, ${study.metric} ${arrow})`;
   }
   return '–';
 }

@@ -79,8 +79,9 @@ function renderOverview() {
     ['Objective', objectives],
     ['Best', bestText],
     ['Trials', [`${counts.complete || 0} complete`, `${counts.pruned || 0} pruned`, `${counts.failed || 0} failed`,
-      `${counts.running || 0} running`, `${counts.waiting || 0} waiting`, counts.paused ? `${counts.paused} paused` : null,
-      counts.queued ? `${counts.queued} queued` : null].filter(Boolean).join(' · ')],
+      `${counts.running || 0} running`, `${counts.waiting || 0} waiting`,
+      counts.paused ? `${counts.paused} paused` : null, counts.queued ? `${counts.queued} queued` : null,
+    ].filter(Boolean).join(' · ')],
     ['Throughput', perMinute === null ? '–' : `${number(perMinute)} trials/min`],
     ['ETA', doc.status === 'running' ? (etaMs === null ? '–' : duration(etaMs)) : 'finished'],
     ['Created', time(doc.createdAt)],
@@ -202,7 +203,9 @@ function renderTables() {
       el('div', { class: 'muted', text: params(t.params) }),
       el('pre', { class: 'failure-reason', text: tail(reason) })));
   }
-  if (failed.length > FAILED_SHOWN) body.append(el('p', { class: 'muted', text: `and ${failed.length - FAILED_SHOWN} more` }));
+  if (failed.length > FAILED_SHOWN) {
+    body.append(el('p', { class: 'muted', text: `and ${failed.length - FAILED_SHOWN} more` }));
+  }
 }
 
 function table(container, head, rows) {
