@@ -89,6 +89,12 @@ public sealed class BrowserPage : IAsyncDisposable
     public Task<string?> AttributeAsync(string selector, string attribute) =>
         EvalAsync<string?>($"document.querySelector({Quote(selector)})?.getAttribute({Quote(attribute)}) ?? null");
 
+    /// <summary>Forgets the problems so far (those a test expected).</summary>
+    public void ClearProblems()
+    {
+        lock (_problems) _problems.Clear();
+    }
+
     /// <summary>Asserts that nothing went wrong on the page.</summary>
     public void AssertNoProblems() =>
         Assert.True(Problems.Count == 0, "the page had problems:\n" + string.Join("\n", Problems));

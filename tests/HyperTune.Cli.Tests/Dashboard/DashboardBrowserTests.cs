@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using HyperTune.Cli.Http;
 using HyperTune.Core.Studies;
 using Xunit.Abstractions;
 
@@ -175,6 +176,37 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         await page.WaitForAsync("document.querySelector('#cluster')?.dataset.mode === 'local'");
         Assert.Contains("Local store", await page.EvalAsync<string>("document.querySelector('#cluster').innerText"));
         page.AssertNoProblems();
+    }
+
+    [BrowserFact]
+    public async Task On_a_node_with_api_keys_the_page_asks_for_one_then_reads_and_listens_with_it()
+    {
+        const string readKey = "read-key-0123456789abc";
+        var keyFile = Path.Combine(Directory.CreateTempSubdirectory("hypertune-keys-").FullName, "keys");
+        File.WriteAllText(keyFile, $"read:{readKey}\n");
+        var options = NodeHttpOptions.Open with { Keys = ApiKeyring.Load(null, keyFile) };
+        var port = LoopbackPort.Free();
+        await using var node = await NodeHttpServer.StartAsync("127.0.0.1", port, options, fixture.Views,
+            CancellationToken.None);
+        await using var page = await BrowserPage.OpenAsync(fixture.Browser);
+
+        await page.GoToAsync(new Uri($"http://127.0.0.1:{port}/dashboard/"));
+        await page.WaitForAsync("document.querySelector('.key-form input') !== null");
+        // The refused request, and the browser's log line about it.
+        Assert.NotEmpty(page.Problems);
+        Assert.All(page.Problems, p => Assert.Contains("401", p));
+        page.ClearProblems();
+        await page.Page.TypeAsync(".key-form input", readKey);
+        await Task.WhenAll(page.Page.WaitForNavigationAsync(), page.Page.ClickAsync(".key-form button[type=submit]"));
+
+        await page.WaitForAsync($"document.querySelector('#studies')?.dataset.studies === '{fixture.Studies.Count}'");
+        // With a key the stream is read through fetch (EventSource cannot send one): it must deliver changes too.
+        await page.WaitForAsync("document.querySelector('#live').dataset.state === 'live'");
+        await fixture.Live.AddTrialsAsync(fixture.Views, 5);
+        await page.WaitForAsync("document.querySelector('tr[data-study=\"live-1\"]').innerText" +
+                                $".includes('{fixture.Live.Trials.Count}/400')", 15_000);
+        page.AssertNoProblems();
+        File.Delete(keyFile);
     }
 
     [BrowserFact]

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using HyperTune.Cli.Http;
 using HyperTune.Cluster.Views;
 
@@ -28,7 +27,7 @@ public sealed class NodeDashboardTests : IAsyncLifetime, IDisposable
         var keyFile = Path.Combine(_dir, "keys");
         File.WriteAllText(keyFile, $"read:{ReadKey}\n");
         var options = NodeHttpOptions.Open with { Keys = ApiKeyring.Load(OperateKey, keyFile) };
-        var (port1, port2) = (FreePort(), FreePort());
+        var (port1, port2) = (LoopbackPort.Free(), LoopbackPort.Free());
         _withDashboard = await NodeHttpServer.StartAsync("127.0.0.1", port1, options, _views, CancellationToken.None);
         _without = await NodeHttpServer.StartAsync("127.0.0.1", port2, options, null, CancellationToken.None);
         _dashboard = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port1}") };
@@ -44,13 +43,6 @@ public sealed class NodeDashboardTests : IAsyncLifetime, IDisposable
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path, string? key = null)
     {

@@ -11,7 +11,10 @@ const LIVE_TEXT = {
   off: 'not live',
 };
 
-/** Builds the page's frame and returns its parts: {main, setLive(state, detail), showError(error, retry)}. */
+/**
+ * Builds the page's frame and returns its parts: {main, setLive(state, detail), showError(error), clearError(),
+ * needsKey()}; needsKey() is true once the server asked for an API key (the page then waits for the key form).
+ */
 export function frame(current) {
   const indicator = el('span', { class: 'live off', id: 'live', 'data-state': 'off', text: LIVE_TEXT.off });
   const nav = el('nav', {},
@@ -32,9 +35,11 @@ export function frame(current) {
     if (state === 'store-error') errors.dataset.kind = 'store';
   };
 
-  const showError = (error, retry) => {
+  let keyAsked = false;
+  const showError = (error) => {
     if (error instanceof ApiError && error.status === 401) {
-      showKeyForm(errors, error.message, retry);
+      keyAsked = true;
+      showKeyForm(errors, error.message);
       return;
     }
     errors.dataset.kind = 'error';
@@ -45,7 +50,7 @@ export function frame(current) {
     if (errors.dataset.kind !== 'store') clear(errors);
   };
 
-  return { main, setLive, showError, clearError };
+  return { main, setLive, showError, clearError, needsKey: () => keyAsked };
 }
 
 function showMessage(errors, text) {
@@ -53,18 +58,24 @@ function showMessage(errors, text) {
 }
 
 // A node with API keys: ask for one (a read key is enough), keep it for this tab, and try again.
-function showKeyForm(errors, message, retry) {
+function showKeyForm(errors, message) {
   const input = el('input', { type: 'password', name: 'key', autocomplete: 'off', placeholder: 'API key' });
   const form = el('form', { class: 'key-form' },
     el('p', { text: `This node needs an API key (${message}). A read key is enough.` }),
     input, el('button', { type: 'submit', text: 'Use key' }),
-    apiKey() ? el('button', { type: 'button', text: 'Forget key', onclick: () => setApiKey(null) }) : null);
+    apiKey() ? el('button', {
+      type: 'button',
+      text: 'Forget key',
+      onclick: () => {
+        setApiKey(null);
+        location.reload();
+      },
+    }) : null);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     setApiKey(input.value.trim());
-    clear(errors);
-    // The event stream started without the key: a reload starts everything with it.
-    if (retry) retry(); else location.reload();
+    // A reload starts everything again with the key, the event stream included.
+    location.reload();
   });
   clear(errors).append(form);
   errors.dataset.kind = 'key';

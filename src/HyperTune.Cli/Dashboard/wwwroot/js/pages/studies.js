@@ -83,4 +83,5 @@ function best(study) {
 }
 
 await load();
-watch('events', scheduleLoad, page.setLive);
+// Without a key the stream would be refused too; the key form reloads the page.
+if (!page.needsKey()) watch('events', scheduleLoad, page.setLive);

@@ -277,7 +277,7 @@ if (!id) {
   page.showError(new Error('no study in the address: open a study from the studies page (study.html?id=ID)'));
 } else {
   await update();
-  watch(`studies/${encodeURIComponent(id)}/events`, (change) => {
+  if (!page.needsKey()) watch(`studies/${encodeURIComponent(id)}/events`, (change) => {
     if (!model.doc || change.version > model.doc.version) update();
   }, page.setLive);
 }
