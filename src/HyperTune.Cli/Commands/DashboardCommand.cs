@@ -91,7 +91,7 @@ internal static class DashboardCommand
             DashboardServer server;
             try
             {
-                server = await DashboardServer.StartAsync(new DashboardSources(views), port, ct);
+                server = await DashboardServer.StartAsync(DashboardSources.ForStore(views), port, ct);
             }
             catch (IOException e)
             {

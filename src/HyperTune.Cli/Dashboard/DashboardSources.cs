@@ -8,6 +8,17 @@ namespace HyperTune.Cli.Dashboard;
 internal sealed record DashboardSources(IStudyViewReader Views)
 {
     /// <summary>
+    /// What <c>hypertune dashboard</c> and a node serve for a store's read model: the views, and whatever this
+    /// build computes from them (a node adds its cluster state).
+    /// </summary>
+    public static DashboardSources ForStore(IStudyViewReader views) => new(views)
+    {
+        // TODO(parameter importance, issue 16): Importance = (id, ct) => ..., HyperTune.Core.Analysis's
+        // ParameterImportance over views.TrialsAsync(id, 0, ct), once it lands; until then
+        // /api/studies/{id}/importance answers 404 and the study page says importance is not computed.
+    };
+
+    /// <summary>
     /// Computes a study's parameter importance (each parameter's share of the value's variance, summing to about
     /// 1), or null when it cannot yet (too few completed trials). Null: the server has no importance to give, and
     /// <c>/api/studies/{id}/importance</c> answers 404.

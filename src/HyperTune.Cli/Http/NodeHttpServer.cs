@@ -101,7 +101,7 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         app.MapGet("/health", () => holder.Api is { } api ? Reply(api.Health()) : Starting);
         app.MapGet("/ready", () => holder.Api is { } api ? Reply(api.Ready()) : Starting);
         if (views is not null)
-            app.MapDashboard(new DashboardSources(views)
+            app.MapDashboard(DashboardSources.ForStore(views) with
             {
                 ClusterState = _ => Task.FromResult(holder.Api is { } api ? api.ClusterState() : StartingResponse),
             });
