@@ -13,9 +13,7 @@ internal sealed record DashboardSources(IStudyViewReader Views)
     /// </summary>
     public static DashboardSources ForStore(IStudyViewReader views) => new(views)
     {
-        // TODO(parameter importance, issue 16): Importance = (id, ct) => ..., HyperTune.Core.Analysis's
-        // ParameterImportance over views.TrialsAsync(id, 0, ct), once it lands; until then
-        // /api/studies/{id}/importance answers 404 and the study page says importance is not computed.
+        Importance = new ViewImportance(views).ComputeAsync,
     };
 
     /// <summary>

@@ -13,13 +13,9 @@ internal static class ViewReaderFactory
     /// </summary>
     /// <exception cref="StoreUnreadableException">The store exists but cannot be read; the message names
     /// it.</exception>
-    public static IStudyViewReader? Open(StorageSpec storage)
-    {
-        // TODO(read model, issue 16): return the SQL-backed IStudyViewReader over the query tables of SQLite and
-        // PostgreSQL stores here. Until it lands no store has a readable read model, so the dashboard command exits
-        // 1 naming the store and nodes serve no dashboard. (A memory store's views live in the process that runs
-        // it, InMemoryStudyViews; another process cannot read them.)
-        _ = storage;
-        return null;
-    }
+    public static IStudyViewReader? Open(StorageSpec storage) =>
+        // A memory store's views live in the process that runs it (InMemoryStudyViews): another cannot read them.
+        storage.Kind == StorageKind.Memory || storage is { Kind: StorageKind.Sqlite, InMemorySqlite: true }
+            ? null
+            : SqlStudyViews.For(storage, readOnly: true);
 }

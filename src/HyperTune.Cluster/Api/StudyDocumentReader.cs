@@ -139,6 +139,7 @@ public static class StudyDocumentReader
             FinalStep = root.TryGetProperty("finalStep", out var f) ? f.GetInt64() : null,
             BestSchedule = schedule,
             CoordinatorNode = root.TryGetProperty("coordinatorNode", out var cn) ? cn.GetString() : null,
+            SpaceJson = root.TryGetProperty("space", out var space) ? space.GetRawText() : null,
             RunningOn = trials is null ? null : runningOn,
             Dispatches = trials is null ? null : dispatches,
             Executing = trials is null ? null : executing,

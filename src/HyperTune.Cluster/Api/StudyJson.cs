@@ -65,6 +65,12 @@ public static class StudyJson
             w.WriteNumber("maxTrials", p.MaxTrials);
             w.WriteNumber("parallelism", p.Parallelism);
             if (report.CoordinatorNode is { } node) w.WriteString("coordinatorNode", node);
+            if (report.SpaceJson is { } space)
+            {
+                // As the spec wrote it: tools (the dashboard's axes, parameter importance) need the ranges.
+                w.WritePropertyName("space");
+                w.WriteRawValue(space);
+            }
             w.WriteStartObject("trials");
             w.WriteNumber("complete", p.Complete);
             w.WriteNumber("failed", p.Failed);

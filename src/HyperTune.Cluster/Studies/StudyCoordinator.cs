@@ -775,7 +775,17 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
         Dispatches = includeTrials ? _state.LastDispatch : null,
         Executing = includeTrials ? _state.Executing : null,
         CoordinatorNode = NodeAddress,
+        SpaceJson = _spaceJson ??= SpaceOf(_state.SpecJson),
     };
+
+    private string? _spaceJson;
+
+    /// <summary>The <c>space</c> of a spec's JSON text, as written.</summary>
+    private static string? SpaceOf(string specJson)
+    {
+        using var spec = System.Text.Json.JsonDocument.Parse(specJson);
+        return spec.RootElement.TryGetProperty("space", out var space) ? space.GetRawText() : null;
+    }
 
     /// <summary>
     /// Writes the study's read-model views (its row and the rows of trials that changed since the last write) off

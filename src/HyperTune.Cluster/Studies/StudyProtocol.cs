@@ -51,6 +51,9 @@ public static class StudyProtocol
         /// </summary>
         public IReadOnlySet<int>? Executing { get; init; }
 
+        /// <summary>The study's search space as its spec gives it (JSON), for tools that need its ranges.</summary>
+        public string? SpaceJson { get; init; }
+
         /// <summary>The cluster address of the coordinator's node (<c>host:port</c>).</summary>
         public string? CoordinatorNode { get; init; }
 
