@@ -13,4 +13,6 @@ var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.
 };
 // Leave time for a graceful stop on Ctrl-C: the node leaves its cluster and stops running trials.
 var invocation = new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) };
-return await root.Parse(args).InvokeAsync(invocation);
+var parsed = root.Parse(args);
+// Usage errors exit 2, as other bad input does, with messages free of .NET type names.
+return ParseErrors.Report(parsed, Console.Error) ?? await parsed.InvokeAsync(invocation);
