@@ -108,6 +108,73 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_node_answers_cluster_show_study_list_trials_and_enqueue_from_the_cli()
+    {
+        var http = LoopbackPorts.ReserveOne();
+        var at = $"127.0.0.1:{http}";
+        var spec = Path.Combine(_dir, "slow.json");
+        var example = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(
+            Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json")))!;
+        example["trainable"]!["simulatedTrainingTime"] = "300ms";
+        example["budget"]!["maxTrials"] = 8;
+        example["budget"]!["parallelism"] = 1;
+        File.WriteAllText(spec, example.ToJsonString());
+        using var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", "memory", "--slots", "3",
+            "--http", at);
+        await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
+
+        var (clusterCode, cluster, clusterErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "cluster", "show",
+            "--node", at);
+        Assert.True(clusterCode == 0, clusterErr);
+        Assert.Matches(@"Up\s+reachable\s+\S*worker\S* \d/3 slots", cluster);
+
+        var (submitCode, _, submitErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec,
+            "--node", at);
+        Assert.True(submitCode == 0, submitErr);
+        var good = Path.Combine(_dir, "good.json");
+        File.WriteAllText(good, "{\"x\": 3.14159265, \"y\": 2.275}");
+        var (enqueueCode, enqueued, enqueueErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
+            "branin-random", good, "--node", at);
+        Assert.True(enqueueCode == 0, enqueueErr);
+        Assert.Contains("enqueued 1 configuration(s) in study branin-random", enqueued);
+        var bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, "{\"x\": 3, \"z\": 1}");
+        var (badCode, _, badErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
+            "branin-random", bad, "--node", at);
+        Assert.Equal(2, badCode);
+        Assert.Contains("params.z", badErr);
+
+        var deadline = DateTime.UtcNow + Timeout;
+        string list;
+        do
+        {
+            await Task.Delay(500);
+            var (listCode, listed, listErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "list",
+                "--node", at);
+            Assert.True(listCode == 0, listErr);
+            list = listed;
+        }
+        while (!list.Contains("finished") && DateTime.UtcNow < deadline);
+        Assert.Contains("branin-random", list);
+        Assert.Contains("8/8 done", list);
+
+        var (trialsCode, trials, trialsErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "trials",
+            "branin-random", "--json", "--node", at);
+        Assert.True(trialsCode == 0, trialsErr);
+        var enqueuedTrials = System.Text.Json.Nodes.JsonNode.Parse(trials)!.AsArray()
+            .Where(t => t!["attributes"]?["enqueued"] is not null).ToList();
+        Assert.Single(enqueuedTrials);
+        Assert.Equal(3.14159265, (double)enqueuedTrials[0]!["params"]!["x"]!);
+
+        var (leaveCode, _, leaveErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "cluster", "leave",
+            "127.0.0.1:1", "--node", at);
+        Assert.Equal(2, leaveCode);
+        Assert.Contains("no member at '127.0.0.1:1'; members: akka.tcp://", leaveErr);
+        node.Signal(15);
+        await node.WaitAsync(Timeout);
+    }
+
+    [Fact]
     public async Task The_http_api_repeats_a_submission_by_its_request_id_reports_readiness_and_counts_stopped_trials_cancelled()
     {
         var port = LoopbackPorts.ReserveOne();

@@ -25,7 +25,7 @@ internal static class ClusterCommand
             foreach (var m in doc["members"]!.AsArray())
             {
                 // Worker nodes: trials running / slots (as last published by the node).
-                var slots = m!["slots"] is { } n ? $" {(int)m["running"]!}/{(int)n} slots" : "";
+                var slots = m!["slots"] is { } n ? $" {(int)m["slotsInUse"]!}/{(int)n} slots" : "";
                 Console.Out.WriteLine($"  {(string?)m["address"],-40} {(string?)m["status"],-8} " +
                                       $"{((bool)m["reachable"]! ? "reachable" : "UNREACHABLE"),-12} " +
                                       string.Join(",", m["roles"]!.AsArray().Select(x => (string?)x)

@@ -43,7 +43,7 @@ internal static class StudyTrialsCommand
                 ct, report =>
                 {
                     var trials = (report.Trials ?? Array.Empty<TrialRecord>())
-                        .Where(t => wanted is null || StateOf(report, t) == wanted).ToList();
+                        .Where(t => wanted is null || StudyExport.StateOf(report, t) == wanted).ToList();
                     if (r.GetValue(json))
                     {
                         var all = JsonDocument.Parse(StudyJson.ToJson(report, includeTrials: true))
@@ -122,7 +122,7 @@ internal static class StudyTrialsCommand
             return StudyCommand.WithReport(r.GetValue(node), r.GetValue(storage), r.GetValue(id)!, includeTrials: true,
                 ct, report =>
                 {
-                    var text = r.GetValue(csv) ? Csv(report) : JsonLines(report);
+                    var text = r.GetValue(csv) ? StudyExport.Csv(report) : StudyExport.JsonLines(report);
                     if (r.GetValue(output) is { } file)
                     {
                         try
@@ -155,12 +155,6 @@ internal static class StudyTrialsCommand
         return ExitCodes.Failed;
     }
 
-    /// <summary>A trial's state as the documents spell it ("queued": dispatched, waiting for a slot).</summary>
-    private static string StateOf(StudyProtocol.StudyReport report, TrialRecord t) =>
-        t.State == TrialState.Running && report.Executing is { } executing && !executing.Contains(t.Number)
-            ? "queued"
-            : t.State.ToString().ToLowerInvariant();
-
     private static void WriteTable(StudyProtocol.StudyReport report, IReadOnlyList<TrialRecord> trials,
         TextWriter output)
     {
@@ -181,59 +175,12 @@ internal static class StudyTrialsCommand
         table.AddColumn("parameters");
         foreach (var t in trials)
             table.AddRow(Markup.Escape(t.Number.ToString(CultureInfo.InvariantCulture)),
-                Markup.Escape(StateOf(report, t)),
+                Markup.Escape(StudyExport.StateOf(report, t)),
                 t.Value is { } v ? Markup.Escape(ProgressView.Format(v)) : "-",
                 Markup.Escape(StudyReportWriter.LastStep(t)),
-                Duration(t) is { } d ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "-",
+                StudyExport.Duration(t) is { } d ? d.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) : "-",
                 Markup.Escape(string.Join("  ", t.Params.Select(p => $"{p.Key}={ParameterValues.Format(p.Value)}"))));
         console.Write(table);
     }
 
-    private static TimeSpan? Duration(TrialRecord t) =>
-        t is { StartedAt: { } start, FinishedAt: { } end } ? end - start : null;
-
-    /// <summary>CSV in the shape of Optuna's <c>trials_dataframe</c>: a header, then one row per trial.</summary>
-    internal static string Csv(StudyProtocol.StudyReport report)
-    {
-        var trials = report.Trials ?? Array.Empty<TrialRecord>();
-        var parameters = trials.SelectMany(t => t.Params.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var metrics = trials.SelectMany(t => t.Metrics.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
-        var text = new StringBuilder();
-        var header = new[] { "number", "state", "value", "datetime_start", "datetime_complete", "duration_seconds",
-                "last_step" }
-            .Concat(parameters.Select(p => "params_" + p)).Concat(metrics.Select(m => "metrics_" + m));
-        text.AppendLine(string.Join(',', header.Select(Quote)));
-        foreach (var t in trials)
-        {
-            var cells = new List<string>
-            {
-                t.Number.ToString(CultureInfo.InvariantCulture),
-                StateOf(report, t),
-                t.Value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : "",
-                t.StartedAt?.ToUniversalTime().ToString("O") ?? "",
-                t.FinishedAt?.ToUniversalTime().ToString("O") ?? "",
-                Duration(t)?.TotalSeconds.ToString("R", CultureInfo.InvariantCulture) ?? "",
-                t.LastIntermediate?.Step.ToString(CultureInfo.InvariantCulture) ?? "",
-            };
-            cells.AddRange(parameters.Select(p => t.Params.TryGetValue(p, out var value)
-                ? Convert.ToString(value, CultureInfo.InvariantCulture) ?? ""
-                : ""));
-            cells.AddRange(metrics.Select(m => t.Metrics.TryGetValue(m, out var value)
-                ? value.ToString("R", CultureInfo.InvariantCulture)
-                : ""));
-            text.AppendLine(string.Join(',', cells.Select(Quote)));
-        }
-        return text.ToString();
-    }
-
-    private static string JsonLines(StudyProtocol.StudyReport report)
-    {
-        var text = new StringBuilder();
-        foreach (var t in report.Trials ?? Array.Empty<TrialRecord>())
-            text.AppendLine(StudyJson.TrialToJson(report, t));
-        return text.ToString();
-    }
-
-    private static string Quote(string cell) =>
-        cell.IndexOfAny(new[] { ',', '"', '\n', '\r' }) < 0 ? cell : "\"" + cell.Replace("\"", "\"\"") + "\"";
 }

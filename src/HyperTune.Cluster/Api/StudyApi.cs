@@ -277,7 +277,7 @@ public sealed class StudyApi
                 if (byKey.TryGetValue(Workers.NodeKey.Of(m.UniqueAddress), out var worker))
                 {
                     w.WriteNumber("slots", worker.Slots);
-                    w.WriteNumber("running", worker.BusyByStudy.Values.Sum());
+                    w.WriteNumber("slotsInUse", worker.BusyByStudy.Values.Sum());
                 }
                 w.WriteEndObject();
             }

@@ -1,0 +1,196 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using HyperTune.Cluster.Api;
+using HyperTune.Cluster.Studies;
+using HyperTune.Core.Studies;
+
+namespace HyperTune.Client.Remote;
+
+/// <summary>
+/// A running node's HTTP API from C#: submit, get, list, trials, stop, enqueue, export and watch studies. It reads
+/// the same study documents as the CLI and the dashboard, into the same typed reports
+/// (<see cref="StudyDocumentReader"/>), so nothing here parses JSON by hand.
+/// </summary>
+/// <remarks>
+/// Errors are typed: <see cref="StudyNotFoundException"/> (404), <see cref="HyperTuneApiException"/> with the status
+/// code for other refusals (400 bad input, 401/403 key, 409 refused, 503 starting), and
+/// <see cref="NodeUnreachableException"/> when the node does not answer.
+/// </remarks>
+public sealed class HyperTuneHttpClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <summary>A client of the node at <paramref name="node"/> (e.g. <c>http://10.0.0.5:5080</c>).</summary>
+    /// <param name="node">The node's HTTP address.</param>
+    /// <param name="apiKey">The node's API key, when it requires one (a read key suffices for reads).</param>
+    /// <param name="handler">A handler of your own (TLS settings, proxies, tests); the client disposes it.</param>
+    public HyperTuneHttpClient(Uri node, string? apiKey = null, HttpMessageHandler? handler = null)
+    {
+        _http = new HttpClient(handler ?? new HttpClientHandler())
+        {
+            BaseAddress = new Uri(node.ToString().TrimEnd('/') + "/"),
+            Timeout = TimeSpan.FromSeconds(90),
+        };
+        if (apiKey is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+    }
+
+    /// <summary>How often <see cref="WatchAsync"/> asks for changes.</summary>
+    public TimeSpan WatchInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Submits a spec (JSON; <see cref="StudyBuilder.ToJson"/> writes one): creates the study, or resumes the stored
+    /// one of that name unless <paramref name="fresh"/>. A retry with the same <paramref name="requestId"/> lands on
+    /// the same study.
+    /// </summary>
+    /// <returns>The study as it stands after the submission.</returns>
+    public async Task<StudyProtocol.StudyReport> SubmitAsync(string specJson, bool fresh = false, int? maxTrials = null,
+        int? parallelism = null, string? requestId = null, CancellationToken cancellationToken = default)
+    {
+        var query = new List<string> { $"requestId={Uri.EscapeDataString(requestId ?? Guid.NewGuid().ToString("N"))}" };
+        if (fresh) query.Add("fresh=true");
+        if (maxTrials is { } m) query.Add($"maxTrials={m}");
+        if (parallelism is { } p) query.Add($"parallelism={p}");
+        var body = await SendAsync(HttpMethod.Post, "studies?" + string.Join('&', query), specJson, null,
+            cancellationToken).ConfigureAwait(false);
+        return StudyDocumentReader.Read(body, null);
+    }
+
+    /// <summary>A study's report (with every trial when <paramref name="includeTrials"/>).</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    public async Task<StudyProtocol.StudyReport> GetAsync(string studyId, bool includeTrials = false,
+        CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync(HttpMethod.Get,
+            $"studies/{Uri.EscapeDataString(studyId)}{(includeTrials ? "?trials=true" : "")}", null, studyId,
+            cancellationToken).ConfigureAwait(false);
+        return StudyDocumentReader.Read(body, null);
+    }
+
+    /// <summary>Every study the cluster stores, with its progress and best (no trials).</summary>
+    public async Task<IReadOnlyList<StudyProtocol.StudyReport>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync(HttpMethod.Get, "studies", null, null, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        // A study reserved by a submission that has not created it yet has no progress to show.
+        return document.RootElement.GetProperty("studies").EnumerateArray()
+            .Where(s => s.TryGetProperty("trials", out _))
+            .Select(s => StudyDocumentReader.Read(s.GetRawText(), null)).ToList();
+    }
+
+    /// <summary>A study's trials, by number.</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    public async Task<IReadOnlyList<TrialRecord>> TrialsAsync(string studyId,
+        CancellationToken cancellationToken = default) =>
+        (await GetAsync(studyId, includeTrials: true, cancellationToken).ConfigureAwait(false)).Trials ?? [];
+
+    /// <summary>Stops a running study; its unfinished trials are cancelled.</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    public async Task<StudyProtocol.StudyReport> StopAsync(string studyId, string reason = "stopped by a client",
+        CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync(HttpMethod.Post,
+            $"studies/{Uri.EscapeDataString(studyId)}/stop?reason={Uri.EscapeDataString(reason)}", null, studyId,
+            cancellationToken).ConfigureAwait(false);
+        return StudyDocumentReader.Read(body, null);
+    }
+
+    /// <summary>
+    /// Enqueues configurations (parameter name to value) to run next, before the optimizer's own suggestions, each
+    /// exactly once; the optimizer learns from their results.
+    /// </summary>
+    /// <returns>How many enqueued configurations wait to start.</returns>
+    /// <exception cref="HyperTuneApiException">400 a configuration outside the space (the message names the
+    /// parameter); 409 the study finished or its budget has no room.</exception>
+    public async Task<int> EnqueueAsync(string studyId, IEnumerable<IReadOnlyDictionary<string, object>> configurations,
+        CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync(HttpMethod.Post, $"studies/{Uri.EscapeDataString(studyId)}/enqueue",
+            JsonSerializer.Serialize(configurations), studyId, cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("waiting").GetInt32();
+    }
+
+    /// <summary>A study's trials as CSV (Optuna's <c>trials_dataframe</c> columns), as <c>study export --csv</c>.</summary>
+    public async Task<string> ExportCsvAsync(string studyId, CancellationToken cancellationToken = default) =>
+        StudyExport.Csv(await GetAsync(studyId, includeTrials: true, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// The study's trials as they start and change, until the study finishes (every trial once at first, then each
+    /// change), or until <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    public async IAsyncEnumerable<TrialChange> WatchAsync(string studyId,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var seen = new Dictionary<int, string>();
+        while (true)
+        {
+            var report = await GetAsync(studyId, includeTrials: true, cancellationToken).ConfigureAwait(false);
+            var documents = StudyJson.ToJson(report, includeTrials: true, indented: false);
+            using (var document = JsonDocument.Parse(documents))
+            {
+                var list = document.RootElement.GetProperty("trialList").EnumerateArray().ToList();
+                for (var i = 0; i < list.Count; i++)
+                {
+                    var text = list[i].GetRawText();
+                    var number = list[i].GetProperty("number").GetInt32();
+                    if (seen.TryGetValue(number, out var before) && before == text) continue;
+                    seen[number] = text;
+                    yield return new TrialChange(studyId, list[i].GetProperty("state").GetString()!,
+                        report.Trials![i]);
+                }
+            }
+            if (report.Progress.Status == StudyStatus.Finished) yield break;
+            await Task.Delay(WatchInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private async Task<string> SendAsync(HttpMethod method, string path, string? json, string? studyId,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null) request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NodeUnreachableException($"cannot reach the node at {_http.BaseAddress}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NodeUnreachableException(
+                $"the node at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s", e);
+        }
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (response.IsSuccessStatusCode) return body;
+            var message = ErrorOf(body) ?? $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            if (response.StatusCode == HttpStatusCode.NotFound && studyId is not null)
+                throw new StudyNotFoundException(studyId, message);
+            throw new HyperTuneApiException((int)response.StatusCode, message);
+        }
+    }
+
+    private static string? ErrorOf(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.TryGetProperty("error", out var error) ? error.GetString() : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
