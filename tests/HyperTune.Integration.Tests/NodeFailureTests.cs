@@ -50,6 +50,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
         Assert.NotEqual(coordinatorNode, cluster.NameOf((string)final["coordinatorNode"]!));
         AssertIntact(final, trials, CompletedValues(beforeFirstKill), CompletedValues(beforeSecondKill));
+        await ReadModelCheck.AssertMatchesAsync(cluster.Db, studyId, final);
         cluster.Passed();
     }
 
@@ -71,6 +72,7 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         // Nobody resubmits: remember-entities restarts the study's coordinator, which goes on by itself.
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish after the restart");
         AssertIntact(final, trials, CompletedValues(before));
+        await ReadModelCheck.AssertMatchesAsync(cluster.Db, studyId, final);
         cluster.Passed();
     }
 

@@ -109,86 +109,118 @@ internal static class RunCommand
             return ExitCodes.BadInput;
         }
 
-        var dataDir = StorageOption.DataDirectory(storage);
-        var effectiveParallelism = parallelism ?? spec.Budget.Parallelism;
-        var options = new NodeOptions
+        // An in-memory study leaves nothing behind: its log and checkpoints go to a scratch folder removed at the end
+        // (a refit model, asked for by the spec, still goes to hypertune-data/artifacts).
+        var scratch = storage.Kind == StorageKind.Memory
+            ? Directory.CreateTempSubdirectory("hypertune-run-").FullName
+            : null;
+        try
         {
-            Storage = storage,
-            Port = 0,
-            RememberStudies = false,
-            Slots = slots ?? Math.Max(effectiveParallelism, Environment.ProcessorCount),
-            LogFile = Path.Combine(dataDir, "hypertune.log"),
-            Embedded = true,
-            ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
-                         $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
-                         $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +
-                         // The user named these files on their own machine: the embedded node may read them.
-                         $"{Trainables.MlNet.DataRootPolicy.ConfigKey} = " +
-                         $"[{string.Join(", ", (model?.DataFolders ?? []).Select(StorageSpec.Quote))}]\n" +
-                         $"{Trainables.Assemblies.AssemblyPolicy.ConfigKey} = " +
-                         $"[{(userAssembly is null ? "" : StorageSpec.Quote(userAssembly))}]",
-        };
-        var stopwatch = Stopwatch.StartNew();
-        var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);
-        if (node is null) return startCode;
+            return await RunOnNodeAsync();
+        }
+        finally
+        {
+            if (scratch is not null) TryDelete(scratch);
+        }
 
-        await using (node)
+        async Task<int> RunOnNodeAsync()
         {
-            var client = new HyperTuneClient(node);
-            try
+            var dataDir = scratch ?? StorageOption.DataDirectory(storage);
+            var artifacts = Path.Combine(StorageOption.DataDirectory(storage), "artifacts");
+            var effectiveParallelism = parallelism ?? spec.Budget.Parallelism;
+            var options = new NodeOptions
             {
-                var budget = parallelism is not null || maxTrials is not null ? new StudyProtocol.BudgetOverride(maxTrials, parallelism) : null;
-                var submitted = await client.SubmitAsync(specJson, fresh, budget, cancellationToken: ct,
-                    enqueueJson: enqueueJson);
-                var studyId = submitted.StudyId;
-                var p = submitted.Progress;
-                Console.Error.WriteLine(submitted.Created
-                    ? $"study {studyId}: new, {p.MaxTrials} trials, parallelism {p.Parallelism}, optimizer {spec.Optimizer.Type}, storage {storage}"
-                    : $"study {studyId}: resuming at {p.Done}/{p.MaxTrials} trials ({p.Complete} complete), storage {storage}");
+                Storage = storage,
+                Port = 0,
+                RememberStudies = false,
+                Slots = slots ?? Math.Max(effectiveParallelism, Environment.ProcessorCount),
+                LogFile = Path.Combine(dataDir, "hypertune.log"),
+                Embedded = true,
+                ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
+                             $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
+                             $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +
+                             // The user named these files on their own machine: the embedded node may read them.
+                             $"{Trainables.MlNet.DataRootPolicy.ConfigKey} = " +
+                             $"[{string.Join(", ", (model?.DataFolders ?? []).Select(StorageSpec.Quote))}]\n" +
+                             $"{Trainables.Assemblies.AssemblyPolicy.ConfigKey} = " +
+                             $"[{(userAssembly is null ? "" : StorageSpec.Quote(userAssembly))}]",
+            };
+            var stopwatch = Stopwatch.StartNew();
+            var (node, startCode) = await NodeStarter.StartAsync(options, "the embedded node", ct);
+            if (node is null) return startCode;
 
-                var view = new ProgressView(live: ProgressView.StderrIsTerminal);
-                await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
-                var report = await client.GetAsync(studyId, includeTrials: true, ct)
-                             ?? throw new StudyRejectedException($"study '{studyId}' vanished");
-                // The best configuration trained on all training rows and scored once on the test set.
-                var refit = model is not null && report.Progress.Best is { } best && report.Progress.Status == StudyStatus.Finished
-                    ? await RefitWriter.RefitAsync(model, best, Path.Combine(dataDir, "artifacts", studyId), ct)
-                    : null;
-                // The coordinator's report carries the scheduler's rungs.
-                if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
-                else
+            await using (node)
+            {
+                var client = new HyperTuneClient(node);
+                try
                 {
-                    StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
-                    if (refit is not null) RefitWriter.WriteHuman(refit, spec.Objective.Metric, report.Progress.Best!.Value, Console.Out);
+                    var budget = parallelism is not null || maxTrials is not null ? new StudyProtocol.BudgetOverride(maxTrials, parallelism) : null;
+                    var submitted = await client.SubmitAsync(specJson, fresh, budget, cancellationToken: ct,
+                        enqueueJson: enqueueJson);
+                    var studyId = submitted.StudyId;
+                    var p = submitted.Progress;
+                    Console.Error.WriteLine(submitted.Created
+                        ? $"study {studyId}: new, {p.MaxTrials} trials, parallelism {p.Parallelism}, optimizer {spec.Optimizer.Type}, storage {storage}"
+                        : $"study {studyId}: resuming at {p.Done}/{p.MaxTrials} trials ({p.Complete} complete), storage {storage}");
+
+                    var view = new ProgressView(live: ProgressView.StderrIsTerminal);
+                    await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
+                    var report = await client.GetAsync(studyId, includeTrials: true, ct)
+                                 ?? throw new StudyRejectedException($"study '{studyId}' vanished");
+                    // The best configuration trained on all training rows and scored once on the test set.
+                    var refit = model is not null && report.Progress.Best is { } best && report.Progress.Status == StudyStatus.Finished
+                        ? await RefitWriter.RefitAsync(model, best, Path.Combine(artifacts, studyId), ct)
+                        : null;
+                    // The coordinator's report carries the scheduler's rungs.
+                    if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
+                    else
+                    {
+                        StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
+                        if (refit is not null) RefitWriter.WriteHuman(refit, spec.Objective.Metric, report.Progress.Best!.Value, Console.Out);
+                    }
+                    if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
+                    {
+                        // A study that spent its budget without one result has nothing to offer a script.
+                        Console.Error.WriteLine($"error: study {studyId} finished without a completed trial ({report.Progress.Failed} failed, {report.Progress.Pruned} pruned)");
+                        return ExitCodes.Failed;
+                    }
+                    return ExitCodes.Ok;
                 }
-                if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
-                    // A study that spent its budget without one result has nothing to offer a script.
-                    Console.Error.WriteLine($"error: study {studyId} finished without a completed trial ({report.Progress.Failed} failed, {report.Progress.Pruned} pruned)");
+                    Console.Error.WriteLine(scratch is null
+                        ? "interrupted: the study is stored; run the same command again to resume it"
+                        : "interrupted: the study was in memory and is gone (use --storage sqlite:PATH to resume later)");
+                    return ExitCodes.Interrupted;
+                }
+                catch (SpecException e)
+                {
+                    Console.Error.WriteLine($"error: {specFile.Name}: {e.Message}");
+                    return ExitCodes.BadInput;
+                }
+                catch (StudyRejectedException e)
+                {
+                    Console.Error.WriteLine($"error: {e.Message}");
                     return ExitCodes.Failed;
                 }
-                return ExitCodes.Ok;
+                finally
+                {
+                    // Before the node shuts down, whatever the outcome.
+                    StdoutGuard.Seal();
+                }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("interrupted: the study is stored; run the same command again to resume it");
-                return ExitCodes.Interrupted;
-            }
-            catch (SpecException e)
-            {
-                Console.Error.WriteLine($"error: {specFile.Name}: {e.Message}");
-                return ExitCodes.BadInput;
-            }
-            catch (StudyRejectedException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return ExitCodes.Failed;
-            }
-            finally
-            {
-                // Before the node shuts down, whatever the outcome.
-                StdoutGuard.Seal();
-            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover in the temporary folder is not worth failing a finished run for.
         }
     }
 }
