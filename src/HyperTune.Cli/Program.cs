@@ -8,6 +8,7 @@ var root = new RootCommand("HyperTune.Cluster: hyperparameter tuning on an Akka.
     BenchCommand.Create(),
     NodeCommand.Create(),
     ClusterCommand.Create(),
+    TrialCommand.Create(),
     SecurityCommand.Create(),
     DashboardCommand.Create(),
 };

@@ -88,6 +88,19 @@ public sealed class StudyViewsEndToEndTests : IDisposable
         Assert.Equal(2, badCode);
         Assert.Contains("unknown state 'done'", badErr);
 
+        var (trialCode, trial, trialErr) = await Hypertune("trial", "show", "branin-random", "3", "--json");
+        Assert.True(trialCode == 0, trialErr);
+        Assert.Equal(3, (int)JsonNode.Parse(trial)!["number"]!);
+        var (noTrialCode, _, noTrialErr) = await Hypertune("trial", "show", "branin-random", "25");
+        Assert.Equal(1, noTrialCode);
+        Assert.Contains("has no trial 25 (it has 25)", noTrialErr);
+        var (listJsonCode, listJson, listJsonErr) = await Hypertune("study", "list", "--json");
+        Assert.True(listJsonCode == 0, listJsonErr);
+        Assert.Equal("branin-random", (string?)JsonNode.Parse(listJson)!["studies"]![0]!["study"]);
+        var (watchCode, watch, watchErr) = await Hypertune("study", "watch", "branin-random");
+        Assert.True(watchCode == 0, watchErr);
+        Assert.Contains("branin-random finished: trial budget reached", watch);
+
         // No node started (it would have logged to the store's folder) and nothing was written.
         Assert.Equal(before, StoreFiles());
     }

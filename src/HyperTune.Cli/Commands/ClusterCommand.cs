@@ -11,7 +11,11 @@ internal static class ClusterCommand
         var command = new Command("cluster", "Inspect the cluster");
         var node = StudyCommand.NodeOption();
         node.Required = true;
-        var show = new Command("show", "Members, their status, roles and reachability, as the given node sees them") { node };
+        var json = new Option<bool>("--json") { Description = "Print the node's JSON answer" };
+        var show = new Command("show", "Members, their status, roles and reachability, as the given node sees them")
+        {
+            node, json,
+        };
         show.SetAction((r, ct) => StudyCommand.Remote(r.GetValue(node)!, ct, async client =>
         {
             var (status, body) = await client.GetAsync("cluster", ct);
@@ -19,6 +23,11 @@ internal static class ClusterCommand
             {
                 Console.Error.WriteLine($"error: {body}");
                 return ExitCodes.Failed;
+            }
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(body);
+                return ExitCodes.Ok;
             }
             var doc = JsonNode.Parse(body)!;
             Console.Out.WriteLine($"seen from {(string?)doc["self"]}, leader {(string?)doc["leader"] ?? "none"}");

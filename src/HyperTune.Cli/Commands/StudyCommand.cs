@@ -22,6 +22,7 @@ internal static class StudyCommand
         command.Subcommands.Add(StudyTrialsCommand.CreateTrials());
         command.Subcommands.Add(StudyTrialsCommand.CreateBest());
         command.Subcommands.Add(StudyTrialsCommand.CreateExport());
+        command.Subcommands.Add(StudyWatchCommand.Create());
         command.Subcommands.Add(CreateStop());
         command.Subcommands.Add(CreateEnqueue());
         command.Subcommands.Add(CreateReplaySchedule());
@@ -342,11 +343,17 @@ internal static class StudyCommand
     {
         var storage = StorageOption.Create();
         var node = NodeOption();
-        var list = new Command("list", "List the stored studies") { storage, node };
+        var json = new Option<bool>("--json") { Description = "Print {\"studies\": [study documents]}" };
+        var list = new Command("list", "List the stored studies") { storage, node, json };
         list.SetAction((r, ct) => r.GetValue(node) is { } remote ? Remote(remote, ct, async client =>
         {
             var (status, body) = await client.GetAsync("studies", ct);
             if (status >= 400) return Fail(status, body);
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(body);
+                return ExitCodes.Ok;
+            }
             var studies = JsonNode.Parse(body)!["studies"]!.AsArray();
             if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
             foreach (var study in studies)
@@ -357,15 +364,21 @@ internal static class StudyCommand
                 Console.Out.WriteLine($"{(string?)study["study"],-32} {line}");
             }
             return ExitCodes.Ok;
-        }) : ListLocalAsync(r.GetValue(storage), ct));
+        }) : ListLocalAsync(r.GetValue(storage), r.GetValue(json), ct));
         return list;
     }
 
     /// <summary>Lists a local store's studies from its read model (or, for a store without one, through a node).</summary>
-    private static async Task<int> ListLocalAsync(string? storage, CancellationToken ct) =>
+    private static async Task<int> ListLocalAsync(string? storage, bool json, CancellationToken ct) =>
         await LocalViews.RunAsync(storage, ct, async views =>
         {
             var studies = await views.ListAsync(ct);
+            if (json)
+            {
+                // The same shape as a node's GET /studies.
+                Console.Out.WriteLine("{\"studies\":[" + string.Join(",", studies.Select(s => s.Document)) + "]}");
+                return (int?)ExitCodes.Ok;
+            }
             // On stderr, so that scripts reading the list see an empty one.
             if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
             foreach (var s in studies)
@@ -378,6 +391,15 @@ internal static class StudyCommand
         }) ?? await WithLocalNode(storage, ct, async client =>
         {
             var studies = await client.ListAsync(ct);
+            if (json)
+            {
+                var documents = new List<string>();
+                foreach (var s in studies)
+                    if (await client.GetListedAsync(s.StudyId, cancellationToken: ct) is { } listed)
+                        documents.Add(StudyJson.ToJson(listed, includeTrials: false, indented: false));
+                Console.Out.WriteLine("{\"studies\":[" + string.Join(",", documents) + "]}");
+                return ExitCodes.Ok;
+            }
             if (studies.Count == 0) Console.Error.WriteLine("no studies stored");
             foreach (var s in studies)
             {
