@@ -40,28 +40,7 @@ internal static class DashboardCommand
     private static async Task<int> RunAsync(string? storageText, string? portText, bool open,
         Func<StorageSpec, IStudyViewReader?> openReader, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        StorageSpec storage;
-        try
-        {
-            storage = StorageOption.Resolve(storageText, null);
-        }
-        catch (FormatException e)
-        {
-            error.WriteLine($"error: --storage: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        if (storage.Kind == StorageKind.Memory)
-        {
-            error.WriteLine("error: --storage memory: an in-memory store lives in the process that runs its studies; " +
-                            "use --storage sqlite:PATH or postgres:...");
-            return ExitCodes.BadInput;
-        }
-        if (StorageOption.MissingSqliteFile(storage) is { } missing)
-        {
-            // Opening it would create an empty store as a side effect of looking at it.
-            error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
-            return ExitCodes.BadInput;
-        }
+        if (StorageOption.ForReading(storageText, error) is not { } storage) return ExitCodes.BadInput;
         var port = DefaultPort;
         if (portText is not null && (!int.TryParse(portText, System.Globalization.NumberStyles.None,
                 System.Globalization.CultureInfo.InvariantCulture, out port) || port > 65535))

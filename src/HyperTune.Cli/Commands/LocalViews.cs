@@ -16,28 +16,7 @@ internal static class LocalViews
     public static async Task<int?> RunAsync(string? storageText, CancellationToken ct,
         Func<IStudyViewReader, Task<int?>> operation)
     {
-        StorageSpec storage;
-        try
-        {
-            storage = StorageOption.Resolve(storageText, null);
-        }
-        catch (FormatException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        if (storage.Kind == StorageKind.Memory || storage is { Kind: StorageKind.Sqlite, InMemorySqlite: true })
-        {
-            Console.Error.WriteLine(
-                "error: an in-memory store holds nothing between runs; use --storage sqlite:PATH or postgres:...");
-            return ExitCodes.BadInput;
-        }
-        if (StorageOption.MissingSqliteFile(storage) is { } missing)
-        {
-            // Opening it would create an empty store (and its directory) as a side effect of a read.
-            Console.Error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
-            return ExitCodes.BadInput;
-        }
+        if (StorageOption.ForReading(storageText, Console.Error) is not { } storage) return ExitCodes.BadInput;
         var views = SqlStudyViews.For(storage, readOnly: true);
         try
         {

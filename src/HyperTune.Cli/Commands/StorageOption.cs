@@ -21,6 +21,36 @@ internal static class StorageOption
         : StorageSpec.SqliteFile(StorageSpec.DefaultSqlitePath);
 
     /// <summary>
+    /// The store a command that only reads opens, or null after saying on <paramref name="error"/> why it cannot:
+    /// an unknown storage, an in-memory one (it holds nothing between runs), or an SQLite file that does not exist
+    /// (opening it would create an empty store, and its folder, as a side effect of a read).
+    /// </summary>
+    public static StorageSpec? ForReading(string? option, TextWriter error)
+    {
+        StorageSpec storage;
+        try
+        {
+            storage = Resolve(option, null);
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine($"error: --storage: {e.Message}");
+            return null;
+        }
+        if (storage.Kind == StorageKind.Memory || storage is { Kind: StorageKind.Sqlite, InMemorySqlite: true })
+        {
+            error.WriteLine("error: an in-memory store holds nothing between runs; use --storage sqlite:PATH or postgres:...");
+            return null;
+        }
+        if (MissingSqliteFile(storage) is { } missing)
+        {
+            error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
+            return null;
+        }
+        return storage;
+    }
+
+    /// <summary>
     /// The file of an SQLite store that does not exist yet, or null (another kind of store, an in-memory SQLite
     /// database, or a file that exists). Commands that only read must not create it.
     /// </summary>

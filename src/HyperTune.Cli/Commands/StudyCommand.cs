@@ -456,27 +456,7 @@ internal static class StudyCommand
     /// <summary>Opens the store on an embedded node (studies are loaded, not resumed) and runs an operation.</summary>
     private static async Task<int> WithLocalNode(string? storageText, CancellationToken ct, Func<HyperTuneClient, Task<int>> operation)
     {
-        StorageSpec storage;
-        try
-        {
-            storage = StorageOption.Resolve(storageText, null);
-        }
-        catch (FormatException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return ExitCodes.BadInput;
-        }
-        if (storage.Kind == StorageKind.Memory)
-        {
-            Console.Error.WriteLine("error: an in-memory store holds nothing between runs; use --storage sqlite:PATH or postgres:...");
-            return ExitCodes.BadInput;
-        }
-        if (StorageOption.MissingSqliteFile(storage) is { } missing)
-        {
-            // Opening it would create an empty store (and its directory) as a side effect of a read.
-            Console.Error.WriteLine($"error: --storage: no store at {missing} (a study run with that storage creates it)");
-            return ExitCodes.BadInput;
-        }
+        if (StorageOption.ForReading(storageText, Console.Error) is not { } storage) return ExitCodes.BadInput;
         // No worker role: looking at a study must not run its trials.
         var options = new NodeOptions
         {

@@ -176,17 +176,8 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
                 $"CREATE TABLE IF NOT EXISTS {_table} (study_id TEXT NOT NULL, incarnation TEXT NOT NULL, " +
                 $"trial INTEGER NOT NULL, step BIGINT NOT NULL, chunk INTEGER NOT NULL, data {blob} NOT NULL, " +
                 "PRIMARY KEY (study_id, incarnation, trial, step, chunk))";
-            try
-            {
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException e)
-                when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-            {
-                // Another node created the table at the same moment (every node's first keep comes at a population's
-                // first pause): IF NOT EXISTS does not cover a concurrent creation, whose loser breaks the unique
-                // index of PostgreSQL's type names (23505 on pg_type_typname_nsp_index) once the winner committed.
-            }
+            // Every node's first keep comes at a population's first pause: several nodes create it at once.
+            await SqlTables.CreateAsync(create, cancellationToken).ConfigureAwait(false);
             _created = true;
         }
         finally

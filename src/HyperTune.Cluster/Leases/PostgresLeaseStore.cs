@@ -105,15 +105,7 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
             await using var create = new NpgsqlCommand(
                 $"CREATE TABLE IF NOT EXISTS {_table} " +
                 "(name text PRIMARY KEY, owner text NOT NULL, expires_at timestamptz NOT NULL)", connection);
-            try
-            {
-                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (PostgresException e)
-                when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-            {
-                // Another node created it at the same moment (IF NOT EXISTS does not cover a concurrent creation).
-            }
+            await Hosting.SqlTables.CreateAsync(create, cancellationToken).ConfigureAwait(false);
             _created = true;
         }
         finally

@@ -250,15 +250,7 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
             {
                 await using var create = connection.CreateCommand();
                 create.CommandText = sql;
-                try
-                {
-                    await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-                catch (PostgresException e)
-                    when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable)
-                {
-                    // Another node created it at the same moment: IF NOT EXISTS does not cover a concurrent creation.
-                }
+                await SqlTables.CreateAsync(create, cancellationToken).ConfigureAwait(false);
             }
             _created = true;
         }
