@@ -123,6 +123,34 @@ public sealed class StudyViewsEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_damaged_journal_without_views_gives_one_error_naming_it_at_once()
+    {
+        // The case: `study list` on a corrupted SQLite file printed part of the list, then an unhandled
+        // TimeoutException after 70 s. Without views the commands read the journal through a node.
+        await RunStudyAsync(5);
+        foreach (var f in Directory.GetFiles(Path.GetDirectoryName(Store)!, "store.views.db*")) File.Delete(f);
+        var noise = new byte[8192];
+        new Random(9).NextBytes(noise);
+        using (var file = File.OpenWrite(Store))
+        {
+            file.Seek(4096, SeekOrigin.Begin);
+            file.Write(noise);
+        }
+        var damaged = File.ReadAllBytes(Store);
+        foreach (var args in new[] { new[] { "study", "list" }, new[] { "study", "show", "branin-random" } })
+        {
+            var watch = Stopwatch.StartNew();
+            var (code, stdout, stderr) = await Hypertune(args);
+            Assert.Equal(1, code);
+            Assert.Contains($"the store {Store} is damaged", stderr);
+            Assert.DoesNotContain("Exception", stderr);
+            Assert.Equal("", stdout);
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
+        }
+        Assert.Equal(damaged, File.ReadAllBytes(Store));
+    }
+
+    [Fact]
     public async Task A_store_without_views_still_reads_through_a_node_and_the_next_run_writes_them()
     {
         await RunStudyAsync(5);

@@ -51,6 +51,34 @@ internal static class StorageOption
     }
 
     /// <summary>
+    /// What is wrong with an SQLite store's journal file, or null when SQLite's quick check finds it sound (and for
+    /// other stores). Reads only.
+    /// </summary>
+    public static string? DamagedSqliteFile(StorageSpec storage)
+    {
+        if (SqliteFile(storage) is not { } path) return null;
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadOnly,
+                Pooling = false,
+                DefaultTimeout = 10,
+            }.ConnectionString);
+            connection.Open();
+            using var check = connection.CreateCommand();
+            check.CommandText = "PRAGMA quick_check(1)";
+            var answer = check.ExecuteScalar() as string;
+            return answer == "ok" ? null : $"the store {path} is damaged (SQLite: {answer})";
+        }
+        catch (SqliteException e)
+        {
+            return $"the store {path} cannot be read (SQLite: {e.Message})";
+        }
+    }
+
+    /// <summary>
     /// The file of an SQLite store that does not exist yet, or null (another kind of store, an in-memory SQLite
     /// database, or a file that exists). Commands that only read must not create it.
     /// </summary>

@@ -457,6 +457,12 @@ internal static class StudyCommand
     private static async Task<int> WithLocalNode(string? storageText, CancellationToken ct, Func<HyperTuneClient, Task<int>> operation)
     {
         if (StorageOption.ForReading(storageText, Console.Error) is not { } storage) return ExitCodes.BadInput;
+        // A damaged SQLite file would only show as a node that never answers: say so at once instead.
+        if (StorageOption.DamagedSqliteFile(storage) is { } damage)
+        {
+            Console.Error.WriteLine($"error: {damage}");
+            return ExitCodes.Failed;
+        }
         // No worker role: looking at a study must not run its trials.
         var options = new NodeOptions
         {
@@ -473,6 +479,16 @@ internal static class StudyCommand
         try
         {
             return await operation(new HyperTuneClient(node));
+        }
+        catch (TimeoutException e)
+        {
+            Console.Error.WriteLine($"error: reading {storage} through a node: {e.Message}");
+            return ExitCodes.Failed;
+        }
+        catch (StudyRejectedException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.Failed;
         }
         finally
         {
