@@ -77,7 +77,8 @@ public sealed class DashboardBrowserFixture : IAsyncLifetime
         await Pbt.AddTrialsAsync(Views, 8);
         Server = await DashboardServer.StartAsync(new DashboardSources(Views)
         {
-            Importance = (id, ct) => StandInImportance.OfAsync(Views, id, ct),
+            // The product's own importance (HyperTune.Core's fANOVA over the completed trials and the study's space).
+            Importance = DashboardSources.ForStore(Views).Importance,
             ClusterState = _ => Task.FromResult(new ApiResponse(200, ClusterJson)),
             PollInterval = TimeSpan.FromMilliseconds(250),
         }, 0, CancellationToken.None);

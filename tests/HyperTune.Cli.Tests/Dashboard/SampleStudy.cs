@@ -76,6 +76,13 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
         };
     }
 
+    private const string SingleObjectiveSpace = """
+        [{"name": "x", "type": "float", "low": -5, "high": 10},
+         {"name": "lr", "type": "float", "low": 1e-5, "high": 0.1, "log": true},
+         {"name": "optimizer", "type": "categorical", "choices": ["sgd", "adam"]},
+         {"name": "layers", "type": "int", "low": 1, "high": 4}]
+        """;
+
     private static TrialRecord SingleObjectiveTrial(int number, Random random, DateTimeOffset started,
         DateTimeOffset finished)
     {
@@ -233,6 +240,8 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
         return new StudyProtocol.StudyReport(progress, _trials)
         {
             Generations = kind == SampleStudyKind.Evolution ? Generations(complete) : null,
+            // What the parameter importance reads the parameters' ranges from.
+            SpaceJson = kind == SampleStudyKind.SingleObjective ? SingleObjectiveSpace : null,
         };
     }
 
