@@ -108,7 +108,7 @@ public sealed class NodeCommandEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task A_node_answers_cluster_show_study_list_trials_and_enqueue_from_the_cli()
+    public async Task A_node_answers_cluster_show_study_list_trials_enqueue_pause_and_resume_from_the_cli()
     {
         var http = LoopbackPorts.ReserveOne();
         var at = $"127.0.0.1:{http}";
@@ -143,6 +143,26 @@ public sealed class NodeCommandEndToEndTests : IDisposable
             "branin-random", bad, "--node", at);
         Assert.Equal(2, badCode);
         Assert.Contains("params.z", badErr);
+
+        // Held: nothing new starts (the trial count stays), whatever the running trial does meanwhile.
+        var (pauseCode, paused, pauseErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "pause",
+            "branin-random", "--reason", "quota", "--node", at);
+        Assert.True(pauseCode == 0, pauseErr);
+        Assert.Contains("study branin-random: paused (quota;", paused);
+        async Task<int> StartedAsync()
+        {
+            var (_, all, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "trials", "branin-random",
+                "--json", "--node", at);
+            return System.Text.Json.Nodes.JsonNode.Parse(all)!.AsArray().Count;
+        }
+        var startedWhenHeld = await StartedAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(startedWhenHeld, await StartedAsync());
+        Assert.True(startedWhenHeld < 8, $"{startedWhenHeld} trials had started before the pause");
+        var (resumeCode, resumed, resumeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "resume",
+            "branin-random", "--node", at);
+        Assert.True(resumeCode == 0, resumeErr);
+        Assert.Contains("study branin-random: running", resumed);
 
         var deadline = DateTime.UtcNow + Timeout;
         string list;

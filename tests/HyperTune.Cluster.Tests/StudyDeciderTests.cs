@@ -424,4 +424,28 @@ public class StudyDeciderTests
         s = ApplyAll(s, StudyDecider.Stop(s, "enough", T0));
         Assert.Throws<InvalidOperationException>(() => StudyDecider.Enqueue(s, "{\"x\": 1, \"y\": 1}", T0));
     }
+
+    [Fact]
+    public void A_held_study_starts_and_dispatches_nothing_until_it_is_resumed()
+    {
+        var (s, opt) = Created(Spec(maxTrials: 6, parallelism: 2));
+        s = ApplyAll(s, StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal(2, s.Trials.Count);
+        s = ApplyAll(s, StudyDecider.Pause(s, "GPU maintenance", T0));
+        Assert.True(s.IsPaused);
+        Assert.Empty(StudyDecider.Pause(s, "again", T0));
+        // Its two trials finish; nothing new starts, and the study does not finish either.
+        foreach (var t in s.Trials.ToList())
+            s = ApplyAll(s, StudyDecider.Result(s, t.Number, 1, new Dictionary<string, double> { ["loss"] = 1 }, null, T0));
+        Assert.Empty(StudyDecider.Plan(s, opt, OneNode, T0, 10));
+        Assert.Equal("paused", Api.StudyJson.StatusOf(s.Progress()));
+        Assert.Equal("GPU maintenance", s.Progress().PauseReason);
+
+        s = ApplyAll(s, StudyDecider.Resume(s, T0));
+        Assert.False(s.IsPaused);
+        Assert.Empty(StudyDecider.Resume(s, T0));
+        Assert.Equal(2, StudyDecider.Plan(s, opt, OneNode, T0, 10).OfType<TrialStarted>().Count());
+        s = ApplyAll(s, StudyDecider.Stop(s, "enough", T0));
+        Assert.Throws<InvalidOperationException>(() => StudyDecider.Pause(s, "late", T0));
+    }
 }

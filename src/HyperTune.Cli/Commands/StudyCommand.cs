@@ -24,6 +24,9 @@ internal static class StudyCommand
         command.Subcommands.Add(StudyTrialsCommand.CreateExport());
         command.Subcommands.Add(StudyWatchCommand.Create());
         command.Subcommands.Add(CreateStop());
+        command.Subcommands.Add(CreateHold("pause", "Hold a running study: nothing new starts until it is resumed; " +
+                                                    "running trials finish"));
+        command.Subcommands.Add(CreateHold("resume", "Let a held study go on"));
         command.Subcommands.Add(CreateEnqueue());
         command.Subcommands.Add(CreateReplaySchedule());
         return command;
@@ -145,6 +148,26 @@ internal static class StudyCommand
         return stop;
     }
 
+    private static Command CreateHold(string verb, string description)
+    {
+        var id = new Argument<string>("id") { Description = "Study id" };
+        var node = NodeOption();
+        node.Required = true;
+        var reason = new Option<string?>("--reason") { Description = "Why (shown with the study while it is held)" };
+        var command = new Command(verb, description) { id, node };
+        if (verb == "pause") command.Options.Add(reason);
+        command.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
+        {
+            var path = $"studies/{Uri.EscapeDataString(r.GetValue(id)!)}/{verb}" +
+                       (verb == "pause" && r.GetValue(reason) is { } why ? $"?reason={Uri.EscapeDataString(why)}" : "");
+            var (status, body) = await client.PostAsync(path, null, ct);
+            if (status >= 400) return Fail(status, body);
+            PrintSummary(JsonNode.Parse(body)!, Console.Out);
+            return ExitCodes.Ok;
+        }));
+        return command;
+    }
+
     private static Command CreateEnqueue()
     {
         var id = new Argument<string>("id") { Description = "Study id" };
@@ -217,6 +240,7 @@ internal static class StudyCommand
     {
         var trials = doc["trials"]!;
         output.WriteLine($"study {(string?)doc["study"]}: {(string?)doc["status"]}{(doc["reason"] is { } reason ? $" ({(string?)reason})" : "")}" +
+                         (doc["pauseReason"] is { } held ? $" ({(string?)held}; `study resume` lets it go on)" : "") +
                          (doc["coordinatorNode"] is { } n ? $", coordinator on {(string?)n}" : ""));
         // Paused trials and steps are in the document of nodes that run schedulers; older nodes leave them out.
         var paused = trials["paused"] is { } pausedCount ? $", {(int)pausedCount} paused" : "";
@@ -384,7 +408,7 @@ internal static class StudyCommand
             foreach (var s in studies)
             {
                 var report = StudyDocumentReader.Read(s.Document, null);
-                Console.Out.WriteLine($"{s.StudyId,-32} {report.Progress.Status.ToString().ToLowerInvariant(),-8} " +
+                Console.Out.WriteLine($"{s.StudyId,-32} {StudyJson.StatusOf(report.Progress),-8} " +
                                       ProgressView.Describe(report.Progress));
             }
             return (int?)ExitCodes.Ok;
@@ -405,7 +429,7 @@ internal static class StudyCommand
             {
                 var report = await client.GetListedAsync(s.StudyId, cancellationToken: ct);
                 // Listed by a submission that did not get to create it.
-                var state = report is null ? "reserved" : $"{report.Progress.Status.ToString().ToLowerInvariant(),-8} {ProgressView.Describe(report.Progress)}";
+                var state = report is null ? "reserved" : $"{StudyJson.StatusOf(report.Progress),-8} {ProgressView.Describe(report.Progress)}";
                 Console.Out.WriteLine($"{s.StudyId,-32} {state}");
             }
             return ExitCodes.Ok;

@@ -86,6 +86,10 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         });
         app.MapPost("/studies/{id}/stop", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
+        app.MapPost("/studies/{id}/pause", async (string id, string? reason, CancellationToken ct) =>
+            holder.Api is { } api ? Reply(await api.PauseAsync(id, reason ?? "paused by operator", ct)) : Starting);
+        app.MapPost("/studies/{id}/resume", async (string id, CancellationToken ct) =>
+            holder.Api is { } api ? Reply(await api.ResumeAsync(id, ct)) : Starting);
         app.MapPost("/studies/{id}/enqueue", async (string id, HttpRequest request, CancellationToken ct) =>
         {
             using var reader = new StreamReader(request.Body);

@@ -24,7 +24,10 @@ internal static class StudyReportWriter
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         var p = report.Progress;
         var trials = report.Trials ?? Array.Empty<TrialRecord>();
-        console.MarkupLine($"[bold]Study {Markup.Escape(p.StudyId)}[/] {(p.Status == StudyStatus.Finished ? $"finished: {Markup.Escape(p.FinishReason ?? "")}" : "is running")}");
+        var status = p.Status == StudyStatus.Finished ? $"finished: {Markup.Escape(p.FinishReason ?? "")}"
+            : p.PauseReason is { } held ? $"is paused: {Markup.Escape(held)} (nothing new starts until it is resumed)"
+            : "is running";
+        console.MarkupLine($"[bold]Study {Markup.Escape(p.StudyId)}[/] {status}");
         var took = elapsed is { } e ? $" in {e.TotalSeconds:0.0}s" : "";
         console.MarkupLine($"{p.Done} of {p.MaxTrials} trials done{took}: {p.Complete} complete, {p.Failed} failed, {p.Pruned} pruned" +
                            (p.Paused > 0 ? $", {p.Paused} paused" : "") +

@@ -97,6 +97,23 @@ public sealed class HyperTuneHttpClient : IDisposable
         return StudyDocumentReader.Read(body, null);
     }
 
+    /// <summary>Holds a running study: nothing new starts until <see cref="ResumeAsync"/>; running trials finish.
+    /// </summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    /// <exception cref="HyperTuneApiException">409: the study has finished.</exception>
+    public async Task<StudyProtocol.StudyReport> PauseAsync(string studyId, string reason = "paused by a client",
+        CancellationToken cancellationToken = default) =>
+        StudyDocumentReader.Read(await SendAsync(HttpMethod.Post,
+            $"studies/{Uri.EscapeDataString(studyId)}/pause?reason={Uri.EscapeDataString(reason)}", null, studyId,
+            cancellationToken).ConfigureAwait(false), null);
+
+    /// <summary>Lets a held study go on.</summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    public async Task<StudyProtocol.StudyReport> ResumeAsync(string studyId,
+        CancellationToken cancellationToken = default) =>
+        StudyDocumentReader.Read(await SendAsync(HttpMethod.Post, $"studies/{Uri.EscapeDataString(studyId)}/resume",
+            null, studyId, cancellationToken).ConfigureAwait(false), null);
+
     /// <summary>
     /// Enqueues configurations (parameter name to value) to run next, before the optimizer's own suggestions, each
     /// exactly once; the optimizer learns from their results.

@@ -216,11 +216,25 @@ public sealed class StudyApi
     }
 
     /// <summary>Stops a study (200 with its report; 404 when unknown; 409 when refused).</summary>
-    public async Task<ApiResponse> StopAsync(string studyId, string reason, CancellationToken cancellationToken)
+    public Task<ApiResponse> StopAsync(string studyId, string reason, CancellationToken cancellationToken) =>
+        ReportAsync(() => _client.StopAsync(studyId, reason, cancellationToken));
+
+    /// <summary>
+    /// Holds a running study: nothing new starts until it is resumed (200 with its report, status "paused"; 404
+    /// unknown; 409 finished).
+    /// </summary>
+    public Task<ApiResponse> PauseAsync(string studyId, string reason, CancellationToken cancellationToken) =>
+        ReportAsync(() => _client.PauseAsync(studyId, reason, cancellationToken));
+
+    /// <summary>Lets a held study go on (200 with its report; 404 unknown).</summary>
+    public Task<ApiResponse> ResumeAsync(string studyId, CancellationToken cancellationToken) =>
+        ReportAsync(() => _client.ResumeAsync(studyId, cancellationToken));
+
+    private static async Task<ApiResponse> ReportAsync(Func<Task<StudyReport>> command)
     {
         try
         {
-            var report = await _client.StopAsync(studyId, reason, cancellationToken).ConfigureAwait(false);
+            var report = await command().ConfigureAwait(false);
             return new ApiResponse(200, StudyJson.ToJson(report, includeTrials: false, indented: false));
         }
         catch (StudyRejectedException e)

@@ -100,6 +100,9 @@ public static class StudyDocumentReader
             Objectives = objectives,
             Front = front,
             Constraints = constraints,
+            PauseReason = root.GetProperty("status").GetString() == "paused"
+                ? root.TryGetProperty("pauseReason", out var why) ? why.GetString() ?? "" : ""
+                : null,
         };
         List<TrialRecord>? trials = null;
         var executing = new HashSet<int>();

@@ -31,8 +31,9 @@ public static class StudyJson
             w.WriteStartObject();
             w.WriteString("study", p.StudyId);
             w.WriteString("name", p.Name);
-            w.WriteString("status", p.Status.ToString().ToLowerInvariant());
+            w.WriteString("status", StatusOf(p));
             if (p.FinishReason is { } reason) w.WriteString("reason", reason);
+            if (p.PauseReason is { } pauseReason) w.WriteString("pauseReason", pauseReason);
             w.WriteString("metric", p.Metric);
             w.WriteString("direction", p.Direction.ToString().ToLowerInvariant());
             if (p.Objectives is { } objectives)
@@ -137,6 +138,11 @@ public static class StudyJson
         }
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    /// <summary>"running", "paused" (held by an operator) or "finished", as the documents spell a study's status.
+    /// </summary>
+    public static string StatusOf(StudyProgress p) =>
+        p.Status == StudyStatus.Running && p.PauseReason is not null ? "paused" : p.Status.ToString().ToLowerInvariant();
 
     /// <summary>
     /// One trial's document, as in <c>trialList</c>, plus its intermediate values

@@ -183,6 +183,31 @@ public sealed class HyperTuneClient
         };
     }
 
+    /// <summary>Holds a running study (nothing new starts until <see cref="ResumeAsync"/>); its running trials finish.
+    /// </summary>
+    /// <exception cref="StudyRejectedException">No such study, or it has finished.</exception>
+    public Task<StudyReport> PauseAsync(string studyId, string reason, CancellationToken cancellationToken = default) =>
+        ReportAsync(studyId, new PauseStudy(studyId, reason), cancellationToken);
+
+    /// <summary>Lets a held study go on.</summary>
+    /// <exception cref="StudyRejectedException">No such study.</exception>
+    public Task<StudyReport> ResumeAsync(string studyId, CancellationToken cancellationToken = default) =>
+        ReportAsync(studyId, new ResumeStudy(studyId), cancellationToken);
+
+    private async Task<StudyReport> ReportAsync(string studyId, object command, CancellationToken cancellationToken)
+    {
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
+            throw new StudyRejectedException($"no study '{studyId}'");
+        var answer = await AskAsync<object>(_node.Studies, command, cancellationToken).ConfigureAwait(false);
+        return answer switch
+        {
+            StudyReport report => report,
+            StudyNotFound => throw new StudyRejectedException($"no study '{studyId}'"),
+            StudyRejected r => throw new StudyRejectedException(r.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer {answer}"),
+        };
+    }
+
     /// <summary>
     /// Enqueues configurations (JSON: an object or an array of objects) to run next, before the optimizer's own.
     /// </summary>

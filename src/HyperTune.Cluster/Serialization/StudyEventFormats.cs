@@ -57,6 +57,12 @@ public static class StudyEventFormats
         .Add<TrialEnqueued>("trial-enqueued.v1",
             (w, e) => w.Params("params", e.Params).Time("at", e.At),
             r => new TrialEnqueued(r.Params("params"), r.Time("at")))
+        .Add<StudyPaused>("study-paused.v1",
+            (w, e) => w.String("reason", e.Reason).Time("at", e.At),
+            r => new StudyPaused(r.String("reason"), r.Time("at")))
+        .Add<StudyResumed>("study-resumed.v1",
+            (w, e) => w.Time("at", e.At),
+            r => new StudyResumed(r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));

@@ -35,6 +35,7 @@ public static class StudySnapshotFormat
             WriteMap(json, "runningOn", s.RunningOn, (n, v) => json.WriteString(n, v));
             WriteMap(json, "lastDispatch", s.LastDispatch, (n, v) => json.WriteNumber(n, v));
             WriteMap(json, "requeues", s.Requeues, (n, v) => json.WriteNumber(n, v));
+            if (s.PauseReason is { } pauseReason) json.WriteString("pauseReason", pauseReason);
             if (!s.Enqueued.IsEmpty)
             {
                 json.WriteStartArray("enqueued");
@@ -82,6 +83,7 @@ public static class StudySnapshotFormat
                     ? enqueued.EnumerateArray().Select(e => new EventJsonReader(e, Manifest).Params("params"))
                         .ToImmutableList()
                     : ImmutableList<Core.Spaces.Configuration>.Empty,
+                PauseReason = root.TryGetProperty("pauseReason", out var pause) ? pause.GetString() : null,
             };
         }
     }

@@ -178,6 +178,9 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             });
         });
 
+        Command<PauseStudy>(pause => HoldOrResume(pause.StudyId,
+            state => StudyDecider.Pause(state, pause.Reason, _clock())));
+        Command<ResumeStudy>(resume => HoldOrResume(resume.StudyId, state => StudyDecider.Resume(state, _clock())));
         Command<EnqueueTrials>(enqueue =>
         {
             if (Unavailable(enqueue.StudyId)) return;
@@ -763,6 +766,29 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             : null;
 
     private string WorkerIdOf(int number, string nodeKey, int dispatch) => TrialWorkerId.Format(nodeKey, _studyId, number, dispatch);
+
+    /// <summary>Pauses or resumes the study (a resume plans at once), replying with its report.</summary>
+    private void HoldOrResume(string studyId, Func<StudyState, IReadOnlyList<IStudyEvent>> decide)
+    {
+        if (Unavailable(studyId)) return;
+        if (_settings.ReadOnly)
+        {
+            Sender.Tell(new StudyRejected(studyId, "this node opened the store read-only"));
+            return;
+        }
+        IReadOnlyList<IStudyEvent> events;
+        try
+        {
+            events = decide(_state!);
+        }
+        catch (InvalidOperationException e)
+        {
+            Sender.Tell(new StudyRejected(studyId, e.Message));
+            return;
+        }
+        var replyTo = Sender;
+        PersistWithPlan(events, () => replyTo.Tell(Report(includeTrials: false)));
+    }
 
     /// <summary>What a query sees: progress, rungs, generations and, with trials, where each one runs.</summary>
     private StudyReport Report(bool includeTrials) => new(_state!.Progress(), includeTrials ? _state.Trials : null)

@@ -156,7 +156,8 @@ public static class StudyDecider
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
         IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues, long? finalStep = null)
     {
-        if (state.Status == StudyStatus.Finished) return Array.Empty<IStudyEvent>();
+        // A held study starts, resumes and dispatches nothing, and does not finish: its running trials just end.
+        if (state.Status == StudyStatus.Finished || state.IsPaused) return Array.Empty<IStudyEvent>();
         var events = new List<IStudyEvent>();
         var s = state;
         void Emit(IStudyEvent e)
@@ -402,6 +403,22 @@ public static class StudyDecider
                                                 $"{configurations.Count}; resubmit it with a larger budget first");
         return configurations.Select(c => (IStudyEvent)new TrialEnqueued(c, now)).ToList();
     }
+
+    /// <summary>
+    /// Holds a running study (nothing new starts until <see cref="Resume"/>); nothing when it is held already.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The study has finished.</exception>
+    public static IReadOnlyList<IStudyEvent> Pause(StudyState state, string reason, DateTimeOffset now)
+    {
+        if (state.Status == StudyStatus.Finished)
+            throw new InvalidOperationException($"study {state.StudyId} has finished ({state.FinishReason}); " +
+                                                "there is nothing to pause");
+        return state.IsPaused ? Array.Empty<IStudyEvent>() : new IStudyEvent[] { new StudyPaused(reason, now) };
+    }
+
+    /// <summary>Lets a held study go on; nothing when it is not held.</summary>
+    public static IReadOnlyList<IStudyEvent> Resume(StudyState state, DateTimeOffset now) =>
+        state.IsPaused ? new IStudyEvent[] { new StudyResumed(now) } : Array.Empty<IStudyEvent>();
 
     private static IReadOnlyList<IStudyEvent> StopEvents(StudyState state, string reason, DateTimeOffset now)
     {

@@ -26,6 +26,15 @@ public static class StudyEvents
     /// </summary>
     public sealed record TrialEnqueued(Configuration Params, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// An operator held the study: no trial starts, resumes or is dispatched until <see cref="StudyResumed"/>; those
+    /// running finish. Its stored state is untouched.
+    /// </summary>
+    public sealed record StudyPaused(string Reason, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The held study goes on.</summary>
+    public sealed record StudyResumed(DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The optimizer proposed trial <see cref="Number"/>; it waits for a worker.</summary>
     public sealed record TrialStarted(int Number, Configuration Params, ImmutableDictionary<string, string> Attributes, DateTimeOffset At) : IStudyEvent;
 

@@ -54,6 +54,9 @@ public sealed record StudyProgress(
     /// <summary>The study's constraints on reported metrics; null when it has none.</summary>
     public IReadOnlyList<Core.Studies.MetricConstraint>? Constraints { get; init; }
 
+    /// <summary>Why an operator held the study, while it is held (nothing new starts); null otherwise.</summary>
+    public string? PauseReason { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
     public int Done => Complete + Failed + Pruned + Cancelled;
 }

@@ -106,6 +106,15 @@ public static class StudyProtocol
     public sealed record EnqueueRefused(string StudyId, string Reason) : IWithStudyId;
 
     /// <summary>
+    /// Holds a running study: no trial starts, resumes or is dispatched until <see cref="ResumeStudy"/>; the running
+    /// ones finish. Replies <see cref="StudyReport"/> (or <see cref="StudyRejected"/> for a finished study).
+    /// </summary>
+    public sealed record PauseStudy(string StudyId, string Reason) : IWithStudyId;
+
+    /// <summary>Lets a held study go on. Replies <see cref="StudyReport"/>.</summary>
+    public sealed record ResumeStudy(string StudyId) : IWithStudyId;
+
+    /// <summary>
     /// Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.
     /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;

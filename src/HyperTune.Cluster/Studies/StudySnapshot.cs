@@ -21,4 +21,7 @@ public sealed record StudySnapshot(
     /// <summary>Enqueued configurations not started yet (snapshots of earlier versions have none).</summary>
     public ImmutableList<Core.Spaces.Configuration> Enqueued { get; init; } =
         ImmutableList<Core.Spaces.Configuration>.Empty;
+
+    /// <summary>Why an operator held the study, while held (snapshots of earlier versions have none).</summary>
+    public string? PauseReason { get; init; }
 }

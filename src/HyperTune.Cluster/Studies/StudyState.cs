@@ -39,6 +39,12 @@ public sealed record StudyState
     /// <summary>Running or finished.</summary>
     public StudyStatus Status { get; init; } = StudyStatus.Running;
 
+    /// <summary>Why an operator held the study (<see cref="StudyPaused"/>), while it is held; null otherwise.</summary>
+    public string? PauseReason { get; init; }
+
+    /// <summary>Whether an operator held the study: nothing new starts until it is resumed.</summary>
+    public bool IsPaused => PauseReason is not null;
+
     /// <summary>Why the study finished.</summary>
     public string? FinishReason { get; init; }
 
@@ -177,6 +183,8 @@ public sealed record StudyState
             RunningOn = RunningOn.Remove(c.Number),
         },
         StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
+        StudyPaused p => this with { PauseReason = p.Reason },
+        StudyResumed => this with { PauseReason = null },
         StudyCreated => throw new InvalidOperationException("the study already exists"),
         _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
     };
@@ -243,12 +251,13 @@ public sealed record StudyState
             Objectives = Spec.Objective.IsMultiObjective ? Spec.Objective.Metrics : null,
             Constraints = Spec.Objective.Constraints.IsEmpty ? null : Spec.Objective.Constraints,
             Front = front,
+            PauseReason = PauseReason,
         };
     }
 
     /// <summary>What a snapshot stores.</summary>
     public StudySnapshot ToSnapshot() => new(StudyId, SpecJson, CreatedAt, MaxTrials, Parallelism, Status, FinishReason, FinishedAt,
-        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued };
+        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued, PauseReason = PauseReason };
 
     /// <summary>Rebuilds the state from a snapshot.</summary>
     public static StudyState FromSnapshot(StudySnapshot s) => new()
@@ -267,5 +276,6 @@ public sealed record StudyState
         LastDispatch = s.LastDispatch,
         Requeues = s.Requeues,
         Enqueued = s.Enqueued,
+        PauseReason = s.PauseReason,
     };
 }

@@ -11,7 +11,7 @@ public static class StudyViewProjection
     public static StudyView Study(StudyProtocol.StudyReport report, long version, DateTimeOffset now)
     {
         var p = report.Progress;
-        return new StudyView(p.StudyId, p.Name, p.Status.ToString().ToLowerInvariant(), p.CreatedAt, now, version,
+        return new StudyView(p.StudyId, p.Name, StudyJson.StatusOf(p), p.CreatedAt, now, version,
             StudyJson.ToJson(report, includeTrials: false, indented: false));
     }
 
