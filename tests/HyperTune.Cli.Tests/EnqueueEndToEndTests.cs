@@ -2,7 +2,9 @@ using System.Text.Json.Nodes;
 
 namespace HyperTune.Cli.Tests;
 
-/// <summary>`hypertune run --enqueue`: known-good configurations run first, exactly once, then the optimizer's.</summary>
+/// <summary>
+/// `hypertune run --enqueue`: known-good configurations run first, exactly once, then the optimizer's.
+/// </summary>
 [Trait("Category", "EndToEnd")]
 public sealed class EnqueueEndToEndTests : IDisposable
 {
@@ -11,7 +13,8 @@ public sealed class EnqueueEndToEndTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string Example => Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json");
+    private static string Example =>
+        Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json");
 
     [Fact]
     public async Task Enqueued_configurations_are_the_first_trials_and_run_once()

@@ -81,7 +81,8 @@ public sealed class StudyViewsEndToEndTests : IDisposable
         Assert.Equal(25, lines.Length);
         Assert.All(lines, l => Assert.Equal("complete", (string?)JsonNode.Parse(l)!["state"]));
 
-        var (trialsCode, trials, trialsErr) = await Hypertune("study", "trials", "branin-random", "--state", "complete");
+        var (trialsCode, trials, trialsErr) =
+            await Hypertune("study", "trials", "branin-random", "--state", "complete");
         Assert.True(trialsCode == 0, trialsErr);
         Assert.Contains("25 trials", trials);
         var (badCode, _, badErr) = await Hypertune("study", "trials", "branin-random", "--state", "done");

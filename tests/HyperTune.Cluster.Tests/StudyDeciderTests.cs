@@ -436,7 +436,8 @@ public class StudyDeciderTests
         Assert.Empty(StudyDecider.Pause(s, "again", T0));
         // Its two trials finish; nothing new starts, and the study does not finish either.
         foreach (var t in s.Trials.ToList())
-            s = ApplyAll(s, StudyDecider.Result(s, t.Number, 1, new Dictionary<string, double> { ["loss"] = 1 }, null, T0));
+            s = ApplyAll(s,
+                StudyDecider.Result(s, t.Number, 1, new Dictionary<string, double> { ["loss"] = 1 }, null, T0));
         Assert.Empty(StudyDecider.Plan(s, opt, OneNode, T0, 10));
         Assert.Equal("paused", Api.StudyJson.StatusOf(s.Progress()));
         Assert.Equal("GPU maintenance", s.Progress().PauseReason);

@@ -9,7 +9,9 @@ namespace HyperTune.Cli.Commands;
 /// </summary>
 internal static partial class ParseErrors
 {
-    /// <summary>Prints the errors of <paramref name="result"/> and returns 2, or returns null when it has none.</summary>
+    /// <summary>
+    /// Prints the errors of <paramref name="result"/> and returns 2, or returns null when it has none.
+    /// </summary>
     public static int? Report(ParseResult result, TextWriter error)
     {
         if (result.Errors.Count == 0) return null;

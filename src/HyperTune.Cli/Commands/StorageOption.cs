@@ -39,7 +39,8 @@ internal static class StorageOption
         }
         if (storage.Kind == StorageKind.Memory || storage is { Kind: StorageKind.Sqlite, InMemorySqlite: true })
         {
-            error.WriteLine("error: an in-memory store holds nothing between runs; use --storage sqlite:PATH or postgres:...");
+            error.WriteLine("error: an in-memory store holds nothing between runs; " +
+                            "use --storage sqlite:PATH or postgres:...");
             return null;
         }
         if (MissingSqliteFile(storage) is { } missing)

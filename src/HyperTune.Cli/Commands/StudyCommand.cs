@@ -392,7 +392,9 @@ internal static class StudyCommand
         return list;
     }
 
-    /// <summary>Lists a local store's studies from its read model (or, for a store without one, through a node).</summary>
+    /// <summary>
+    /// Lists a local store's studies from its read model (or, for a store without one, through a node).
+    /// </summary>
     private static async Task<int> ListLocalAsync(string? storage, bool json, CancellationToken ct) =>
         await LocalViews.RunAsync(storage, ct, async views =>
         {
@@ -429,7 +431,9 @@ internal static class StudyCommand
             {
                 var report = await client.GetListedAsync(s.StudyId, cancellationToken: ct);
                 // Listed by a submission that did not get to create it.
-                var state = report is null ? "reserved" : $"{StudyJson.StatusOf(report.Progress),-8} {ProgressView.Describe(report.Progress)}";
+                var state = report is null
+                    ? "reserved"
+                    : $"{StudyJson.StatusOf(report.Progress),-8} {ProgressView.Describe(report.Progress)}";
                 Console.Out.WriteLine($"{s.StudyId,-32} {state}");
             }
             return ExitCodes.Ok;
@@ -462,8 +466,8 @@ internal static class StudyCommand
                 if (await JournalPosition.LastAsync(StorageOption.Resolve(storage, null), id, ct) is { } last
                     && last > study.Version)
                 {
-                    Console.Error.WriteLine($"the read model of study {id} is behind its journal (event {study.Version} " +
-                                            $"of {last}); reading the journal");
+                    Console.Error.WriteLine($"the read model of study {id} is behind its journal " +
+                                            $"(event {study.Version} of {last}); reading the journal");
                     return null;
                 }
                 var trials = includeTrials ? (await views.TrialsAsync(id, 0, ct)).Select(t => t.Document) : null;

@@ -36,7 +36,8 @@ internal static class StudyTrialsCommand
             var wanted = r.GetValue(state)?.ToLowerInvariant();
             if (wanted is not null && !States.Contains(wanted))
             {
-                Console.Error.WriteLine($"error: --state: unknown state '{wanted}'; known: {string.Join(", ", States)}");
+                Console.Error.WriteLine(
+                    $"error: --state: unknown state '{wanted}'; known: {string.Join(", ", States)}");
                 return Task.FromResult(ExitCodes.BadInput);
             }
             return StudyCommand.WithReport(r.GetValue(node), r.GetValue(storage), r.GetValue(id)!, includeTrials: true,

@@ -40,7 +40,8 @@ internal static class StudyWatchCommand
                 while (true)
                 {
                     StudyProtocol.StudyReport? report = null;
-                    var code = await Load(r.GetValue(node), r.GetValue(storage), studyId, ct, loaded => report = loaded);
+                    var code = await Load(r.GetValue(node), r.GetValue(storage), studyId, ct,
+                        loaded => report = loaded);
                     if (code == NotYet && DateTime.UtcNow - started < AppearWithin)
                     {
                         await Task.Delay(Interval, ct);
@@ -48,9 +49,10 @@ internal static class StudyWatchCommand
                     }
                     if (code == NotYet)
                     {
-                        Console.Error.WriteLine($"error: study {studyId} did not appear in the store's read model " +
-                                                $"within {AppearWithin.TotalSeconds:0} s (a store written by an older " +
-                                                "version has none: run the study again, or watch it with --node)");
+                        Console.Error.WriteLine(
+                            $"error: study {studyId} did not appear in the store's read model within " +
+                            $"{AppearWithin.TotalSeconds:0} s (a store written by an older version has none: run the " +
+                            "study again, or watch it with --node)");
                         return ExitCodes.Failed;
                     }
                     if (code != ExitCodes.Ok) return code;

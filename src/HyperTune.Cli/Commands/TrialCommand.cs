@@ -46,7 +46,8 @@ internal static class TrialCommand
         var state = StudyExport.StateOf(report, t);
         output.WriteLine($"trial #{t.Number} of study {report.Progress.StudyId}: {state}" +
                          (t.Value is { } v ? $", {report.Progress.Metric} = {ProgressView.Format(v)}" : ""));
-        output.WriteLine("  params: " + string.Join("  ", t.Params.Select(p => $"{p.Key}={ParameterValues.Format(p.Value)}")));
+        output.WriteLine("  params: " +
+                         string.Join("  ", t.Params.Select(p => $"{p.Key}={ParameterValues.Format(p.Value)}")));
         if (!t.Metrics.IsEmpty)
             output.WriteLine("  metrics: " + string.Join("  ", t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)
                 .Select(m => $"{m.Key}={ProgressView.Format(m.Value)}")));
@@ -59,16 +60,18 @@ internal static class TrialCommand
         if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true)
             output.WriteLine($"  on {worker.Split('#')[0]}, dispatch {report.Dispatches?.GetValueOrDefault(t.Number)}");
         if (!t.Attributes.IsEmpty)
-            output.WriteLine("  attributes: " + string.Join("  ", t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)
-                .Select(a => $"{a.Key}={a.Value}")));
+            output.WriteLine("  attributes: " + string.Join("  ",
+                t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")));
         foreach (var entry in t.Lineage)
-            output.WriteLine($"  step {entry.Step}: continued from trial #{entry.Donor}'s checkpoint with {entry.After}");
+            output.WriteLine(
+                $"  step {entry.Step}: continued from trial #{entry.Donor}'s checkpoint with {entry.After}");
         if (!t.Intermediate.IsEmpty)
         {
             // The curve's shape in a line: first, a few in between, last.
             var points = t.Intermediate.Count <= 8
                 ? t.Intermediate
-                : t.Intermediate.Where((_, i) => i % (t.Intermediate.Count / 6) == 0).Append(t.Intermediate[^1]).Distinct();
+                : t.Intermediate.Where((_, i) => i % (t.Intermediate.Count / 6) == 0).Append(t.Intermediate[^1])
+                    .Distinct();
             output.WriteLine($"  {t.Intermediate.Count} intermediate values: " +
                              string.Join(", ", points.Select(p => $"{p.Step}: {ProgressView.Format(p.Value)}")));
         }

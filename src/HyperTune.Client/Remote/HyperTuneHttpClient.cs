@@ -34,7 +34,8 @@ public sealed class HyperTuneHttpClient : IDisposable
             BaseAddress = new Uri(node.ToString().TrimEnd('/') + "/"),
             Timeout = TimeSpan.FromSeconds(90),
         };
-        if (apiKey is not null) _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        if (apiKey is not null)
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
     }
 
     /// <summary>How often <see cref="WatchAsync"/> asks for changes.</summary>
@@ -130,7 +131,9 @@ public sealed class HyperTuneHttpClient : IDisposable
         return document.RootElement.GetProperty("waiting").GetInt32();
     }
 
-    /// <summary>A study's trials as CSV (Optuna's <c>trials_dataframe</c> columns), as <c>study export --csv</c>.</summary>
+    /// <summary>
+    /// A study's trials as CSV (Optuna's <c>trials_dataframe</c> columns), as <c>study export --csv</c> gives them.
+    /// </summary>
     public async Task<string> ExportCsvAsync(string studyId, CancellationToken cancellationToken = default) =>
         StudyExport.Csv(await GetAsync(studyId, includeTrials: true, cancellationToken).ConfigureAwait(false));
 

@@ -312,7 +312,8 @@ public sealed class StudyApi
         var members = cluster.State.Members.Select(m => m.Address).ToList();
         var match = members.Where(a => a.ToString() == address || $"{a.Host}:{a.Port}" == address).ToList();
         if (string.IsNullOrWhiteSpace(address) || address.Contains(' '))
-            return ApiResponse.Error(400, $"'{address}' is not a member address (akka.tcp://SYSTEM@HOST:PORT or HOST:PORT)");
+            return ApiResponse.Error(400,
+                $"'{address}' is not a member address (akka.tcp://SYSTEM@HOST:PORT or HOST:PORT)");
         if (match.Count != 1)
             return ApiResponse.Error(404, $"no member at '{address}'; members: {string.Join(", ", members)}");
         if (down) cluster.Down(match[0]);

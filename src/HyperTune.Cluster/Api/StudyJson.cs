@@ -142,7 +142,9 @@ public static class StudyJson
     /// <summary>"running", "paused" (held by an operator) or "finished", as the documents spell a study's status.
     /// </summary>
     public static string StatusOf(StudyProgress p) =>
-        p.Status == StudyStatus.Running && p.PauseReason is not null ? "paused" : p.Status.ToString().ToLowerInvariant();
+        p.Status == StudyStatus.Running && p.PauseReason is not null
+            ? "paused"
+            : p.Status.ToString().ToLowerInvariant();
 
     /// <summary>
     /// One trial's document, as in <c>trialList</c>, plus its intermediate values
@@ -174,7 +176,8 @@ public static class StudyJson
         if (!t.Metrics.IsEmpty)
         {
             w.WriteStartObject("metrics");
-            foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal)) w.WriteNumber(name, value);
+            foreach (var (name, value) in t.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                w.WriteNumber(name, value);
             w.WriteEndObject();
         }
         // The latest intermediate report tells an operator how far a running trial has got.
@@ -188,7 +191,8 @@ public static class StudyJson
         if (!t.Attributes.IsEmpty)
         {
             w.WriteStartObject("attributes");
-            foreach (var (name, value) in t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal)) w.WriteString(name, value);
+            foreach (var (name, value) in t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+                w.WriteString(name, value);
             w.WriteEndObject();
         }
         if (t.FailureReason is { } fr) w.WriteString("failureReason", fr);

@@ -92,7 +92,8 @@ public sealed class HyperTuneClient
             _ => throw new InvalidOperationException($"unexpected answer {reservation}"),
         };
         var id = reserved.Study.StudyId;
-        var answer = await AskAsync<object>(_node.Studies, new SubmitStudy(id, specJson, budget) { EnqueueJson = enqueueJson }, cancellationToken,
+        var submit = new SubmitStudy(id, specJson, budget) { EnqueueJson = enqueueJson };
+        var answer = await AskAsync<object>(_node.Studies, submit, cancellationToken,
             // Longer attempts: a retried submission still works, but would report a new study as resumed.
             attemptTimeout: TimeSpan.FromSeconds(15)).ConfigureAwait(false);
         switch (answer)

@@ -3,7 +3,9 @@ using Npgsql;
 
 namespace HyperTune.Cluster.Hosting;
 
-/// <summary>Creating the product's own tables (leases, checkpoints, read model) on first use, from every node.</summary>
+/// <summary>
+/// Creating the product's own tables (leases, checkpoints, read model) on first use, from every node.
+/// </summary>
 public static class SqlTables
 {
     /// <summary>

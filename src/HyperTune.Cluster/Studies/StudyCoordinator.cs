@@ -400,7 +400,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             }
             if (rejection is null && submit.EnqueueJson is { } enqueue)
             {
-                var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s!.Apply(e))!;
+                var after = events.Aggregate(_state,
+                    (s, e) => e is StudyCreated c ? StudyState.Create(c) : s!.Apply(e))!;
                 try
                 {
                     events = events.Concat(StudyDecider.Enqueue(after, enqueue, _clock())).ToList();

@@ -126,9 +126,15 @@ public sealed record StudyState
         TrialStarted s => s.Number == Trials.Count
             ? this with
             {
-                Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params) { Attributes = s.Attributes, StartedAt = s.At }),
+                Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
+                {
+                    Attributes = s.Attributes,
+                    StartedAt = s.At,
+                }),
                 // An enqueued configuration is used up by the trial that starts from it.
-                Enqueued = s.Attributes.ContainsKey(EnqueuedAttribute) && !Enqueued.IsEmpty ? Enqueued.RemoveAt(0) : Enqueued,
+                Enqueued = s.Attributes.ContainsKey(EnqueuedAttribute) && !Enqueued.IsEmpty
+                    ? Enqueued.RemoveAt(0)
+                    : Enqueued,
             }
             : throw new InvalidOperationException($"trial {s.Number} started out of order (next is {Trials.Count})"),
         TrialDispatched d => Update(d.Number, t => t with { State = TrialState.Running }) with

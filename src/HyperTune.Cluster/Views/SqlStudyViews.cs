@@ -35,7 +35,9 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
         _sqliteFile = sqliteFile;
     }
 
-    /// <summary>The views of <paramref name="storage"/>, for writing (a node) or reading (the CLI, a dashboard).</summary>
+    /// <summary>
+    /// The views of <paramref name="storage"/>, for writing (a node) or reading (the CLI, a dashboard).
+    /// </summary>
     /// <param name="storage">PostgreSQL or an SQLite file.</param>
     /// <param name="readOnly">Open an SQLite file read-only (a reader must never create or change it).</param>
     /// <param name="timeout">How long a reader waits for the database before it gives up with a clear error.</param>
@@ -242,9 +244,9 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
             statements.Add($"CREATE TABLE IF NOT EXISTS {StudyTable} (study_id TEXT PRIMARY KEY, name TEXT NOT NULL, " +
                            "status TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, " +
                            "version BIGINT NOT NULL, document TEXT NOT NULL)");
-            statements.Add($"CREATE TABLE IF NOT EXISTS {TrialTable} (study_id TEXT NOT NULL, number INTEGER NOT NULL, " +
-                           $"state TEXT NOT NULL, value {real} NULL, version BIGINT NOT NULL, document TEXT NOT NULL, " +
-                           "PRIMARY KEY (study_id, number))");
+            statements.Add($"CREATE TABLE IF NOT EXISTS {TrialTable} (study_id TEXT NOT NULL, " +
+                           $"number INTEGER NOT NULL, state TEXT NOT NULL, value {real} NULL, " +
+                           "version BIGINT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (study_id, number))");
             statements.Add($"CREATE INDEX IF NOT EXISTS {TrialTable}_version ON {TrialTable} (study_id, version)");
             foreach (var sql in statements)
             {

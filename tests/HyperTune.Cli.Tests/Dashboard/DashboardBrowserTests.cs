@@ -108,7 +108,8 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
     [BrowserFact]
     public async Task The_importance_chart_draws_a_bar_per_parameter_largest_first()
     {
-        var shares = (await new HyperTune.Cli.Dashboard.ViewImportance(fixture.Views).ComputeAsync(fixture.Large.Id, CancellationToken.None))!;
+        var shares = (await new HyperTune.Cli.Dashboard.ViewImportance(fixture.Views)
+            .ComputeAsync(fixture.Large.Id, CancellationToken.None))!;
         var expected = shares.OrderByDescending(s => s.Share).Select(s => s.Name).ToList();
         // The sample's loss depends mostly on x, then lr, a little on the optimizer, not on layers.
         Assert.Equal(new[] { "x", "lr", "optimizer", "layers" }, expected);

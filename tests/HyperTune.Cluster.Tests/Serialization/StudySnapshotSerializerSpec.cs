@@ -47,7 +47,8 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
     private static string Describe(StudySnapshot s) =>
         $"{s.StudyId}|{s.SpecJson}|{s.CreatedAt:O}|{s.MaxTrials}|{s.Parallelism}|{s.Status}|{s.FinishReason}|{s.FinishedAt:O}|" +
         string.Join(";", s.RunningOn.OrderBy(p => p.Key)) + "|" + string.Join(";", s.LastDispatch.OrderBy(p => p.Key)) + "|" +
-        string.Join(";", s.Requeues.OrderBy(p => p.Key)) + "|" + string.Join(";", s.Enqueued) + "|" + s.PauseReason + "|" +
+        string.Join(";", s.Requeues.OrderBy(p => p.Key)) + "|" + string.Join(";", s.Enqueued) + "|" +
+        s.PauseReason + "|" +
         string.Join("\n", s.Trials.Select(t =>
             $"{t.Number} {t.State} {t.Params} {t.Value:R} [{string.Join(",", t.Metrics.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value:R}"))}] " +
             $"[{string.Join(",", t.Attributes.OrderBy(a => a.Key))}] [{string.Join(",", t.Intermediate.Select(v => $"{v.Step}:{v.Value:R}"))}] " +

@@ -38,7 +38,8 @@ public sealed class SqlStudyViewsTests : IDisposable
         var a = await reader.GetAsync("a", default);
         Assert.NotNull(a);
         Assert.Equal(10, a.Version);
-        Assert.Equal(3, JsonDocument.Parse(a.Document).RootElement.GetProperty("trials").GetProperty("complete").GetInt32());
+        var counts = JsonDocument.Parse(a.Document).RootElement.GetProperty("trials");
+        Assert.Equal(3, counts.GetProperty("complete").GetInt32());
         Assert.Null(await reader.GetAsync("c", default));
 
         var trials = await reader.TrialsAsync("a", 0, default);

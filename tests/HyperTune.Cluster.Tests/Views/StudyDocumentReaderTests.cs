@@ -64,7 +64,10 @@ public sealed class StudyDocumentReaderTests
         {
             Values = t.Metrics.Where(m => m.Key is "loss" or "acc").ToImmutableDictionary(),
         }).ToList();
-        report = report with { Progress = report.Progress with { Objectives = objectives, Front = front, Best = null } };
+        report = report with
+        {
+            Progress = report.Progress with { Objectives = objectives, Front = front, Best = null },
+        };
         var json = StudyJson.ToJson(report, includeTrials: false);
         var back = StudyDocumentReader.Read(json, null);
         Assert.Equal(2, back.Progress.Front!.Count);

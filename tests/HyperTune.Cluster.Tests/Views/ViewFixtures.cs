@@ -18,7 +18,8 @@ internal static class ViewFixtures
             {
                 Value = 100.0 - i,
                 Metrics = ImmutableDictionary<string, double>.Empty.Add("loss", 100.0 - i).Add("acc", i / 100.0),
-                Intermediate = ImmutableList.Create(new IntermediateValue(1, 200.0 - i), new IntermediateValue(2, 100.0 - i)),
+                Intermediate = ImmutableList.Create(new IntermediateValue(1, 200.0 - i),
+                    new IntermediateValue(2, 100.0 - i)),
                 StartedAt = Created.AddSeconds(i),
                 FinishedAt = Created.AddSeconds(i + 0.5),
             })
@@ -28,7 +29,9 @@ internal static class ViewFixtures
                 StartedAt = Created.AddSeconds(complete),
             })
             .ToList();
-        var best = complete == 0 ? null : new TrialSummary(complete - 1, 100.0 - (complete - 1), trials[complete - 1].Params);
+        var best = complete == 0
+            ? null
+            : new TrialSummary(complete - 1, 100.0 - (complete - 1), trials[complete - 1].Params);
         var progress = new StudyProgress(id, id, finished ? StudyStatus.Finished : StudyStatus.Running,
             finished ? StudyState.BudgetReached : null, StudyDirection.Minimize, "loss", 50, 2, complete, 0, 0, 1, 0,
             best, Created, finished ? Created.AddMinutes(5) : null)

@@ -200,7 +200,8 @@ public class ParameterImportanceTests(ITestOutputHelper output)
             Assert.Equal(reference.Select(e => e.Parameter), result.Select(e => e.Parameter));
             // Not to the last digit: where splits on two parameters gain the same (a node of two trials), rounding
             // decides which one a tree takes, and rounding changes with the scale.
-            Assert.All(reference.Zip(result), pair => Assert.Equal(pair.First.Importance, pair.Second.Importance, tolerance: 0.01));
+            Assert.All(reference.Zip(result),
+                pair => Assert.Equal(pair.First.Importance, pair.Second.Importance, tolerance: 0.01));
         }
     }
 

@@ -12,11 +12,17 @@ internal static class StoreBenchCommand
 {
     public static Command Create()
     {
-        var studies = new Option<int>("--studies") { Description = "Studies in the store", DefaultValueFactory = _ => 100 };
+        var studies = new Option<int>("--studies")
+        {
+            Description = "Studies in the store", DefaultValueFactory = _ => 100,
+        };
         var trials = new Option<int>("--trials") { Description = "Trials per study", DefaultValueFactory = _ => 1000 };
         var repeat = new Option<int>("--repeat") { Description = "Runs of each command", DefaultValueFactory = _ => 5 };
         var dir = new Option<string?>("--dir") { Description = "Folder for the stores (default: a new temporary one)" };
-        var optuna = new Option<bool>("--optuna") { Description = "Also time Optuna's CLI (/usr/bin/python3 with optuna)" };
+        var optuna = new Option<bool>("--optuna")
+        {
+            Description = "Also time Optuna's CLI (/usr/bin/python3 with optuna)",
+        };
         var command = new Command("store",
             "Time `study list|show|best|trials|export` on a local store of many studies (beside Optuna's CLI)")
         {
@@ -33,8 +39,9 @@ internal static class StoreBenchCommand
             var folder = r.GetValue(dir) ?? Directory.CreateTempSubdirectory("hypertune-bench-store-").FullName;
             var built = System.Diagnostics.Stopwatch.StartNew();
             var journal = await StoreBenchmark.BuildAsync(Path.Combine(folder, $"hypertune-{s}x{t}"), s, t, ct);
-            Console.Error.WriteLine($"built a read model of {s} studies x {t} trials in {built.Elapsed.TotalSeconds:0.0} s " +
-                                    $"({new FileInfo(Cluster.Hosting.StorageSpec.SiblingPathOf(journal, "views")).Length / 1e6:0.0} MB)");
+            var size = new FileInfo(Cluster.Hosting.StorageSpec.SiblingPathOf(journal, "views")).Length / 1e6;
+            Console.Error.WriteLine($"built a read model of {s} studies x {t} trials in " +
+                                    $"{built.Elapsed.TotalSeconds:0.0} s ({size:0.0} MB)");
             Console.Out.WriteLine($"{"command",-44} {"median s",9} {"max s",7}");
             foreach (var args in StoreBenchmark.Commands)
             {

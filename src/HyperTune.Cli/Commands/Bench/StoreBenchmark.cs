@@ -25,7 +25,9 @@ internal static class StoreBenchmark
         new[] { "study", "export", "ID", "--csv" },
     };
 
-    /// <summary>Writes <paramref name="studies"/> studies of <paramref name="trials"/> trials into a new store.</summary>
+    /// <summary>
+    /// Writes <paramref name="studies"/> studies of <paramref name="trials"/> trials into a new store.
+    /// </summary>
     /// <returns>The store's journal path (an empty journal: these commands read only the read model).</returns>
     public static async Task<string> BuildAsync(string directory, int studies, int trials, CancellationToken ct)
     {
@@ -112,7 +114,9 @@ internal static class StoreBenchmark
         return psi;
     }
 
-    /// <summary>A finished study of <paramref name="trials"/> complete trials, each with five intermediate values.</summary>
+    /// <summary>
+    /// A finished study of <paramref name="trials"/> complete trials, each with five intermediate values.
+    /// </summary>
     private static StudyProtocol.StudyReport Report(string id, int trials, int seed)
     {
         var created = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero).AddHours(seed);
