@@ -115,7 +115,9 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         var spec = Path.Combine(_dir, "slow.json");
         var example = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(
             Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json")))!;
-        example["trainable"]!["simulatedTrainingTime"] = "300ms";
+        // Trials of 1 s, one at a time: the study is still running when the next CLI command (seconds under load)
+        // pauses it.
+        example["trainable"]!["simulatedTrainingTime"] = "1s";
         example["budget"]!["maxTrials"] = 8;
         example["budget"]!["parallelism"] = 1;
         File.WriteAllText(spec, example.ToJsonString());
@@ -131,20 +133,8 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         var (submitCode, _, submitErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "submit", spec,
             "--node", at);
         Assert.True(submitCode == 0, submitErr);
-        var good = Path.Combine(_dir, "good.json");
-        File.WriteAllText(good, "{\"x\": 3.14159265, \"y\": 2.275}");
-        var (enqueueCode, enqueued, enqueueErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
-            "branin-random", good, "--node", at);
-        Assert.True(enqueueCode == 0, enqueueErr);
-        Assert.Contains("enqueued 1 configuration(s) in study branin-random", enqueued);
-        var bad = Path.Combine(_dir, "bad.json");
-        File.WriteAllText(bad, "{\"x\": 3, \"z\": 1}");
-        var (badCode, _, badErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
-            "branin-random", bad, "--node", at);
-        Assert.Equal(2, badCode);
-        Assert.Contains("params.z", badErr);
-
-        // Held: nothing new starts (the trial count stays), whatever the running trial does meanwhile.
+        // Held at once (under load, CLI round trips take seconds: the study would otherwise be over first), then
+        // nothing new starts (the trial count stays), whatever the running trial does meanwhile.
         var (pauseCode, paused, pauseErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "pause",
             "branin-random", "--reason", "quota", "--node", at);
         Assert.True(pauseCode == 0, pauseErr);
@@ -159,6 +149,20 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal(startedWhenHeld, await StartedAsync());
         Assert.True(startedWhenHeld < 8, $"{startedWhenHeld} trials had started before the pause");
+
+        // A held study takes enqueued configurations; they run first once it goes on.
+        var good = Path.Combine(_dir, "good.json");
+        File.WriteAllText(good, "{\"x\": 3.14159265, \"y\": 2.275}");
+        var (enqueueCode, enqueued, enqueueErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
+            "branin-random", good, "--node", at);
+        Assert.True(enqueueCode == 0, enqueueErr);
+        Assert.Contains("enqueued 1 configuration(s) in study branin-random", enqueued);
+        var bad = Path.Combine(_dir, "bad.json");
+        File.WriteAllText(bad, "{\"x\": 3, \"z\": 1}");
+        var (badCode, _, badErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "enqueue",
+            "branin-random", bad, "--node", at);
+        Assert.Equal(2, badCode);
+        Assert.Contains("params.z", badErr);
         var (resumeCode, resumed, resumeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "resume",
             "branin-random", "--node", at);
         Assert.True(resumeCode == 0, resumeErr);
