@@ -16,6 +16,8 @@ public sealed class ProgressView
     private DateTime _lastPlain = DateTime.MinValue;
     private int _lastDone = -1;
     private long _lastSteps = -1;
+    private readonly System.Diagnostics.Stopwatch _following = new();
+    private int _doneAtStart = -1;
 
     /// <summary>Creates a view; <paramref name="live"/> picks the progress bar.</summary>
     public ProgressView(bool live, TextWriter? plain = null)
@@ -44,6 +46,37 @@ public sealed class ProgressView
         return $"[{p.Done}/{p.MaxTrials}] running {p.Running}{waiting}, failed {p.Failed}{pruned}{cancelled}{steps}, {best}";
     }
 
+    /// <summary>
+    /// The pace of this run (trials finished per second since it began following, a resumed study's earlier trials
+    /// left out) and the time left at that pace: ", 2.5 trials/s, ETA 40s"; empty before the first trial finished.
+    /// </summary>
+    public string Pace(StudyProgress p)
+    {
+        if (_doneAtStart < 0)
+        {
+            _doneAtStart = p.Done;
+            _following.Restart();
+        }
+        return PaceOf(p.Done - _doneAtStart, _following.Elapsed, p.MaxTrials - p.Done,
+            p.Status == StudyStatus.Finished);
+    }
+
+    /// <summary>The pace text for <paramref name="finished"/> trials in <paramref name="elapsed"/>.</summary>
+    public static string PaceOf(int finished, TimeSpan elapsed, int left, bool over)
+    {
+        if (finished <= 0 || elapsed <= TimeSpan.Zero) return "";
+        var rate = finished / elapsed.TotalSeconds;
+        var pace = rate >= 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{rate:0.#} trials/s")
+            : string.Create(CultureInfo.InvariantCulture, $"{rate * 60:0.#} trials/min");
+        if (over || left <= 0) return $", {pace}";
+        var eta = TimeSpan.FromSeconds(left / rate);
+        var etaText = eta.TotalHours >= 1 ? $"{(int)eta.TotalHours}h{eta.Minutes:00}m"
+            : eta.TotalMinutes >= 1 ? $"{(int)eta.TotalMinutes}m{eta.Seconds:00}s"
+            : $"{Math.Ceiling(eta.TotalSeconds):0}s";
+        return $", {pace}, ETA {etaText}";
+    }
+
     /// <summary>Follows the updates until the study finishes (or the stream ends) and returns the last one.</summary>
     public async Task<StudyProgress?> FollowAsync(IAsyncEnumerable<StudyProgress> updates, CancellationToken cancellationToken)
     {
@@ -63,7 +96,7 @@ public sealed class ProgressView
                     task ??= ctx.AddTask(Markup.Escape(p.StudyId), maxValue: Math.Max(1, p.MaxTrials));
                     task.MaxValue = Math.Max(1, p.MaxTrials);
                     task.Value = p.Done;
-                    task.Description = Markup.Escape(Describe(p));
+                    task.Description = Markup.Escape(Describe(p) + Pace(p));
                     if (p.Status == StudyStatus.Finished)
                     {
                         task.Value = task.MaxValue;
@@ -85,7 +118,7 @@ public sealed class ProgressView
             var changed = p.Done != _lastDone || p.Steps != _lastSteps;
             if (p.Status == StudyStatus.Finished || (changed && now - _lastPlain >= TimeSpan.FromSeconds(1)))
             {
-                _plain.WriteLine($"{p.StudyId} {Describe(p)}");
+                _plain.WriteLine($"{p.StudyId} {Describe(p)}{Pace(p)}");
                 _lastPlain = now;
                 _lastDone = p.Done;
                 _lastSteps = p.Steps;
