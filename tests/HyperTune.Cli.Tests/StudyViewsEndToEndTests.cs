@@ -101,6 +101,9 @@ public sealed class StudyViewsEndToEndTests : IDisposable
         var (watchCode, watch, watchErr) = await Hypertune("study", "watch", "branin-random");
         Assert.True(watchCode == 0, watchErr);
         Assert.Contains("branin-random finished: trial budget reached", watch);
+        var (watchJsonCode, watchJson, watchJsonErr) = await Hypertune("study", "watch", "branin-random", "--json");
+        Assert.True(watchJsonCode == 0, watchJsonErr);
+        Assert.Equal("finished", (string?)JsonNode.Parse(watchJson.Trim())!["status"]);
 
         // No node started (it would have logged to the store's folder) and nothing was written.
         Assert.Equal(before, StoreFiles());

@@ -154,7 +154,8 @@ internal static class StudyCommand
         var node = NodeOption();
         node.Required = true;
         var reason = new Option<string?>("--reason") { Description = "Why (shown with the study while it is held)" };
-        var command = new Command(verb, description) { id, node };
+        var json = new Option<bool>("--json") { Description = "Print the node's JSON answer (the study document)" };
+        var command = new Command(verb, description) { id, node, json };
         if (verb == "pause") command.Options.Add(reason);
         command.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
         {
@@ -162,7 +163,8 @@ internal static class StudyCommand
                        (verb == "pause" && r.GetValue(reason) is { } why ? $"?reason={Uri.EscapeDataString(why)}" : "");
             var (status, body) = await client.PostAsync(path, null, ct);
             if (status >= 400) return Fail(status, body);
-            PrintSummary(JsonNode.Parse(body)!, Console.Out);
+            if (r.GetValue(json)) Console.Out.WriteLine(body);
+            else PrintSummary(JsonNode.Parse(body)!, Console.Out);
             return ExitCodes.Ok;
         }));
         return command;
@@ -177,11 +179,12 @@ internal static class StudyCommand
         };
         var node = NodeOption();
         node.Required = true;
+        var json = new Option<bool>("--json") { Description = "Print the node's JSON answer" };
         var command = new Command("enqueue",
             "Enqueue configurations to run next, before the optimizer's own suggestions, each exactly once " +
             "(on this machine: hypertune run SPEC --enqueue FILE)")
         {
-            id, file, node,
+            id, file, node, json,
         };
         command.SetAction((r, ct) => Remote(r.GetValue(node)!, ct, async client =>
         {
@@ -198,6 +201,11 @@ internal static class StudyCommand
             var (status, body) = await client.PostAsync($"studies/{Uri.EscapeDataString(r.GetValue(id)!)}/enqueue",
                 text, ct);
             if (status >= 400) return Fail(status, body);
+            if (r.GetValue(json))
+            {
+                Console.Out.WriteLine(body);
+                return ExitCodes.Ok;
+            }
             var doc = JsonNode.Parse(body)!;
             Console.Out.WriteLine($"enqueued {(int)doc["enqueued"]!} configuration(s) in study {r.GetValue(id)}; " +
                                   $"{(int)doc["waiting"]!} waiting to start");

@@ -26,9 +26,13 @@ internal static class StudyWatchCommand
         var id = new Argument<string>("id") { Description = "Study id" };
         var storage = StorageOption.Create();
         var node = StudyCommand.NodeOption();
+        var json = new Option<bool>("--json")
+        {
+            Description = "One study document (without trials) per line and change, for scripts",
+        };
         var command = new Command("watch", "Follow a study's progress until it finishes (Ctrl-C stops watching)")
         {
-            id, storage, node,
+            id, storage, node, json,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -57,11 +61,15 @@ internal static class StudyWatchCommand
                     }
                     if (code != ExitCodes.Ok) return code;
                     var line = $"{report!.Progress.StudyId} {ProgressView.Describe(report.Progress)}";
-                    if (line != last) Console.Out.WriteLine(line);
+                    if (line != last)
+                        Console.Out.WriteLine(r.GetValue(json)
+                            ? StudyJson.ToJson(report, includeTrials: false, indented: false)
+                            : line);
                     last = line;
                     if (report.Progress.Status == StudyStatus.Finished)
                     {
-                        Console.Out.WriteLine($"{studyId} finished: {report.Progress.FinishReason}");
+                        if (!r.GetValue(json))
+                            Console.Out.WriteLine($"{studyId} finished: {report.Progress.FinishReason}");
                         return ExitCodes.Ok;
                     }
                     await Task.Delay(Interval, ct);
