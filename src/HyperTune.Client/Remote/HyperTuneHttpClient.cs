@@ -148,9 +148,11 @@ public sealed class HyperTuneHttpClient : IDisposable
         var seen = new Dictionary<int, string>();
         while (true)
         {
-            var report = await GetAsync(studyId, includeTrials: true, cancellationToken).ConfigureAwait(false);
-            var documents = StudyJson.ToJson(report, includeTrials: true, indented: false);
-            using (var document = JsonDocument.Parse(documents))
+            // The node's answer itself, read once into the report and compared trial by trial as the node wrote it.
+            var body = await SendAsync(HttpMethod.Get, $"studies/{Uri.EscapeDataString(studyId)}?trials=true", null,
+                studyId, cancellationToken).ConfigureAwait(false);
+            var report = StudyDocumentReader.Read(body, null);
+            using (var document = JsonDocument.Parse(body))
             {
                 var list = document.RootElement.GetProperty("trialList").EnumerateArray().ToList();
                 for (var i = 0; i < list.Count; i++)

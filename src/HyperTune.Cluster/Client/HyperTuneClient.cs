@@ -170,19 +170,8 @@ public sealed class HyperTuneClient
         (await AskAsync<StudyList>(_node.Registry, new ListStudies(), cancellationToken).ConfigureAwait(false)).Studies;
 
     /// <summary>Stops a running study.</summary>
-    public async Task<StudyReport> StopAsync(string studyId, string reason, CancellationToken cancellationToken = default)
-    {
-        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
-            throw new StudyRejectedException($"no study '{studyId}'");
-        var answer = await AskAsync<object>(_node.Studies, new StopStudy(studyId, reason), cancellationToken).ConfigureAwait(false);
-        return answer switch
-        {
-            StudyReport report => report,
-            StudyNotFound => throw new StudyRejectedException($"no study '{studyId}'"),
-            StudyRejected r => throw new StudyRejectedException(r.Reason),
-            _ => throw new InvalidOperationException($"unexpected answer {answer}"),
-        };
-    }
+    public Task<StudyReport> StopAsync(string studyId, string reason, CancellationToken cancellationToken = default) =>
+        ReportAsync(studyId, new StopStudy(studyId, reason), cancellationToken);
 
     /// <summary>Holds a running study (nothing new starts until <see cref="ResumeAsync"/>); its running trials finish.
     /// </summary>

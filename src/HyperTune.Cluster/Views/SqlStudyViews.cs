@@ -26,6 +26,7 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
     private readonly string? _sqliteFile;
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _created;
+    private volatile bool _seen;
 
     private SqlStudyViews(Func<DbConnection> connect, bool postgres, string describe, string? sqliteFile)
     {
@@ -82,8 +83,10 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
     /// <exception cref="StoreUnreadableException">The database cannot be read.</exception>
     public async Task<bool> ExistsAsync(CancellationToken cancellationToken)
     {
+        // Tables, once there, stay: each read after the first that found them asks no more.
+        if (_seen || _created) return true;
         if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return false;
-        return await ReadAsync(async connection =>
+        return _seen = await ReadAsync(async connection =>
         {
             await using var command = connection.CreateCommand();
             command.CommandText = _postgres
