@@ -44,12 +44,22 @@ public sealed class MidRungFailureTests(ITestOutputHelper output)
         var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, Spec(name));
         string VictimOf(JsonNode d) => coordinatorNode ? cluster.NameOf((string)d["coordinatorNode"]!) : "c";
 
-        var before = await cluster.WaitForStudyAsync(studyId,
-            d => MidRungOn(d, cluster.Options[VictimOf(d)].Port).Length > 0, Long,
-            "a trial running mid-rung on the victim node while another is paused at that rung's milestone");
+        // Only a trial seen reaching its mid-rung step since the previous poll counts: one already there for a
+        // while may reach its milestone (2 s a step) before the kill lands on a loaded machine (a series run saw
+        // the two polled at step 2 paused at 3 and two others resumed from 1 on the victim when it died).
+        var seen = new Dictionary<int, long>();
+        int[] JustMidRung(JsonNode d)
+        {
+            var fresh = MidRungOn(d, cluster.Options[VictimOf(d)].Port)
+                .Where(n => seen.TryGetValue(n, out var step) && step < LastStep(d, n)).ToArray();
+            foreach (var t in Trials(d)) seen[(int)t!["number"]!] = (long?)t["lastStep"] ?? 0;
+            return fresh;
+        }
+        int[] midRung = [];
+        var before = await cluster.WaitForStudyAsync(studyId, d => (midRung = JustMidRung(d)).Length > 0, Long,
+            "a trial just reaching a step mid-rung on the victim node while another is paused at that rung's milestone");
         var victim = VictimOf(before);
         var port = cluster.Options[victim].Port;
-        var midRung = MidRungOn(before, port);
         cluster[victim].Kill();
         cluster.Log($"killed {victim}{(coordinatorNode ? " (the coordinator's node)" : "")}; running there mid-rung: " +
                     string.Join(", ", midRung.Select(n => $"#{n} at step {LastStep(before, n)}")) + "; paused: " +
