@@ -56,6 +56,16 @@ public sealed class NodeHttp : IDisposable
         return (string)JsonNode.Parse(body)!["study"]!;
     }
 
+    /// <summary>Deletes a study; returns the status code and the node's answer.</summary>
+    public async Task<(int Status, JsonNode? Body)> DeleteStudyAsync(string node, string studyId,
+        CancellationToken cancellationToken = default)
+    {
+        using var response = await _http.DeleteAsync($"http://{node}/studies/{Uri.EscapeDataString(studyId)}",
+            cancellationToken);
+        var body = await response.Content.ReadAsStringAsync(cancellationToken);
+        return ((int)response.StatusCode, body.Length > 0 ? JsonNode.Parse(body) : null);
+    }
+
     /// <summary>A study's document with every trial, asking each node in turn until one answers.</summary>
     public async Task<JsonNode?> StudyAsync(IEnumerable<string> nodes, string studyId, bool trials, CancellationToken cancellationToken = default)
     {

@@ -26,6 +26,8 @@ public sealed class HypertuneProcess : IDisposable
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Closed at once: a command that would ask on a terminal (study delete) sees no terminal, as in CI.
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         if (SigintIgnored)
@@ -56,6 +58,7 @@ public sealed class HypertuneProcess : IDisposable
             }
         };
         _process.Start();
+        _process.StandardInput.Close();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
     }

@@ -190,6 +190,20 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         Assert.Single(enqueuedTrials);
         Assert.Equal(3.14159265, (double)enqueuedTrials[0]!["params"]!["x"]!);
 
+        // Deleted with everything it stored: no longer listed or shown.
+        var (deleteCode, deleted, deleteErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "delete",
+            "branin-random", "--yes", "--node", at);
+        Assert.True(deleteCode == 0, deleteErr);
+        Assert.Contains("deleted study branin-random (8 trial(s))", deleted);
+        var (afterCode, afterList, afterErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "list",
+            "--json", "--node", at);
+        Assert.True(afterCode == 0, afterErr);
+        Assert.Empty(System.Text.Json.Nodes.JsonNode.Parse(afterList)!["studies"]!.AsArray());
+        var (goneCode, _, goneErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show",
+            "branin-random", "--node", at);
+        Assert.Equal(1, goneCode);
+        Assert.Contains("no study 'branin-random'", goneErr);
+
         var (leaveCode, _, leaveErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "cluster", "leave",
             "127.0.0.1:1", "--node", at);
         Assert.Equal(2, leaveCode);
@@ -228,6 +242,14 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         using var stop = await http.PostAsync("studies/keyed/stop?reason=enough", null);
         var stopped = System.Text.Json.Nodes.JsonNode.Parse(await stop.Content.ReadAsStringAsync())!;
         using var unknown = await http.GetAsync("studies/no-such-study");
+        // A running study is not deleted; a stopped one is, and is then unknown and unlisted.
+        using var deleteRunning = await http.DeleteAsync("studies/keyed-2");
+        using var delete = await http.DeleteAsync("studies/keyed");
+        var deletedBody = System.Text.Json.Nodes.JsonNode.Parse(await delete.Content.ReadAsStringAsync())!;
+        using var deletedGet = await http.GetAsync("studies/keyed");
+        using var deleteUnknown = await http.DeleteAsync("studies/keyed");
+        var listed = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync("studies"))!["studies"]!.AsArray()
+            .Select(st => (string?)st!["study"]).ToList();
 
         Assert.Equal((201, "keyed"), (first.Status, (string?)first.Body["study"]));
         Assert.Equal((201, "keyed"), (retried.Status, (string?)retried.Body["study"]));
@@ -236,6 +258,13 @@ public sealed class NodeCommandEndToEndTests : IDisposable
         Assert.Equal("reachable", (string?)readyBody["storage"]);
         Assert.Equal((2, 0), ((int)stopped["trials"]!["cancelled"]!, (int)stopped["trials"]!["failed"]!));
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, deleteRunning.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+        Assert.Equal(("keyed", true, 2), ((string?)deletedBody["study"], (bool)deletedBody["deleted"]!,
+            (int)deletedBody["trials"]!));
+        Assert.Equal(HttpStatusCode.NotFound, deletedGet.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, deleteUnknown.StatusCode);
+        Assert.Equal(new[] { "keyed-2" }, listed);
         node.Signal(15);
         await node.WaitAsync(Timeout);
     }

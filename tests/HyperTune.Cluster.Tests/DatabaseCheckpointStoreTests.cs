@@ -1,5 +1,6 @@
 using HyperTune.Cluster.Checkpoints;
 using HyperTune.Cluster.Hosting;
+using HyperTune.Cluster.Workers;
 
 namespace HyperTune.Cluster.Tests;
 
@@ -53,6 +54,15 @@ public sealed class DatabaseCheckpointStoreTests : IDisposable
         await store.DiscardBeforeAsync("s", "inc", 3, 12, default);
         Assert.Null(await store.LatestAsync("s", "inc", 3, 11, default));
         Assert.True(await store.RestoreAsync(key with { Step = 12 }, target, default));
+
+        // A deleted study's copies go, of every incarnation; another study's stay.
+        await store.KeepAsync(key with { Incarnation = "inc-2" }, source, default);
+        await store.KeepAsync(key with { StudyId = "t" }, source, default);
+        await store.DeleteStudyAsync("s", default);
+        Assert.Null(await store.LatestAsync("s", "inc", 3, 100, default));
+        Assert.Null(await store.LatestAsync("s", "inc-2", 3, 100, default));
+        Assert.Equal(8, await store.LatestAsync("t", "inc", 3, 100, default));
+        await store.DeleteStudyAsync("never-stored", default);
     }
 
     [Fact]
@@ -68,6 +78,18 @@ public sealed class DatabaseCheckpointStoreTests : IDisposable
     public async Task The_directory_store_does_the_same_under_the_checkpoint_root()
     {
         await RoundTripAsync(new DirectoryCheckpointStore(Path.Combine(_dir, "root")), _dir);
+        Assert.Equal(new[] { "t" }, Directory.GetDirectories(Path.Combine(_dir, "root")).Select(Path.GetFileName));
+        // A study id that is not one plain name never reaches outside the root.
+        Assert.Throws<ArgumentException>(() => CheckpointDirectories.DeleteStudy(Path.Combine(_dir, "root"), "../root"));
+        Assert.True(Directory.Exists(Path.Combine(_dir, "root", "t")));
+    }
+
+    [Fact]
+    public async Task Deleting_a_study_from_a_store_never_written_creates_no_file()
+    {
+        var storage = StorageSpec.SqliteFile(Path.Combine(_dir, "studies.db"));
+        await new DatabaseCheckpointStore(storage).DeleteStudyAsync("s", default);
+        Assert.Empty(Directory.GetFiles(_dir));
     }
 
     [Fact]

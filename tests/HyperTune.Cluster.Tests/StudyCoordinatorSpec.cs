@@ -307,6 +307,46 @@ public sealed class StudyCoordinatorSpec : TestKit
     }
 
     [Fact]
+    public async Task A_finished_study_is_deleted_with_its_journal_and_views_and_its_id_starts_a_new_study()
+    {
+        var views = new HyperTune.Cluster.Views.InMemoryStudyViews();
+        HyperTune.Cluster.Views.StudyViewStore.Register(Sys, views, views);
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 7, parallelism: 2)));
+        ExpectMsg<StudySubmitted>();
+
+        // Not while it runs: nothing is deleted.
+        coordinator.Tell(new DeleteStudy("quad"));
+        Assert.Contains("stop it first", ExpectMsg<StudyRejected>().Reason);
+        for (var done = 0; done < 7; done++)
+            Complete(coordinator, _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10)), done);
+        Assert.Equal(StudyStatus.Finished, Report(coordinator).Progress.Status);
+        await AwaitAssertAsync(async () => Assert.Equal(7, (await views.TrialsAsync("quad", 0, default)).Count),
+            TimeSpan.FromSeconds(10));
+
+        coordinator.Tell(new DeleteStudy("quad"));
+        Assert.Equal(7, ExpectMsg<StudyDeleted>(TimeSpan.FromSeconds(10)).Trials);
+        Assert.Null(await views.GetAsync("quad", default));
+        Assert.Empty(await views.TrialsAsync("quad", 0, default));
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+        // The coordinator wrote no view of the study as it stopped.
+        Assert.Null(await views.GetAsync("quad", default));
+
+        // Its journal and snapshots (one every 5 events) are gone: a coordinator of the id finds nothing, and a
+        // submission creates a new study numbered from 0.
+        var again = StartCoordinator();
+        again.Tell(new GetStudy("quad"));
+        ExpectMsg<StudyNotFound>();
+        var fresh = StartCoordinator();
+        fresh.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 3, parallelism: 1)));
+        Assert.True(ExpectMsg<StudySubmitted>().Created);
+        Assert.Equal(0, _workers.ExpectMsg<RunTrial>(TimeSpan.FromSeconds(10)).Number);
+        Assert.Equal(0, Report(fresh).Progress.Complete);
+    }
+
+    [Fact]
     public void An_invalid_spec_is_rejected_and_nothing_is_stored()
     {
         var coordinator = StartCoordinator();

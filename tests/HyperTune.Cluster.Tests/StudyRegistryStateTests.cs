@@ -78,6 +78,20 @@ public sealed class StudyRegistryStateTests
     }
 
     [Fact]
+    public void A_forgotten_study_leaves_the_list_its_id_is_free_again_and_its_request_ids_are_dropped()
+    {
+        var (state, _) = Reserve(StudyRegistryState.Empty, new ReserveStudy("quad", true, null, "a"));
+        (state, _) = Reserve(state, new ReserveStudy("quad", true, null, "b"));
+        state = state.Apply(new StudyForgotten("quad", Now));
+        Assert.Equal(new[] { "quad-2" }, state.Studies.Select(s => s.StudyId));
+        Assert.False(state.RequestIds.ContainsKey("a"));
+        Assert.Equal("quad-2", state.RequestIds["b"]);
+        Assert.Equal("quad", state.FreeIdFor("quad"));
+        // The latest study of the name is now the one left, which a plain submission resumes.
+        Assert.Equal("quad-2", state.Latest("quad")!.StudyId);
+    }
+
+    [Fact]
     public void Events_of_the_earlier_version_still_apply_and_its_snapshot_still_loads()
     {
         var old = new StudyEntry("old", "old", Now);

@@ -73,6 +73,13 @@ public sealed class NodeFailureTests(ITestOutputHelper output)
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish after the restart");
         AssertIntact(final, trials, CompletedValues(before));
         await ReadModelCheck.AssertMatchesAsync(cluster.Db, studyId, final);
+
+        // Deleted through another node than its coordinator's: its events, views and listing go (PostgreSQL).
+        var (status, deleted) = await cluster.Http.DeleteStudyAsync(cluster["c"].Http, studyId);
+        Assert.True(status == 200, $"delete answered {status}: {deleted?.ToJsonString()}");
+        Assert.Equal(trials, (int)deleted!["trials"]!);
+        await ReadModelCheck.AssertDeletedAsync(cluster.Db, studyId);
+        Assert.Null(await cluster.Http.StudyAsync(cluster.LiveHttp, studyId, trials: false));
         cluster.Passed();
     }
 

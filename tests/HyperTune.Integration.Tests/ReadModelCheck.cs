@@ -46,4 +46,23 @@ internal static class ReadModelCheck
             Assert.True(view.Version <= study.Version, $"trial {view.Number}'s view is newer than its study's");
         }
     }
+
+    /// <summary>A deleted study has no views, and its journal only the row that keeps its sequence number, marked
+    /// deleted.</summary>
+    public static async Task AssertDeletedAsync(PostgresServer db, string studyId)
+    {
+        var storage = StorageSpec.Parse(db.StorageOption);
+        var views = SqlStudyViews.For(storage, readOnly: true);
+        Assert.Null(await views.GetAsync(studyId, default));
+        Assert.Empty(await views.TrialsAsync(studyId, 0, default));
+        Assert.DoesNotContain(studyId, (await views.ListAsync(default)).Select(v => v.StudyId));
+        await using var connection = new Npgsql.NpgsqlConnection(db.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FILTER (WHERE NOT deleted), COUNT(*) FROM journal WHERE persistence_id = @id";
+        command.Parameters.AddWithValue("id", $"study-{studyId}");
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal((0L, 1L), (reader.GetInt64(0), reader.GetInt64(1)));
+    }
 }

@@ -28,6 +28,7 @@ internal static class StudyCommand
                                                     "running trials finish"));
         command.Subcommands.Add(CreateHold("resume", "Let a held study go on"));
         command.Subcommands.Add(CreateEnqueue());
+        command.Subcommands.Add(StudyDeleteCommand.Create());
         command.Subcommands.Add(CreateReplaySchedule());
         return command;
     }
@@ -229,7 +230,7 @@ internal static class StudyCommand
         }
     }
 
-    private static int Fail(int status, string body)
+    internal static int Fail(int status, string body)
     {
         var message = body;
         try
@@ -489,8 +490,12 @@ internal static class StudyCommand
             });
     }
 
-    /// <summary>Opens the store on an embedded node (studies are loaded, not resumed) and runs an operation.</summary>
-    private static async Task<int> WithLocalNode(string? storageText, CancellationToken ct, Func<HyperTuneClient, Task<int>> operation)
+    /// <summary>
+    /// Opens the store on an embedded node (studies are loaded, not resumed) and runs an operation; read-only unless
+    /// <paramref name="writes"/> (then the node may write the journal and deletes checkpoints where runs keep them).
+    /// </summary>
+    internal static async Task<int> WithLocalNode(string? storageText, CancellationToken ct,
+        Func<HyperTuneClient, Task<int>> operation, bool writes = false)
     {
         if (StorageOption.ForReading(storageText, Console.Error) is not { } storage) return ExitCodes.BadInput;
         // A damaged SQLite file would only show as a node that never answers: say so at once instead.
@@ -505,11 +510,16 @@ internal static class StudyCommand
             Storage = storage,
             Port = 0,
             RememberStudies = false,
-            ReadOnly = true,
+            ReadOnly = !writes,
             Roles = new[] { NodeOptions.CoordinatorRole },
             LogFile = Path.Combine(StorageOption.DataDirectory(storage), "hypertune.log"),
+            Embedded = true,
+            // Where `hypertune run` keeps this store's checkpoints.
+            ExtraHocon = "hypertune.worker.checkpoint-root = " +
+                         StorageSpec.Quote(Path.Combine(StorageOption.DataDirectory(storage), "checkpoints")),
         };
-        var (started, startCode) = await NodeStarter.StartAsync(options, "a node to read the store", ct);
+        var (started, startCode) = await NodeStarter.StartAsync(options,
+            writes ? "a node to change the store" : "a node to read the store", ct);
         if (started is null) return startCode;
         await using var node = started;
         try

@@ -39,6 +39,10 @@ internal sealed class NodeClient : IDisposable
     /// <summary>GETs a path; returns the status code and body.</summary>
     public Task<(int Status, string Body)> GetAsync(string path, CancellationToken ct) => SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ct);
 
+    /// <summary>DELETEs a path; returns the status code and body.</summary>
+    public Task<(int Status, string Body)> DeleteAsync(string path, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, path), ct);
+
     /// <summary>POSTs JSON to a path; returns the status code and body.</summary>
     public Task<(int Status, string Body)> PostAsync(string path, string? json, CancellationToken ct)
     {

@@ -116,6 +116,20 @@ public sealed class HyperTuneHttpClient : IDisposable
             null, studyId, cancellationToken).ConfigureAwait(false), null);
 
     /// <summary>
+    /// Deletes a finished or stopped study with everything stored for it (journal, views, checkpoint copies); its
+    /// id becomes free. Returns how many trials it had.
+    /// </summary>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    /// <exception cref="HyperTuneApiException">409: the study has not finished (stop it first).</exception>
+    public async Task<int> DeleteAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        var body = await SendAsync(HttpMethod.Delete, $"studies/{Uri.EscapeDataString(studyId)}", null, studyId,
+            cancellationToken).ConfigureAwait(false);
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("trials").GetInt32();
+    }
+
+    /// <summary>
     /// Enqueues configurations (parameter name to value) to run next, before the optimizer's own suggestions, each
     /// exactly once; the optimizer learns from their results.
     /// </summary>

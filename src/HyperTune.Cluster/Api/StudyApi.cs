@@ -230,6 +230,29 @@ public sealed class StudyApi
     public Task<ApiResponse> ResumeAsync(string studyId, CancellationToken cancellationToken) =>
         ReportAsync(() => _client.ResumeAsync(studyId, cancellationToken));
 
+    /// <summary>
+    /// Deletes a finished or stopped study with its journal, views and checkpoint copies (200 with
+    /// <c>{"study": ID, "deleted": true, "trials": N}</c>; 404 unknown; 409 still running or read-only).
+    /// </summary>
+    public async Task<ApiResponse> DeleteAsync(string studyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await _client.DeleteAsync(studyId, cancellationToken).ConfigureAwait(false);
+            var body = new System.Text.Json.Nodes.JsonObject
+            {
+                ["study"] = deleted.StudyId,
+                ["deleted"] = true,
+                ["trials"] = deleted.Trials,
+            };
+            return new ApiResponse(200, body.ToJsonString());
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+        }
+    }
+
     private static async Task<ApiResponse> ReportAsync(Func<Task<StudyReport>> command)
     {
         try

@@ -24,6 +24,8 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     private readonly bool _postgres;
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private volatile bool _created;
+    // The SQLite file of the copies (null on PostgreSQL): a deletion does not create it.
+    private readonly string? _sqliteFile;
 
     /// <summary>A store in the database of <paramref name="storage"/> (PostgreSQL or an SQLite file).</summary>
     /// <exception cref="ArgumentException">
@@ -49,6 +51,7 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
                     DefaultTimeout = 30,
                 }.ConnectionString;
                 _connect = () => new SqliteConnection(connectionString);
+                _sqliteFile = new SqliteConnectionStringBuilder(connectionString).DataSource;
                 break;
             default:
                 throw new ArgumentException(
@@ -145,6 +148,20 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
         await using var delete = Command(connection, null,
             $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation AND trial = @trial " +
             "AND step < @step", new CheckpointKey(studyId, incarnation, trial, step));
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken)
+    {
+        if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM {_table} WHERE study_id = @study";
+        var study = delete.CreateParameter();
+        study.ParameterName = "study";
+        study.Value = studyId;
+        delete.Parameters.Add(study);
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -46,6 +46,13 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
         return Task.CompletedTask;
     }
 
+    /// <inheritdoc />
+    public Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken)
+    {
+        CheckpointDirectories.DeleteStudy(root, studyId);
+        return Task.CompletedTask;
+    }
+
     private string Kept(CheckpointKey key) =>
         CheckpointDirectories.Kept(root, key.StudyId, key.Incarnation, key.Trial, key.Step);
 }

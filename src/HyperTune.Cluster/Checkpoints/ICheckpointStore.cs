@@ -28,4 +28,7 @@ public interface ICheckpointStore
     /// <summary>Deletes the trial's copies kept at steps below <paramref name="step"/>.</summary>
     Task DiscardBeforeAsync(string studyId, string incarnation, int trial, long step,
         CancellationToken cancellationToken);
+
+    /// <summary>Deletes every copy kept for a study (all its incarnations): the study was deleted.</summary>
+    Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken);
 }

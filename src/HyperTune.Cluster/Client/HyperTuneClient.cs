@@ -184,6 +184,31 @@ public sealed class HyperTuneClient
     public Task<StudyReport> ResumeAsync(string studyId, CancellationToken cancellationToken = default) =>
         ReportAsync(studyId, new ResumeStudy(studyId), cancellationToken);
 
+    /// <summary>
+    /// Deletes a finished (or stopped) study: its journal, snapshots and read-model views, the checkpoint copies this
+    /// node can reach, then its registry entry (its id becomes free). Returns how many trials it had.
+    /// </summary>
+    /// <exception cref="StudyRejectedException">No such study, it has not finished, or the store is read-only.
+    /// </exception>
+    public async Task<StudyDeleted> DeleteAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))
+            throw new StudyRejectedException($"no study '{studyId}'");
+        var answer = await AskAsync<object>(_node.Studies, new DeleteStudy(studyId), cancellationToken)
+            .ConfigureAwait(false);
+        var deleted = answer switch
+        {
+            StudyDeleted d => d,
+            StudyRejected r => throw new StudyRejectedException(r.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer {answer}"),
+        };
+        // The journal is gone: from here on the study is deleted, and what follows only tidies up after it (a
+        // failure leaves it listed as reserved, and deleting it again finishes).
+        await _node.DeleteCheckpointsAsync(studyId, cancellationToken).ConfigureAwait(false);
+        await AskAsync<StudyUnlisted>(_node.Registry, new ForgetStudy(studyId), cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
     private async Task<StudyReport> ReportAsync(string studyId, object command, CancellationToken cancellationToken)
     {
         if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false))

@@ -32,9 +32,12 @@ public sealed class HyperTuneNode : IAsyncDisposable
     /// <summary>The study registry region's type name.</summary>
     public const string RegistryRegionName = "study-registry";
 
+    private readonly Func<string?, Checkpoints.ICheckpointStore> _checkpoints;
+
     private HyperTuneNode(ActorSystem system, IActorRef studies, IActorRef workers, IActorRef registry, IActorRef slots,
-        NodeOptions options, StorageHealth storage)
+        NodeOptions options, StorageHealth storage, Func<string?, Checkpoints.ICheckpointStore> checkpoints)
     {
+        _checkpoints = checkpoints;
         Storage = storage;
         System = system;
         Studies = studies;
@@ -71,6 +74,17 @@ public sealed class HyperTuneNode : IAsyncDisposable
 
     /// <summary>The node's read model: study and trial views as its coordinators last wrote them.</summary>
     public Views.IStudyViewReader? Views => HyperTune.Cluster.Views.StudyViewStore.Get(System).Reader;
+
+    /// <summary>
+    /// Deletes a deleted study's checkpoint copies that this node can reach: under its checkpoint root (all of them
+    /// when the root is shared) and, on a database store, in the database.
+    /// </summary>
+    public async Task DeleteCheckpointsAsync(string studyId, CancellationToken cancellationToken)
+    {
+        await _checkpoints("directory").DeleteStudyAsync(studyId, cancellationToken).ConfigureAwait(false);
+        if (Options.Storage.Kind != StorageKind.Memory)
+            await _checkpoints("database").DeleteStudyAsync(studyId, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>This node's cluster address.</summary>
     public Address Address => Akka.Cluster.Cluster.Get(System).SelfAddress;
@@ -326,7 +340,7 @@ public sealed class HyperTuneNode : IAsyncDisposable
             studies = await sharding.StartProxyAsync(StudyRegionName, NodeOptions.CoordinatorRole, studyExtractor).ConfigureAwait(false);
             registry = await sharding.StartProxyAsync(RegistryRegionName, NodeOptions.CoordinatorRole, registryExtractor).ConfigureAwait(false);
         }
-        return new HyperTuneNode(system, studies, workers, registry, slots, options, storage);
+        return new HyperTuneNode(system, studies, workers, registry, slots, options, storage, checkpoints);
     }
 
     /// <summary>Leaves the cluster gracefully (shards and trials handed over) and stops the actor system.</summary>

@@ -56,6 +56,12 @@ public sealed class StudyRegistry : ReceivePersistentActor
             var registered = new StudyRegistered(r.StudyId, r.Name, DateTimeOffset.UtcNow);
             PersistThenReply(registered, new StudyEntry(registered.StudyId, registered.Name, registered.At));
         });
+        Command<ForgetStudy>(f =>
+        {
+            var listed = _state.Find(f.StudyId) is not null;
+            if (readOnly || !listed) Sender.Tell(new StudyUnlisted(f.StudyId, listed && !readOnly));
+            else PersistThenReply(new StudyForgotten(f.StudyId, DateTimeOffset.UtcNow), new StudyUnlisted(f.StudyId, true));
+        });
         Command<FindStudy>(f => Sender.Tell(new FoundStudy(f.StudyId, _state.Find(f.StudyId))));
         Command<ResolveStudy>(r => Sender.Tell(new ResolvedStudy(r.Name, _state.Latest(r.Name))));
         Command<ListStudies>(_ => Sender.Tell(new StudyList(_state.Studies)));

@@ -48,6 +48,15 @@ public static class StudyRegistryProtocol
     /// <summary>The reservation is gone (or never existed).</summary>
     public sealed record ReservationReleased(string StudyId);
 
+    /// <summary>
+    /// Takes a deleted study off the list (its journal is already gone), with the request ids that reserved it, so
+    /// its id is free again. Idempotent. Replies <see cref="StudyUnlisted"/>.
+    /// </summary>
+    public sealed record ForgetStudy(string StudyId) : IRegistryMessage;
+
+    /// <summary>The study is no longer listed; <see cref="WasListed"/> says whether it was.</summary>
+    public sealed record StudyUnlisted(string StudyId, bool WasListed);
+
     /// <summary>Asks whether a study id is listed. Replies <see cref="FoundStudy"/>.</summary>
     public sealed record FindStudy(string StudyId) : IRegistryMessage;
 
@@ -78,6 +87,9 @@ public static class StudyRegistryProtocol
 
     /// <summary>A reservation was taken back: the coordinator refused to create its study.</summary>
     public sealed record StudyReservationReleased(string StudyId, DateTimeOffset At) : IRegistryEvent;
+
+    /// <summary>A deleted study was taken off the list.</summary>
+    public sealed record StudyForgotten(string StudyId, DateTimeOffset At) : IRegistryEvent;
 
     /// <summary>Routes every registry message to the one registry entity.</summary>
     public sealed class MessageExtractor() : HashCodeMessageExtractor(1)

@@ -65,12 +65,15 @@ public sealed record StudyRegistryState
         {
             RequestIds = r.RequestId is null ? RequestIds : RequestIds.SetItem(r.RequestId, r.StudyId),
         },
-        StudyReservationReleased r => this with
-        {
-            Studies = Studies.RemoveAll(s => s.StudyId == r.StudyId),
-            RequestIds = RequestIds.RemoveRange(RequestIds.Where(kv => kv.Value == r.StudyId).Select(kv => kv.Key)),
-        },
+        StudyReservationReleased r => Unlisting(r.StudyId),
+        StudyForgotten f => Unlisting(f.StudyId),
         _ => throw new ArgumentException($"unknown registry event {e.GetType().Name}"),
+    };
+
+    private StudyRegistryState Unlisting(string studyId) => this with
+    {
+        Studies = Studies.RemoveAll(s => s.StudyId == studyId),
+        RequestIds = RequestIds.RemoveRange(RequestIds.Where(kv => kv.Value == studyId).Select(kv => kv.Key)),
     };
 
     private StudyRegistryState Listing(string studyId, string name, DateTimeOffset at) =>

@@ -16,5 +16,8 @@ public static class RegistryEventFormats
             r => new StudyReserved(r.String("studyId"), r.String("name"), r.OptionalString("requestId"), r.Time("at")))
         .Add<StudyReservationReleased>("study-reservation-released.v1",
             (w, e) => w.String("studyId", e.StudyId).Time("at", e.At),
-            r => new StudyReservationReleased(r.String("studyId"), r.Time("at")));
+            r => new StudyReservationReleased(r.String("studyId"), r.Time("at")))
+        .Add<StudyForgotten>("study-forgotten.v1",
+            (w, e) => w.String("studyId", e.StudyId).Time("at", e.At),
+            r => new StudyForgotten(r.String("studyId"), r.Time("at")));
 }

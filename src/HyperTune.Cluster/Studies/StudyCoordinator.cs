@@ -26,7 +26,7 @@ namespace HyperTune.Cluster.Studies;
 /// or start them afresh. Decisions are <see cref="StudyDecider"/>'s; this actor persists, applies, replies and
 /// snapshots.
 /// </summary>
-public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
+public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTimers
 {
     private sealed record Tick;
 
@@ -82,6 +82,8 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
     private bool _viewsDirty;
     private bool _viewsWriting;
     private bool _viewsFailing;
+    // The latest write of the views (a deletion waits for it, so no write lands after the views are deleted).
+    private Task? _viewsWrite;
     // The trials as last written to the views (null: none written by this incarnation, so all are written).
     private ImmutableList<TrialRecord>? _viewsWritten;
 
@@ -178,6 +180,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
             });
         });
 
+        Command<DeleteStudy>(OnDelete);
         Command<PauseStudy>(pause => HoldOrResume(pause.StudyId,
             state => StudyDecider.Pause(state, pause.Reason, _clock())));
         Command<ResumeStudy>(resume => HoldOrResume(resume.StudyId, state => StudyDecider.Resume(state, _clock())));
@@ -844,6 +847,7 @@ public sealed class StudyCoordinator : ReceivePersistentActor, IWithTimers
                 .ConfigureAwait(false);
         });
         StudyViewStore.Get(Context.System).Track(write);
+        _viewsWrite = write;
         if (final) return;
         write.PipeTo(Self, success: () => new ViewsWritten(trials, null), failure: e => new ViewsWritten(null, e));
     }

@@ -118,4 +118,14 @@ public static class StudyProtocol
     /// Stops a running study: unfinished trials are cancelled (counted as cancelled). Replies <see cref="StudyReport"/>.
     /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
+
+    /// <summary>
+    /// Deletes a finished study: its journal, snapshots and read-model views (checkpoints and the registry's entry
+    /// are the caller's to remove after the reply). Replies <see cref="StudyDeleted"/>, or <see cref="StudyRejected"/>
+    /// for a study still running or a store opened read-only.
+    /// </summary>
+    public sealed record DeleteStudy(string StudyId) : IWithStudyId;
+
+    /// <summary>The study's stored events and views are gone; it had <see cref="Trials"/> trials.</summary>
+    public sealed record StudyDeleted(string StudyId, int Trials) : IWithStudyId;
 }

@@ -8,4 +8,7 @@ public interface IStudyViewWriter
     /// unless the stored view is already newer (<see cref="StudyView.Version"/>).
     /// </summary>
     Task WriteAsync(StudyView study, IReadOnlyList<TrialView> trials, CancellationToken cancellationToken);
+
+    /// <summary>Removes a deleted study's view and its trials' views.</summary>
+    Task DeleteAsync(string studyId, CancellationToken cancellationToken);
 }

@@ -36,4 +36,15 @@ public sealed class InMemoryStudyViews : IStudyViewReader, IStudyViewWriter
         }
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    public Task DeleteAsync(string studyId, CancellationToken cancellationToken)
+    {
+        lock (_writeLock)
+        {
+            _studies.TryRemove(studyId, out _);
+            foreach (var key in _trials.Keys.Where(k => k.Item1 == studyId).ToList()) _trials.TryRemove(key, out _);
+        }
+        return Task.CompletedTask;
+    }
 }

@@ -192,6 +192,24 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc />
+    public async Task DeleteAsync(string studyId, CancellationToken cancellationToken)
+    {
+        await using var connection = _connect();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (!_created) await CreateTablesAsync(connection, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var table in new[] { TrialTable, StudyTable })
+        {
+            await using var delete = connection.CreateCommand();
+            delete.Transaction = transaction;
+            delete.CommandText = $"DELETE FROM {table} WHERE study_id = @study";
+            Add(delete, "study", studyId);
+            await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes every view (before a rebuild from the journal).</summary>
     public async Task ClearAsync(CancellationToken cancellationToken)
     {

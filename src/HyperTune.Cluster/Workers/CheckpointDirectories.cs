@@ -36,6 +36,17 @@ public static class CheckpointDirectories
             if (kept < step) Directory.Delete(directory, recursive: true);
     }
 
+    /// <summary>Deletes every checkpoint of a study under <paramref name="root"/>: its trials' own and the kept
+    /// copies, of all its incarnations.</summary>
+    public static void DeleteStudy(string root, string studyId)
+    {
+        var directory = Path.GetFullPath(Path.Combine(root, studyId));
+        // A study id is one path segment (the registry's ids are); anything else must not reach outside the root.
+        if (Path.GetDirectoryName(directory) != Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))
+            throw new ArgumentException($"study id '{studyId}' is not a plain name", nameof(studyId));
+        if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+    }
+
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, replacing it whole.</summary>
     /// <exception cref="DirectoryNotFoundException"><paramref name="source"/> does not exist.</exception>
     public static void Replace(string source, string target)

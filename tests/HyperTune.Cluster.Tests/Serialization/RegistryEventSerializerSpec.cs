@@ -35,6 +35,7 @@ public sealed class RegistryEventSerializerSpec : TestKit
         yield return new object[] { new StudyReserved("s1-2", "s1", "request \"1\"", At) };
         yield return new object[] { new StudyReserved("s1-3", "s1", null, At) };
         yield return new object[] { new StudyReservationReleased("s1-2", At) };
+        yield return new object[] { new StudyForgotten("s1-3", At) };
     }
 
     [Fact]

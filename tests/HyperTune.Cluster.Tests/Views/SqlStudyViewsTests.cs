@@ -64,6 +64,16 @@ public sealed class SqlStudyViewsTests : IDisposable
             StudyViewProjection.Trials(first, first.Trials!, 12), default);
         Assert.Equal(14, (await reader.GetAsync("a", default))!.Version);
         Assert.Equal("complete", (await reader.TrialsAsync("a", 0, default))[3].State);
+
+        // A deleted study's views go, with its trials'; the other study's stay; its id can be written again.
+        await writer.DeleteAsync("a", default);
+        Assert.Null(await reader.GetAsync("a", default));
+        Assert.Empty(await reader.TrialsAsync("a", 0, default));
+        Assert.Equal(new[] { "b" }, (await reader.ListAsync(default)).Select(s => s.StudyId));
+        Assert.NotEmpty(await reader.TrialsAsync("b", 0, default));
+        await writer.WriteAsync(StudyViewProjection.Study(first, 1, now),
+            StudyViewProjection.Trials(first, first.Trials!, 1), default);
+        Assert.Equal(1, (await reader.GetAsync("a", default))!.Version);
     }
 
     [Fact]
