@@ -23,7 +23,8 @@ public sealed class HttpClientEndToEndTests : IDisposable
         await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
         using var client = new HyperTuneHttpClient(new Uri($"http://127.0.0.1:{http}"))
         {
-            WatchInterval = TimeSpan.FromMilliseconds(200),
+            // Longer than the test: the node's event stream, not polling, must bring every change.
+            WatchInterval = TimeSpan.FromMinutes(10),
         };
         var spec = JsonNode.Parse(File.ReadAllText(
             Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json")))!;
@@ -57,13 +58,50 @@ public sealed class HttpClientEndToEndTests : IDisposable
         var csv = await client.ExportCsvAsync("branin-random", cts.Token);
         Assert.Equal(7, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
+        // Watching a finished study gives its trials once and ends; an unknown one is a typed error.
+        var again = new List<TrialChange>();
+        await foreach (var change in client.WatchAsync("branin-random", cts.Token)) again.Add(change);
+        Assert.Equal(Enumerable.Range(0, 6), again.Select(c => c.Trial.Number));
         var missing = await Assert.ThrowsAsync<StudyNotFoundException>(() =>
             client.GetAsync("no-such-study", cancellationToken: cts.Token));
         Assert.Equal("no-such-study", missing.StudyId);
+        await Assert.ThrowsAsync<StudyNotFoundException>(async () =>
+        {
+            await foreach (var _ in client.WatchAsync("no-such-study", cts.Token))
+            {
+            }
+        });
         node.Signal(15);
         await node.WaitAsync(Timeout);
 
         using var gone = new HyperTuneHttpClient(new Uri($"http://127.0.0.1:{http}"));
         await Assert.ThrowsAsync<NodeUnreachableException>(() => gone.ListAsync(cts.Token));
+    }
+
+    [Fact]
+    public async Task Watching_a_study_on_a_node_without_a_read_model_asks_the_node_instead()
+    {
+        var http = LoopbackPorts.ReserveOne();
+        // An in-memory store: the node serves no read model to other processes, so no event stream either.
+        using var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", "memory", "--slots", "2",
+            "--http", $"127.0.0.1:{http}");
+        await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
+        using var client = new HyperTuneHttpClient(new Uri($"http://127.0.0.1:{http}"))
+        {
+            WatchInterval = TimeSpan.FromMilliseconds(200),
+        };
+        var spec = JsonNode.Parse(File.ReadAllText(
+            Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json")))!;
+        spec["trainable"]!["simulatedTrainingTime"] = "200ms";
+        spec["budget"]!["maxTrials"] = 4;
+        spec["budget"]!["parallelism"] = 1;
+        using var cts = new CancellationTokenSource(Timeout);
+        await client.SubmitAsync(spec.ToJsonString(), cancellationToken: cts.Token);
+
+        var changes = new List<TrialChange>();
+        await foreach (var change in client.WatchAsync("branin-random", cts.Token)) changes.Add(change);
+        Assert.Equal(Enumerable.Range(0, 4), changes.Where(c => c.State == "complete").Select(c => c.Trial.Number));
+        node.Signal(15);
+        await node.WaitAsync(Timeout);
     }
 }

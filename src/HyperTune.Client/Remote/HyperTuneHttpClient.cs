@@ -153,35 +153,121 @@ public sealed class HyperTuneHttpClient : IDisposable
 
     /// <summary>
     /// The study's trials as they start and change, until the study finishes (every trial once at first, then each
-    /// change), or until <paramref name="cancellationToken"/> is cancelled.
+    /// change), or until <paramref name="cancellationToken"/> is cancelled. It follows the node's read-model event
+    /// stream (<c>/api/studies/{id}/events</c>, server-sent events) and fetches only the trials written since the
+    /// last change; a node without a read model is asked every <see cref="WatchInterval"/> instead.
     /// </summary>
     /// <exception cref="StudyNotFoundException">No such study.</exception>
     public async IAsyncEnumerable<TrialChange> WatchAsync(string studyId,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        var id = Uri.EscapeDataString(studyId);
+        // The node's own answer first: an unknown study is a 404 here (the event stream would just stay silent).
+        var study = await SendAsync(HttpMethod.Get, $"studies/{id}", null, studyId, cancellationToken)
+            .ConfigureAwait(false);
         var seen = new Dictionary<int, string>();
+        if (StudyDocumentReader.Read(study, null).Progress.Status == StudyStatus.Finished)
+        {
+            var all = await SendAsync(HttpMethod.Get, $"studies/{id}?trials=true", null, studyId, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var change in Changes(studyId, TrialDocuments(all, "trialList"), seen)) yield return change;
+            yield break;
+        }
+        var since = 0L;
+        var followed = true;
+        while (followed)
+        {
+            using var events = await OpenEventsAsync($"api/studies/{id}/events", cancellationToken)
+                .ConfigureAwait(false);
+            if (events is null) break;
+            using var reader = new StreamReader(await events.Content.ReadAsStreamAsync(cancellationToken)
+                .ConfigureAwait(false));
+            string? kind = null;
+            var data = new StringBuilder();
+            while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal)) kind = line[6..].Trim();
+                else if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(line[5..].Trim());
+                if (line.Length > 0) continue;
+                var (eventKind, eventData) = (kind, data.ToString());
+                (kind, data) = (null, new StringBuilder());
+                // A read model that cannot be read: the node's own answers still can.
+                if (eventKind == "store-error")
+                {
+                    followed = false;
+                    break;
+                }
+                if (eventKind != "study") continue;
+                var body = await SendAsync(HttpMethod.Get, $"api/studies/{id}/trials?since={since}", null, studyId,
+                    cancellationToken).ConfigureAwait(false);
+                using (var trials = JsonDocument.Parse(body)) since = trials.RootElement.GetProperty("version").GetInt64();
+                foreach (var change in Changes(studyId, TrialDocuments(body, "trials"), seen)) yield return change;
+                using var changed = JsonDocument.Parse(eventData);
+                if (changed.RootElement.GetProperty("status").GetString() == "finished") yield break;
+            }
+            // The stream ended (the node restarts its server, a proxy timed out): connect again, from `since`.
+            if (followed) await Task.Delay(WatchInterval, cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
-            // The node's answer itself, read once into the report and compared trial by trial as the node wrote it.
-            var body = await SendAsync(HttpMethod.Get, $"studies/{Uri.EscapeDataString(studyId)}?trials=true", null,
-                studyId, cancellationToken).ConfigureAwait(false);
-            var report = StudyDocumentReader.Read(body, null);
-            using (var document = JsonDocument.Parse(body))
-            {
-                var list = document.RootElement.GetProperty("trialList").EnumerateArray().ToList();
-                for (var i = 0; i < list.Count; i++)
-                {
-                    var text = list[i].GetRawText();
-                    var number = list[i].GetProperty("number").GetInt32();
-                    if (seen.TryGetValue(number, out var before) && before == text) continue;
-                    seen[number] = text;
-                    yield return new TrialChange(studyId, list[i].GetProperty("state").GetString()!,
-                        report.Trials![i]);
-                }
-            }
-            if (report.Progress.Status == StudyStatus.Finished) yield break;
+            var body = await SendAsync(HttpMethod.Get, $"studies/{id}?trials=true", null, studyId, cancellationToken)
+                .ConfigureAwait(false);
+            foreach (var change in Changes(studyId, TrialDocuments(body, "trialList"), seen)) yield return change;
+            if (StudyDocumentReader.Read(body, []).Progress.Status == StudyStatus.Finished) yield break;
             await Task.Delay(WatchInterval, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The trial documents in a JSON answer's array <paramref name="property"/>, as written.</summary>
+    private static List<string> TrialDocuments(string body, string property)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty(property).EnumerateArray().Select(t => t.GetRawText()).ToList();
+    }
+
+    /// <summary>The documents that differ from what this watch already yielded for their trial.</summary>
+    private static IEnumerable<TrialChange> Changes(string studyId, IEnumerable<string> documents,
+        Dictionary<int, string> seen)
+    {
+        foreach (var text in documents)
+        {
+            var trial = StudyDocumentReader.ReadTrial(text);
+            if (seen.TryGetValue(trial.Number, out var before) && before == text) continue;
+            seen[trial.Number] = text;
+            using var document = JsonDocument.Parse(text);
+            yield return new TrialChange(studyId, document.RootElement.GetProperty("state").GetString()!, trial);
+        }
+    }
+
+    /// <summary>
+    /// Opens a server-sent event stream; null when the node serves none there (a node without a read model).
+    /// </summary>
+    private async Task<HttpResponseMessage?> OpenEventsAsync(string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new NodeUnreachableException($"cannot reach the node at {_http.BaseAddress}: {e.Message}", e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NodeUnreachableException(
+                $"the node at {_http.BaseAddress} did not answer within {_http.Timeout.TotalSeconds:0} s", e);
+        }
+        if (response.IsSuccessStatusCode) return response;
+        var body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var status = response.StatusCode;
+        response.Dispose();
+        if (status == HttpStatusCode.NotFound) return null;
+        throw new HyperTuneApiException((int)status, ErrorOf(body) ?? $"{(int)status} {status}");
     }
 
     /// <inheritdoc />

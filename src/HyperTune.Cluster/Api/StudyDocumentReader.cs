@@ -149,6 +149,22 @@ public static class StudyDocumentReader
         };
     }
 
+    /// <summary>A trial document (of a study document's <c>trialList</c>, or the read model's) as a record.</summary>
+    /// <exception cref="JsonException">Not a trial document.</exception>
+    public static TrialRecord ReadTrial(string trialDocument)
+    {
+        using var doc = JsonDocument.Parse(trialDocument);
+        try
+        {
+            return Trial(doc.RootElement);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException
+                                      or ArgumentException)
+        {
+            throw new JsonException($"not a trial document: {e.Message}", e);
+        }
+    }
+
     private static TrialRecord Trial(JsonElement t)
     {
         var stateText = t.GetProperty("state").GetString()!;
