@@ -11,38 +11,12 @@ internal static class BenchCommand
         var command = new Command("bench", "Measure optimizers: regret on the benchmark suite, suggest latency");
         command.Subcommands.Add(CreateOptimizers());
         command.Subcommands.Add(CreateLatency());
-        command.Subcommands.Add(CreateCluster());
         command.Subcommands.Add(CreateSchedulers());
         command.Subcommands.Add(CreateLifecycle());
         command.Subcommands.Add(CreatePbt());
         command.Subcommands.Add(Bench.MultiObjectiveBenchCommand.Create());
         command.Subcommands.Add(Bench.MlBenchCommand.Create());
         command.Subcommands.Add(Bench.StoreBenchCommand.Create());
-        return command;
-    }
-
-    private static Command CreateCluster()
-    {
-        var trials = new Option<int>("--trials") { Description = "Trials of each throughput study", DefaultValueFactory = _ => 300 };
-        var training = new Option<string>("--training") { Description = "Simulated training time per trial", DefaultValueFactory = _ => "200ms" };
-        var slots = new Option<int>("--slots") { Description = "Slots per node of the three-node cluster (one node gets 3x)", DefaultValueFactory = _ => 2 };
-        var kills = new Option<int>("--kills") { Description = "Repetitions of each kill -9 experiment", DefaultValueFactory = _ => 3 };
-        var command = new Command("cluster", "Throughput of 1 vs 3 nodes and recovery times after kill -9, with real node processes and PostgreSQL on loopback")
-        {
-            trials, training, slots, kills,
-        };
-        command.SetAction(async (r, ct) =>
-        {
-            if (HyperTune.Core.Specs.JsonSettings.ParseDuration(r.GetValue(training)!) is not { } duration || duration <= TimeSpan.Zero)
-            {
-                Console.Error.WriteLine($"error: --training '{r.GetValue(training)}' is not a duration");
-                return ExitCodes.BadInput;
-            }
-            var dll = typeof(BenchCommand).Assembly.Location;
-            await HyperTune.LocalCluster.ClusterBenchmark.RunAsync(
-                new HyperTune.LocalCluster.ClusterBenchmarkOptions(dll, r.GetValue(trials), duration.TotalSeconds, r.GetValue(slots), r.GetValue(kills)), Console.Out, ct);
-            return ExitCodes.Ok;
-        });
         return command;
     }
 
