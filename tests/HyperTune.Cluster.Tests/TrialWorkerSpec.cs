@@ -381,6 +381,9 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 0, TimeSpan.FromSeconds(10));
         Assert.Equal(3, store.Keeps);
         Assert.True(Directory.Exists(Kept(0, 4)));
+        // The worker waited for those tries on a thread of its own dispatcher, not on the default one's (the .NET
+        // thread pool), which the node's coordinators and sharding run on.
+        Assert.False(store.KeptOnThreadPool, "a checkpoint copy was waited for on a thread-pool thread");
 
         // With one try only, the same refusal leaves no copy (and the pause is still reported).
         var once = new FlakyStore(new DirectoryCheckpointStore(_settings.CheckpointRoot), failures: 1);
@@ -399,10 +402,16 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
 
         public string Describe() => inner.Describe();
 
-        public Task KeepAsync(CheckpointKey key, string directory, CancellationToken cancellationToken) =>
-            Interlocked.Increment(ref _keeps) <= failures
+        public bool KeptOnThreadPool { get; private set; }
+
+        public Task KeepAsync(CheckpointKey key, string directory, CancellationToken cancellationToken)
+        {
+            // Called by the worker on its own thread (it waits for the copy there).
+            KeptOnThreadPool |= Thread.CurrentThread.IsThreadPoolThread;
+            return Interlocked.Increment(ref _keeps) <= failures
                 ? Task.FromException(new TimeoutException("the store did not answer"))
                 : inner.KeepAsync(key, directory, cancellationToken);
+        }
 
         public Task<bool> RestoreAsync(CheckpointKey key, string directory, CancellationToken cancellationToken) =>
             inner.RestoreAsync(key, directory, cancellationToken);

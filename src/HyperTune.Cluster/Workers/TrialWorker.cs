@@ -58,8 +58,14 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
     {
         var directory = new DirectoryCheckpointStore(settings.CheckpointRoot);
         return Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
-            stores ?? (_ => directory)));
+            stores ?? (_ => directory))).WithDispatcher(DispatcherId);
     }
+
+    /// <summary>
+    /// The dispatcher workers run on (<c>hypertune.worker.dispatcher</c>): their waits for checkpoint copies block
+    /// its threads, not the default dispatcher's.
+    /// </summary>
+    public const string DispatcherId = "hypertune.worker.dispatcher";
 
     /// <summary>Creates a worker.</summary>
     public TrialWorker(IActorRef studyRegion, IActorRef slots, WorkerSettings settings, TrainableCache trainables,
