@@ -36,6 +36,58 @@ public sealed class MlNetEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stored_study_is_refitted_again_from_the_store_and_through_a_node_with_the_same_test_score()
+    {
+        var spec = Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "digits-lightgbm.json");
+        var store = Path.Combine(_dir, "data", "store.db");
+        var (code, stdout, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", spec, "--max-trials", "3",
+            "--storage", $"sqlite:{store}", "--json");
+        Assert.True(code == 0, stderr);
+        var first = JsonNode.Parse(stdout)!["refit"]!;
+        var artifacts = Path.Combine(_dir, "data", "artifacts", "digits-lightgbm");
+        Directory.Delete(artifacts, recursive: true);
+
+        // From the store: the same trial refitted to the same test score, the model saved again.
+        var (refitCode, refitOut, refitErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
+            "digits-lightgbm", "--storage", $"sqlite:{store}", "--json");
+        Assert.True(refitCode == 0, refitErr);
+        var again = JsonNode.Parse(refitOut)!;
+        Assert.Equal((int)first["trial"]!, (int)again["trial"]!);
+        Assert.Equal((double)first["test"]!["accuracy"]!, (double)again["test"]!["accuracy"]!);
+        Assert.True(File.Exists(Path.Combine(artifacts, "model.zip")));
+        // `study show` gives the recorded refit with the study.
+        var (showCode, show, showErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show",
+            "digits-lightgbm", "--storage", $"sqlite:{store}");
+        Assert.True(showCode == 0, showErr);
+        Assert.Contains("test (450 rows, seen once): accuracy", show);
+
+        // Through a node on the same store: the spec comes from its API, the refit runs here.
+        var http = HyperTune.LocalCluster.LoopbackPorts.ReserveOne();
+        using (var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", $"sqlite:{store}",
+                   "--http", $"127.0.0.1:{http}"))
+        {
+            await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
+            var (nodeCode, nodeOut, nodeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
+                "digits-lightgbm", "--node", $"127.0.0.1:{http}", "--out", Path.Combine(_dir, "remote"));
+            Assert.True(nodeCode == 0, nodeErr);
+            Assert.Contains($"accuracy {(double)first["test"]!["accuracy"]!:G6}", nodeOut);
+            Assert.True(File.Exists(Path.Combine(_dir, "remote", "model.zip")));
+            node.Signal(15);
+            await node.WaitAsync(Timeout);
+        }
+
+        // A study without a model to refit says so.
+        var branin = Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json");
+        (code, _, stderr) = await HypertuneProcess.RunAsync(_dir, Timeout, "run", branin, "--max-trials", "2",
+            "--storage", $"sqlite:{store}");
+        Assert.True(code == 0, stderr);
+        var (noModelCode, _, noModelErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
+            "branin-random", "--storage", $"sqlite:{store}");
+        Assert.Equal(2, noModelCode);
+        Assert.Contains("only ML.NET studies", noModelErr);
+    }
+
+    [Fact]
     public async Task A_missing_data_file_is_refused_before_any_trial()
     {
         var spec = Path.Combine(_dir, "bad.json");

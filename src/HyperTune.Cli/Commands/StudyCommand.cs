@@ -29,6 +29,7 @@ internal static class StudyCommand
         command.Subcommands.Add(CreateHold("resume", "Let a held study go on"));
         command.Subcommands.Add(CreateEnqueue());
         command.Subcommands.Add(StudyDeleteCommand.Create());
+        command.Subcommands.Add(StudyRefitCommand.Create());
         command.Subcommands.Add(CreateReplaySchedule());
         return command;
     }
@@ -330,12 +331,37 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }) : WithReport(null, r.GetValue(storage), r.GetValue(id)!, includeTrials: true, ct, report =>
         {
+            // The refit `hypertune run` or `study refit` recorded beside the store, if any.
+            var refit = RecordedRefit(r.GetValue(storage), r.GetValue(id)!);
             // The same document as a node's HTTP API gives (the coordinator's report carries the rungs).
-            if (r.GetValue(json)) Console.Out.WriteLine(StudyJson.ToJson(report, r.GetValue(trials)));
-            else StudyReportWriter.WriteHuman(report, Console.Out);
+            if (r.GetValue(json))
+                Console.Out.WriteLine(RefitWriter.WithRefit(StudyJson.ToJson(report, r.GetValue(trials)), refit));
+            else
+            {
+                StudyReportWriter.WriteHuman(report, Console.Out);
+                if (refit is not null && report.Progress.Best is { } best)
+                    RefitWriter.WriteHuman(refit, report.Progress.Metric, best.Value, Console.Out);
+            }
             return ExitCodes.Ok;
         }));
         return show;
+    }
+
+    /// <summary>The refit recorded in the store's artifacts folder for a study (null without one, or unreadable).
+    /// </summary>
+    private static RefitRecord? RecordedRefit(string? storage, string studyId)
+    {
+        try
+        {
+            var artifacts = Path.Combine(StorageOption.DataDirectory(StorageOption.Resolve(storage, null)), "artifacts",
+                studyId);
+            return RefitWriter.TryRead(artifacts);
+        }
+        catch (Exception e) when (e is JsonException or IOException or FormatException)
+        {
+            Console.Error.WriteLine($"warning: the study's refit record cannot be read: {e.Message}");
+            return null;
+        }
     }
 
     private static Command CreateReplaySchedule()

@@ -51,6 +51,7 @@ internal static class StudyDeleteCommand
                         indented: false))!);
                     if (Confirm(studyId, summary, confirmed) is { } refused) return refused;
                     var deleted = await client.DeleteAsync(studyId, ct);
+                    DeleteArtifacts(r.GetValue(storage), studyId);
                     return Report(studyId, deleted.Trials, r.GetValue(json));
                 }, writes: true);
         });
@@ -83,6 +84,17 @@ internal static class StudyDeleteCommand
         if (Console.ReadLine()?.Trim() == studyId) return null;
         Console.Error.WriteLine("not deleted");
         return ExitCodes.Failed;
+    }
+
+    /// <summary>The refitted model and its record that `run` and `study refit` keep beside the store.</summary>
+    private static void DeleteArtifacts(string? storage, string studyId)
+    {
+        var root = Path.Combine(StorageOption.DataDirectory(StorageOption.Resolve(storage, null)), "artifacts");
+        var artifacts = Path.GetFullPath(Path.Combine(root, studyId));
+        // A study id is one path segment; anything else must not reach outside the artifacts folder.
+        if (Path.GetDirectoryName(artifacts) == Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar)
+            && Directory.Exists(artifacts))
+            Directory.Delete(artifacts, recursive: true);
     }
 
     private static int Report(string studyId, int trials, bool json)

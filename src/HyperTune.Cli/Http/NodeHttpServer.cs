@@ -18,6 +18,7 @@ namespace HyperTune.Cli.Http;
 /// <c>Idempotency-Key</c> header) answers for the same study</item>
 /// <item><c>GET /studies</c>: list; <c>GET /studies/{id}?trials=true</c>: status, counts, best (and every trial)</item>
 /// <item><c>POST /studies/{id}/stop?reason=</c>: stop a study</item>
+/// <item><c>GET /studies/{id}/spec</c>: the spec the study was created from</item>
 /// <item><c>DELETE /studies/{id}</c>: delete a finished or stopped study with all it stored</item>
 /// <item><c>GET /cluster</c>: members; <c>GET /health</c>: 200 when this node is Up (and its storage's status);
 /// <c>GET /ready</c>: 200 when it is Up and its storage answers, else 503 with the reason</item>
@@ -87,6 +88,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
         });
         app.MapPost("/studies/{id}/stop", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.StopAsync(id, reason ?? "stopped by operator", ct)) : Starting);
+        app.MapGet("/studies/{id}/spec", async (string id, CancellationToken ct) =>
+            holder.Api is { } api ? Reply(await api.SpecAsync(id, ct)) : Starting);
         app.MapDelete("/studies/{id}", async (string id, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.DeleteAsync(id, ct)) : Starting);
         app.MapPost("/studies/{id}/pause", async (string id, string? reason, CancellationToken ct) =>

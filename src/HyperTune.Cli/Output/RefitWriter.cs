@@ -29,6 +29,28 @@ internal static class RefitWriter
         return record;
     }
 
+    /// <summary>The refit recorded in <paramref name="artifacts"/> (a study's artifacts folder), or null.</summary>
+    /// <exception cref="JsonException">The record is not one this writer wrote.</exception>
+    public static RefitRecord? TryRead(string artifacts)
+    {
+        var file = Path.Combine(artifacts, RecordFile);
+        if (!File.Exists(file)) return null;
+        var node = JsonNode.Parse(File.ReadAllText(file))!;
+        try
+        {
+            var test = node["test"]!.AsObject().ToDictionary(m => m.Key, m => (double)m.Value!);
+            return new RefitRecord((int)node["trial"]!, (double)node["crossValidatedValue"]!,
+                new RefitResult(test, (int)node["trainRows"]!, (int)node["testRows"]!, (string?)node["modelPath"]));
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidOperationException or FormatException)
+        {
+            throw new JsonException($"{file} is not a refit record: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The refit record as JSON (what <c>refit.json</c> holds).</summary>
+    public static string ToJson(RefitRecord refit) => ToNode(refit).ToJsonString(Indented);
+
     /// <summary>The study document with a <c>refit</c> object added (or the document unchanged without a refit).</summary>
     public static string WithRefit(string studyJson, RefitRecord? refit)
     {
@@ -67,9 +89,3 @@ internal static class RefitWriter
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 }
-
-/// <summary>A refit of a study's best trial.</summary>
-/// <param name="Trial">The best trial's number.</param>
-/// <param name="CrossValidatedValue">Its cross-validated value (the study's value for it).</param>
-/// <param name="Result">The refit's test metrics, rows and model file.</param>
-internal sealed record RefitRecord(int Trial, double CrossValidatedValue, RefitResult Result);

@@ -230,6 +230,21 @@ public sealed class StudyApi
     public Task<ApiResponse> ResumeAsync(string studyId, CancellationToken cancellationToken) =>
         ReportAsync(() => _client.ResumeAsync(studyId, cancellationToken));
 
+    /// <summary>The spec a study was created from (200 with the spec's JSON; 404 unknown).</summary>
+    public async Task<ApiResponse> SpecAsync(string studyId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.GetSpecAsync(studyId, cancellationToken).ConfigureAwait(false) is { } spec
+                ? new ApiResponse(200, spec)
+                : ApiResponse.Error(404, $"no study '{studyId}'");
+        }
+        catch (StudyRejectedException e)
+        {
+            return ApiResponse.Error(409, e.Message);
+        }
+    }
+
     /// <summary>
     /// Deletes a finished or stopped study with its journal, views and checkpoint copies (200 with
     /// <c>{"study": ID, "deleted": true, "trials": N}</c>; 404 unknown; 409 still running or read-only).

@@ -184,6 +184,22 @@ public sealed class HyperTuneClient
     public Task<StudyReport> ResumeAsync(string studyId, CancellationToken cancellationToken = default) =>
         ReportAsync(studyId, new ResumeStudy(studyId), cancellationToken);
 
+    /// <summary>The spec a study was created from (as submitted, its paths resolved); null when no such study.
+    /// </summary>
+    public async Task<string?> GetSpecAsync(string studyId, CancellationToken cancellationToken = default)
+    {
+        if (!await IsListedAsync(studyId, cancellationToken).ConfigureAwait(false)) return null;
+        var answer = await AskAsync<object>(_node.Studies, new GetStudySpec(studyId), cancellationToken)
+            .ConfigureAwait(false);
+        return answer switch
+        {
+            StudySpecText spec => spec.SpecJson,
+            StudyNotFound => null,
+            StudyRejected r => throw new StudyRejectedException(r.Reason),
+            _ => throw new InvalidOperationException($"unexpected answer {answer}"),
+        };
+    }
+
     /// <summary>
     /// Deletes a finished (or stopped) study: its journal, snapshots and read-model views, the checkpoint copies this
     /// node can reach, then its registry entry (its id becomes free). Returns how many trials it had.

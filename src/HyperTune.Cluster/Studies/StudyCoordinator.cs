@@ -180,6 +180,11 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             });
         });
 
+        Command<GetStudySpec>(q =>
+        {
+            if (Unavailable(q.StudyId)) return;
+            Sender.Tell(new StudySpecText(q.StudyId, _state!.SpecJson));
+        });
         Command<DeleteStudy>(OnDelete);
         Command<PauseStudy>(pause => HoldOrResume(pause.StudyId,
             state => StudyDecider.Pause(state, pause.Reason, _clock())));

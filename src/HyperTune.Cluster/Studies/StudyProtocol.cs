@@ -119,6 +119,13 @@ public static class StudyProtocol
     /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
 
+    /// <summary>Asks for the spec a study was created from. Replies <see cref="StudySpecText"/> or
+    /// <see cref="StudyNotFound"/>.</summary>
+    public sealed record GetStudySpec(string StudyId) : IWithStudyId;
+
+    /// <summary>The spec of a study as it was submitted (its paths resolved where it was submitted).</summary>
+    public sealed record StudySpecText(string StudyId, string SpecJson) : IWithStudyId;
+
     /// <summary>
     /// Deletes a finished study: its journal, snapshots and read-model views (checkpoints and the registry's entry
     /// are the caller's to remove after the reply). Replies <see cref="StudyDeleted"/>, or <see cref="StudyRejected"/>
