@@ -19,6 +19,8 @@ public sealed class StudyDeleteEndToEndTests : IDisposable
 
     private string Checkpoints(string studyId) => Path.Combine(_dir, "data", "checkpoints", studyId);
 
+    private string Artifacts(string studyId) => Path.Combine(_dir, "data", "artifacts", studyId);
+
     private async Task<JsonNode> RunAsync(int trials, bool fresh)
     {
         var example = Path.Combine(HypertuneProcess.RepositoryRoot, "config", "studies", "branin-random.json");
@@ -54,6 +56,9 @@ public sealed class StudyDeleteEndToEndTests : IDisposable
         {
             Directory.CreateDirectory(Path.Combine(Checkpoints(id), "20260101-000000-000", "trial-0"));
             File.WriteAllText(Path.Combine(Checkpoints(id), "20260101-000000-000", "trial-0", "state"), "x");
+            // And a refit's artifacts (`run` or `study refit` of an ML.NET study keep them there).
+            Directory.CreateDirectory(Artifacts(id));
+            File.WriteAllText(Path.Combine(Artifacts(id), "refit.json"), "{}");
         }
 
         // No terminal to confirm on and no --yes: refused, nothing deleted.
@@ -70,6 +75,8 @@ public sealed class StudyDeleteEndToEndTests : IDisposable
         Assert.Equal(new[] { "branin-random-2" }, await ListedAsync());
         Assert.False(Directory.Exists(Checkpoints("branin-random")), "its checkpoints are still there");
         Assert.True(Directory.Exists(Checkpoints("branin-random-2")), "another study's checkpoints went");
+        Assert.False(Directory.Exists(Artifacts("branin-random")), "its artifacts are still there");
+        Assert.True(Directory.Exists(Artifacts("branin-random-2")), "another study's artifacts went");
 
         var (showCode, _, showErr) = await Hypertune("study", "show", "branin-random");
         Assert.Equal(1, showCode);
