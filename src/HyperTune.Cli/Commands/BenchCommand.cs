@@ -17,6 +17,7 @@ internal static class BenchCommand
         command.Subcommands.Add(Bench.MultiObjectiveBenchCommand.Create());
         command.Subcommands.Add(Bench.MlBenchCommand.Create());
         command.Subcommands.Add(Bench.StoreBenchCommand.Create());
+        command.Subcommands.Add(Bench.EngineBenchCommand.Create());
         return command;
     }
 

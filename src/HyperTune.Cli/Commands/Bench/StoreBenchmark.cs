@@ -51,7 +51,7 @@ internal static class StoreBenchmark
         var times = new List<double>();
         for (var i = 0; i < repeat; i++)
         {
-            var psi = Self();
+            var psi = BenchProcess.Self();
             foreach (var a in args) psi.ArgumentList.Add(a);
             psi.RedirectStandardOutput = true;
             psi.RedirectStandardError = true;
@@ -102,16 +102,6 @@ internal static class StoreBenchmark
             log.WriteLine($"optuna: skipped (/usr/bin/python3: {e.Message})");
         }
         return null;
-    }
-
-    private static ProcessStartInfo Self()
-    {
-        // Run as `dotnet hypertune.dll` or as the apphost, the way this process was started.
-        var path = Environment.ProcessPath!;
-        if (Path.GetFileNameWithoutExtension(path) != "dotnet") return new ProcessStartInfo(path);
-        var psi = new ProcessStartInfo(path);
-        psi.ArgumentList.Add(typeof(StoreBenchmark).Assembly.Location);
-        return psi;
     }
 
     /// <summary>
