@@ -78,10 +78,7 @@ public sealed class PostgresServer : IAsyncDisposable
             server._serverSettings = $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections=200" +
                                      (durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
             await server.StartServerAsync(cancellationToken);
-            await using var connection = new NpgsqlConnection($"Host=127.0.0.1;Port={server.Port};Database=postgres;Username={User}");
-            await connection.OpenAsync(cancellationToken);
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
-            await create.ExecuteNonQueryAsync(cancellationToken);
+            await server.CreateDatabaseAsync(log, cancellationToken);
             log?.WriteLine($"PostgreSQL running on 127.0.0.1:{server.Port} ({root})");
             return server;
         }
@@ -89,6 +86,37 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             await server.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Creates the test database. A connection lost on the way is tried again: on a loaded machine the first backend
+    /// of a server that has just started once closed the connection in the middle of `CREATE DATABASE` (a series
+    /// run failed there, before its test began). A database an earlier try created counts as created.
+    /// </summary>
+    private async Task CreateDatabaseAsync(TextWriter? log, CancellationToken cancellationToken)
+    {
+        const int attempts = 3;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(
+                    $"Host=127.0.0.1;Port={Port};Database=postgres;Username={User};Pooling=false");
+                await connection.OpenAsync(cancellationToken);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+                await create.ExecuteNonQueryAsync(cancellationToken);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase)
+            {
+                return;
+            }
+            catch (NpgsqlException e) when (e is not PostgresException && attempt < attempts)
+            {
+                log?.WriteLine($"creating the database: {e.Message}; trying again ({attempt}/{attempts - 1})");
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken);
+            }
         }
     }
 
