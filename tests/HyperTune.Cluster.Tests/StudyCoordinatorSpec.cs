@@ -339,6 +339,11 @@ public sealed class StudyCoordinatorSpec : TestKit
         var again = StartCoordinator();
         again.Tell(new GetStudy("quad"));
         ExpectMsg<StudyNotFound>();
+        // A worker still re-sending a result of the deleted study is told there is none (and stops).
+        var straggler = CreateTestProbe();
+        again.Tell(new ReportTrialResult("quad", 3, 1, new Dictionary<string, double> { ["loss"] = 1.0 }, null),
+            straggler.Ref);
+        straggler.ExpectMsg<StudyNotFound>();
         var fresh = StartCoordinator();
         fresh.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 3, parallelism: 1)));
         Assert.True(ExpectMsg<StudySubmitted>().Created);

@@ -77,6 +77,19 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_result_whose_study_no_longer_exists_is_not_sent_again()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(2));
+        var (worker, _) = Start(ProcessSpec("echo 'hypertune-report step=1 loss=0.7'"), 0, slots);
+        var result = _studies.FishForMessage<ReportTrialResult>(_ => true, TimeSpan.FromSeconds(10));
+        Assert.Equal(result, _studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(5)));
+        // The study was deleted: its coordinator answers that it has none.
+        worker.Tell(new Cluster.Studies.StudyProtocol.StudyNotFound("proc"));
+        Assert.InRange(_studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m).Count, 0, 1);
+        _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(900));
+    }
+
+    [Fact]
     public void A_worker_refuses_a_process_command_its_own_node_does_not_allow_and_fails_the_trial_with_the_reason()
     {
         // The submitting node may have allowed it; this node's list decides what runs here.

@@ -552,6 +552,12 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         var replyTo = Sender;
         if (_state is null)
         {
+            // No such study (it was deleted): the worker stops re-sending a result nobody will record. A study this
+            // node cannot load (a newer version's journal) is not "none": its worker keeps re-sending for a node
+            // that can.
+            if (_unloadable is not null) return;
+            replyTo.Tell(new StudyNotFound(r.StudyId));
+            Passivate();
             return;
         }
         var supersededNode = _state.RunningOn.TryGetValue(r.Number, out var node) && _state.LastDispatch.GetValueOrDefault(r.Number) != r.Dispatch

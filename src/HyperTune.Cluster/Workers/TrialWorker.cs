@@ -172,6 +172,12 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             Context.Parent.Tell(new Passivate(PoisonPill.Instance));
         });
         Receive<CancelTrial>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
+        // The study is gone (deleted): nobody will record the result.
+        Receive<Studies.StudyProtocol.StudyNotFound>(_ =>
+        {
+            Timers.CancelAll();
+            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+        });
         Receive<HandOffTrial>(_ => Context.Stop(Self));
         ReceiveAny(_ => { });
     }
