@@ -57,43 +57,19 @@ internal static class EngineBenchmark
     public static async Task<EngineFigures?> OptunaAsync(EngineCase c, string directory, TextWriter log,
         CancellationToken ct)
     {
-        var script = Path.Combine(directory, "optuna_engine.py");
-        if (!File.Exists(script))
-        {
-            await using var resource = typeof(EngineBenchmark).Assembly.GetManifestResourceStream("optuna_engine.py")!;
-            await using var file = File.Create(script);
-            await resource.CopyToAsync(file, ct);
-        }
         var db = Path.Combine(directory, $"optuna-{c.Optimizer}-{c.Trials}-x{c.Parallelism}.db");
         if (File.Exists(db)) File.Delete(db);
-        var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[]
-                 {
-                     script, c.Trials.ToString(CultureInfo.InvariantCulture), c.Optimizer,
-                     c.Storage == "memory" ? "memory" : db, c.Parallelism.ToString(CultureInfo.InvariantCulture),
-                 })
-            psi.ArgumentList.Add(a);
-        try
-        {
-            using var process = Process.Start(psi)!;
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode != 0)
+        var o = await BenchProcess.RunPythonAsync("optuna_engine.py", directory,
+            new[]
             {
-                log.WriteLine($"optuna {c.Name}: skipped ({(await error).Trim().Split('\n')[^1]})");
-                return null;
-            }
-            var o = JsonNode.Parse(await output)!;
-            return new EngineFigures((int)o["trials"]!, (double)o["wall_seconds"]!, (double)o["startup_seconds"]!,
+                c.Trials.ToString(CultureInfo.InvariantCulture), c.Optimizer, c.Storage == "memory" ? "memory" : db,
+                c.Parallelism.ToString(CultureInfo.InvariantCulture),
+            }, $"optuna {c.Name}", log, ct);
+        return o is null
+            ? null
+            : new EngineFigures((int)o["trials"]!, (double)o["wall_seconds"]!, (double)o["startup_seconds"]!,
                 (double?)o["trials_per_second"] ?? double.PositiveInfinity, (double)o["first_tenth_ms"]!,
                 (double?)o["last_tenth_ms"] ?? (double)o["first_tenth_ms"]!, (double?)o["peak_mb"]);
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            log.WriteLine($"optuna {c.Name}: skipped (/usr/bin/python3: {e.Message})");
-            return null;
-        }
     }
 
     /// <summary>Branin with the case's optimizer and no training time: the engine's cost is all there is.</summary>

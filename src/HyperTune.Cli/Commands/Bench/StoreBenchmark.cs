@@ -76,32 +76,10 @@ internal static class StoreBenchmark
     public static async Task<JsonObject?> OptunaAsync(string directory, int studies, int trials, int repeat,
         TextWriter log, CancellationToken ct)
     {
-        var script = Path.Combine(directory, "optuna_store.py");
-        await using (var resource = typeof(StoreBenchmark).Assembly.GetManifestResourceStream("optuna_store.py")!)
-        await using (var file = File.Create(script))
-            await resource.CopyToAsync(file, ct);
-        var psi = new ProcessStartInfo("/usr/bin/python3")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var a in new[] { script, Path.Combine(directory, $"optuna-{studies}x{trials}.db"),
-                     studies.ToString(), trials.ToString(), repeat.ToString() })
-            psi.ArgumentList.Add(a);
-        try
-        {
-            using var process = Process.Start(psi)!;
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            if (process.ExitCode == 0) return JsonNode.Parse(await output)!.AsObject();
-            log.WriteLine($"optuna: skipped ({(await error).Trim().Split('\n')[^1]})");
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            log.WriteLine($"optuna: skipped (/usr/bin/python3: {e.Message})");
-        }
-        return null;
+        var answer = await BenchProcess.RunPythonAsync("optuna_store.py", directory,
+            new[] { Path.Combine(directory, $"optuna-{studies}x{trials}.db"), studies.ToString(), trials.ToString(),
+                repeat.ToString() }, "optuna", log, ct);
+        return answer?.AsObject();
     }
 
     /// <summary>
