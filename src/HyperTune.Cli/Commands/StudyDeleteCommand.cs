@@ -90,11 +90,7 @@ internal static class StudyDeleteCommand
     private static void DeleteArtifacts(string? storage, string studyId)
     {
         var root = Path.Combine(StorageOption.DataDirectory(StorageOption.Resolve(storage, null)), "artifacts");
-        var artifacts = Path.GetFullPath(Path.Combine(root, studyId));
-        // A study id is one path segment; anything else must not reach outside the artifacts folder.
-        if (Path.GetDirectoryName(artifacts) == Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar)
-            && Directory.Exists(artifacts))
-            Directory.Delete(artifacts, recursive: true);
+        Cluster.Workers.CheckpointDirectories.TryDeleteStudyFolder(root, studyId);
     }
 
     private static int Report(string studyId, int trials, bool json)

@@ -211,7 +211,7 @@ public sealed class StudyApi
         }
         catch (StudyRejectedException e)
         {
-            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+            return Refused(e);
         }
     }
 
@@ -264,9 +264,13 @@ public sealed class StudyApi
         }
         catch (StudyRejectedException e)
         {
-            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+            return Refused(e);
         }
     }
+
+    /// <summary>A refusal as the API answers it: 404 for a study that does not exist, 409 otherwise.</summary>
+    private static ApiResponse Refused(StudyRejectedException e) =>
+        ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
 
     private static async Task<ApiResponse> ReportAsync(Func<Task<StudyReport>> command)
     {
@@ -277,7 +281,7 @@ public sealed class StudyApi
         }
         catch (StudyRejectedException e)
         {
-            return ApiResponse.Error(e.Message.StartsWith("no study", StringComparison.Ordinal) ? 404 : 409, e.Message);
+            return Refused(e);
         }
     }
 

@@ -40,11 +40,22 @@ public static class CheckpointDirectories
     /// copies, of all its incarnations.</summary>
     public static void DeleteStudy(string root, string studyId)
     {
-        var directory = Path.GetFullPath(Path.Combine(root, studyId));
-        // A study id is one path segment (the registry's ids are); anything else must not reach outside the root.
-        if (Path.GetDirectoryName(directory) != Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))
+        if (!TryDeleteStudyFolder(root, studyId))
             throw new ArgumentException($"study id '{studyId}' is not a plain name", nameof(studyId));
+    }
+
+    /// <summary>
+    /// Deletes <c>{root}/{studyId}</c> (a study's folder: its checkpoints, its artifacts), if there is one; false, and
+    /// nothing deleted, when the id is not one plain path segment (the registry's ids are), which must not reach
+    /// outside the root.
+    /// </summary>
+    public static bool TryDeleteStudyFolder(string root, string studyId)
+    {
+        var directory = Path.GetFullPath(Path.Combine(root, studyId));
+        if (Path.GetDirectoryName(directory) != Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))
+            return false;
         if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        return true;
     }
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="target"/>, replacing it whole.</summary>
