@@ -317,10 +317,12 @@ public sealed class HyperTuneNode : IAsyncDisposable
         // The worker region first: its entities only start when a coordinator sends them a trial, by which time
         // the study region below exists (the closure reads it then).
         IActorRef studies = ActorRefs.Nobody;
+        // Built once, on the first trial: Props.Create compiles its constructor arguments, far too slow per trial.
+        Props? workerProps = null;
         var workerExtractor = new TrialWorkerMessageExtractor(workerShards);
         var workers = isWorker
             ? await sharding.StartAsync(WorkerRegionName,
-                _ => TrialWorker.Props(studies, slots, workerSettings, trainables, checkpoints),
+                _ => workerProps ??= TrialWorker.Props(studies, slots, workerSettings, trainables, checkpoints),
                 ClusterShardingSettings.Create(system).WithRole(WorkerDirectory.WorkerRole).WithRememberEntities(false),
                 workerExtractor, new NodeAffinityAllocationStrategy(system), TrialWorkerProtocol.HandOffTrial.Instance).ConfigureAwait(false)
             : await sharding.StartProxyAsync(WorkerRegionName, WorkerDirectory.WorkerRole, workerExtractor).ConfigureAwait(false);

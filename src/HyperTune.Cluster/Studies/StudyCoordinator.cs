@@ -72,6 +72,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     // Intermediate reports that decided nothing, applied to _state but not yet written: they are written with the
     // next write (or on WriteDeferredReports, queued behind the messages already waiting), so eight slots reporting
     // every few milliseconds cost a few batched journal writes instead of one write, stashing everything, each.
+    // Trials' starts on their workers wait likewise, up to StartWriteDelay.
     private readonly List<IStudyEvent> _deferred = new();
     private long _lastSnapshot;
     // Time since the entity started, for the recovery log line.
@@ -243,7 +244,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         Command<ReportTrialStarted>(s =>
         {
             if (_state is null || _settings.ReadOnly) return;
-            PersistEvents(StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At), () => { });
+            foreach (var e in StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At)) DeferStart(e);
         });
         Command<ReportTrialProgress>(OnProgress);
         Command<WriteDeferredReports>(_ => PersistEvents(Array.Empty<IStudyEvent>(), () => { }));
@@ -715,11 +716,29 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// </summary>
     private void Defer(TrialReported report)
     {
-        _state = _state!.Apply(report);
+        if (!_deferred.Any(e => e is TrialReported)) Self.Tell(new WriteDeferredReports());
+        ApplyDeferred(report);
+    }
+
+    /// <summary>
+    /// Applies a trial's start on its worker and writes it with the next write, or after
+    /// <see cref="StudySettings.StartWriteDelay"/>: a short trial's result usually comes first, and carries it.
+    /// </summary>
+    private void DeferStart(IStudyEvent started)
+    {
+        if (!Timers.IsTimerActive(StartWriteTimer))
+            Timers.StartSingleTimer(StartWriteTimer, new WriteDeferredReports(), _settings.StartWriteDelay);
+        ApplyDeferred(started);
+    }
+
+    private const string StartWriteTimer = "start-write";
+
+    private void ApplyDeferred(IStudyEvent e)
+    {
+        _state = _state!.Apply(e);
         _progressDirty = true;
         _viewsDirty = true;
-        if (_deferred.Count == 0) Self.Tell(new WriteDeferredReports());
-        _deferred.Add(report);
+        _deferred.Add(e);
     }
 
     private void OnPersisted(IStudyEvent e)
@@ -742,12 +761,17 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 break;
         }
         // Only when everything applied is also written: the snapshot must match its sequence number exactly.
-        if (_unpersisted == 0 && _deferred.Count == 0 && LastSequenceNr - _lastSnapshot >= _settings.SnapshotEvery)
+        if (_unpersisted == 0 && _deferred.Count == 0 && LastSequenceNr - _lastSnapshot >= SnapshotInterval)
         {
             _lastSnapshot = LastSequenceNr;
             SaveSnapshot(_state!.ToSnapshot());
         }
     }
+
+    /// <summary>Events between snapshots: more as the study grows (see <see cref="StudySettings.SnapshotEveryFraction"/>).
+    /// </summary>
+    private long SnapshotInterval =>
+        Math.Max(_settings.SnapshotEvery, (long)(_settings.SnapshotEveryFraction * _state!.Trials.Count));
 
     private void SendRunTrial(int number, int dispatch, string nodeKey)
     {

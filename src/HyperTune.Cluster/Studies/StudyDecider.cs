@@ -237,7 +237,7 @@ public static class StudyDecider
         }
 
         var placement = new WorkerPlacement(workers, s.StudyId, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
-        foreach (var t in s.Trials.Where(t => t.State == TrialState.Waiting).ToList())
+        foreach (var t in s.WaitingTrials.Select(n => s.Trials[n]).ToList())
         {
             if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)
             {
@@ -251,7 +251,7 @@ public static class StudyDecider
 
         if (active == 0 && done is not null)
         {
-            foreach (var t in s.Trials.Where(t => t.State == TrialState.Paused).ToList())
+            foreach (var t in s.PausedTrials.Select(n => s.Trials[n]).ToList())
                 PrunePaused(s, t.Number, now, Emit);
             var reason = s.Trials.Count >= s.MaxTrials ? StudyState.BudgetReached
                 : !stepsLeft ? StepBudgetReached

@@ -22,6 +22,19 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
     /// </summary>
     public TimeSpan ViewInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// A snapshot also waits for this fraction of the study's trial count in events (when that is more than
+    /// <see cref="SnapshotEvery"/>): a snapshot holds the whole study, so a large study takes them less often and
+    /// their cost per trial stays flat, while recovery replays at most that many events after the snapshot.
+    /// </summary>
+    public double SnapshotEveryFraction { get; init; } = 0.25;
+
+    /// <summary>
+    /// A trial's start on its worker is written with the coordinator's next write, or after this delay at the
+    /// latest: a short trial's start and result then cost one journal write.
+    /// </summary>
+    public TimeSpan StartWriteDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Reads the section.</summary>
     public static StudySettings From(Config config)
     {
@@ -37,6 +50,8 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
             c.GetBoolean("read-only", false))
         {
             ViewInterval = c.GetTimeSpan("view-interval", TimeSpan.FromSeconds(1)),
+            SnapshotEveryFraction = c.GetDouble("snapshot-every-fraction", 0.25),
+            StartWriteDelay = c.GetTimeSpan("start-write-delay", TimeSpan.FromMilliseconds(100)),
         };
     }
 }

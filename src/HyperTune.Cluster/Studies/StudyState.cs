@@ -74,6 +74,18 @@ public sealed record StudyState
     /// <summary>The attribute that marks a trial started from an enqueued configuration.</summary>
     public const string EnqueuedAttribute = "enqueued";
 
+    /// <summary>
+    /// Numbers of the trials waiting for a worker, ascending. Kept up to date by every change of a trial's state (as
+    /// are <see cref="PausedTrials"/> and <see cref="Active"/>), so planning a trial never scans the whole study.
+    /// </summary>
+    public ImmutableSortedSet<int> WaitingTrials { get; private init; } = ImmutableSortedSet<int>.Empty;
+
+    /// <summary>Numbers of the paused trials, ascending.</summary>
+    public ImmutableSortedSet<int> PausedTrials { get; private init; } = ImmutableSortedSet<int>.Empty;
+
+    /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
+    public int Active { get; private init; }
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -126,6 +138,8 @@ public sealed record StudyState
         TrialStarted s => s.Number == Trials.Count
             ? this with
             {
+                WaitingTrials = WaitingTrials.Add(s.Number),
+                Active = Active + 1,
                 Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
                 {
                     Attributes = s.Attributes,
@@ -203,16 +217,31 @@ public sealed record StudyState
         return reopen ? changed with { Status = StudyStatus.Running, FinishReason = null, FinishedAt = null } : changed;
     }
 
-    private StudyState Update(int number, Func<TrialRecord, TrialRecord> change) =>
-        number >= 0 && number < Trials.Count
-            ? this with { Trials = Trials.SetItem(number, change(Trials[number])) }
-            : throw new InvalidOperationException($"no trial {number} in study {StudyId}");
+    private StudyState Update(int number, Func<TrialRecord, TrialRecord> change)
+    {
+        if (number < 0 || number >= Trials.Count)
+            throw new InvalidOperationException($"no trial {number} in study {StudyId}");
+        var before = Trials[number];
+        var after = change(before);
+        var updated = this with { Trials = Trials.SetItem(number, after) };
+        return before.State == after.State ? updated : updated.Moved(number, before.State, after.State);
+    }
+
+    /// <summary>Keeps the indexes of trials by state in step with a trial that moved from one state to another.
+    /// </summary>
+    private StudyState Moved(int number, TrialState from, TrialState to) => this with
+    {
+        WaitingTrials = from == TrialState.Waiting ? WaitingTrials.Remove(number)
+            : to == TrialState.Waiting ? WaitingTrials.Add(number) : WaitingTrials,
+        PausedTrials = from == TrialState.Paused ? PausedTrials.Remove(number)
+            : to == TrialState.Paused ? PausedTrials.Add(number) : PausedTrials,
+        Active = Active - (IsActive(from) ? 1 : 0) + (IsActive(to) ? 1 : 0),
+    };
+
+    private static bool IsActive(TrialState state) => state is TrialState.Running or TrialState.Waiting;
 
     /// <summary>The history the optimizer sees.</summary>
     public TrialHistory History => Spec.Objective.History(Trials);
-
-    /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
-    public int Active => Trials.Count(t => t.State is TrialState.Running or TrialState.Waiting);
 
     /// <summary>True when the trial is unfinished and <paramref name="dispatch"/> is its current dispatch.</summary>
     public bool IsCurrentDispatch(int number, int dispatch) =>
@@ -266,7 +295,7 @@ public sealed record StudyState
         Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued, PauseReason = PauseReason };
 
     /// <summary>Rebuilds the state from a snapshot.</summary>
-    public static StudyState FromSnapshot(StudySnapshot s) => new()
+    public static StudyState FromSnapshot(StudySnapshot s) => new StudyState
     {
         StudyId = s.StudyId,
         SpecJson = s.SpecJson,
@@ -283,5 +312,20 @@ public sealed record StudyState
         Requeues = s.Requeues,
         Enqueued = s.Enqueued,
         PauseReason = s.PauseReason,
-    };
+    }.Indexed();
+
+    /// <summary>The state with its indexes of trials by state built from <see cref="Trials"/>.</summary>
+    private StudyState Indexed()
+    {
+        var waiting = ImmutableSortedSet.CreateBuilder<int>();
+        var paused = ImmutableSortedSet.CreateBuilder<int>();
+        var active = 0;
+        foreach (var t in Trials)
+        {
+            if (t.State == TrialState.Waiting) waiting.Add(t.Number);
+            else if (t.State == TrialState.Paused) paused.Add(t.Number);
+            if (IsActive(t.State)) active++;
+        }
+        return this with { WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(), Active = active };
+    }
 }
