@@ -172,7 +172,16 @@ internal static class RunCommand
                         ? await RefitWriter.RefitAsync(model, best, Path.Combine(artifacts, studyId), ct)
                         : null;
                     // The coordinator's report carries the scheduler's rungs.
-                    if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
+                    if (json && refit is null)
+                    {
+                        // Streamed: a large study's trial list is never held whole as text.
+                        Console.Out.Flush();
+                        var stdout = Console.OpenStandardOutput();
+                        Cluster.Api.StudyJson.Write(stdout, report, includeTrials);
+                        stdout.Write("\n"u8);
+                        stdout.Flush();
+                    }
+                    else if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
                     else
                     {
                         StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);

@@ -24,9 +24,19 @@ public static class StudyJson
     /// </summary>
     public static string ToJson(StudyProtocol.StudyReport report, bool includeTrials, bool indented = true)
     {
-        var p = report.Progress;
         using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
+        Write(stream, report, includeTrials, indented);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>
+    /// Writes <see cref="ToJson"/>'s document to <paramref name="output"/> as it goes (a study of 100,000 trials is
+    /// tens of megabytes: never held whole in memory).
+    /// </summary>
+    public static void Write(Stream output, StudyProtocol.StudyReport report, bool includeTrials, bool indented = true)
+    {
+        var p = report.Progress;
+        using (var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = indented }))
         {
             w.WriteStartObject();
             w.WriteString("study", p.StudyId);
@@ -131,13 +141,19 @@ public static class StudyJson
             if (includeTrials && report.Trials is { } trials)
             {
                 w.WriteStartArray("trialList");
-                foreach (var t in trials) WriteTrial(w, t, report, withIntermediate: false);
+                foreach (var t in trials)
+                {
+                    WriteTrial(w, t, report, withIntermediate: false);
+                    // Flushed as it goes, so the writer's buffer stays small.
+                    if (w.BytesPending > FlushThreshold) w.Flush();
+                }
                 w.WriteEndArray();
             }
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    private const int FlushThreshold = 64 * 1024;
 
     /// <summary>"running", "paused" (held by an operator) or "finished", as the documents spell a study's status.
     /// </summary>
