@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using HyperTune.Cli.Output;
 using HyperTune.Cluster.Studies;
 using HyperTune.Core.Spaces;
@@ -58,5 +59,33 @@ public sealed class StudyReportWriterTests
         foreach (var value in trial.Params.Values)
             Assert.Contains(ParameterValues.Format(value), text);
         Assert.DoesNotContain("parameters", header);
+    }
+
+    [Theory]
+    [InlineData(StudyDirection.Minimize)]
+    [InlineData(StudyDirection.Maximize)]
+    public void The_summary_from_the_trials_it_picks_is_the_summary_from_every_trial(StudyDirection direction)
+    {
+        var states = new[] { TrialState.Complete, TrialState.Pruned, TrialState.Complete, TrialState.Failed, TrialState.Complete, TrialState.Running };
+        var records = Enumerable.Range(0, 60).Select(i => new TrialRecord(i, states[i % states.Length],
+            Configuration.From(new Dictionary<string, object> { ["x"] = 0.5 + i }))
+        {
+            // Values spread so the best are neither the first nor the last trials.
+            Value = states[i % states.Length] is TrialState.Complete or TrialState.Pruned ? Math.Sin(i) : null,
+            Intermediate = states[i % states.Length] == TrialState.Pruned
+                ? ImmutableList.Create(new IntermediateValue(1 + i % 4, Math.Sin(i)))
+                : ImmutableList<IntermediateValue>.Empty,
+            FailureReason = states[i % states.Length] == TrialState.Failed ? $"crash {i}" : null,
+        }).ToList();
+        var full = Report(parameters: 1, trials: 1) with { Trials = records };
+        full = full with { Progress = full.Progress with { Direction = direction, Complete = 30, Pruned = 10, Failed = 10 } };
+
+        var rows = Cluster.Views.StudyViewProjection.Trials(full, records, 1);
+        var picked = StudyReportWriter.SummaryTrials(full.Progress, rows).Select(t => t.Number).ToHashSet();
+        var summary = full with { Trials = records.Where(t => picked.Contains(t.Number)).ToList() };
+
+        // The 30 trials that are not complete and the best 10 of the 30 complete ones.
+        Assert.Equal(40, picked.Count);
+        Assert.Equal(Render(full), Render(summary));
     }
 }

@@ -343,7 +343,7 @@ internal static class StudyCommand
                     RefitWriter.WriteHuman(refit, report.Progress.Metric, best.Value, Console.Out);
             }
             return ExitCodes.Ok;
-        }));
+        }, pick: r.GetValue(json) ? null : (report, rows) => StudyReportWriter.SummaryTrials(report.Progress, rows)));
         return show;
     }
 
@@ -479,8 +479,11 @@ internal static class StudyCommand
     /// else from the local store's read model, else (a store without one, or a study not in it yet) through a node
     /// opened on the store read-only.
     /// </summary>
+    /// <param name="pick">From a local store's read model: which trials to read, given the study's report without
+    /// trials and every trial's row (null: all; a large study's summary needs few of its documents).</param>
     internal static Task<int> WithReport(string? node, string? storage, string id, bool includeTrials,
-        CancellationToken ct, Func<Cluster.Studies.StudyProtocol.StudyReport, int> use)
+        CancellationToken ct, Func<Cluster.Studies.StudyProtocol.StudyReport, int> use,
+        Func<Cluster.Studies.StudyProtocol.StudyReport, IReadOnlyList<TrialView>, IEnumerable<TrialView>>? pick = null)
     {
         if (node is { } remote)
             return Remote(remote, ct, async client =>
@@ -505,7 +508,15 @@ internal static class StudyCommand
                                             $"(event {study.Version} of {last}); reading the journal");
                     return null;
                 }
-                var trials = includeTrials ? (await views.TrialsAsync(id, 0, ct)).Select(t => t.Document) : null;
+                IEnumerable<string>? trials = null;
+                if (includeTrials)
+                {
+                    var picked = pick is null ? null
+                        : pick(StudyDocumentReader.Read(study.Document, null), await views.TrialRowsAsync(id, ct))
+                            .Select(t => t.Number).ToList();
+                    trials = (picked is null ? await views.TrialsAsync(id, 0, ct) : await views.TrialsAsync(id, picked, ct))
+                        .Select(t => t.Document);
+                }
                 return use(StudyDocumentReader.Read(study.Document, trials));
             }) ?? await WithLocalNode(storage, ct, async client =>
             {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using HyperTune.Cluster.Api;
+using HyperTune.Cluster.Views;
 using HyperTune.Cluster.Studies;
 using HyperTune.Core.Spaces;
 using HyperTune.Core.Studies;
@@ -86,6 +87,23 @@ internal static class StudyReportWriter
         foreach (var f in failures)
             console.MarkupLine($"[red]Trial #{f.Number} failed[/]: {Markup.Escape(FirstLines(f.FailureReason ?? "", 4))}");
     }
+
+    /// <summary>
+    /// The trials <see cref="WriteHuman"/> needs, chosen by the read model's rows so a large study's other documents
+    /// are never parsed: every trial that is not complete (failures, paused and pruned ones are summed up) and the
+    /// best <paramref name="top"/> completed ones by value; every completed one when constraints or several
+    /// objectives rank them.
+    /// </summary>
+    public static IEnumerable<TrialView> SummaryTrials(StudyProgress p, IReadOnlyList<TrialView> trials, int top = 10)
+    {
+        if (p.Constraints is not null || p.Objectives is not null) return trials;
+        var sign = p.Direction == StudyDirection.Minimize ? 1.0 : -1.0;
+        var best = trials.Where(t => t.State == CompleteState && t.Value is not null)
+            .OrderBy(t => sign * t.Value!.Value).ThenBy(t => t.Number).Take(top);
+        return trials.Where(t => t.State != CompleteState).Concat(best).OrderBy(t => t.Number);
+    }
+
+    private static readonly string CompleteState = TrialState.Complete.ToString().ToLowerInvariant();
 
     /// <summary>One row of a trial table: number, metric cells, last step and configuration.</summary>
     private sealed record TrialRow(int Number, string[] Metrics, string Step, Configuration Params);

@@ -20,4 +20,16 @@ public interface IStudyViewReader
     /// </summary>
     /// <exception cref="StoreUnreadableException">The store cannot be read; the message names it.</exception>
     Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, long sinceVersion, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A study's trials by number without their documents (<see cref="TrialView.Document"/> empty): enough to
+    /// choose which of a large study's trials to read in full.
+    /// </summary>
+    /// <exception cref="StoreUnreadableException">The store cannot be read; the message names it.</exception>
+    Task<IReadOnlyList<TrialView>> TrialRowsAsync(string studyId, CancellationToken cancellationToken);
+
+    /// <summary>The trials with these numbers, by number (numbers without a trial are left out).</summary>
+    /// <exception cref="StoreUnreadableException">The store cannot be read; the message names it.</exception>
+    Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, IReadOnlyCollection<int> numbers,
+        CancellationToken cancellationToken);
 }

@@ -25,6 +25,17 @@ public sealed class InMemoryStudyViews : IStudyViewReader, IStudyViewWriter
             .Where(t => t.StudyId == studyId && t.Version > sinceVersion).OrderBy(t => t.Number).ToList());
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<TrialView>> TrialRowsAsync(string studyId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TrialView>>(_trials.Values.Where(t => t.StudyId == studyId)
+            .OrderBy(t => t.Number).Select(t => t with { Document = "" }).ToList());
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, IReadOnlyCollection<int> numbers,
+        CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<TrialView>>(numbers.Distinct().Order()
+            .Select(n => _trials.TryGetValue((studyId, n), out var t) ? t : null).OfType<TrialView>().ToList());
+
+    /// <inheritdoc />
     public Task WriteAsync(StudyView study, IReadOnlyList<TrialView> trials, CancellationToken cancellationToken)
     {
         lock (_writeLock)

@@ -137,13 +137,70 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
                                   "WHERE study_id = @study AND version > @since ORDER BY number";
             Add(command, "study", studyId);
             Add(command, "since", sinceVersion);
+            return await ReadTrialsAsync(command, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TrialView>> TrialRowsAsync(string studyId, CancellationToken cancellationToken)
+    {
+        if (!await ExistsAsync(cancellationToken).ConfigureAwait(false)) return Array.Empty<TrialView>();
+        return await ReadAsync(async connection =>
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT number, state, value, version FROM {TrialTable} " +
+                                  "WHERE study_id = @study ORDER BY number";
+            Add(command, "study", studyId);
             var trials = new List<TrialView>();
+            // A row per trial of a study that may hold 100,000: one string per state, not one per row.
+            var states = new Dictionary<string, string>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-                trials.Add(new TrialView(reader.GetString(0), reader.GetInt32(1), reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetInt64(4), reader.GetString(5)));
+            while (reader.Read())
+            {
+                var state = reader.GetString(1);
+                if (!states.TryGetValue(state, out var shared)) states[state] = shared = state;
+                trials.Add(new TrialView(studyId, reader.GetInt32(0), shared,
+                    reader.IsDBNull(2) ? null : reader.GetDouble(2), reader.GetInt64(3), ""));
+            }
             return (IReadOnlyList<TrialView>)trials;
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, IReadOnlyCollection<int> numbers,
+        CancellationToken cancellationToken)
+    {
+        if (numbers.Count == 0 || !await ExistsAsync(cancellationToken).ConfigureAwait(false))
+            return Array.Empty<TrialView>();
+        return await ReadAsync(async connection =>
+        {
+            var trials = new List<TrialView>();
+            // In chunks: a statement takes a bounded number of parameters.
+            foreach (var chunk in numbers.Distinct().Order().Chunk(NumbersPerQuery))
+            {
+                await using var command = connection.CreateCommand();
+                command.CommandText = $"SELECT study_id, number, state, value, version, document FROM {TrialTable} " +
+                                      $"WHERE study_id = @study AND number IN " +
+                                      $"({string.Join(", ", chunk.Select((_, i) => $"@n{i}"))}) ORDER BY number";
+                Add(command, "study", studyId);
+                for (var i = 0; i < chunk.Length; i++) Add(command, $"n{i}", chunk[i]);
+                trials.AddRange(await ReadTrialsAsync(command, cancellationToken).ConfigureAwait(false));
+            }
+            return (IReadOnlyList<TrialView>)trials;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    private const int NumbersPerQuery = 500;
+
+    private static async Task<IReadOnlyList<TrialView>> ReadTrialsAsync(DbCommand command,
+        CancellationToken cancellationToken)
+    {
+        var trials = new List<TrialView>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            trials.Add(new TrialView(reader.GetString(0), reader.GetInt32(1), reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetDouble(3), reader.GetInt64(4), reader.GetString(5)));
+        return trials;
     }
 
     /// <inheritdoc />

@@ -281,5 +281,11 @@ public sealed class DashboardApiTests : IAsyncLifetime
 
         public Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, long sinceVersion,
             CancellationToken cancellationToken) => throw Broken;
+
+        public Task<IReadOnlyList<TrialView>> TrialRowsAsync(string studyId, CancellationToken cancellationToken) =>
+            throw Broken;
+
+        public Task<IReadOnlyList<TrialView>> TrialsAsync(string studyId, IReadOnlyCollection<int> numbers,
+            CancellationToken cancellationToken) => throw Broken;
     }
 }

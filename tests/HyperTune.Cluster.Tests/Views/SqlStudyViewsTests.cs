@@ -59,6 +59,17 @@ public sealed class SqlStudyViewsTests : IDisposable
         Assert.Equal("complete", since[0].State);
         Assert.Equal(5, (await reader.TrialsAsync("a", 0, default)).Count);
 
+        // Rows without their documents, then the documents of the trials chosen among them.
+        var rows = await reader.TrialRowsAsync("a", default);
+        Assert.Equal(new[] { 0, 1, 2, 3, 4 }, rows.Select(t => t.Number));
+        Assert.All(rows, r => Assert.Equal("", r.Document));
+        Assert.Equal(99.0, rows[1].Value);
+        Assert.Equal("complete", rows[3].State);
+        var chosen = await reader.TrialsAsync("a", new[] { 4, 1, 7 }, default);
+        Assert.Equal(new[] { 1, 4 }, chosen.Select(t => t.Number));
+        Assert.Equal(2, JsonDocument.Parse(chosen[0].Document).RootElement.GetProperty("intermediate").GetArrayLength());
+        Assert.Empty(await reader.TrialsAsync("a", Array.Empty<int>(), default));
+
         // A coordinator that lost the study to another node writes an older state: it must not replace the newer.
         await writer.WriteAsync(StudyViewProjection.Study(first, 12, now.AddSeconds(2)),
             StudyViewProjection.Trials(first, first.Trials!, 12), default);
@@ -74,6 +85,19 @@ public sealed class SqlStudyViewsTests : IDisposable
         await writer.WriteAsync(StudyViewProjection.Study(first, 1, now),
             StudyViewProjection.Trials(first, first.Trials!, 1), default);
         Assert.Equal(1, (await reader.GetAsync("a", default))!.Version);
+    }
+
+    [Fact]
+    public async Task Trials_chosen_by_number_are_read_in_chunks_of_bounded_parameters()
+    {
+        var store = SqlStudyViews.For(Storage, readOnly: false);
+        var report = ViewFixtures.Report("big", 1200);
+        await store.WriteAsync(StudyViewProjection.Study(report, 1, ViewFixtures.Created),
+            StudyViewProjection.Trials(report, report.Trials!, 1), default);
+        var wanted = Enumerable.Range(0, 1300).Where(n => n % 3 != 1).ToList();
+        var read = await store.TrialsAsync("big", wanted, default);
+        Assert.Equal(wanted.Where(n => n <= 1200), read.Select(t => t.Number));
+        Assert.All(read, t => Assert.Equal(t.Number, JsonDocument.Parse(t.Document).RootElement.GetProperty("number").GetInt32()));
     }
 
     [Fact]
