@@ -1,5 +1,6 @@
 using System.Reflection;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Event;
 using Akka.Cluster.Sharding;
 using Akka.Cluster.Tools.Singleton;
@@ -172,9 +173,10 @@ public sealed class HyperTuneNode : IAsyncDisposable
         try
         {
             var config = BuildConfig(options);
-            system = ClusterTls.From(config) is { } tls
-                ? ActorSystem.Create(options.SystemName, BootstrapSetup.Create().WithConfig(config).And(tls.TransportSetup()))
-                : ActorSystem.Create(options.SystemName, config);
+            var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+            if (ClusterTls.From(config) is { } tls) setup = setup.And(tls.TransportSetup());
+            if (SqliteDurability.Setup(options.Storage, config) is { } durability) setup = setup.And(durability);
+            system = ActorSystem.Create(options.SystemName, setup);
             await PrepareStorageAsync(system, options.Storage, cancellationToken).ConfigureAwait(false);
             // Coordinator nodes read the journal once while joining (see PersistenceWarmup): a failover then does
             // not pay the plugins' start-up. While the database cannot be reached they wait for it (see
