@@ -172,6 +172,8 @@ public sealed class HyperTuneNode : IAsyncDisposable
         ActorSystem? system = null;
         try
         {
+            // Not awaited: it only gets linq2db's code compiled beside the system's start (see SqlPluginWarmup).
+            _ = SqlPluginWarmup.Start(options.Storage);
             var config = BuildConfig(options);
             var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
             if (ClusterTls.From(config) is { } tls) setup = setup.And(tls.TransportSetup());
