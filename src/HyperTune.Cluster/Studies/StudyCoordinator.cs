@@ -274,7 +274,13 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             Plan();
         });
         Command<PublishProgress>(_ => Publish());
-        Command<WriteViewsNow>(_ => WriteViews());
+        Command<WriteViewsNow>(_ =>
+        {
+            // Views show only what is written: deferred starts and reports are written first, so a fast study's
+            // views never wait for a moment with nothing deferred.
+            if (_deferred.Count > 0) PersistEvents(Array.Empty<IStudyEvent>(), () => WriteViews());
+            else WriteViews();
+        });
         Command<ViewsWritten>(OnViewsWritten);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
         Command<SaveSnapshotFailure>(f => _log.Warning("study {0}: snapshot failed: {1}", _studyId, f.Cause.Message));
