@@ -17,11 +17,6 @@ public static class SqliteDurability
     /// <summary>The config path of the setting.</summary>
     public const string ConfigPath = "hypertune.storage.sqlite-synchronous";
 
-    private static readonly string[] Plugins =
-    {
-        "akka.persistence.journal.sql", "akka.persistence.snapshot-store.sql", "akka.persistence.query.journal.sql",
-    };
-
     /// <summary>
     /// The persistence plugins' connection options for an SQLite store: each connection, once open, is switched to
     /// the configured sync mode. Null for other stores, or when the setting is <c>full</c> (SQLite's default).
@@ -34,11 +29,13 @@ public static class SqliteDurability
             throw new ConfigurationException($"{ConfigPath} must be normal or full, not '{mode}'");
         if (storage.Kind != StorageKind.Sqlite || storage.InMemorySqlite || mode == "full") return null;
         var setup = new MultiDataOptionsSetup();
-        foreach (var plugin in Plugins)
+        foreach (var (plugin, connectionString) in new[]
+                 {
+                     (StorageSpec.JournalPlugin, storage.JournalConnectionString),
+                     (StorageSpec.SnapshotPlugin, storage.SnapshotConnectionString),
+                     (StorageSpec.QueryPlugin, storage.JournalConnectionString),
+                 })
         {
-            var connectionString = plugin.Contains("snapshot", StringComparison.Ordinal)
-                ? storage.SnapshotConnectionString
-                : storage.JournalConnectionString;
             setup.AddDataOptions(plugin, new DataOptions()
                 .UseConnectionString(storage.ProviderName, connectionString)
                 .UseAfterConnectionOpened(Synchronous, SynchronousAsync));

@@ -222,6 +222,15 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         return journalPath[..^extension.Length] + "." + purpose + extension;
     }
 
+    /// <summary>The id (config path) of the SQL journal plugin a database store uses.</summary>
+    public const string JournalPlugin = "akka.persistence.journal.sql";
+
+    /// <summary>The id (config path) of the SQL snapshot-store plugin a database store uses.</summary>
+    public const string SnapshotPlugin = "akka.persistence.snapshot-store.sql";
+
+    /// <summary>The id (config path) of the SQL read-journal plugin a database store uses.</summary>
+    public const string QueryPlugin = "akka.persistence.query.journal.sql";
+
     /// <summary>The HOCON that points Akka.Persistence at this storage.</summary>
     public string ToHocon()
     {
@@ -235,17 +244,11 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
         var snapshots = Quote(SnapshotConnectionString);
         var sqlite = Kind == StorageKind.Sqlite ? SqliteSettings : "";
         return $$"""
-            akka.persistence {
-              journal {
-                plugin = "akka.persistence.journal.sql"
-                sql { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
-              }
-              snapshot-store {
-                plugin = "akka.persistence.snapshot-store.sql"
-                sql { connection-string = {{snapshots}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
-              }
-              query.journal.sql { connection-string = {{cs}}, provider-name = {{provider}}{{sqlite}} }
-            }
+            akka.persistence.journal.plugin = "{{JournalPlugin}}"
+            {{JournalPlugin}} { connection-string = {{cs}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
+            akka.persistence.snapshot-store.plugin = "{{SnapshotPlugin}}"
+            {{SnapshotPlugin}} { connection-string = {{snapshots}}, provider-name = {{provider}}, auto-initialize = true{{sqlite}} }
+            {{QueryPlugin}} { connection-string = {{cs}}, provider-name = {{provider}}{{sqlite}} }
             """;
     }
 
