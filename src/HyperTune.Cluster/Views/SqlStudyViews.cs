@@ -152,7 +152,8 @@ public sealed class SqlStudyViews : IStudyViewReader, IStudyViewWriter
                                   "WHERE study_id = @study ORDER BY number";
             Add(command, "study", studyId);
             var trials = new List<TrialView>();
-            // A row per trial of a study that may hold 100,000: one string per state, not one per row.
+            // A row per trial of a study that may hold 100,000: one string per state, not one per row, and a
+            // plain Read per row (an await per row cost 0.1-0.2 s more over 100,000 rows in `study show`).
             var states = new Dictionary<string, string>(StringComparer.Ordinal);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (reader.Read())
