@@ -31,7 +31,7 @@ public sealed class SqliteDurabilityTests : IDisposable
                  })
         {
             Assert.True(setup.TryGetDataOptionsFor(plugin, out var options), plugin);
-            using var connection = new DataConnection(options);
+            using var connection = new DataConnection(options!);
             // 1 is NORMAL; SQLite's default is 2 (FULL).
             Assert.Equal(1L, connection.Execute<long>("PRAGMA synchronous"));
             Assert.EndsWith(file, connection.Execute<string>("SELECT file FROM pragma_database_list WHERE name = 'main'"));

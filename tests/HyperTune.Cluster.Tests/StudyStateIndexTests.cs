@@ -19,8 +19,8 @@ public class StudyStateIndexTests
 
     private static void AssertIndexed(StudyState s)
     {
-        Assert.Equal(s.Trials.Where(t => t.State == TrialState.Waiting).Select(t => t.Number), s.WaitingTrials);
-        Assert.Equal(s.Trials.Where(t => t.State == TrialState.Paused).Select(t => t.Number), s.PausedTrials);
+        Assert.Equal(s.Trials.Where(t => t.State == TrialState.Waiting).Select(t => t.Number), s.WaitingTrials.ToList());
+        Assert.Equal(s.Trials.Where(t => t.State == TrialState.Paused).Select(t => t.Number), s.PausedTrials.ToList());
         Assert.Equal(s.Trials.Count(t => t.State is TrialState.Running or TrialState.Waiting), s.Active);
     }
 

@@ -479,8 +479,10 @@ internal static class StudyCommand
     /// else from the local store's read model, else (a store without one, or a study not in it yet) through a node
     /// opened on the store read-only.
     /// </summary>
-    /// <param name="pick">From a local store's read model: which trials to read, given the study's report without
-    /// trials and every trial's row (null: all; a large study's summary needs few of its documents).</param>
+    /// <remarks>
+    /// From a local store's read model, <c>pick</c> chooses which trials to read in full, given the study's report
+    /// without trials and every trial's row (null: all; a large study's summary needs few of its documents).
+    /// </remarks>
     internal static Task<int> WithReport(string? node, string? storage, string id, bool includeTrials,
         CancellationToken ct, Func<Cluster.Studies.StudyProtocol.StudyReport, int> use,
         Func<Cluster.Studies.StudyProtocol.StudyReport, IReadOnlyList<TrialView>, IEnumerable<TrialView>>? pick = null)
