@@ -74,6 +74,12 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     // every few milliseconds cost a few batched journal writes instead of one write, stashing everything, each.
     // Trials' starts on their workers wait likewise, up to StartWriteDelay.
     private readonly List<IStudyEvent> _deferred = new();
+    // A trial's result (and the trials it lets start) is written without stashing what comes next, so results that
+    // arrive during a write are decided at once and their writes go to the journal together (one transaction for
+    // many trials on a database). What must see only written state waits for every write so far: these actions run
+    // then, and the next write stashes (a barrier) so that under a steady stream of results that moment comes.
+    private readonly List<Action> _whenWritten = new();
+    private bool _barrierNext;
     private long _lastSnapshot;
     // Time since the entity started, for the recovery log line.
     private readonly System.Diagnostics.Stopwatch _started = new();
@@ -142,14 +148,9 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         Command<GetStudy>(q =>
         {
             if (Unavailable(q.StudyId)) return;
-            if (_deferred.Count > 0)
-            {
-                // Answered once what it would show is written: the write stashes the query until then.
-                PersistEvents(Array.Empty<IStudyEvent>(), () => { });
-                Self.Forward(q);
-                return;
-            }
-            Sender.Tell(Report(q.IncludeTrials));
+            // Answered once what it would show is written.
+            var replyTo = Sender;
+            WhenWritten(() => replyTo.Tell(Report(q.IncludeTrials)));
         });
         Command<WatchStudy>(w =>
         {
@@ -277,9 +278,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         Command<WriteViewsNow>(_ =>
         {
             // Views show only what is written: deferred starts and reports are written first, so a fast study's
-            // views never wait for a moment with nothing deferred.
-            if (_deferred.Count > 0) PersistEvents(Array.Empty<IStudyEvent>(), () => WriteViews());
-            else WriteViews();
+            // views never wait for a moment with nothing deferred or in flight.
+            WhenWritten(() => WriteViews());
         });
         Command<ViewsWritten>(OnViewsWritten);
         Command<SaveSnapshotSuccess>(s => DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1)));
@@ -578,7 +578,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             Context.Unwatch(worker);
             _workers.Remove(worker);
         }
-        PersistWithPlan(events, () =>
+        PersistWithPlan(events, overlap: true, then: () =>
         {
             replyTo.Tell(new TrialResultRecorded(r.StudyId, r.Number, r.Dispatch));
             // An earlier dispatch delivered after all: the one running now is no longer needed.
@@ -658,16 +658,20 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// Persists <paramref name="events"/> together with the planning they make possible (the next trials started and
     /// dispatched), in one write: a finished trial and its successor's dispatch cost one database round trip.
     /// </summary>
-    private void PersistWithPlan(IReadOnlyList<IStudyEvent> events, Action then)
+    /// <param name="events">What was decided.</param>
+    /// <param name="then">Runs once these events and every earlier one are written.</param>
+    /// <param name="overlap">Whether commands go on being handled during the write (see <see cref="_whenWritten"/>).
+    /// </param>
+    private void PersistWithPlan(IReadOnlyList<IStudyEvent> events, Action then, bool overlap = false)
     {
         if (_state is null)
         {
-            PersistEvents(events, then);
+            PersistEvents(events, then, overlap);
             return;
         }
         var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s.Apply(e));
         var planned = PlanOn(after);
-        PersistEvents(planned.Count == 0 ? events : events.Concat(planned).ToList(), then);
+        PersistEvents(planned.Count == 0 ? events : events.Concat(planned).ToList(), then, overlap);
     }
 
     private IReadOnlyList<IStudyEvent> PlanOn(StudyState state)
@@ -691,11 +695,18 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// command (several requeues, a requeue then a plan) builds on them; side effects wait for each event's write.
     /// If a write fails the actor stops and recovers from the journal, so applying early never outlives a failure.
     /// </summary>
-    private void PersistEvents(IReadOnlyList<IStudyEvent> events, Action then)
+    /// <param name="events">The events.</param>
+    /// <param name="then">Runs once these events and every earlier one are written.</param>
+    /// <param name="overlap">Whether commands go on being handled during the write (see <see cref="_whenWritten"/>).
+    /// </param>
+    private void PersistEvents(IReadOnlyList<IStudyEvent> events, Action then, bool overlap = false)
     {
         if (events.Count == 0 && _deferred.Count == 0)
         {
-            then();
+            // Nothing to write, but earlier writes may still be under way: "then" must not overtake them (a result
+            // delivered twice is confirmed only once its first delivery is written).
+            if (_unpersisted == 0) then();
+            else DeferAsync(then, t => t());
             return;
         }
         foreach (var e in events) _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
@@ -706,14 +717,68 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         _unpersisted += all.Count;
         _progressDirty = true;
         _viewsDirty = true;
-        // The continuation runs in the last event's handler, while commands are still stashed.
+        // The continuation runs in the last event's handler (while commands are still stashed, unless overlapping).
         var remaining = all.Count;
-        PersistAll(all, e =>
+        void Written(IStudyEvent e)
         {
             _unpersisted--;
             OnPersisted(e);
             if (--remaining == 0) then();
-        });
+            if (_unpersisted == 0) OnAllWritten();
+        }
+        if (overlap && !_barrierNext)
+        {
+            PersistAllAsync(all, Written);
+            return;
+        }
+        _barrierNext = false;
+        PersistAll(all, Written);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="action"/> once everything applied to the state is written: at once when it is, else
+    /// after the writes under way (and the deferred events, written next), the next write being a barrier.
+    /// </summary>
+    /// <remarks>
+    /// The barrier's write starts from a command (<see cref="WriteDeferredReports"/>), never from a write's handler:
+    /// Akka.Persistence enters its stashing state only after a command, so a stashing write begun in the handler of
+    /// an overlapping one would never be counted down and would leave the actor stashing for good.
+    /// </remarks>
+    private void WhenWritten(Action action)
+    {
+        if (_unpersisted == 0 && _deferred.Count == 0)
+        {
+            action();
+            return;
+        }
+        _whenWritten.Add(action);
+        _barrierNext = true;
+        if (_unpersisted == 0) Self.Tell(new WriteDeferredReports());
+    }
+
+    /// <summary>Every write so far is done: what waited for that runs, and a snapshot is taken when due.</summary>
+    private void OnAllWritten()
+    {
+        if (_deferred.Count > 0)
+        {
+            // Applied since, not yet written (a start, a report): written first, as a barrier, if anyone waits.
+            if (_whenWritten.Count > 0)
+            {
+                _barrierNext = true;
+                Self.Tell(new WriteDeferredReports());
+            }
+            return;
+        }
+        // Only when everything applied is also written: the snapshot must match its sequence number exactly.
+        if (LastSequenceNr - _lastSnapshot >= SnapshotInterval)
+        {
+            _lastSnapshot = LastSequenceNr;
+            SaveSnapshot(_state!.ToSnapshot());
+        }
+        if (_whenWritten.Count == 0) return;
+        var waiting = _whenWritten.ToList();
+        _whenWritten.Clear();
+        foreach (var action in waiting) action();
     }
 
     /// <summary>
@@ -762,16 +827,12 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             case StudyFinished f:
                 _log.Info("study {0} finished: {1}", _studyId, f.Reason);
                 Publish();
-                WriteViews();
+                WhenWritten(() => WriteViews());
                 Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
                 break;
         }
-        // Only when everything applied is also written: the snapshot must match its sequence number exactly.
-        if (_unpersisted == 0 && _deferred.Count == 0 && LastSequenceNr - _lastSnapshot >= SnapshotInterval)
-        {
-            _lastSnapshot = LastSequenceNr;
-            SaveSnapshot(_state!.ToSnapshot());
-        }
+        // A snapshot is due but writes overlap: the next write waits for them, so a moment with all written comes.
+        if (_unpersisted > 0 && LastSequenceNr - _lastSnapshot >= SnapshotInterval) _barrierNext = true;
     }
 
     /// <summary>Events between snapshots: more as the study grows (see <see cref="StudySettings.SnapshotEveryFraction"/>).
