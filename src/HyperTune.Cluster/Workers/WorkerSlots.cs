@@ -34,6 +34,10 @@ public sealed class WorkerSlots : ReceiveActor
 
     private readonly int _capacity;
     private readonly Dictionary<IActorRef, string> _holders = new();
+    // Running trials per study, kept as slots are granted and released: usage is published on every change (each
+    // trial's start and end), so it is not counted again from the holders each time.
+    private ImmutableSortedDictionary<string, int> _busyByStudy =
+        ImmutableSortedDictionary<string, int>.Empty.WithComparers(StringComparer.Ordinal);
     private readonly LinkedList<(IActorRef Worker, string StudyId)> _queue = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
@@ -56,18 +60,23 @@ public sealed class WorkerSlots : ReceiveActor
         Receive<GetSlotUsage>(_ => Sender.Tell(Usage));
     }
 
-    private SlotUsage Usage => new(_capacity, _holders.Count, _queue.Count)
-    {
-        BusyByStudy = _holders.Values.GroupBy(s => s).ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal),
-    };
+    private SlotUsage Usage => new(_capacity, _holders.Count, _queue.Count) { BusyByStudy = _busyByStudy };
 
     private void Release(IActorRef worker)
     {
         var queued = _queue.FirstOrDefault(q => q.Worker.Equals(worker));
-        var changed = _holders.Remove(worker) | (queued.Worker is not null && _queue.Remove(queued));
+        var held = _holders.Remove(worker, out var study);
+        if (held) CountBusy(study!, -1);
+        var changed = held | (queued.Worker is not null && _queue.Remove(queued));
         if (!changed) return;
         Context.Unwatch(worker);
         Grant();
+    }
+
+    private void CountBusy(string studyId, int change)
+    {
+        var busy = _busyByStudy.GetValueOrDefault(studyId) + change;
+        _busyByStudy = busy == 0 ? _busyByStudy.Remove(studyId) : _busyByStudy.SetItem(studyId, busy);
     }
 
     private void Grant()
@@ -76,6 +85,7 @@ public sealed class WorkerSlots : ReceiveActor
         {
             _queue.RemoveFirst();
             _holders[next.Value.Worker] = next.Value.StudyId;
+            CountBusy(next.Value.StudyId, +1);
             next.Value.Worker.Tell(new SlotGranted());
         }
         _log.Debug("slots: {0}/{1} busy, {2} queued", _holders.Count, _capacity, _queue.Count);
