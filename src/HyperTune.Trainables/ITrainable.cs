@@ -21,6 +21,13 @@ public interface ITrainable
     /// </summary>
     long? TotalSteps => null;
 
+    /// <summary>
+    /// True when <see cref="RunAsync"/> finishes at once, in microseconds, without waiting and without intermediate
+    /// reports (a built-in function with no training time): the worker then runs it on its own thread instead of
+    /// handing it to the thread pool and back, which for such a trial costs more than the trial.
+    /// </summary>
+    bool RunsInline => false;
+
     /// <summary>Runs the trial to its end (or to <see cref="TrialContext.StopAtStep"/>), or until cancelled.</summary>
     Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken);
 }

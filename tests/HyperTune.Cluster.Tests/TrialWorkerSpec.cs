@@ -59,6 +59,42 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     }
 
     [Fact]
+    public void A_built_in_function_without_training_time_runs_on_the_worker_and_reports_its_start_then_its_result()
+    {
+        var spec = """
+            {
+              "name": "inline", "objective": { "metric": "value", "direction": "minimize" },
+              "trainable": { "type": "function", "function": "branin" },
+              "space": [ { "name": "x", "type": "float", "low": -5, "high": 10 }, { "name": "y", "type": "float", "low": 0, "high": 15 } ],
+              "budget": { "maxTrials": 2 }
+            }
+            """;
+        Assert.True(_cache.Get(TrialRunSpec.Of(StudySpecParser.Parse(spec))).RunsInline);
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        // A probe of its own: the shared one ignores start reports.
+        var studies = CreateTestProbe();
+        var worker = Sys.ActorOf(TrialWorker.Props(studies.Ref, slots, _settings, _cache));
+        var at = new Dictionary<string, object> { ["x"] = Math.PI, ["y"] = 2.275 };
+        worker.Tell(new RunTrial(TrialWorkerId.Format("n:1#1", "proc", 0, 1), "proc", "20261122-080000-000", 0, 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(at)));
+        studies.ExpectMsg<TrialAccepted>(a => Assert.Equal(worker, a.Worker));
+        var started = studies.ExpectMsg<ReportTrialStarted>();
+        var result = studies.ExpectMsg<ReportTrialResult>();
+        Assert.Null(result.FailureReason);
+        // Branin's global minimum, 0.397887, at (pi, 2.275).
+        Assert.Equal(0.397887, result.Metrics["value"], 5);
+        Assert.True(result.FinishedAt >= started.At);
+        // The slot is free again at once: the next trial on this one-slot node gets it.
+        var next = Sys.ActorOf(TrialWorker.Props(studies.Ref, slots, _settings, _cache));
+        next.Tell(new RunTrial(TrialWorkerId.Format("n:1#1", "proc", 1, 1), "proc", "20261122-080000-000", 1, 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.From(at)));
+        studies.FishForMessage<ReportTrialResult>(r => r.Number == 1, TimeSpan.FromSeconds(5));
+        // With training time the same function is not inline (it waits): it goes through the thread pool.
+        Assert.False(_cache.Get(TrialRunSpec.Of(StudySpecParser.Parse(spec.Replace("\"branin\" }",
+            "\"branin\", \"simulatedTrainingTime\": \"10ms\" }")))).RunsInline);
+    }
+
+    [Fact]
     public void A_crashing_objective_reports_a_failure_with_stderr_and_resends_it_until_recorded()
     {
         var slots = Sys.ActorOf(WorkerSlots.Props(2));

@@ -224,11 +224,11 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             CheckpointDirectory = _checkpointDirectory,
             Report = report => self.Tell(new TrainableProgress(report, DateTimeOffset.UtcNow)),
         };
-        Task.Run(async () =>
+        async Task<object> Run()
         {
             try
             {
-                return (object)new TrainableFinished(await trainable.RunAsync(context, token).ConfigureAwait(false));
+                return new TrainableFinished(await trainable.RunAsync(context, token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
             {
@@ -238,9 +238,17 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
             {
                 return new TrainableFinished(TrialOutcome.Failed($"{e.GetType().Name}: {e.Message}"));
             }
-        }, CancellationToken.None).PipeTo(self);
+        }
         _startedAt = DateTimeOffset.UtcNow;
+        var running = trainable.RunsInline ? Run() : Task.Run(Run, CancellationToken.None);
         _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
+        if (running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
+        {
+            Timers.Cancel("timeout");
+            Finish(finished.Outcome);
+            return;
+        }
+        running.PipeTo(self);
         Become(Running);
     }
 

@@ -107,6 +107,9 @@ public sealed class FunctionTrainable : ITrainable
     public long? TotalSteps => _steps > 1 ? _steps : null;
 
     /// <inheritdoc />
+    public bool RunsInline => _trainingTime == TimeSpan.Zero && _steps == 1;
+
+    /// <inheritdoc />
     public async Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken)
     {
         var perStep = _trainingTime / _steps;
