@@ -14,7 +14,7 @@ namespace HyperTune.Cluster.Workers;
 /// sends the result until the coordinator confirms it was recorded, then passivates. It reaches the coordinator
 /// through the study region, so a coordinator that moves to another node after a crash still gets the result.
 /// </summary>
-public sealed class TrialWorker : ReceiveActor, IWithTimers
+public sealed class TrialWorker : UntypedActor, IWithTimers
 {
     private sealed record TrainableFinished(TrialOutcome Outcome);
 
@@ -77,117 +77,153 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         _trainables = trainables;
         _stores = stores;
         _checkpoints = stores(null);
-        Idle();
     }
 
     /// <inheritdoc />
     public ITimerScheduler Timers { get; set; } = null!;
 
-    private void Idle()
+    /// <inheritdoc />
+    protected override void OnReceive(object message) => Idle(message);
+
+    // Behaviours are plain methods (UntypedActor): a ReceiveActor builds its handlers again on every Become, which
+    // for a worker that lives one trial was a measurable share of each trial's cost.
+    private void Idle(object message)
     {
-        Receive<RunTrial>(run =>
+        switch (message)
         {
-            _trial = run;
-            try
-            {
-                _trainables.Get(run.RunSpec);
-            }
-            catch (SpecException e)
-            {
-                Finish(TrialOutcome.Failed($"invalid trainable on this node: {e.Message}"));
-                return;
-            }
-            _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
-            _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
-            Become(WaitingForSlot);
-        });
-        ReceiveCancel();
+            case RunTrial run:
+                _trial = run;
+                try
+                {
+                    _trainables.Get(run.RunSpec);
+                }
+                catch (SpecException e)
+                {
+                    Finish(TrialOutcome.Failed($"invalid trainable on this node: {e.Message}"));
+                    return;
+                }
+                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
+                Become(WaitingForSlot);
+                break;
+            case CancelTrial cancel:
+                Cancel(cancel);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
-    private void WaitingForSlot()
+    private void WaitingForSlot(object message)
     {
-        Receive<RunTrial>(run => _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self)));
-        Receive<WorkerSlots.SlotGranted>(_ =>
+        switch (message)
         {
-            _holdsSlot = true;
-            Start();
-        });
-        ReceiveCancel();
-        // Paused before it ran: the coordinator already recorded the pause; nothing ran, so nothing to report.
-        Receive<PauseTrial>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
-        Receive<HandOffTrial>(_ => Interrupt("its node is leaving the cluster"));
-    }
-
-    private void Running()
-    {
-        Receive<RunTrial>(run =>
-        {
-            _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
-            _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
-        });
-        Receive<TrainableProgress>(p =>
-        {
-            _lastStep = Math.Max(_lastStep, p.Report.Step);
-            // Before the coordinator hears of the step, so a trial it lets start from this one finds the copy.
-            if (_trial!.KeepPauseCheckpoints && p.Report.Step == _trial.StopAtStep) KeepCheckpoint(p.Report.Step);
-            _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch, p.Report.Step,
-                p.Report.Metrics)
-            {
-                At = p.At,
-            });
-        });
-        Receive<TrainableFinished>(f => Finish(f.Outcome));
-        Receive<PauseTrial>(p =>
-        {
-            _log.Info("trial {0} of study {1} pausing: {2}", _trial!.Number, _trial.StudyId, p.Reason);
-            _pausing = true;
-            _cancellation?.Cancel();
-        });
-        Receive<TimedOut>(_ =>
-        {
-            _timedOut = true;
-            _cancellation?.Cancel();
-        });
-        Receive<TrainableCancelled>(_ =>
-        {
-            ReleaseSlot();
-            if (_pausing)
-                Finish(TrialOutcome.Paused(_lastStep, new Dictionary<string, double>()));
-            else if (_timedOut)
-                Finish(TrialOutcome.Failed($"timed out after {_trial!.RunSpec.TrialTimeout}"));
-            else
+            case RunTrial run:
+                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                break;
+            case WorkerSlots.SlotGranted:
+                _holdsSlot = true;
+                Start();
+                break;
+            case CancelTrial cancel:
+                Cancel(cancel);
+                break;
+            case PauseTrial:
+                // Paused before it ran: the coordinator already recorded the pause; nothing ran, nothing to report.
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        });
-        ReceiveCancel();
-        Receive<HandOffTrial>(_ => Interrupt("its node is leaving the cluster"));
+                break;
+            case HandOffTrial:
+                Interrupt("its node is leaving the cluster");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
-    private void Reporting()
+    private void Running(object message)
     {
-        Receive<RunTrial>(_ => _studyRegion.Tell(_result!));
-        Receive<ResendResult>(_ => _studyRegion.Tell(_result!));
-        Receive<TrialResultRecorded>(_ =>
+        switch (message)
         {
-            Timers.CancelAll();
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        });
-        Receive<CancelTrial>(_ => Context.Parent.Tell(new Passivate(PoisonPill.Instance)));
-        // The study is gone (deleted): nobody will record the result.
-        Receive<Studies.StudyProtocol.StudyNotFound>(_ =>
-        {
-            Timers.CancelAll();
-            Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-        });
-        Receive<HandOffTrial>(_ => Context.Stop(Self));
-        ReceiveAny(_ => { });
+            case RunTrial run:
+                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
+                break;
+            case TrainableProgress p:
+                _lastStep = Math.Max(_lastStep, p.Report.Step);
+                // Before the coordinator hears of the step, so a trial it lets start from this one finds the copy.
+                if (_trial!.KeepPauseCheckpoints && p.Report.Step == _trial.StopAtStep) KeepCheckpoint(p.Report.Step);
+                _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch,
+                    p.Report.Step, p.Report.Metrics)
+                {
+                    At = p.At,
+                });
+                break;
+            case TrainableFinished f:
+                Finish(f.Outcome);
+                break;
+            case PauseTrial pause:
+                _log.Info("trial {0} of study {1} pausing: {2}", _trial!.Number, _trial.StudyId, pause.Reason);
+                _pausing = true;
+                _cancellation?.Cancel();
+                break;
+            case TimedOut:
+                _timedOut = true;
+                _cancellation?.Cancel();
+                break;
+            case TrainableCancelled:
+                ReleaseSlot();
+                if (_pausing)
+                    Finish(TrialOutcome.Paused(_lastStep, new Dictionary<string, double>()));
+                else if (_timedOut)
+                    Finish(TrialOutcome.Failed($"timed out after {_trial!.RunSpec.TrialTimeout}"));
+                else
+                    Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
+            case CancelTrial cancel:
+                Cancel(cancel);
+                break;
+            case HandOffTrial:
+                Interrupt("its node is leaving the cluster");
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
     }
 
-    private void ReceiveCancel() => Receive<CancelTrial>(c =>
+    private void Reporting(object message)
+    {
+        switch (message)
+        {
+            case RunTrial or ResendResult:
+                _studyRegion.Tell(_result!);
+                break;
+            case TrialResultRecorded:
+                Timers.CancelAll();
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
+            case CancelTrial:
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
+            // The study is gone (deleted): nobody will record the result.
+            case Studies.StudyProtocol.StudyNotFound:
+                Timers.CancelAll();
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
+            case HandOffTrial:
+                Context.Stop(Self);
+                break;
+        }
+    }
+
+    private void Cancel(CancelTrial c)
     {
         _log.Info("trial {0} of study {1} cancelled: {2}", _trial?.Number, _trial?.StudyId, c.Reason);
         if (_cancellation is { } cts) cts.Cancel();
         else Context.Parent.Tell(new Passivate(PoisonPill.Instance));
-    });
+    }
 
     private void Start()
     {
@@ -242,7 +278,9 @@ public sealed class TrialWorker : ReceiveActor, IWithTimers
         _startedAt = DateTimeOffset.UtcNow;
         var running = trainable.RunsInline ? Run() : Task.Run(Run, CancellationToken.None);
         _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
-        if (running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
+        // Only an inline run is taken up here: a pooled one that already finished may have reports still queued
+        // in the mailbox, which must be handled (and their checkpoints kept) before its result.
+        if (trainable.RunsInline && running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
         {
             Timers.Cancel("timeout");
             Finish(finished.Outcome);
