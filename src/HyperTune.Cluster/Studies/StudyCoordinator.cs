@@ -724,7 +724,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             _unpersisted--;
             OnPersisted(e);
             if (--remaining == 0) then();
-            if (_unpersisted == 0) OnAllWritten();
+            if (_unpersisted == 0) OnWritesCaughtUp();
         }
         if (overlap && !_barrierNext)
         {
@@ -746,7 +746,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// </remarks>
     private void WhenWritten(Action action)
     {
-        if (_unpersisted == 0 && _deferred.Count == 0)
+        if (AllWritten)
         {
             action();
             return;
@@ -756,8 +756,11 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         if (_unpersisted == 0) Self.Tell(new WriteDeferredReports());
     }
 
-    /// <summary>Every write so far is done: what waited for that runs, and a snapshot is taken when due.</summary>
-    private void OnAllWritten()
+    /// <summary>
+    /// No write is under way any more: unless events were deferred meanwhile, what waited for that runs and a
+    /// snapshot is taken when due.
+    /// </summary>
+    private void OnWritesCaughtUp()
     {
         if (_deferred.Count > 0)
         {
@@ -770,7 +773,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             return;
         }
         // Only when everything applied is also written: the snapshot must match its sequence number exactly.
-        if (LastSequenceNr - _lastSnapshot >= SnapshotInterval)
+        if (SnapshotDue)
         {
             _lastSnapshot = LastSequenceNr;
             SaveSnapshot(_state!.ToSnapshot());
@@ -832,8 +835,13 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 break;
         }
         // A snapshot is due but writes overlap: the next write waits for them, so a moment with all written comes.
-        if (_unpersisted > 0 && LastSequenceNr - _lastSnapshot >= SnapshotInterval) _barrierNext = true;
+        if (_unpersisted > 0 && SnapshotDue) _barrierNext = true;
     }
+
+    /// <summary>Everything applied to the state is written: no write under way, no deferred event.</summary>
+    private bool AllWritten => _unpersisted == 0 && _deferred.Count == 0;
+
+    private bool SnapshotDue => LastSequenceNr - _lastSnapshot >= SnapshotInterval;
 
     /// <summary>Events between snapshots: more as the study grows (see <see cref="StudySettings.SnapshotEveryFraction"/>).
     /// </summary>
@@ -928,7 +936,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     {
         if (_views is null || !_viewsDirty || (_viewsWriting && !final) || _state is null || _unloadable is not null)
             return;
-        if (_unpersisted > 0 || _deferred.Count > 0) return;
+        if (!AllWritten) return;
         _viewsDirty = false;
         _viewsWriting = true;
         var report = Report(includeTrials: true);

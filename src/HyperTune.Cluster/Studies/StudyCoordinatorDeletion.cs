@@ -18,7 +18,7 @@ public sealed partial class StudyCoordinator
             Sender.Tell(new StudyRejected(delete.StudyId, "this node opened the store read-only"));
             return;
         }
-        if (_unpersisted > 0 || _deferred.Count > 0)
+        if (!AllWritten)
         {
             // The journal is deleted up to its last written event: the writes under way finish first.
             var sender = Sender;
