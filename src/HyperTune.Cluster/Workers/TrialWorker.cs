@@ -102,7 +102,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
                     Finish(TrialOutcome.Failed($"invalid trainable on this node: {e.Message}"));
                     return;
                 }
-                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                Accept(run);
                 _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
                 Become(WaitingForSlot);
                 break;
@@ -120,24 +120,18 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         switch (message)
         {
             case RunTrial run:
-                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                Accept(run);
                 break;
             case WorkerSlots.SlotGranted:
                 _holdsSlot = true;
                 Start();
                 break;
-            case CancelTrial cancel:
-                Cancel(cancel);
-                break;
             case PauseTrial:
                 // Paused before it ran: the coordinator already recorded the pause; nothing ran, nothing to report.
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
                 break;
-            case HandOffTrial:
-                Interrupt("its node is leaving the cluster");
-                break;
             default:
-                Unhandled(message);
+                Started(message);
                 break;
         }
     }
@@ -147,7 +141,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         switch (message)
         {
             case RunTrial run:
-                _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+                Accept(run);
                 _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
                 break;
             case TrainableProgress p:
@@ -181,6 +175,17 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
                 else
                     Context.Parent.Tell(new Passivate(PoisonPill.Instance));
                 break;
+            default:
+                Started(message);
+                break;
+        }
+    }
+
+    /// <summary>What a worker that has its trial (waiting for a slot or running) answers alike in both.</summary>
+    private void Started(object message)
+    {
+        switch (message)
+        {
             case CancelTrial cancel:
                 Cancel(cancel);
                 break;
@@ -218,6 +223,9 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         }
     }
 
+    private void Accept(RunTrial run) =>
+        _studyRegion.Tell(new TrialAccepted(run.StudyId, run.Number, run.Dispatch, Self));
+
     private void Cancel(CancelTrial c)
     {
         _log.Info("trial {0} of study {1} cancelled: {2}", _trial?.Number, _trial?.StudyId, c.Reason);
@@ -246,7 +254,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         _cancellation = new CancellationTokenSource();
         var token = _cancellation.Token;
         if (run.RunSpec.TrialTimeout is { } timeout)
-            Timers.StartSingleTimer("timeout", new TimedOut(), timeout);
+            Timers.StartSingleTimer(TimeoutTimer, new TimedOut(), timeout);
         var self = Self;
         var context = new TrialContext
         {
@@ -276,13 +284,14 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             }
         }
         _startedAt = DateTimeOffset.UtcNow;
-        var running = trainable.RunsInline ? Run() : Task.Run(Run, CancellationToken.None);
+        var inline = trainable.RunsInline;
+        var running = inline ? Run() : Task.Run(Run, CancellationToken.None);
         _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
         // Only an inline run is taken up here: a pooled one that already finished may have reports still queued
         // in the mailbox, which must be handled (and their checkpoints kept) before its result.
-        if (trainable.RunsInline && running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
+        if (inline && running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
         {
-            Timers.Cancel("timeout");
+            Timers.Cancel(TimeoutTimer);
             Finish(finished.Outcome);
             return;
         }
@@ -291,6 +300,8 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     }
 
     private sealed record TimedOut;
+
+    private const string TimeoutTimer = "timeout";
 
     private void Finish(TrialOutcome outcome)
     {
