@@ -91,6 +91,12 @@ public sealed record GaussianProcessSettings
     public double EscapeMinImprovement { get; init; } = 0.001;
 
     /// <summary>
+    /// On a space with conditions, an escape turn first tries the untried one-step discrete neighbours of the
+    /// runner-up branch's best trial (<c>branchNeighbours</c>; default true; see <see cref="GaussianProcessOptimizer"/>).
+    /// </summary>
+    public bool BranchNeighbours { get; init; } = true;
+
+    /// <summary>
     /// How trials stopped early are learnt from (<c>multiFidelity</c>, <c>fidelityMinTrials</c>; see
     /// <see cref="Fidelity.BudgetLevel"/>). The level needs max(nStartupTrials, encoded dimensions + 1) trials unless
     /// set.
@@ -106,7 +112,7 @@ public sealed record GaussianProcessSettings
     /// spreads the bulk of values near the incumbent branch's best: its small refinements look like real progress and
     /// the other branches like certain losses, so the model settles on the first good branch (cond-pipeline, 100
     /// trials, seeds 10..49: 14 of 40 studies in the global branch with it, 33 with plain standardization; see
-    /// docs/experiments/conditional-gp-output-transform.md).
+    /// docs/experiments/conditional-gp.md).
     /// </summary>
     public static string DefaultOutputTransform(SearchSpace space) => space.HasConditions ? "standardize" : "power";
 
@@ -145,6 +151,7 @@ public sealed record GaussianProcessSettings
             EscapeAfter = r.GetInt("escapeAfter", 10, 0, 1_000_000),
             EscapeRadius = r.GetDouble("escapeRadius", 2, 0, 100),
             EscapeMinImprovement = r.GetDouble("escapeMinImprovement", 0.001, 0, 10),
+            BranchNeighbours = r.GetBool("branchNeighbours", true),
             MultiFidelity = Fidelity.MultiFidelitySettings.Read(r),
         };
         r.EnsureNoUnknownFields();

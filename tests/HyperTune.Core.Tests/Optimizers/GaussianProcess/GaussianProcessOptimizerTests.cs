@@ -227,6 +227,7 @@ public class GaussianProcessOptimizerTests
         Assert.Equal(OutputTransformKind.Power, optimizer.Settings.OutputTransform);
         Assert.Equal(GaussianProcessSettings.DefaultStartupTrials(Box(3)), optimizer.Settings.StartupTrials);
         Assert.Equal("stratified", optimizer.Settings.InitialDesign);
+        Assert.True(optimizer.Settings.BranchNeighbours);
     }
 
     [Fact]
@@ -243,13 +244,47 @@ public class GaussianProcessOptimizerTests
     {
         // The narrow branch holds the optimum (0.05); the wide one a trap at 0.06 along a long valley that keeps
         // giving small improvements. With the power transform (the default on plain spaces) 12 of 40 studies of this
-        // budget found the narrow branch's optimum (docs/experiments/conditional-gp-output-transform.md).
+        // budget found the narrow branch's optimum (docs/experiments/conditional-gp.md).
         foreach (var seed in new[] { 1L, 2, 3, 4 })
         {
             var history = OptimizationLoop.Run(Create(TrapAndNarrowBranch, Fast, seed), TrapAndNarrowBranchLoss, 40);
             var best = history.Completed.MinBy(t => t.Value!.Value)!;
             Assert.True(best.Value < 0.06, $"seed {seed}: best {best.Value} on branch {best.Params["kind"]}");
         }
+    }
+
+    [Fact]
+    public void A_stalled_search_tries_the_runner_up_branchs_best_one_integer_step_in()
+    {
+        // Branch a holds the best trial (#0) and nothing has improved on it since; branch b's best (#12) sits at the
+        // edge of its integer range. An escape turn (an even trial number after the stall) tries n = 2 there first.
+        var space = new SearchSpace(
+            new CategoricalParameter("kind", new object[] { "a", "b" }),
+            new FloatParameter("x", 0, 1) { Condition = new ParameterCondition("kind", new object[] { "a" }) },
+            new FloatParameter("u", 0, 1) { Condition = new ParameterCondition("kind", new object[] { "b" }) },
+            new IntParameter("n", 1, 6) { Condition = new ParameterCondition("kind", new object[] { "b" }) });
+        var trials = new List<TrialRecord>();
+        void Add(double value, params (string Name, object Value)[] values) => trials.Add(
+            new TrialRecord(trials.Count, TrialState.Complete, Configuration.From(values.ToDictionary(v => v.Name, v => v.Value)))
+            { Value = value });
+        for (var i = 0; i < 12; i++) Add(0.06 + 0.01 * i, ("kind", "a"), ("x", 0.05 + 0.08 * i));
+        Add(0.09, ("kind", "b"), ("u", 0.3), ("n", 1L));
+        Add(0.5, ("kind", "b"), ("u", 0.8), ("n", 6L));
+        Add(0.2, ("kind", "b"), ("u", 0.1), ("n", 1L));
+        Add(0.4, ("kind", "b"), ("u", 0.55), ("n", 5L));
+        var history = new TrialHistory(trials, StudyDirection.Minimize);
+
+        var step = Create(space).Ask(history, trials.Count).Suggestion!;
+        Assert.Equal("branch-neighbour", step.Attributes[GaussianProcessOptimizer.PhaseAttribute]);
+        Assert.Equal(Configuration.From(new Dictionary<string, object> { ["kind"] = "b", ["u"] = 0.3, ["n"] = 2L }), step.Params);
+
+        var off = Create(space, Fast + """, "branchNeighbours": false""").Ask(history, trials.Count).Suggestion!;
+        Assert.NotEqual("branch-neighbour", off.Attributes[GaussianProcessOptimizer.PhaseAttribute]);
+        // Once that neighbour is tried, the next escape turn has none left there and escapes as before.
+        trials.Add(new TrialRecord(trials.Count, TrialState.Complete, step.Params) { Value = 0.3 });
+        trials.Add(new TrialRecord(trials.Count, TrialState.Complete, off.Params) { Value = 0.3 });
+        var after = Create(space).Ask(new TrialHistory(trials, StudyDirection.Minimize), trials.Count).Suggestion!;
+        Assert.NotEqual("branch-neighbour", after.Attributes[GaussianProcessOptimizer.PhaseAttribute]);
     }
 
     private static readonly SearchSpace TrapAndNarrowBranch = new(
