@@ -231,12 +231,15 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
-    public void A_space_with_conditions_standardizes_its_losses_unless_the_spec_says_otherwise()
+    public void A_space_with_conditions_standardizes_its_losses_and_has_no_pending_trust_region_unless_the_spec_says_otherwise()
     {
         GaussianProcessSettings Read(string settings) => ((GaussianProcessOptimizer)OptimizerFactory.Create(Spec(settings),
             TrapAndNarrowBranch, StudyDirection.Minimize)).Settings;
         Assert.Equal(OutputTransformKind.Standardize, Read("").OutputTransform);
         Assert.Equal(OutputTransformKind.Power, Read("""  "outputTransform": "power" """).OutputTransform);
+        // Nor does it confine suggestions made while trials are pending to the incumbent's branch.
+        Assert.Equal(0, Read("").PendingTrustRadius);
+        Assert.Equal(1, Read("""  "pendingTrustRadius": 1 """).PendingTrustRadius);
     }
 
     [Fact]
