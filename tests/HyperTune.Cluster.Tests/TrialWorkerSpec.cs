@@ -421,7 +421,7 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     }
 
     [Fact]
-    public void A_copy_the_store_refuses_for_a_moment_is_tried_again_before_the_pause_is_reported()
+    public void A_copy_the_store_refuses_for_a_moment_is_tried_again_and_one_it_keeps_refusing_interrupts_the_run()
     {
         var slots = Sys.ActorOf(WorkerSlots.Props(2));
         var store = new FlakyStore(new DirectoryCheckpointStore(_settings.CheckpointRoot), failures: 2);
@@ -434,12 +434,19 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         // thread pool), which the node's coordinators and sharding run on.
         Assert.False(store.KeptOnThreadPool, "a checkpoint copy was waited for on a thread-pool thread");
 
-        // With one try only, the same refusal leaves no copy (and the pause is still reported).
+        // With one try only, the same refusal leaves no copy: the step is not reported (an exploit would look for
+        // the copy) and the run goes back to the coordinator as interrupted, naming the store and its refusal.
         var once = new FlakyStore(new DirectoryCheckpointStore(_settings.CheckpointRoot), failures: 1);
         Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, settings with { CheckpointKeepAttempts = 1 }, _cache, _ => once))
             .Tell(ToyRun(2, 0, 4, 1.0));
-        _studies.FishForMessage<ReportTrialPaused>(p => p.Number == 2, TimeSpan.FromSeconds(10));
+        var interrupted = _studies.FishForMessage<object>(m => m is ReportTrialInterrupted { Number: 2 }
+            or ReportTrialPaused { Number: 2 } or ReportTrialProgress { Number: 2, Step: 4 }, TimeSpan.FromSeconds(10));
+        var report = Assert.IsType<ReportTrialInterrupted>(interrupted);
+        Assert.Contains("checkpoint at step 4 could not be kept", report.Reason);
+        Assert.Contains("the store did not answer", report.Reason);
         Assert.False(Directory.Exists(Kept(2, 4)));
+        var later = _studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m);
+        Assert.DoesNotContain(later, m => m is ReportTrialPaused { Number: 2 } or ReportTrialProgress { Number: 2, Step: 4 });
     }
 
     /// <summary>A store whose first keeps fail as a database that cannot be reached would.</summary>

@@ -147,7 +147,15 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             case TrainableProgress p:
                 _lastStep = Math.Max(_lastStep, p.Report.Step);
                 // Before the coordinator hears of the step, so a trial it lets start from this one finds the copy.
-                if (_trial!.KeepPauseCheckpoints && p.Report.Step == _trial.StopAtStep) KeepCheckpoint(p.Report.Step);
+                if (_trial!.KeepPauseCheckpoints && p.Report.Step == _trial.StopAtStep
+                    && KeepCheckpoint(p.Report.Step) is { } failure)
+                {
+                    // Reported, the step would let an exploit (or this trial's own resume on another node) look for
+                    // a copy that is not there. Unreported, the run goes back to the coordinator, which requeues the
+                    // trial to train the interval again from its latest copy, as after a lost node.
+                    Interrupt($"its checkpoint at step {p.Report.Step} could not be kept: {failure}");
+                    break;
+                }
                 _studyRegion.Tell(new ReportTrialProgress(_trial!.StudyId, _trial.Number, _trial.Dispatch,
                     p.Report.Step, p.Report.Metrics)
                 {
@@ -386,7 +394,11 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     // The running trial's study and incarnation, trial number and step.
     private CheckpointKey Key(int trial, long step) => new(_trial!.StudyId, _trial.Incarnation, trial, step);
 
-    private void KeepCheckpoint(long step)
+    /// <summary>
+    /// Keeps a copy of the checkpoint at <paramref name="step"/>, trying again while the store refuses; the last
+    /// refusal's message when every try failed, else null.
+    /// </summary>
+    private string? KeepCheckpoint(long step)
     {
         var run = _trial!;
         var delay = _settings.CheckpointKeepRetryDelay;
@@ -402,10 +414,9 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             {
                 if (attempt >= _settings.CheckpointKeepAttempts)
                 {
-                    // Trials that would start from it fail with their own message; this one goes on.
                     _log.Warning("trial {0} of study {1}: its checkpoint at step {2} could not be kept after {3} " +
                                  "tries: {4}", run.Number, run.StudyId, step, attempt, Unwrap(e).Message);
-                    return;
+                    return $"{_checkpoints.Describe()}: {Unwrap(e).Message} ({attempt} tries)";
                 }
                 _log.Info("trial {0} of study {1}: keeping its checkpoint at step {2} failed ({3}); trying again",
                     run.Number, run.StudyId, step, Unwrap(e).Message);
@@ -425,6 +436,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             _log.Warning("trial {0} of study {1}: old checkpoint copies could not be discarded: {2}", run.Number,
                 run.StudyId, Unwrap(e).Message);
         }
+        return null;
     }
 
     private void Interrupt(string reason)

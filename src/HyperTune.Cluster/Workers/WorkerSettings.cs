@@ -24,8 +24,8 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
     public TimeSpan CheckpointStoreTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// How many times a pause's copy is tried before the worker gives up on it (<c>checkpoint-keep-attempts</c>): the
-    /// coordinator is told of the pause either way, and a member resumed without its copy starts over.
+    /// How many times a pause's copy is tried before the worker gives up on it (<c>checkpoint-keep-attempts</c>): then
+    /// the pause is not reported; the run goes back to the coordinator as interrupted, which requeues the trial.
     /// </summary>
     public int CheckpointKeepAttempts { get; init; } = 3;
 
