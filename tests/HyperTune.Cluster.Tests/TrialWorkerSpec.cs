@@ -446,7 +446,8 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         Assert.Contains("the store did not answer", report.Reason);
         Assert.False(Directory.Exists(Kept(2, 4)));
         var later = _studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m);
-        Assert.DoesNotContain(later, m => m is ReportTrialPaused { Number: 2 } or ReportTrialProgress { Number: 2, Step: 4 });
+        Assert.DoesNotContain(later,
+            m => m is ReportTrialPaused { Number: 2 } or ReportTrialProgress { Number: 2, Step: 4 });
     }
 
     /// <summary>A store whose first keeps fail as a database that cannot be reached would.</summary>

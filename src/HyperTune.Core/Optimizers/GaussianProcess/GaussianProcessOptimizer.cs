@@ -123,7 +123,8 @@ public sealed class GaussianProcessOptimizer : IOptimizer
         // best values lie on a constraint's bound.
         if (!multi && feasibility is null && _escape.Applies(y, trialNumber))
         {
-            if (Settings.BranchNeighbours && _branches.HasBranches && RunnerUpBranchNeighbour(context, completed) is { } step)
+            if (Settings.BranchNeighbours && _branches.HasBranches
+                && RunnerUpBranchNeighbour(context, completed) is { } step)
                 return WithPhase(step, "branch-neighbour");
             var inside = _escape.Neighbourhood(incumbent, hyper.InverseLengthScales());
             var outside = all.Where(i => !inside(x[i])).ToList();

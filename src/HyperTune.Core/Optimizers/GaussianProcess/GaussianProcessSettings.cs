@@ -52,9 +52,9 @@ public sealed record GaussianProcessSettings
 
     /// <summary>
     /// While trials are pending, suggestions other than basin escapes are confined to the incumbent's neighbourhood of
-    /// this radius, in fitted length scales (<c>pendingTrustRadius</c>; default <see cref="DefaultPendingTrustRadius"/>,
-    /// none on a space with conditions: see <see cref="DefaultPendingTrustRadiusFor"/>; 0 disables). Sequential
-    /// suggestions are unaffected.
+    /// this radius, in fitted length scales (<c>pendingTrustRadius</c>; default
+    /// <see cref="DefaultPendingTrustRadius"/>, none on a space with conditions: see
+    /// <see cref="DefaultPendingTrustRadiusFor"/>; 0 disables). Sequential suggestions are unaffected.
     /// </summary>
     public double PendingTrustRadius { get; init; } = DefaultPendingTrustRadius;
 
@@ -103,7 +103,8 @@ public sealed record GaussianProcessSettings
 
     /// <summary>
     /// On a space with conditions, an escape turn first tries the untried one-step discrete neighbours of the
-    /// runner-up branch's best trial (<c>branchNeighbours</c>; default true; see <see cref="GaussianProcessOptimizer"/>).
+    /// runner-up branch's best trial (<c>branchNeighbours</c>; default true; see
+    /// <see cref="GaussianProcessOptimizer"/>).
     /// </summary>
     public bool BranchNeighbours { get; init; } = true;
 
@@ -145,7 +146,8 @@ public sealed record GaussianProcessSettings
             },
             Xi = r.GetDouble("xi", 0, 0, 10),
             UcbBeta = r.GetDouble("ucbBeta", 4, 1e-6, 1e6),
-            OutputTransform = r.GetString("outputTransform", DefaultOutputTransform(space), "power", "standardize") == "standardize"
+            OutputTransform = r.GetString("outputTransform", DefaultOutputTransform(space), "power", "standardize")
+                              == "standardize"
                 ? OutputTransformKind.Standardize
                 : OutputTransformKind.Power,
             Candidates = r.GetInt("candidates", 1000, 1, 1_000_000),

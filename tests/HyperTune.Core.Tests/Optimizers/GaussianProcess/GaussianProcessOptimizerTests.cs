@@ -231,10 +231,10 @@ public class GaussianProcessOptimizerTests
     }
 
     [Fact]
-    public void A_space_with_conditions_standardizes_its_losses_and_has_no_pending_trust_region_unless_the_spec_says_otherwise()
+    public void A_conditional_space_standardizes_losses_and_has_no_pending_trust_region_unless_the_spec_says_so()
     {
-        GaussianProcessSettings Read(string settings) => ((GaussianProcessOptimizer)OptimizerFactory.Create(Spec(settings),
-            TrapAndNarrowBranch, StudyDirection.Minimize)).Settings;
+        GaussianProcessSettings Read(string settings) => ((GaussianProcessOptimizer)OptimizerFactory.Create(
+            Spec(settings), TrapAndNarrowBranch, StudyDirection.Minimize)).Settings;
         Assert.Equal(OutputTransformKind.Standardize, Read("").OutputTransform);
         Assert.Equal(OutputTransformKind.Power, Read("""  "outputTransform": "power" """).OutputTransform);
         // Nor does it confine suggestions made while trials are pending to the incumbent's branch.
@@ -263,13 +263,13 @@ public class GaussianProcessOptimizerTests
         // edge of its integer range. An escape turn (an even trial number after the stall) tries n = 2 there first.
         var space = new SearchSpace(
             new CategoricalParameter("kind", new object[] { "a", "b" }),
-            new FloatParameter("x", 0, 1) { Condition = new ParameterCondition("kind", new object[] { "a" }) },
-            new FloatParameter("u", 0, 1) { Condition = new ParameterCondition("kind", new object[] { "b" }) },
-            new IntParameter("n", 1, 6) { Condition = new ParameterCondition("kind", new object[] { "b" }) });
+            new FloatParameter("x", 0, 1) { Condition = When("kind", "a") },
+            new FloatParameter("u", 0, 1) { Condition = When("kind", "b") },
+            new IntParameter("n", 1, 6) { Condition = When("kind", "b") });
         var trials = new List<TrialRecord>();
         void Add(double value, params (string Name, object Value)[] values) => trials.Add(
-            new TrialRecord(trials.Count, TrialState.Complete, Configuration.From(values.ToDictionary(v => v.Name, v => v.Value)))
-            { Value = value });
+            new TrialRecord(trials.Count, TrialState.Complete,
+                Configuration.From(values.ToDictionary(v => v.Name, v => v.Value))) { Value = value });
         for (var i = 0; i < 12; i++) Add(0.06 + 0.01 * i, ("kind", "a"), ("x", 0.05 + 0.08 * i));
         Add(0.09, ("kind", "b"), ("u", 0.3), ("n", 1L));
         Add(0.5, ("kind", "b"), ("u", 0.8), ("n", 6L));
@@ -279,7 +279,8 @@ public class GaussianProcessOptimizerTests
 
         var step = Create(space).Ask(history, trials.Count).Suggestion!;
         Assert.Equal("branch-neighbour", step.Attributes[GaussianProcessOptimizer.PhaseAttribute]);
-        Assert.Equal(Configuration.From(new Dictionary<string, object> { ["kind"] = "b", ["u"] = 0.3, ["n"] = 2L }), step.Params);
+        var expected = new Dictionary<string, object> { ["kind"] = "b", ["u"] = 0.3, ["n"] = 2L };
+        Assert.Equal(Configuration.From(expected), step.Params);
 
         var off = Create(space, Fast + """, "branchNeighbours": false""").Ask(history, trials.Count).Suggestion!;
         Assert.NotEqual("branch-neighbour", off.Attributes[GaussianProcessOptimizer.PhaseAttribute]);
@@ -292,11 +293,13 @@ public class GaussianProcessOptimizerTests
 
     private static readonly SearchSpace TrapAndNarrowBranch = new(
         new CategoricalParameter("kind", new object[] { "wide", "narrow", "flat" }),
-        new FloatParameter("a", 1e-3, 1e3, Log: true) { Condition = new ParameterCondition("kind", new object[] { "wide" }) },
-        new FloatParameter("b", 1e-3, 1e3, Log: true) { Condition = new ParameterCondition("kind", new object[] { "wide" }) },
-        new FloatParameter("u", 1e-5, 1e1, Log: true) { Condition = new ParameterCondition("kind", new object[] { "narrow" }) },
-        new FloatParameter("v", 1e-5, 1e1, Log: true) { Condition = new ParameterCondition("kind", new object[] { "narrow" }) },
-        new IntParameter("n", 1, 50) { Condition = new ParameterCondition("kind", new object[] { "flat" }) });
+        new FloatParameter("a", 1e-3, 1e3, Log: true) { Condition = When("kind", "wide") },
+        new FloatParameter("b", 1e-3, 1e3, Log: true) { Condition = When("kind", "wide") },
+        new FloatParameter("u", 1e-5, 1e1, Log: true) { Condition = When("kind", "narrow") },
+        new FloatParameter("v", 1e-5, 1e1, Log: true) { Condition = When("kind", "narrow") },
+        new IntParameter("n", 1, 50) { Condition = When("kind", "flat") });
+
+    private static ParameterCondition When(string parent, string value) => new(parent, new object[] { value });
 
     private static double TrapAndNarrowBranchLoss(Configuration c)
     {
