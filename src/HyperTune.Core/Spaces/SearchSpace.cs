@@ -47,6 +47,8 @@ public sealed class SearchSpace
                                                            $"is not a choice of '{c.Parent}' {DescribeBriefly(cat)}");
         }
         Parameters = TopologicalOrder(list);
+        BranchParameters = Parameters.Where(p => p.Condition is not null).Select(p => p.Condition!.Parent)
+            .Distinct(StringComparer.Ordinal).ToArray();
     }
 
     /// <summary>Creates a space from parameters.</summary>
@@ -58,6 +60,12 @@ public sealed class SearchSpace
 
     /// <summary>True when the space has a parameter with that name.</summary>
     public bool Contains(string name) => _byName.ContainsKey(name);
+
+    /// <summary>
+    /// The branch parameters: the categoricals that other parameters' conditions name, each once, in the order of the
+    /// first parameter that names it. Empty on a space without conditions.
+    /// </summary>
+    public IReadOnlyList<string> BranchParameters { get; }
 
     /// <summary>True when some parameter is conditional.</summary>
     public bool HasConditions => Parameters.Any(p => p.Condition is not null);

@@ -32,7 +32,7 @@ public static class InitialDesign
     /// </summary>
     private static Configuration Stratified(SearchSpace space, long seed, int n)
     {
-        var branches = space.Parameters.Where(p => p.Condition is not null).Select(p => p.Condition!.Parent).ToHashSet();
+        var branches = space.BranchParameters;
         var random = SeededRandom.Derive(seed, n, SeededRandom.StableHash("initial-design"));
         return space.Build((p, _) =>
         {

@@ -46,8 +46,7 @@ public sealed class TpeOptimizer : IOptimizer
         _seed = seed;
         _groups = ParameterGroup.Build(space, settings.Multivariate);
         _encoder = new TrialEncoder(space.Parameters.Select((p, i) => new TpeDimension(p, i)).ToArray());
-        _branchSelectors = space.Parameters.Where(p => p.Condition is not null).Select(p => p.Condition!.Parent)
-            .ToHashSet(StringComparer.Ordinal);
+        _branchSelectors = space.BranchParameters.ToHashSet(StringComparer.Ordinal);
     }
 
     private readonly HashSet<string> _branchSelectors;
