@@ -8,10 +8,13 @@ namespace HyperTune.Core.Schedulers.Population;
 /// <summary>
 /// PB2's explore step (Parker-Holder et al. 2020, "Provably efficient online hyperparameter optimization with
 /// population-based bandits"): instead of perturbing the inherited configuration at random, a Gaussian process models
-/// how much a member improved over an interval as a function of the time and of the numeric hyperparameters it
-/// trained with there, and the new values maximize an upper confidence bound at the next interval. Categorical and
-/// conditional parameters are perturbed as PBT does (<see cref="PbtExplorer"/>), as is everything while the
-/// population has fewer than <see cref="MinObservations"/> intervals behind it.
+/// how much a member improved over an interval as a function of the time and of the configuration it trained with
+/// there, and the new configuration maximizes an upper confidence bound at the next interval. The model sees the
+/// whole space as the GP optimizer encodes it (log scales in log space, categoricals one-hot, inactive conditional
+/// parameters at a fixed value), so categorical and conditional parameters are chosen by the model too, as PB2-Mix
+/// (Parker-Holder et al. 2021) does for mixed spaces; the candidates are configurations drawn from the space and
+/// perturbations of the inherited one (<see cref="PbtExplorer"/>), so <c>mutations</c> lists are respected. While
+/// the population has fewer than <see cref="MinObservations"/> intervals behind it the configuration is perturbed.
 /// </summary>
 public sealed class Pb2Explorer
 {
@@ -26,16 +29,14 @@ public sealed class Pb2Explorer
     // usual practical choice).
     private const double Kappa = 2.0;
 
-    private readonly SearchSpace _space;
     private readonly PbtExplorer _fallback;
-    private readonly NumericParameter[] _numeric;
+    private readonly EncodedSearchSpace _encoded;
 
-    /// <summary>Creates the explorer; <paramref name="fallback"/> perturbs what the model does not choose.</summary>
+    /// <summary>Creates the explorer; <paramref name="fallback"/> perturbs and draws the candidates.</summary>
     public Pb2Explorer(SearchSpace space, PbtExplorer fallback)
     {
-        _space = space;
         _fallback = fallback;
-        _numeric = space.Parameters.OfType<NumericParameter>().Where(p => p.Condition is null).ToArray();
+        _encoded = new EncodedSearchSpace(space);
     }
 
     /// <summary>
@@ -46,7 +47,6 @@ public sealed class Pb2Explorer
         SeededRandom random)
     {
         var perturbed = _fallback.Explore(inherited, random);
-        if (_numeric.Length == 0) return perturbed;
         var data = Observations(history, step, interval);
         if (data.Count < MinObservations) return perturbed;
 
@@ -61,39 +61,32 @@ public sealed class Pb2Explorer
             random);
         var posterior = GaussianProcessPosterior.Create(x, losses, hyper);
 
-        double[]? best = null;
-        var bestScore = double.NegativeInfinity;
+        var best = perturbed;
+        var bestScore = Score(posterior, perturbed);
         var scratch = new double[posterior.Count];
-        var candidate = new double[_numeric.Length + 1];
-        candidate[0] = 1.0;
         for (var c = 0; c < RandomCandidates + NearCandidates; c++)
         {
-            var source = c < RandomCandidates ? null : _fallback.Explore(inherited, random);
-            for (var i = 0; i < _numeric.Length; i++)
-                candidate[i + 1] = source is not null && source.TryGetValue(_numeric[i].Name, out var v)
-                    ? _numeric[i].ToUnit(v)
-                    : random.NextDouble();
-            var (m, variance) = posterior.Predict(candidate, scratch);
-            var score = -m + Kappa * Math.Sqrt(Math.Max(variance, 0));
+            var candidate = c < RandomCandidates ? _fallback.Sample(random) : _fallback.Explore(inherited, random);
+            var score = Score(posterior, candidate, scratch);
             if (score <= bestScore) continue;
             bestScore = score;
-            best = (double[])candidate.Clone();
+            best = candidate;
         }
-        var chosen = best!;
-        return _space.Build((parameter, _) =>
-        {
-            var index = Array.IndexOf(_numeric, parameter as NumericParameter);
-            if (index >= 0) return _numeric[index].FromUnit(chosen[index + 1]);
-            return perturbed.TryGetValue(parameter.Name, out var value) ? value : parameter.Sample(random);
-        });
+        return best;
+    }
+
+    private double Score(GaussianProcessPosterior posterior, Configuration candidate, double[]? scratch = null)
+    {
+        var (m, variance) = posterior.Predict(Input(1.0, candidate), scratch ?? new double[posterior.Count]);
+        return -m + Kappa * Math.Sqrt(Math.Max(variance, 0));
     }
 
     private double[] Input(double time, Configuration config)
     {
-        var input = new double[_numeric.Length + 1];
+        var encoded = _encoded.Encode(config);
+        var input = new double[encoded.Length + 1];
         input[0] = time;
-        for (var i = 0; i < _numeric.Length; i++)
-            input[i + 1] = config.TryGetValue(_numeric[i].Name, out var v) ? _numeric[i].ToUnit(v) : 0.5;
+        encoded.CopyTo(input, 1);
         return input;
     }
 

@@ -45,6 +45,12 @@ public sealed class PbtExplorer
             : Draw(parameter, random));
 
     /// <summary>
+    /// A configuration drawn afresh, as a resample draws each parameter (from its <c>mutations</c> list when it has
+    /// one).
+    /// </summary>
+    public Configuration Sample(SeededRandom random) => _space.Build((parameter, _) => Draw(parameter, random));
+
+    /// <summary>
     /// Reads <c>mutations</c>: an object naming parameters of the space, each with a list of legal values.
     /// </summary>
     /// <exception cref="SpecException">

@@ -315,6 +315,39 @@ public class PbtSchedulerTests
     }
 
     [Fact]
+    public void Pb2_chooses_the_categorical_value_the_populations_gains_favour()
+    {
+        // Twelve members over five intervals of 2 steps (minimized): those training with adam lose 1.0 per interval,
+        // rmsprop 0.3, sgd 0.1, whatever their learning rate and depth. A member inheriting sgd should move to adam;
+        // the random perturbation moves a categorical only to a neighbour (sgd -> adam half the time at most).
+        var opts = new[] { "sgd", "adam", "rmsprop" };
+        var drops = new Dictionary<string, double> { ["sgd"] = 0.1, ["adam"] = 1.0, ["rmsprop"] = 0.3 };
+        var trials = Enumerable.Range(0, 12).Select(n =>
+        {
+            var opt = opts[n % 3];
+            return new TrialRecord(n, TrialState.Running, Config(0.001 * (n + 1), 2 + n % 7, opt))
+            {
+                Intermediate = Enumerable.Range(1, 10)
+                    .Select(s => new IntermediateValue(s, 20 - drops[opt] * s / 2.0 + 0.01 * n)).ToImmutableList(),
+            };
+        }).ToArray();
+        var history = new TrialHistory(trials, StudyDirection.Minimize);
+        var explorer = new PbtExplorer(Space, 0.25, [0.8, 1.2]);
+        var pb2 = new Pb2Explorer(Space, explorer);
+        int modelAdam = 0, perturbAdam = 0;
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var chosen = pb2.Explore(history, Config(0.01, 4, "sgd"), 10, 2, new Randomness.SeededRandom(seed));
+            Assert.Empty(Space.Check(chosen));
+            if ((string)chosen["opt"] == "adam") modelAdam++;
+            if ((string)explorer.Explore(Config(0.01, 4, "sgd"), new Randomness.SeededRandom(seed))["opt"] == "adam")
+                perturbAdam++;
+        }
+        Assert.True(modelAdam >= 9, $"PB2 chose adam on {modelAdam} of 10 seeds (perturbation: {perturbAdam})");
+        Assert.True(perturbAdam < modelAdam, $"perturbation {perturbAdam}, PB2 {modelAdam}");
+    }
+
+    [Fact]
     public void A_top_member_exploited_at_the_same_step_is_no_donor_there()
     {
         // Trial 0 ranks best at step 2 but was exploited there itself (an earlier asynchronous ranking): trial 2,
