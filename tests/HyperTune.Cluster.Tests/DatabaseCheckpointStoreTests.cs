@@ -55,6 +55,13 @@ public sealed class DatabaseCheckpointStoreTests : IDisposable
         Assert.Null(await store.LatestAsync("s", "inc", 3, 11, default));
         Assert.True(await store.RestoreAsync(key with { Step = 12 }, target, default));
 
+        // A finished incarnation's copies go; another incarnation's stay.
+        await store.KeepAsync(key with { Incarnation = "old" }, source, default);
+        await store.DiscardIncarnationAsync("s", "old", default);
+        Assert.Null(await store.LatestAsync("s", "old", 3, 100, default));
+        Assert.Equal(12, await store.LatestAsync("s", "inc", 3, 100, default));
+        await store.DiscardIncarnationAsync("s", "never-stored", default);
+
         // A deleted study's copies go, of every incarnation; another study's stay.
         await store.KeepAsync(key with { Incarnation = "inc-2" }, source, default);
         await store.KeepAsync(key with { StudyId = "t" }, source, default);

@@ -225,6 +225,15 @@ public sealed class OneNodeClusterSpec : IAsyncLifetime
                 Assert.Equal(PbtToyProblem.Objective(theta[t.Number]), t.Intermediate[(int)step - 1].Value, 12);
             }
         }
+
+        // The study has finished: the copies kept for exploits go (deleted in the background), the members' own
+        // checkpoint directories stay.
+        var incarnation = Assert.Single(Directory.GetDirectories(Path.Combine(_dir, "ckpt", studyId)));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Directory.Exists(Path.Combine(incarnation, "kept")) && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.False(Directory.Exists(Path.Combine(incarnation, "kept")), "the kept copies are still there");
+        Assert.All(trials, t => Assert.True(Directory.Exists(Path.Combine(incarnation, $"trial-{t.Number}"))));
     }
 
     [Fact]

@@ -47,6 +47,36 @@ public class StudyDeciderTests
 
     private static readonly WorkerNode[] OneNode = { new("a:1#1", 8, 0) };
 
+    private static Core.Schedulers.ITrialScheduler PbtScheduler(StudyState s) =>
+        StudyDecider.SchedulerFor(s.Spec, Trainables.TrainableFactory.Create(s.Spec));
+
+    [Fact]
+    public void A_started_population_cannot_grow_but_its_budget_may_change_otherwise()
+    {
+        var spec = PbtSpec(members: 2);
+        var s = StudyState.Create(new StudyCreated("pbt", spec, T0));
+        // Not started yet: a larger population is fine.
+        Assert.Null(StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("pbt", spec,
+            new StudyProtocol.BudgetOverride(3, null)), T0).Rejection);
+        s = ApplyAll(s, StudyDecider.Plan(s, OptimizerFactory.Create(s.Spec.Optimizer, s.Spec.Space,
+            s.Spec.Objective.Direction), PbtScheduler(s), OneNode, T0, 10, finalStep: 12));
+        Assert.Equal(2, s.Trials.Count);
+        var (events, rejection) = StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("pbt", spec,
+            new StudyProtocol.BudgetOverride(3, null)), T0);
+        Assert.Empty(events);
+        Assert.Contains("population of 2 members that has started", rejection);
+        Assert.Contains("keep maxTrials at most 2", rejection);
+        // Another parallelism, or a population fixed below the budget, adds no member.
+        Assert.Null(StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("pbt", spec,
+            new StudyProtocol.BudgetOverride(null, 1)), T0).Rejection);
+        var fixedSize = PbtSpec(members: 2).Replace("\"synchronous\": true", "\"synchronous\": true, \"populationSize\": 2");
+        var f = StudyState.Create(new StudyCreated("fixed", fixedSize, T0));
+        f = ApplyAll(f, StudyDecider.Plan(f, OptimizerFactory.Create(f.Spec.Optimizer, f.Spec.Space,
+            f.Spec.Objective.Direction), PbtScheduler(f), OneNode, T0, 10, finalStep: 12));
+        Assert.Null(StudyDecider.Submit(f, new StudyProtocol.SubmitStudy("fixed", fixedSize,
+            new StudyProtocol.BudgetOverride(5, null)), T0).Rejection);
+    }
+
     [Fact]
     public void A_multi_objective_result_must_report_every_objective_and_completes_with_the_first_as_its_value()
     {

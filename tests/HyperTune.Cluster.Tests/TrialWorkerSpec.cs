@@ -489,6 +489,9 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         public Task DiscardBeforeAsync(string studyId, string incarnation, int trial, long step,
             CancellationToken cancellationToken) => inner.DiscardBeforeAsync(studyId, incarnation, trial, step, cancellationToken);
 
+        public Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken) =>
+            inner.DiscardIncarnationAsync(studyId, incarnation, cancellationToken);
+
         public Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken) =>
             inner.DeleteStudyAsync(studyId, cancellationToken);
     }

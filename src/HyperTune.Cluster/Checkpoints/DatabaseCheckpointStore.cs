@@ -152,6 +152,18 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
+    public async Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken)
+    {
+        if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return;
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation";
+        Add(delete, "study", studyId);
+        Add(delete, "incarnation", incarnation);
+        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken)
     {
         if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return;

@@ -47,6 +47,13 @@ public sealed class DirectoryCheckpointStore(string root) : ICheckpointStore
     }
 
     /// <inheritdoc />
+    public Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken)
+    {
+        CheckpointDirectories.DiscardAllKept(root, studyId, incarnation);
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
     public Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken)
     {
         CheckpointDirectories.DeleteStudy(root, studyId);

@@ -29,6 +29,12 @@ public interface ICheckpointStore
     Task DiscardBeforeAsync(string studyId, string incarnation, int trial, long step,
         CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Deletes every copy kept for one incarnation of a study: it finished, so no trial of it resumes or exploits
+    /// any more (the trials' own checkpoint directories, which hold their final state, stay).
+    /// </summary>
+    Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken);
+
     /// <summary>Deletes every copy kept for a study (all its incarnations): the study was deleted.</summary>
     Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken);
 }

@@ -3,6 +3,7 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence;
 using System.Collections.Immutable;
+using HyperTune.Cluster.Checkpoints;
 using HyperTune.Cluster.Leases;
 using HyperTune.Cluster.Views;
 using HyperTune.Cluster.Workers;
@@ -56,6 +57,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private ITrialScheduler _scheduler = new RunToCompletionScheduler();
     // Tests' schedulers; null: the spec's, built with the trainable's step count.
     private readonly Func<StudySpec, ITrialScheduler>? _schedulers;
+    private readonly Func<string?, ICheckpointStore>? _checkpoints;
     // Whether the study's trainable continues from its checkpoint (a resumed or re-dispatched trial skips its steps).
     private bool _canResume;
     // The trainable's last step when it says (ITrainable.TotalSteps): a report there is not judged, nor paused.
@@ -102,10 +104,19 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// Props with the scheduler built by <paramref name="schedulers"/> instead of <see cref="SchedulerFactory"/>
     /// (tests give their own schedulers).
     /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="settings">The coordinator's settings.</param>
+    /// <param name="workerRegion">The trial workers' region.</param>
+    /// <param name="workerDirectory">Tells which worker nodes there are.</param>
+    /// <param name="clock">The time stamped on events.</param>
+    /// <param name="schedulers">Builds the study's scheduler; null: <see cref="SchedulerFactory"/>.</param>
+    /// <param name="checkpoints">The node's checkpoint stores by name (as its workers have them): a finished
+    /// study's kept copies are deleted from its store; null: left until the study is deleted.</param>
     public static Props Props(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
-        Func<DateTimeOffset>? clock, Func<StudySpec, ITrialScheduler>? schedulers) =>
+        Func<DateTimeOffset>? clock, Func<StudySpec, ITrialScheduler>? schedulers,
+        Func<string?, ICheckpointStore>? checkpoints = null) =>
         Akka.Actor.Props.Create(() => new StudyCoordinator(studyId, settings, workerRegion, workerDirectory,
-            clock ?? (() => DateTimeOffset.UtcNow), schedulers));
+            clock ?? (() => DateTimeOffset.UtcNow), schedulers, checkpoints));
 
     /// <summary>Creates a coordinator.</summary>
     public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory, Func<DateTimeOffset> clock)
@@ -116,9 +127,11 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// <summary>Creates a coordinator whose scheduler <paramref name="schedulers"/> builds (null: the spec's one).
     /// </summary>
     public StudyCoordinator(string studyId, StudySettings settings, IActorRef workerRegion, IActorRef workerDirectory,
-        Func<DateTimeOffset> clock, Func<StudySpec, ITrialScheduler>? schedulers)
+        Func<DateTimeOffset> clock, Func<StudySpec, ITrialScheduler>? schedulers,
+        Func<string?, ICheckpointStore>? checkpoints = null)
     {
         _schedulers = schedulers;
+        _checkpoints = checkpoints;
         _studyId = studyId;
         _settings = settings;
         _workerRegion = workerRegion;
@@ -829,6 +842,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 break;
             case StudyFinished f:
                 _log.Info("study {0} finished: {1}", _studyId, f.Reason);
+                DiscardKeptCheckpoints();
                 Publish();
                 WhenWritten(() => WriteViews());
                 Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
@@ -836,6 +850,36 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
         // A snapshot is due but writes overlap: the next write waits for them, so a moment with all written comes.
         if (_unpersisted > 0 && SnapshotDue) _barrierNext = true;
+    }
+
+    /// <summary>
+    /// A finished study's copies of checkpoints kept for exploits and resumes are no longer needed: deleted from the
+    /// study's store, in the background (a failure is only logged; deleting the study deletes them too). A study
+    /// reopened later with a larger budget resumes no trial from them: its paused trials were pruned when it
+    /// finished, and a population that has started cannot grow (<see cref="StudyDecider.Submit"/>).
+    /// </summary>
+    private void DiscardKeptCheckpoints()
+    {
+        if (_checkpoints is null || !_scheduler.CopiesCheckpoints) return;
+        var (studyId, incarnation, log) = (_studyId, _state!.Incarnation, _log);
+        ICheckpointStore store;
+        try
+        {
+            store = _checkpoints(_scheduler.CheckpointStore);
+        }
+        catch (ArgumentException e)
+        {
+            log.Warning("study {0}: its kept checkpoint copies were not deleted: {1}", studyId, e.Message);
+            return;
+        }
+        Task.Run(() => store.DiscardIncarnationAsync(studyId, incarnation, CancellationToken.None))
+            .ContinueWith(t =>
+            {
+                if (t.IsFaulted)
+                    log.Warning("study {0}: deleting its kept checkpoint copies from {1} failed: {2}", studyId,
+                        store.Describe(), t.Exception!.GetBaseException().Message);
+                else log.Info("study {0}: its kept checkpoint copies are deleted from {1}", studyId, store.Describe());
+            }, TaskScheduler.Default);
     }
 
     /// <summary>Everything applied to the state is written: no write under way, no deferred event.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using HyperTune.Cluster.Workers;
 using HyperTune.Core.Optimizers;
 using HyperTune.Core.Schedulers;
+using HyperTune.Core.Schedulers.Population;
 using HyperTune.Core.Specs;
 using HyperTune.Core.Studies;
 using HyperTune.Trainables;
@@ -44,11 +45,29 @@ public static class StudyDecider
                 "start a new study with --fresh or another name");
         // Trials already started cannot be taken back: a smaller budget stops the study at what it has started.
         var maxTrials = Math.Max(command.Budget?.MaxTrials ?? budget.MaxTrials, state.Trials.Count);
+        if (GrowsStartedPopulation(state, maxTrials) is { } members)
+            return (Array.Empty<IStudyEvent>(),
+                $"study '{state.StudyId}' is a population of {members} members that has started; a budget of " +
+                $"{maxTrials} trials would add members, which could not exploit anyone (the copies of the members' " +
+                "checkpoints at the steps they passed may be gone); keep maxTrials at most " +
+                $"{state.MaxTrials}, or start a new study with --fresh or another name");
         var parallelism = command.Budget?.Parallelism ?? budget.Parallelism;
         if (maxTrials != state.MaxTrials || parallelism != state.Parallelism)
             events.Add(new StudyBudgetChanged(maxTrials, parallelism, now));
         return (events, null);
     }
+
+    /// <summary>
+    /// The population's size when <paramref name="maxTrials"/> would add members to a population-based study whose
+    /// population is complete (its members' copies of checkpoints below their steps may be deleted, so a new member
+    /// would have no donor to start from); null otherwise.
+    /// </summary>
+    private static int? GrowsStartedPopulation(StudyState state, int maxTrials) =>
+        PbtScheduler.PopulationFor(state.Spec.Scheduler, state.MaxTrials) is { } members
+        && state.Trials.Count >= members
+        && PbtScheduler.PopulationFor(state.Spec.Scheduler, maxTrials) > members
+            ? members
+            : null;
 
     /// <summary>
     /// Checks at submit time that the spec's trainable builds and, when its scheduler pauses trials, that the

@@ -36,6 +36,13 @@ public static class CheckpointDirectories
             if (kept < step) Directory.Delete(directory, recursive: true);
     }
 
+    /// <summary>Deletes every copy kept for one incarnation of a study (its trials' own directories stay).</summary>
+    public static void DiscardAllKept(string root, string studyId, string incarnation)
+    {
+        var kept = Path.GetDirectoryName(Path.GetDirectoryName(Kept(root, studyId, incarnation, 0, 0))!)!;
+        if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
+    }
+
     /// <summary>Deletes every checkpoint of a study under <paramref name="root"/>: its trials' own and the kept
     /// copies, of all its incarnations.</summary>
     public static void DeleteStudy(string root, string studyId)

@@ -214,6 +214,18 @@ public sealed class PbtScheduler : ITrialScheduler
     public IReadOnlyList<RungSummary> Rungs(TrialHistory history) => Array.Empty<RungSummary>();
 
     // The members: the setting, or the trial budget, never more than the budget.
+    /// <summary>
+    /// The members a <c>pbt</c> scheduler spec trains under a trial budget of <paramref name="maxTrials"/>: its
+    /// <c>populationSize</c>, at most the budget; the budget when it gives none. Null for another scheduler.
+    /// </summary>
+    public static int? PopulationFor(SchedulerSpec spec, int maxTrials)
+    {
+        if (spec.Type != TypeName) return null;
+        var settings = spec.Reader();
+        var size = settings.Has("populationSize") ? settings.GetInt("populationSize", 2, 2, 100_000) : maxTrials;
+        return Math.Min(size, maxTrials);
+    }
+
     private int PopulationSize(SchedulerContext context) =>
         Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials);
 
