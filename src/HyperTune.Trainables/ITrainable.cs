@@ -28,6 +28,14 @@ public interface ITrainable
     /// </summary>
     bool RunsInline => false;
 
+    /// <summary>
+    /// Units of work a trial splits into (cross-validation folds run in parallel): above 1, the coordinator runs each
+    /// part as its own dispatch on any node's worker slot (<see cref="TrialContext.Part"/>), records each part's
+    /// metrics as it finishes, and completes the trial with <see cref="PartResults.Aggregate"/> of them; a part
+    /// whose node is lost runs again alone. 1 (the default): the trial is one unit.
+    /// </summary>
+    int Parts => 1;
+
     /// <summary>Runs the trial to its end (or to <see cref="TrialContext.StopAtStep"/>), or until cancelled.</summary>
     Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken);
 }

@@ -40,6 +40,13 @@ public sealed class TrialContext
     /// </summary>
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The part of the trial to run, 0-based, when the trainable splits trials into parts (<see
+    /// cref="ITrainable.Parts"/>): only that part runs, its metrics are the result, and nothing is reported on the
+    /// way. Null: the whole trial.
+    /// </summary>
+    public int? Part { get; init; }
+
     /// <summary>Called with every intermediate report; safe to call from any thread.</summary>
     public Action<TrialReport> Report { get; init; } = _ => { };
 }

@@ -494,4 +494,93 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.All(again, r => Assert.StartsWith(Node.NodeKey, r.WorkerId));
         Assert.Equal(new[] { 2, 2 }, Report(recovered).Dispatches!.Values);
     }
+
+    // Three-fold cross-validation of an ML.NET learner (the data is never read here: probes stand in for workers).
+    private static string CrossValidatedSpec(int maxTrials, int parallelism) => $$"""
+        {
+          "name": "cv",
+          "objective": { "metric": "accuracy", "direction": "maximize" },
+          "trainable": { "type": "mlnet", "task": "binary", "learner": "fasttree",
+                         "data": { "train": "/nowhere/train.csv", "label": "label" }, "validation": { "folds": 3 } },
+          "space": [ { "name": "learningRate", "type": "float", "low": 0.01, "high": 0.3, "log": true } ],
+          "optimizer": { "type": "random", "seed": 1 },
+          "budget": { "maxTrials": {{maxTrials}}, "parallelism": {{parallelism}} }
+        }
+        """;
+
+    [Fact]
+    public void A_trials_folds_run_as_parts_on_several_nodes_and_a_lost_nodes_parts_alone_run_again()
+    {
+        var (a, b) = (new WorkerNode("a:1#1", 2, 0), new WorkerNode("b:1#1", 2, 0));
+        var coordinator = StartCoordinator("cv", nodes: new[] { a, b });
+        coordinator.Tell(new SubmitStudy("cv", CrossValidatedSpec(maxTrials: 1, parallelism: 4)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(3);
+        Assert.Equal(new int?[] { 0, 1, 2 }, runs.Select(r => r.Part).Order());
+        Assert.All(runs, r => Assert.Equal(0, r.Number));
+        Assert.Equal(3, runs.Select(r => r.Dispatch).Distinct().Count());
+        var onA = runs.Where(r => r.WorkerId.StartsWith("a:1#1", StringComparison.Ordinal)).ToList();
+        var onB = runs.Except(onA).ToList();
+        Assert.NotEmpty(onA);
+        Assert.NotEmpty(onB);
+        foreach (var run in onA) CompletePart(coordinator, run, 0.9 + 0.01 * run.Part!.Value);
+
+        // b is lost: only its parts run again, on a, as new dispatches; a's results stand.
+        coordinator.Tell(new WorkerDirectory.WorkerNodesChanged(new[] { a }));
+        var again = ExpectRuns(onB.Count);
+        Assert.Equal(onB.Select(r => r.Part).Order(), again.Select(r => r.Part).Order());
+        Assert.All(again, r => Assert.StartsWith("a:1#1", r.WorkerId));
+        Assert.All(again, r => Assert.True(r.Dispatch > runs.Max(x => x.Dispatch)));
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        foreach (var run in again) CompletePart(coordinator, run, 0.9 + 0.01 * run.Part!.Value);
+
+        var asker = CreateTestProbe();
+        coordinator.Tell(new GetStudy("cv", IncludeTrials: true), asker.Ref);
+        var report = asker.ExpectMsg<StudyReport>();
+        var trial = Assert.Single(report.Trials!);
+        Assert.Equal((TrialState.Complete, StudyStatus.Finished), (trial.State, report.Progress.Status));
+        Assert.Equal(0.91, trial.Value!.Value, 12);
+        Assert.Equal(new[] { 0.90, 0.91, 0.92 },
+            new[] { 1, 2, 3 }.Select(f => Math.Round(trial.Metrics[$"accuracy_fold{f}"], 12)));
+        Assert.Equal(new[] { 1L, 2L, 3L }, trial.Intermediate.Select(v => v.Step));
+    }
+
+    private void CompletePart(IActorRef coordinator, RunTrial run, double accuracy)
+    {
+        var worker = CreateTestProbe();
+        coordinator.Tell(new ReportTrialResult(run.StudyId, run.Number, run.Dispatch,
+            new Dictionary<string, double> { ["accuracy"] = accuracy, ["auc"] = 0.95 }, null), worker.Ref);
+        worker.ExpectMsg<TrialResultRecorded>(m => Assert.Equal(run.Dispatch, m.Dispatch));
+    }
+
+    [Fact]
+    public void A_recovered_coordinator_reattaches_to_the_running_parts_and_keeps_the_finished_ones()
+    {
+        var coordinator = StartCoordinator("cv");
+        coordinator.Tell(new SubmitStudy("cv", CrossValidatedSpec(maxTrials: 2, parallelism: 3)));
+        ExpectMsg<StudySubmitted>();
+        var runs = ExpectRuns(3).OrderBy(r => r.Part).ToList();
+        CompletePart(coordinator, runs[0], 0.8);
+        CompletePart(coordinator, runs[2], 0.7);
+        // Trial 1's first part takes the freed units.
+        var next = ExpectRuns(2);
+        Assert.All(next, r => Assert.Equal(1, r.Number));
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+
+        var recovered = StartCoordinator("cv");
+        var resent = ExpectRuns(3);
+        Assert.Equal(new[] { runs[1].WorkerId }.Concat(next.Select(r => r.WorkerId)).Order(),
+            resent.Select(r => r.WorkerId).Order());
+        Assert.Equal(1, resent.Single(r => r.Number == 0).Part);
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        CompletePart(recovered, resent.Single(r => r.Number == 0), 0.9);
+        var asker = CreateTestProbe();
+        recovered.Tell(new GetStudy("cv", IncludeTrials: true), asker.Ref);
+        var trial = asker.ExpectMsg<StudyReport>().Trials![0];
+        Assert.Equal((TrialState.Complete, 0.8), (trial.State, Math.Round(trial.Value!.Value, 12)));
+        Assert.Equal(new[] { 0.8, 0.9, 0.7 },
+            new[] { 1, 2, 3 }.Select(f => Math.Round(trial.Metrics[$"accuracy_fold{f}"], 12)));
+    }
 }

@@ -63,6 +63,20 @@ public static class StudyEventFormats
         .Add<StudyResumed>("study-resumed.v1",
             (w, e) => w.Time("at", e.At),
             r => new StudyResumed(r.Time("at")))
+        .Add<TrialPartsSet>("trial-parts-set.v1",
+            (w, e) => w.Int("number", e.Number).Int("parts", e.Parts),
+            r => new TrialPartsSet(r.Int("number"), r.Int("parts")))
+        .Add<TrialPartDispatched>("trial-part-dispatched.v1",
+            (w, e) => w.Int("number", e.Number).Int("part", e.Part).Int("dispatch", e.Dispatch)
+                .String("node", e.NodeKey).Time("at", e.At),
+            r => new TrialPartDispatched(r.Int("number"), r.Int("part"), r.Int("dispatch"), r.String("node"),
+                r.Time("at")))
+        .Add<TrialPartCompleted>("trial-part-completed.v1",
+            (w, e) => w.Int("number", e.Number).Int("part", e.Part).Doubles("metrics", e.Metrics).Time("at", e.At),
+            r => new TrialPartCompleted(r.Int("number"), r.Int("part"), r.Doubles("metrics"), r.Time("at")))
+        .Add<TrialPartRequeued>("trial-part-requeued.v1",
+            (w, e) => w.Int("number", e.Number).Int("part", e.Part).String("reason", e.Reason).Time("at", e.At),
+            r => new TrialPartRequeued(r.Int("number"), r.Int("part"), r.String("reason"), r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));

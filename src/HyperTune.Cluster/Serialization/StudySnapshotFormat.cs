@@ -36,6 +36,19 @@ public static class StudySnapshotFormat
             WriteMap(json, "lastDispatch", s.LastDispatch, (n, v) => json.WriteNumber(n, v));
             WriteMap(json, "requeues", s.Requeues, (n, v) => json.WriteNumber(n, v));
             if (s.PauseReason is { } pauseReason) json.WriteString("pauseReason", pauseReason);
+            if (!s.Parts.IsEmpty)
+                WriteMap(json, "parts", s.Parts, (n, parts) =>
+                {
+                    json.WriteStartArray(n);
+                    foreach (var part in parts)
+                    {
+                        json.WriteStartObject();
+                        var pw = new EventJsonWriter(json).Int("dispatch", part.Dispatch).OptionalString("node", part.NodeKey);
+                        if (part.Metrics is { } metrics) pw.Doubles("metrics", metrics);
+                        json.WriteEndObject();
+                    }
+                    json.WriteEndArray();
+                });
             if (!s.Enqueued.IsEmpty)
             {
                 json.WriteStartArray("enqueued");
@@ -84,8 +97,18 @@ public static class StudySnapshotFormat
                         .ToImmutableList()
                     : ImmutableList<Core.Spaces.Configuration>.Empty,
                 PauseReason = root.TryGetProperty("pauseReason", out var pause) ? pause.GetString() : null,
+                Parts = root.TryGetProperty("parts", out _)
+                    ? ReadMap(root, "parts", v => v.EnumerateArray().Select(ReadPart).ToImmutableList())
+                    : ImmutableDictionary<int, ImmutableList<TrialPart>>.Empty,
             };
         }
+    }
+
+    private static TrialPart ReadPart(JsonElement e)
+    {
+        var r = new EventJsonReader(e, Manifest);
+        return new TrialPart(r.Int("dispatch"), r.OptionalString("node"),
+            e.TryGetProperty("metrics", out _) ? r.Doubles("metrics") : null);
     }
 
     private static void WriteTrial(Utf8JsonWriter json, TrialRecord t)

@@ -62,6 +62,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private bool _canResume;
     // The trainable's last step when it says (ITrainable.TotalSteps): a report there is not judged, nor paused.
     private long? _finalStep;
+    // Units of work a new trial splits into (its trainable's folds run in parallel), 1: whole trials.
+    private int _parts = 1;
     // Decisions (pause, prune) whose worker is told to stop once the event is written: event -> worker id and reason.
     private readonly Dictionary<IStudyEvent, (string WorkerId, string Reason)> _stopOnPersist =
         new(ReferenceEqualityComparer.Instance);
@@ -185,12 +187,12 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 Sender.Tell(new StudyRejected(stop.StudyId, "this node opened the store read-only"));
                 return;
             }
-            var cancelled = _state!.RunningOn.ToList();
+            var cancelled = _state!.RunningDispatches().ToList();
             var replyTo = Sender;
             PersistEvents(StudyDecider.Stop(_state, stop.Reason, _clock()), () =>
             {
-                foreach (var (number, node) in cancelled)
-                    _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, node, _state.LastDispatch[number]), stop.Reason));
+                foreach (var (number, dispatch, node) in cancelled)
+                    _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, node, dispatch), stop.Reason));
                 replyTo.Tell(new StudyReport(_state.Progress(), null));
             });
         });
@@ -278,7 +280,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         {
             _watchers.Remove(t.ActorRef);
             if (!_workers.Remove(t.ActorRef, out var w)) return;
-            if (_state?.IsCurrentDispatch(w.Number, w.Dispatch) == true && _state.RunningOn.TryGetValue(w.Number, out var node))
+            if (_state?.NodeOf(w.Number, w.Dispatch) is { } node)
                 _suspectNodes[node] = _clock() + _settings.SuspectNodeFor;
             WorkerGone(w.Number, w.Dispatch, $"its worker on {t.ActorRef.Path.Address} stopped without a result");
         });
@@ -379,8 +381,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
         if (_log.IsInfoEnabled)
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
-                      $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count} running, status {_state.Status}");
-        _reattachPending = _state.RunningOn.Count > 0;
+                      $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count + _state.RunningParts} running, status {_state.Status}");
+        _reattachPending = _state.RunningOn.Count + _state.RunningParts > 0;
         // Every view once: the views may lag the journal (a crash between a write and its view, an older store).
         _viewsDirty = true;
         if (_state.Status != StudyStatus.Running) Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
@@ -400,10 +402,10 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         if (_state is null) return;
         var alive = _workerNodes.Select(n => n.NodeKey).ToHashSet(StringComparer.Ordinal);
         var gone = new List<(int, int, string)>();
-        foreach (var (number, node) in _state.RunningOn)
+        foreach (var (number, dispatch, node) in _state.RunningDispatches())
         {
-            if (alive.Contains(node)) SendRunTrial(number, _state.LastDispatch[number], node);
-            else gone.Add((number, _state.LastDispatch[number], $"its worker node {node} left while the coordinator was down"));
+            if (alive.Contains(node)) SendRunTrial(number, dispatch, node);
+            else gone.Add((number, dispatch, $"its worker node {node} left while the coordinator was down"));
         }
         WorkersGone(gone);
     }
@@ -481,6 +483,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
         _canResume = trainable?.CanResume ?? false;
         _finalStep = trainable?.TotalSteps;
+        _parts = trainable?.Parts ?? 1;
         try
         {
             _scheduler = _schedulers?.Invoke(spec)
@@ -584,8 +587,24 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             ? node : null;
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
         // The worker's finish time: the coordinator may get to the result later (it was writing other events).
-        var events = StudyDecider.Result(_state, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
-            r.FinishedAt ?? _clock());
+        var finishedAt = r.FinishedAt ?? _clock();
+        IReadOnlyList<IStudyEvent> events;
+        try
+        {
+            events = StudyDecider.Result(_state, _scheduler, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
+                finishedAt);
+        }
+        catch (Exception e)
+        {
+            // A scheduler fault on a part's report must not lose the result: record it without a decision.
+            _log.Error(e, "study {0}: the scheduler failed on trial {1}'s part result", _studyId, r.Number);
+            events = StudyDecider.Result(_state, new RunToCompletionScheduler(), r.Number, r.Dispatch, r.Metrics,
+                r.FailureReason, finishedAt);
+        }
+        // The other parts still running of a trial this result ends (or sends back to wait) stop.
+        var otherParts = events.Any(e => e is TrialCompleted or TrialPruned or TrialFailed)
+            ? _state.RunningDispatches().Where(d => d.Number == r.Number && d.Dispatch != r.Dispatch).ToList()
+            : [];
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);
@@ -597,6 +616,9 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             // An earlier dispatch delivered after all: the one running now is no longer needed.
             if (supersededNode is not null && events.Any(e => e is TrialCompleted))
                 _workerRegion.Tell(new CancelTrial(WorkerIdOf(r.Number, supersededNode, supersededDispatch), "an earlier attempt delivered the result"));
+            foreach (var (number, dispatch, partNode) in otherParts)
+                _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, partNode, dispatch),
+                    $"trial {number} {(events.Any(e => e is TrialPruned) ? "was pruned" : "ended")} on another part's result"));
             if (events.FirstOrDefault() is TrialFailed f)
                 _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
         });
@@ -629,8 +651,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private void RequeueTrialsOn(IReadOnlySet<string> nodes)
     {
         if (_state is null || nodes.Count == 0 || _settings.ReadOnly) return;
-        WorkersGone(_state.RunningOn.Where(kv => nodes.Contains(kv.Value)).ToList()
-            .Select(kv => (kv.Key, _state.LastDispatch[kv.Key], $"its worker node {kv.Value} is unreachable or left the cluster")));
+        WorkersGone(_state.RunningDispatches().Where(d => nodes.Contains(d.NodeKey)).ToList()
+            .Select(d => (d.Number, d.Dispatch, $"its worker node {d.NodeKey} is unreachable or left the cluster")));
     }
 
     private void RedispatchUnanswered()
@@ -647,7 +669,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             }
             if (now < deadline) continue;
             _awaitingAccept.Remove((number, dispatch));
-            var node = _state.RunningOn[number];
+            var node = _state.NodeOf(number, dispatch)!;
             _suspectNodes[node] = now + _settings.SuspectNodeFor;
             lost.Add((number, dispatch, $"no answer from worker node {node} within {_settings.DispatchTimeout.TotalSeconds:0}s"));
         }
@@ -693,7 +715,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         try
         {
             return StudyDecider.Plan(state, _optimizer, _scheduler, AvailableWorkers(), _clock(),
-                _settings.MaxRequeues, _finalStep);
+                _settings.MaxRequeues, _finalStep, _parts);
         }
         catch (Exception e)
         {
@@ -840,6 +862,9 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             case TrialDispatched d:
                 SendRunTrial(d.Number, d.Dispatch, d.NodeKey);
                 break;
+            case TrialPartDispatched d:
+                SendRunTrial(d.Number, d.Dispatch, d.NodeKey);
+                break;
             case StudyFinished f:
                 _log.Info("study {0} finished: {1}", _studyId, f.Reason);
                 DiscardKeptCheckpoints();
@@ -900,6 +925,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         var workerId = WorkerIdOf(number, nodeKey, dispatch);
         _workerRegion.Tell(new RunTrial(workerId, _studyId, _state.Incarnation, number, dispatch, runSpec, trial.Params)
         {
+            Part = _state.PartOf(number, dispatch),
             // Without checkpoints a trial restarts at 0; its reports up to the recorded step are then ignored.
             ResumeStep = _canResume ? trial.LastIntermediate?.Step ?? 0 : 0,
             // A stop at the trainable's last step is its end: the run completes rather than pausing there.

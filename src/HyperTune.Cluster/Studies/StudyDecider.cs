@@ -172,8 +172,10 @@ public static class StudyDecider
     /// <param name="maxRequeues">How often a trial may lose its worker before it fails.</param>
     /// <param name="finalStep">The trainable's last step, when known: with <c>budget.maxSteps</c> it sizes a run
     /// (<see cref="StepBudget"/>).</param>
+    /// <param name="parts">The units of work a new trial splits into (<see cref="ITrainable.Parts"/>): above 1, each
+    /// is dispatched on its own, and parallelism counts the parts that wait or run rather than trials.</param>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
-        IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues, long? finalStep = null)
+        IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues, long? finalStep = null, int parts = 1)
     {
         // A held study starts, resumes and dispatches nothing, and does not finish: its running trials just end.
         if (state.Status == StudyStatus.Finished || state.IsPaused) return Array.Empty<IStudyEvent>();
@@ -191,7 +193,18 @@ public static class StudyDecider
         var exhausted = false;
         string? optimizerStuck = null;
         SlotDecision? done = null;
-        var active = s.Active;
+        // Units of work that wait or run: a trial in parts counts its parts not done yet.
+        var active = s.Active - s.Parts.Count + s.Parts.Values.Sum(p => p.Count(x => !x.IsDone));
+        void Started(int number)
+        {
+            if (parts <= 1)
+            {
+                active++;
+                return;
+            }
+            Emit(new TrialPartsSet(number, parts));
+            active += parts;
+        }
         while (active < s.Parallelism)
         {
             stepsLeft = steps is null || steps.AdmitsNew(s.History);
@@ -239,7 +252,7 @@ public static class StudyDecider
                 Emit(new TrialStarted(number, s.Enqueued[0],
                     slot.Attributes.SetItem(StudyState.EnqueuedAttribute, "true"), now));
                 if (slot.StopAtStep is { } enqueuedStop) Emit(new TrialStopAtStepSet(number, enqueuedStop));
-                active++;
+                Started(number);
                 continue;
             }
             var answer = optimizer.Ask(s.History, s.Trials.Count);
@@ -248,24 +261,42 @@ public static class StudyDecider
                 var number = s.Trials.Count;
                 Emit(new TrialStarted(number, suggestion.Params, suggestion.Attributes.SetItems(slot.Attributes), now));
                 if (slot.StopAtStep is { } stop) Emit(new TrialStopAtStepSet(number, stop));
-                active++;
+                Started(number);
             }
             else if (answer.Kind == OptimizerAnswerKind.Exhausted) exhausted = true;
             else if (active == 0) optimizerStuck = answer.Reason ?? "the optimizer waits while no trial runs";
             else break;
         }
 
-        var placement = new WorkerPlacement(workers, s.StudyId, s.RunningOn.Values.GroupBy(k => k).ToDictionary(g => g.Key, g => g.Count()));
+        var placement = new WorkerPlacement(workers, s.StudyId,
+            s.RunningDispatches().GroupBy(d => d.NodeKey).ToDictionary(g => g.Key, g => g.Count()));
         foreach (var t in s.WaitingTrials.Select(n => s.Trials[n]).ToList())
         {
             if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)
             {
+                active -= s.Parts.TryGetValue(t.Number, out var left) ? left.Count(p => !p.IsDone) : 1;
                 Emit(new TrialFailed(t.Number, $"lost its worker {s.Requeues[t.Number]} times (limit {maxRequeues})", true, now));
-                active--;
                 continue;
             }
+            // A trial in parts is dispatched part by part, below.
+            if (s.Parts.ContainsKey(t.Number)) continue;
             if (placement.Next() is not { } node) break;
             Emit(new TrialDispatched(t.Number, s.LastDispatch.GetValueOrDefault(t.Number) + 1, node, now));
+        }
+        // Parts run at most parallelism at once (with whole trials of an older journal, which count one each).
+        var running = s.RunningOn.Count + s.RunningParts;
+        foreach (var (number, part) in s.WaitingParts.ToList())
+        {
+            if (!s.Parts.ContainsKey(number)) continue;
+            if (s.Requeues.GetValueOrDefault(number) > maxRequeues)
+            {
+                active -= s.Parts[number].Count(p => !p.IsDone);
+                Emit(new TrialFailed(number, $"lost its workers {s.Requeues[number]} times (limit {maxRequeues})", true, now));
+                continue;
+            }
+            if (running >= s.Parallelism || placement.Next() is not { } node) break;
+            Emit(new TrialPartDispatched(number, part, s.LastDispatch.GetValueOrDefault(number) + 1, node, now));
+            running++;
         }
 
         if (active == 0 && done is not null)
@@ -315,8 +346,18 @@ public static class StudyDecider
     /// from an earlier dispatch of an unfinished trial is accepted: the work was done, so it is not thrown away.
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Result(StudyState state, int number, int dispatch, IReadOnlyDictionary<string, double> metrics, string? failure, DateTimeOffset now)
+        => Result(state, NoScheduler, number, dispatch, metrics, failure, now);
+
+    /// <summary>
+    /// A worker's result, as <see cref="Result(StudyState, int, int, IReadOnlyDictionary{string, double}, string?,
+    /// DateTimeOffset)"/>; for a trial in parts, the result of one part (<see cref="PartResult"/>), on which
+    /// <paramref name="scheduler"/> may stop the trial.
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> Result(StudyState state, ITrialScheduler scheduler, int number,
+        int dispatch, IReadOnlyDictionary<string, double> metrics, string? failure, DateTimeOffset now)
     {
         if (number < 0 || number >= state.Trials.Count) return Array.Empty<IStudyEvent>();
+        if (state.Parts.ContainsKey(number)) return PartResult(state, scheduler, number, dispatch, metrics, failure, now);
         var trial = state.Trials[number];
         // A paused trial's late result is not taken: its rung bookkeeping decided it stops at the paused step.
         if (trial.State.IsFinished() || trial.State == TrialState.Paused
@@ -328,6 +369,58 @@ public static class StudyDecider
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
         var final = trial.FailedAttempts + 1 > state.Spec.MaxRetries;
         return new IStudyEvent[] { new TrialFailed(number, reason!, final, now) };
+    }
+
+    /// <summary>
+    /// One part's result (a trial in parts): a failed part fails the trial's attempt (its other running parts stop;
+    /// a retry runs the parts not done). A completed part is recorded; when it completes the run of parts from the
+    /// first, the trial reports the running mean of the study metric over them at step m (m parts), as a trial that
+    /// runs its folds one after another does, and <paramref name="scheduler"/> judges that report (fold racing, a
+    /// pruner); when every part is done the trial completes with <see cref="PartResults.Aggregate"/> of them.
+    /// Results of dispatches no longer current change nothing.
+    /// </summary>
+    public static IReadOnlyList<IStudyEvent> PartResult(StudyState state, ITrialScheduler scheduler, int number,
+        int dispatch, IReadOnlyDictionary<string, double> metrics, string? failure, DateTimeOffset now)
+    {
+        if (state.PartOf(number, dispatch) is not { } part) return Array.Empty<IStudyEvent>();
+        var trial = state.Trials[number];
+        var names = state.Spec.Objective.Metrics.Select(m => m.Name).ToList();
+        var (_, reason) = new TrialOutcome(metrics, failure).Judge(names);
+        if (reason is not null)
+        {
+            var final = trial.FailedAttempts + 1 > state.Spec.MaxRetries;
+            return new IStudyEvent[] { new TrialFailed(number, $"part {part + 1}: {reason}", final, now) };
+        }
+        var events = new List<IStudyEvent>();
+        var s = state;
+        void Emit(IStudyEvent e)
+        {
+            events.Add(e);
+            s = s.Apply(e);
+        }
+        Emit(new TrialPartCompleted(number, part, metrics.ToImmutableDictionary(), now));
+        var parts = s.Parts[number];
+        var metric = state.Spec.Objective.Metric;
+        var done = parts.Select(p => (IReadOnlyDictionary<string, double>)p.Metrics!).TakeWhile(m => m is not null)
+            .ToList();
+        var last = (int)(trial.LastIntermediate?.Step ?? 0);
+        for (var m = last + 1; m <= done.Count; m++)
+            Emit(new TrialReported(number, m, PartResults.RunningMeans(done, m)[metric]));
+        if (done.Count == parts.Count)
+        {
+            var aggregate = PartResults.Aggregate(done, metric);
+            var (value, failed) = new TrialOutcome(aggregate, null).Judge(names);
+            Emit(value is { } v
+                ? new TrialCompleted(number, v, aggregate.ToImmutableDictionary(), now)
+                : new TrialFailed(number, failed!, true, now));
+            return events;
+        }
+        if (done.Count > last && scheduler.OnReport(s.History, number) is { Action: ReportAction.Prune })
+        {
+            var reported = s.Trials[number].LastIntermediate!;
+            Emit(new TrialPruned(number, reported.Step, reported.Value, now));
+        }
+        return events;
     }
 
     /// <summary>
@@ -361,7 +454,9 @@ public static class StudyDecider
         int dispatch, long step, IReadOnlyDictionary<string, double> metrics, DateTimeOffset now,
         long? finalStep = null, DateTimeOffset? reportedAt = null)
     {
-        if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
+        // A part reports nothing of its own: its trial's reports come from its parts' results (PartResult).
+        if (!state.IsCurrentDispatch(number, dispatch) || state.Parts.ContainsKey(number))
+            return Array.Empty<IStudyEvent>();
         if (!metrics.TryGetValue(state.Spec.Objective.Metric, out var value) || !double.IsFinite(value)) return Array.Empty<IStudyEvent>();
         var last = state.Trials[number].LastIntermediate;
         if (last is not null && step <= last.Step) return Array.Empty<IStudyEvent>();
@@ -384,15 +479,20 @@ public static class StudyDecider
     /// the trial pauses at its last recorded step unless that was already decided (or the dispatch is superseded).
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Paused(StudyState state, int number, int dispatch, DateTimeOffset now) =>
-        state.IsCurrentDispatch(number, dispatch)
+        state.IsCurrentDispatch(number, dispatch) && !state.Parts.ContainsKey(number)
             ? new IStudyEvent[] { new TrialPaused(number, state.Trials[number].LastIntermediate?.Step ?? 0, now) }
             : Array.Empty<IStudyEvent>();
 
-    /// <summary>The trial's worker went away without a result: requeue it (when that dispatch is still current).</summary>
+    /// <summary>
+    /// The trial's worker went away without a result: requeue it (when that dispatch is still current); for a trial
+    /// in parts, only the part that ran as that dispatch.
+    /// </summary>
     public static IReadOnlyList<IStudyEvent> WorkerLost(StudyState state, int number, int dispatch, string reason, DateTimeOffset now) =>
-        state.IsCurrentDispatch(number, dispatch)
-            ? new IStudyEvent[] { new TrialRequeued(number, reason, now) }
-            : Array.Empty<IStudyEvent>();
+        state.PartOf(number, dispatch) is { } part
+            ? new IStudyEvent[] { new TrialPartRequeued(number, part, reason, now) }
+            : state.IsCurrentDispatch(number, dispatch)
+                ? new IStudyEvent[] { new TrialRequeued(number, reason, now) }
+                : Array.Empty<IStudyEvent>();
 
     /// <summary>
     /// An operator's stop: unfinished trials are cancelled (a state of their own, not failures: nothing went wrong

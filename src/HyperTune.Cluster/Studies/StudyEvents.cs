@@ -104,6 +104,32 @@ public static class StudyEvents
     /// </summary>
     public sealed record TrialCancelled(int Number, string Reason, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// The new trial <see cref="Number"/> (just started) runs as <see cref="Parts"/> separate units of work, its
+    /// trainable's cross-validation folds (<see cref="Trainables.ITrainable.Parts"/>): each part is dispatched on its
+    /// own, to any node's free slot, and the trial completes when every part has. Journals of earlier versions have
+    /// none: their trials ran as one unit.
+    /// </summary>
+    public sealed record TrialPartsSet(int Number, int Parts) : IStudyEvent;
+
+    /// <summary>
+    /// Part <see cref="Part"/> (0-based) of the trial was sent to a worker on <see cref="NodeKey"/>, as dispatch
+    /// <see cref="Dispatch"/> (a trial's dispatch numbers count over all its parts, so every part's worker has an
+    /// entity id of its own).
+    /// </summary>
+    public sealed record TrialPartDispatched(int Number, int Part, int Dispatch, string NodeKey, DateTimeOffset At)
+        : IStudyEvent;
+
+    /// <summary>Part <see cref="Part"/> of the trial finished with these metrics (one fold's scores).</summary>
+    public sealed record TrialPartCompleted(int Number, int Part, ImmutableDictionary<string, double> Metrics,
+        DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The worker of part <see cref="Part"/> went away (its node died or left) before a result: that part, and only
+    /// that part, waits to be dispatched again.
+    /// </summary>
+    public sealed record TrialPartRequeued(int Number, int Part, string Reason, DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The study ended.</summary>
     public sealed record StudyFinished(string Reason, DateTimeOffset At) : IStudyEvent;
 }

@@ -24,4 +24,8 @@ public sealed record StudySnapshot(
 
     /// <summary>Why an operator held the study, while held (snapshots of earlier versions have none).</summary>
     public string? PauseReason { get; init; }
+
+    /// <summary>The parts of unfinished trials that run in parts (snapshots of earlier versions have none).</summary>
+    public ImmutableDictionary<int, ImmutableList<TrialPart>> Parts { get; init; } =
+        ImmutableDictionary<int, ImmutableList<TrialPart>>.Empty;
 }

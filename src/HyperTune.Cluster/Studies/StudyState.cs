@@ -86,6 +86,20 @@ public sealed record StudyState
     /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
     public int Active { get; private init; }
 
+    /// <summary>
+    /// The parts of unfinished trials that run as several (<see cref="TrialPartsSet"/>), by trial number; a trial's
+    /// entry goes when it finishes (a completed trial's metrics hold its parts' results).
+    /// </summary>
+    public ImmutableDictionary<int, ImmutableList<TrialPart>> Parts { get; init; } =
+        ImmutableDictionary<int, ImmutableList<TrialPart>>.Empty;
+
+    /// <summary>Parts waiting for a worker, as (trial, part), ascending.</summary>
+    public ImmutableSortedSet<(int Number, int Part)> WaitingParts { get; private init; } =
+        ImmutableSortedSet<(int, int)>.Empty;
+
+    /// <summary>How many parts run on workers now (dispatched, without a result).</summary>
+    public int RunningParts { get; private init; }
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -113,6 +127,7 @@ public sealed record StudyState
     public StudyState Apply(IStudyEvent e)
     {
         var applied = ApplyToTrials(e);
+        if (!applied.Parts.IsEmpty) applied = applied.ApplyToParts(e);
         // A trial dispatched again, finished or requeued no longer runs on a worker.
         var number = NumberOf(e);
         return applied.Executing.Contains(number) ? applied with { Executing = applied.Executing.Remove(number) } : applied;
@@ -202,12 +217,77 @@ public sealed record StudyState
         {
             RunningOn = RunningOn.Remove(c.Number),
         },
+        TrialPartsSet p => Trials[p.Number].State == TrialState.Waiting && !Parts.ContainsKey(p.Number) && p.Parts > 1
+            ? this with
+            {
+                Parts = Parts.SetItem(p.Number, Enumerable.Repeat(TrialPart.Waiting, p.Parts).ToImmutableList()),
+                WaitingParts = WaitingParts.Union(Enumerable.Range(0, p.Parts).Select(i => (p.Number, i))),
+            }
+            : throw new InvalidOperationException($"trial {p.Number} cannot be split into {p.Parts} parts now"),
+        // A part's dispatch: the trial runs once any part does.
+        TrialPartDispatched d => SetPart(d.Number, d.Part, new TrialPart(d.Dispatch, d.NodeKey, null))
+            .Update(d.Number, t => t.State == TrialState.Waiting ? t with { State = TrialState.Running } : t) with
+            {
+                LastDispatch = LastDispatch.SetItem(d.Number, Math.Max(d.Dispatch, LastDispatch.GetValueOrDefault(d.Number))),
+            },
+        TrialPartCompleted c => SetPart(c.Number, c.Part, Parts[c.Number][c.Part] with { NodeKey = null, Metrics = c.Metrics }),
+        TrialPartRequeued q => SetPart(q.Number, q.Part, Parts[q.Number][q.Part] with { NodeKey = null }) with
+        {
+            Requeues = Requeues.SetItem(q.Number, Requeues.GetValueOrDefault(q.Number) + 1),
+        },
         StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
         StudyPaused p => this with { PauseReason = p.Reason },
         StudyResumed => this with { PauseReason = null },
         StudyCreated => throw new InvalidOperationException("the study already exists"),
         _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
     };
+
+    /// <summary>Replaces a part, keeping the indexes of waiting and running parts in step.</summary>
+    private StudyState SetPart(int number, int part, TrialPart after)
+    {
+        if (!Parts.TryGetValue(number, out var parts) || part < 0 || part >= parts.Count)
+            throw new InvalidOperationException($"trial {number} has no part {part}");
+        var before = parts[part];
+        var waitingBefore = !before.IsDone && !before.IsRunning;
+        var waitingAfter = !after.IsDone && !after.IsRunning;
+        return this with
+        {
+            Parts = Parts.SetItem(number, parts.SetItem(part, after)),
+            WaitingParts = waitingBefore == waitingAfter ? WaitingParts
+                : waitingAfter ? WaitingParts.Add((number, part)) : WaitingParts.Remove((number, part)),
+            RunningParts = RunningParts - (before.IsRunning ? 1 : 0) + (after.IsRunning ? 1 : 0),
+        };
+    }
+
+    /// <summary>
+    /// What a trial's end or failed attempt does to its parts: a finished trial's go (their workers are cancelled by
+    /// the coordinator); a failed attempt to be retried sends its running parts back to wait, its done parts stay.
+    /// </summary>
+    private StudyState ApplyToParts(IStudyEvent e)
+    {
+        var number = e switch
+        {
+            TrialCompleted c => c.Number,
+            TrialFailed f => f.Number,
+            TrialPruned p => p.Number,
+            TrialCancelled c => c.Number,
+            _ => -1,
+        };
+        if (number < 0 || !Parts.TryGetValue(number, out var parts)) return this;
+        var s = this;
+        if (Trials[number].State.IsFinished())
+        {
+            for (var i = 0; i < parts.Count; i++)
+                s = s.SetPart(number, i, parts[i] with { NodeKey = null, Metrics = parts[i].Metrics ?? Done });
+            return s with { Parts = s.Parts.Remove(number) };
+        }
+        for (var i = 0; i < parts.Count; i++)
+            if (parts[i].IsRunning) s = s.SetPart(number, i, parts[i] with { NodeKey = null });
+        return s;
+    }
+
+    // Marks a part no longer to run (its trial finished) before the trial's parts are dropped.
+    private static readonly ImmutableDictionary<string, double> Done = ImmutableDictionary<string, double>.Empty;
 
     private StudyState ChangeBudget(StudyBudgetChanged b)
     {
@@ -244,8 +324,39 @@ public sealed record StudyState
     public TrialHistory History => Spec.Objective.History(Trials);
 
     /// <summary>True when the trial is unfinished and <paramref name="dispatch"/> is its current dispatch.</summary>
+    /// <remarks>For a trial in parts: when a part runs as that dispatch.</remarks>
     public bool IsCurrentDispatch(int number, int dispatch) =>
-        number >= 0 && number < Trials.Count && Trials[number].State == TrialState.Running && LastDispatch.GetValueOrDefault(number) == dispatch;
+        number >= 0 && number < Trials.Count && Trials[number].State == TrialState.Running
+        && (Parts.TryGetValue(number, out var parts)
+            ? parts.Any(p => p.IsRunning && p.Dispatch == dispatch)
+            : LastDispatch.GetValueOrDefault(number) == dispatch);
+
+    /// <summary>The running part of a trial in parts that runs as <paramref name="dispatch"/>, or null.</summary>
+    public int? PartOf(int number, int dispatch)
+    {
+        if (!Parts.TryGetValue(number, out var parts)) return null;
+        for (var i = 0; i < parts.Count; i++)
+            if (parts[i].IsRunning && parts[i].Dispatch == dispatch) return i;
+        return null;
+    }
+
+    /// <summary>
+    /// Every dispatch running on a worker now: whole trials (<see cref="RunningOn"/>) and parts, as (trial,
+    /// dispatch, node).
+    /// </summary>
+    public IEnumerable<(int Number, int Dispatch, string NodeKey)> RunningDispatches()
+    {
+        foreach (var (number, node) in RunningOn) yield return (number, LastDispatch[number], node);
+        foreach (var (number, parts) in Parts)
+            foreach (var part in parts)
+                if (part.IsRunning) yield return (number, part.Dispatch, part.NodeKey!);
+    }
+
+    /// <summary>The node a current dispatch runs on, or null.</summary>
+    public string? NodeOf(int number, int dispatch) =>
+        PartOf(number, dispatch) is { } part ? Parts[number][part].NodeKey
+        : IsCurrentDispatch(number, dispatch) ? RunningOn.GetValueOrDefault(number)
+        : null;
 
     /// <summary>Counts, best trial and status for watchers.</summary>
     public StudyProgress Progress()
@@ -292,7 +403,7 @@ public sealed record StudyState
 
     /// <summary>What a snapshot stores.</summary>
     public StudySnapshot ToSnapshot() => new(StudyId, SpecJson, CreatedAt, MaxTrials, Parallelism, Status, FinishReason, FinishedAt,
-        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued, PauseReason = PauseReason };
+        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued, PauseReason = PauseReason, Parts = Parts };
 
     /// <summary>Rebuilds the state from a snapshot.</summary>
     public static StudyState FromSnapshot(StudySnapshot s) => new StudyState
@@ -312,6 +423,7 @@ public sealed record StudyState
         Requeues = s.Requeues,
         Enqueued = s.Enqueued,
         PauseReason = s.PauseReason,
+        Parts = s.Parts,
     }.Indexed();
 
     /// <summary>The state with its indexes of trials by state built from <see cref="Trials"/>.</summary>
@@ -326,6 +438,18 @@ public sealed record StudyState
             else if (t.State == TrialState.Paused) paused.Add(t.Number);
             if (IsActive(t.State)) active++;
         }
-        return this with { WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(), Active = active };
+        var waitingParts = ImmutableSortedSet.CreateBuilder<(int, int)>();
+        var runningParts = 0;
+        foreach (var (number, parts) in Parts)
+            for (var i = 0; i < parts.Count; i++)
+            {
+                if (parts[i].IsRunning) runningParts++;
+                else if (!parts[i].IsDone) waitingParts.Add((number, i));
+            }
+        return this with
+        {
+            WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(), Active = active,
+            WaitingParts = waitingParts.ToImmutable(), RunningParts = runningParts,
+        };
     }
 }

@@ -272,6 +272,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             Metric = run.RunSpec.Metric,
             ResumeStep = resumeStep,
             StopAtStep = run.StopAtStep,
+            Part = run.Part,
             StopGrace = _settings.ProcessStopGrace,
             CheckpointDirectory = _checkpointDirectory,
             Report = report => self.Tell(new TrainableProgress(report, DateTimeOffset.UtcNow)),

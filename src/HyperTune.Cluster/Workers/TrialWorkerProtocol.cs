@@ -62,6 +62,12 @@ public static class TrialWorkerProtocol
         public long DiscardKeptBefore { get; init; }
 
         /// <summary>
+        /// The part of the trial this dispatch runs (0-based; its trainable's fold), when the trial runs in parts
+        /// (<see cref="Studies.StudyEvents.TrialPartsSet"/>); null: the whole trial.
+        /// </summary>
+        public int? Part { get; init; }
+
+        /// <summary>
         /// The checkpoint store the study chose for its kept copies (<c>directory</c> or <c>database</c>); null: the
         /// node's own.
         /// </summary>

@@ -23,8 +23,14 @@ public sealed record ValidationSpec(int Folds, double? HoldoutFraction, bool Str
     public int Units => HoldoutFraction is null ? Folds : 1;
 
     /// <summary>
+    /// Whether a trial's folds run as separate units of work, in parallel on any node's worker slots (default), or
+    /// one after another in the trial's slot (<c>"parallel": false</c>).
+    /// </summary>
+    public bool Parallel { get; init; } = true;
+
+    /// <summary>
     /// Reads <c>folds</c> (2..20, default 5) or <c>holdoutFraction</c> (between 0 and 1, exclusive),
-    /// <c>stratified</c> (default true) and <c>seed</c> (default 0).
+    /// <c>stratified</c> (default true), <c>seed</c> (default 0) and <c>parallel</c> (default true).
     /// </summary>
     /// <exception cref="SpecException">Both or bad values, naming the field.</exception>
     public static ValidationSpec Read(JsonSettings? settings)
@@ -34,13 +40,14 @@ public sealed record ValidationSpec(int Folds, double? HoldoutFraction, bool Str
         var folds = settings.GetOptionalLong("folds", 2, MaxFolds);
         var stratified = settings.GetBool("stratified", true);
         var seed = settings.GetOptionalLong("seed") ?? 0;
+        var parallel = settings.GetBool("parallel", true);
         settings.EnsureNoUnknownFields();
         if (holdout is not null && folds is not null)
             throw new SpecException(settings.PathOf("holdoutFraction"), "give folds or holdoutFraction, not both");
         if (holdout is { } h && (h <= 0 || h >= 1))
             throw new SpecException(settings.PathOf("holdoutFraction"), $"must be between 0 and 1 (exclusive), got {h}");
         return holdout is { } fraction
-            ? new ValidationSpec(1, fraction, stratified, seed)
-            : new ValidationSpec((int)(folds ?? Default.Folds), null, stratified, seed);
+            ? new ValidationSpec(1, fraction, stratified, seed) { Parallel = parallel }
+            : new ValidationSpec((int)(folds ?? Default.Folds), null, stratified, seed) { Parallel = parallel };
     }
 }

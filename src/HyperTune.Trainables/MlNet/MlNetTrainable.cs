@@ -65,6 +65,10 @@ public sealed class MlNetTrainable : ITrainable
     /// <inheritdoc />
     public long? TotalSteps => Validation.Units;
 
+    /// <inheritdoc />
+    /// <remarks>The folds, when there are several and <c>validation.parallel</c> is not false.</remarks>
+    public int Parts => Validation.Parallel ? Validation.Units : 1;
+
     /// <summary>The folders of the data files (absolute), for a node's <see cref="DataRootPolicy"/>.</summary>
     public IReadOnlyList<string> DataFolders =>
         new[] { Data.TrainPath, Data.TestPath }.OfType<string>()
@@ -125,12 +129,12 @@ public sealed class MlNetTrainable : ITrainable
 
     /// <inheritdoc />
     /// <remarks>
-    /// ML.NET cannot stop a fit half way (its cancellation is not public), so a cancelled trial returns at once and
-    /// its current fold finishes in the background, discarded; no further fold starts.
+    /// ML.NET cannot stop a fit half way (its cancellation is not public), so a cancelled run ends when its current
+    /// fold's fit does, and no further fold starts. It returns only then, so its worker keeps the slot until the CPU
+    /// is free again: a node never runs more fits than it has slots, even when a pruned trial's folds are cancelled.
     /// </remarks>
     public Task<TrialOutcome> RunAsync(TrialContext context, CancellationToken cancellationToken) =>
-        System.Threading.Tasks.Task.Run(() => Run(context, cancellationToken), cancellationToken)
-            .WaitAsync(cancellationToken);
+        System.Threading.Tasks.Task.Run(() => Run(context, cancellationToken), cancellationToken);
 
     private TrialOutcome Run(TrialContext context, CancellationToken ct)
     {
@@ -146,11 +150,14 @@ public sealed class MlNetTrainable : ITrainable
         {
             return TrialOutcome.Failed(e.Message);
         }
-        var parts = Parts(train, searchRows);
-        var sums = new Dictionary<string, double>();
-        var folds = new List<double>();
+        var parts = FoldRows(train, searchRows);
+        var folds = new List<IReadOnlyDictionary<string, double>>();
         var ml = new MLContext(Seed);
-        for (var f = 0; f < parts.Count; f++)
+        if (context.Part is { } part && (part < 0 || part >= parts.Count))
+            return TrialOutcome.Failed($"there is no fold {part + 1} of {parts.Count}");
+        var first = context.Part ?? 0;
+        var end = context.Part is { } only ? only + 1 : parts.Count;
+        for (var f = first; f < end; f++)
         {
             ct.ThrowIfCancellationRequested();
             var (fit, scored) = parts[f];
@@ -167,20 +174,14 @@ public sealed class MlNetTrainable : ITrainable
             {
                 return TrialOutcome.Failed($"{Learner.Name} failed on fold {f + 1}: {e.GetBaseException().Message}");
             }
-            foreach (var (name, value) in metrics) sums[name] = sums.GetValueOrDefault(name) + value;
-            folds.Add(metrics.GetValueOrDefault(context.Metric, double.NaN));
-            var means = sums.ToDictionary(p => p.Key, p => p.Value / (f + 1));
-            context.Report(new TrialReport(f + 1, means));
+            folds.Add(metrics);
+            // A part reports nothing on the way: its coordinator reports the folds' running means as parts finish.
+            if (context.Part is null) context.Report(new TrialReport(f + 1, PartResults.RunningMeans(folds, f + 1)));
         }
-        var final = sums.ToDictionary(p => p.Key, p => p.Value / parts.Count);
-        if (folds.Count > 1 && final.ContainsKey(context.Metric))
-        {
-            var mean = folds.Average();
-            final[$"{context.Metric}_std"] = Math.Sqrt(folds.Sum(v => (v - mean) * (v - mean)) / (folds.Count - 1));
-            for (var i = 0; i < folds.Count; i++)
-                final[string.Create(CultureInfo.InvariantCulture, $"{context.Metric}_fold{i + 1}")] = folds[i];
-        }
-        return TrialOutcome.Completed(final);
+        ct.ThrowIfCancellationRequested();
+        return TrialOutcome.Completed(context.Part is null
+            ? PartResults.Aggregate(folds, context.Metric)
+            : new Dictionary<string, double>(folds[0]));
     }
 
     /// <summary>
@@ -244,7 +245,7 @@ public sealed class MlNetTrainable : ITrainable
     private const long TestSplitSalt = 0x7E57;
 
     // (rows fitted, rows scored) per fold, as indices into the training file.
-    private List<(int[] Fit, int[] Scored)> Parts(TabularData train, IReadOnlyList<int> searchRows)
+    private List<(int[] Fit, int[] Scored)> FoldRows(TabularData train, IReadOnlyList<int> searchRows)
     {
         var strata = Strata(train, searchRows);
         if (Validation.HoldoutFraction is { } fraction)

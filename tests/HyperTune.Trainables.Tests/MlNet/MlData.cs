@@ -20,8 +20,10 @@ internal static class MlData
 
     public static string Quote(string path) => JsonSerializer.Serialize(path);
 
-    public static TrialContext Context(Configuration config, string metric, List<TrialReport>? reports = null) => new()
+    public static TrialContext Context(Configuration config, string metric, List<TrialReport>? reports = null,
+        int? part = null) => new()
     {
+        Part = part,
         StudyId = "ml-test",
         TrialNumber = 0,
         Params = config,

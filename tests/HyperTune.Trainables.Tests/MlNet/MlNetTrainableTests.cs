@@ -18,6 +18,30 @@ public class MlNetTrainableTests
         """;
 
     [Fact]
+    public async Task Each_part_trains_one_fold_and_the_parts_aggregate_to_the_sequential_runs_metrics()
+    {
+        var trainable = Trainable("{" + Digits + "}");
+        Assert.Equal(3, trainable.Parts);
+        Assert.Equal(1, Trainable("{" + Digits.Replace("\"seed\": 2", "\"seed\": 2, \"parallel\": false") + "}").Parts);
+        var config = Config(("numberOfIterations", 30L), ("numberOfLeaves", 8L), ("learningRate", 0.2));
+        var whole = await trainable.RunAsync(Context(config, "accuracy"), CancellationToken.None);
+        var parts = new List<IReadOnlyDictionary<string, double>>();
+        for (var part = 0; part < 3; part++)
+        {
+            var reports = new List<TrialReport>();
+            var outcome = await trainable.RunAsync(Context(config, "accuracy", reports, part),
+                CancellationToken.None);
+            Assert.Empty(reports);
+            Assert.Equal(whole.Metrics[$"accuracy_fold{part + 1}"], outcome.Metrics["accuracy"]);
+            Assert.False(outcome.Metrics.ContainsKey("accuracy_std"));
+            parts.Add(outcome.Metrics);
+        }
+        Assert.Equal(whole.Metrics.OrderBy(p => p.Key), PartResults.Aggregate(parts, "accuracy").OrderBy(p => p.Key));
+        var missing = await trainable.RunAsync(Context(config, "accuracy", part: 3), CancellationToken.None);
+        Assert.Equal("there is no fold 4 of 3", missing.FailureReason);
+    }
+
+    [Fact]
     public async Task Cross_validated_accuracy_equals_a_direct_MLNET_run_on_the_same_folds()
     {
         var trainable = Trainable("{" + Digits + "}");

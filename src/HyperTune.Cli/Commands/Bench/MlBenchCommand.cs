@@ -18,6 +18,7 @@ internal static class MlBenchCommand
         var trials = new Option<int>("--trials") { Description = "Trials per study", DefaultValueFactory = _ => defaults.Trials };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => defaults.Folds };
         var slots = new Option<int>("--slots") { Description = "Trials at once (the reference ran two worker processes)", DefaultValueFactory = _ => defaults.Slots };
+        var sequential = new Option<bool>("--sequential-folds") { Description = "Run each trial's folds one after another in its slot instead of in parallel" };
         var schedulers = new Option<string?>("--schedulers") { Description = "Comma-separated scheduler types compared (default: fold-racing)" };
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer type", DefaultValueFactory = _ => defaults.Optimizer };
         var data = new Option<string>("--data") { Description = "Folder of the data sets' CSV files", DefaultValueFactory = _ => defaults.DataDirectory };
@@ -26,7 +27,7 @@ internal static class MlBenchCommand
         var command = new Command("ml",
             "LightGBM tuned with cross-validation, refit and a test score on breast_cancer, digits and diabetes, beside scikit-learn and Optuna")
         {
-            datasets, seeds, trials, folds, slots, schedulers, optimizer, data, reference, output,
+            datasets, seeds, trials, folds, slots, sequential, schedulers, optimizer, data, reference, output,
         };
         command.SetAction(async (r, ct) =>
         {
@@ -41,6 +42,7 @@ internal static class MlBenchCommand
                     Trials = r.GetValue(trials),
                     Folds = r.GetValue(folds),
                     Slots = r.GetValue(slots),
+                    ParallelFolds = !r.GetValue(sequential),
                     Schedulers = BenchCommand.SplitList(r.GetValue(schedulers)) ?? defaults.Schedulers,
                     Optimizer = r.GetValue(optimizer)!,
                     DataDirectory = r.GetValue(data)!,

@@ -21,6 +21,12 @@ internal sealed record MlBenchmarkOptions
     /// <summary>Slots of the node and parallelism of each study (the reference used two worker processes).</summary>
     public int Slots { get; init; } = 2;
 
+    /// <summary>
+    /// Whether each trial's folds run as parts in parallel on the slots (<c>validation.parallel</c>, the default) or
+    /// one after another in the trial's slot (<c>--sequential-folds</c>).
+    /// </summary>
+    public bool ParallelFolds { get; init; } = true;
+
     /// <summary>Scheduler types compared (<c>fold-racing</c>, <c>none</c>...).</summary>
     public IReadOnlyList<string> Schedulers { get; init; } = ["fold-racing"];
 
