@@ -64,9 +64,10 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
         foreach (var (number, part) in completed.Select(c => (c.Number, c.Part)))
             Assert.Equal(1 + requeued.Count(r => r == (number, part)),
                 dispatches.Count(d => (d.Item1, d.Item2) == (number, part)));
-        // The requeued folds are c's, each dispatched again to a node still up; none had finished.
+        // The requeued folds are c's, each dispatched again to a node still up; none had finished. (A fold seen
+        // running on c may still have delivered its result between the poll and the kill: then it is not requeued.)
         Assert.NotEmpty(requeued);
-        Assert.Subset(runningOnC.ToHashSet(), requeued.ToHashSet());
+        Assert.All(runningOnC, p => Assert.True(requeued.Contains(p) || completed.Any(c => (c.Number, c.Part) == p)));
         foreach (var (number, part) in requeued)
         {
             Assert.DoesNotContain((number, part), completedBefore);
