@@ -84,6 +84,15 @@ public sealed class PopulationFailureTests(ITestOutputHelper output)
             }
             Assert.Equal(PbtToyProblem.Objective(theta), member.Value!.Value, 12);
         }
+
+        // The study has finished: its coordinator deletes the copies kept for exploits from the database.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        long kept;
+        while ((kept = Convert.ToInt64((await cluster.Db.QueryAsync(
+                   $"SELECT COUNT(*) FROM hypertune_checkpoints WHERE study_id = '{studyId}'"))[0][0])) > 0
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
+        Assert.Equal(0, kept);
         cluster.Passed();
     }
 

@@ -108,6 +108,7 @@ public static class StudyDocumentReader
         var executing = new HashSet<int>();
         var runningOn = new Dictionary<int, string>();
         var dispatches = new Dictionary<int, int>();
+        var parts = new Dictionary<int, TrialPartsProgress>();
         // A node's answer carries its trials inline.
         if (trialDocuments is null && root.TryGetProperty("trialList", out var inline))
             trialDocuments = inline.EnumerateArray().Select(x => x.GetRawText()).ToList();
@@ -123,6 +124,10 @@ public static class StudyDocumentReader
                 if (t.GetProperty("state").GetString() == "running") executing.Add(record.Number);
                 if (t.TryGetProperty("node", out var node)) runningOn[record.Number] = node.GetString()!;
                 if (t.TryGetProperty("dispatch", out var d)) dispatches[record.Number] = d.GetInt32();
+                if (t.TryGetProperty("parts", out var p))
+                    parts[record.Number] = new TrialPartsProgress(p.GetProperty("count").GetInt32(),
+                        p.GetProperty("done").GetInt32(),
+                        p.GetProperty("nodes").EnumerateArray().Select(n => n.GetString()!).ToList());
             }
             trials.Sort((x, y) => x.Number.CompareTo(y.Number));
         }
@@ -146,6 +151,7 @@ public static class StudyDocumentReader
             RunningOn = trials is null ? null : runningOn,
             Dispatches = trials is null ? null : dispatches,
             Executing = trials is null ? null : executing,
+            Parts = trials is null ? null : parts,
         };
     }
 

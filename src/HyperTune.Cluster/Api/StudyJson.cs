@@ -218,6 +218,16 @@ public static class StudyJson
         if (t.FinishedAt is { } finished) w.WriteString("finishedAt", finished.ToUniversalTime().ToString("O"));
         if (report.Dispatches?.TryGetValue(t.Number, out var dispatch) == true) w.WriteNumber("dispatch", dispatch);
         if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true) w.WriteString("node", worker);
+        if (report.Parts?.TryGetValue(t.Number, out var parts) == true)
+        {
+            w.WriteStartObject("parts");
+            w.WriteNumber("count", parts.Count);
+            w.WriteNumber("done", parts.Done);
+            w.WriteStartArray("nodes");
+            foreach (var node in parts.Nodes) w.WriteStringValue(node);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
         if (withIntermediate && !t.Intermediate.IsEmpty)
         {
             w.WriteStartArray("intermediate");

@@ -984,6 +984,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         RunningOn = includeTrials ? _state.RunningOn : null,
         Dispatches = includeTrials ? _state.LastDispatch : null,
         Executing = includeTrials ? _state.Executing : null,
+        Parts = includeTrials ? _state.Parts.ToDictionary(p => p.Key, p => TrialPartsProgress.Of(p.Value)) : null,
         CoordinatorNode = NodeAddress,
         SpaceJson = _spaceJson ??= SpaceOf(_state.SpecJson),
     };

@@ -42,6 +42,9 @@ public static class StudyProtocol
         /// <summary>Worker node key of each dispatched, unfinished trial (with trials only).</summary>
         public IReadOnlyDictionary<int, string>? RunningOn { get; init; }
 
+        /// <summary>The parts of each unfinished trial that runs in parts (with trials only).</summary>
+        public IReadOnlyDictionary<int, TrialPartsProgress>? Parts { get; init; }
+
         /// <summary>Current dispatch number of each trial that was dispatched (with trials only).</summary>
         public IReadOnlyDictionary<int, int>? Dispatches { get; init; }
 

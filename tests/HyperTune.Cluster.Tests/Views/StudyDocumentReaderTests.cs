@@ -32,12 +32,15 @@ public sealed class StudyDocumentReaderTests
             Rungs = new[] { new RungSummary(0, 0, 1, 5, 2, 96), new RungSummary(0, 1, 3, 2, 0, null) },
             Generations = new[] { new GenerationSummary(0, 4, 4, 96, 98.5) },
             FinalStep = 9,
+            // The running trial runs in parts: two of five done, two running on two nodes.
+            Parts = new Dictionary<int, TrialPartsProgress> { [5] = new(5, 2, ["a:1#1", "b:2#2"]) },
         };
 
         var json = StudyJson.ToJson(report, includeTrials: true);
         var back = StudyDocumentReader.Read(json, null);
 
         Assert.Equal(json, StudyJson.ToJson(back, includeTrials: true));
+        Assert.Contains("\"parts\":{\"count\":5,\"done\":2,\"nodes\":[\"a:1#1\",\"b:2#2\"]}", json);
         Assert.Equal(report.Progress.CreatedAt, back.Progress.CreatedAt);
         Assert.Equal(TrialState.Running, back.Trials![5].State);
         Assert.Equal(2, back.Trials[1].LastIntermediate!.Step);
