@@ -147,7 +147,7 @@ public static class StudyDecider
 
     /// <summary>
     /// Plans without a scheduler (every trial runs to its end): see
-    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int, long?)"/>.
+    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int, long?, int)"/>.
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues) =>
         Plan(state, optimizer, NoScheduler, workers, now, maxRequeues);
