@@ -557,25 +557,24 @@ public sealed class StudyCoordinatorSpec : TestKit
     public void A_recovered_coordinator_reattaches_to_the_running_parts_and_keeps_the_finished_ones()
     {
         var coordinator = StartCoordinator("cv");
-        coordinator.Tell(new SubmitStudy("cv", CrossValidatedSpec(maxTrials: 2, parallelism: 3)));
+        coordinator.Tell(new SubmitStudy("cv", CrossValidatedSpec(maxTrials: 2, parallelism: 1)));
         ExpectMsg<StudySubmitted>();
         var runs = ExpectRuns(3).OrderBy(r => r.Part).ToList();
+        Assert.All(runs, r => Assert.Equal(0, r.Number));
         CompletePart(coordinator, runs[0], 0.8);
         CompletePart(coordinator, runs[2], 0.7);
-        // Trial 1's first part takes the freed units.
-        var next = ExpectRuns(2);
-        Assert.All(next, r => Assert.Equal(1, r.Number));
+        // Parallelism 1: trial 1 waits for trial 0.
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Watch(coordinator);
         coordinator.Tell(PoisonPill.Instance);
         ExpectTerminated(coordinator);
 
         var recovered = StartCoordinator("cv");
-        var resent = ExpectRuns(3);
-        Assert.Equal(new[] { runs[1].WorkerId }.Concat(next.Select(r => r.WorkerId)).Order(),
-            resent.Select(r => r.WorkerId).Order());
-        Assert.Equal(1, resent.Single(r => r.Number == 0).Part);
+        var resent = ExpectRuns(1).Single();
+        Assert.Equal((runs[1].WorkerId, 1), (resent.WorkerId, resent.Part));
         _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
-        CompletePart(recovered, resent.Single(r => r.Number == 0), 0.9);
+        CompletePart(recovered, resent, 0.9);
+        Assert.All(ExpectRuns(3), r => Assert.Equal(1, r.Number));
         var asker = CreateTestProbe();
         recovered.Tell(new GetStudy("cv", IncludeTrials: true), asker.Ref);
         var trial = asker.ExpectMsg<StudyReport>().Trials![0];

@@ -9,8 +9,8 @@ using static HyperTune.Cluster.Studies.StudyEvents;
 namespace HyperTune.Cluster.Tests;
 
 /// <summary>
-/// Trials that run as several parts (cross-validation folds spread over the workers): dispatch per part up to the
-/// study's parallelism, results per part, running reports in fold order, a lost node's parts run again alone.
+/// Trials that run as several parts (cross-validation folds spread over the workers): dispatch per part to free
+/// slots, results per part, running reports in fold order, a lost node's parts run again alone.
 /// </summary>
 public class StudyDeciderPartsTests
 {
@@ -35,22 +35,25 @@ public class StudyDeciderPartsTests
         StudyDecider.Plan(s, opt, scheduler ?? NoScheduler, TwoNodes, T0, maxRequeues, finalStep: 3, parts: 3);
 
     [Fact]
-    public void Each_part_is_dispatched_on_its_own_to_free_slots_of_any_node_up_to_the_parallelism()
+    public void Each_part_is_dispatched_on_its_own_to_free_slots_of_any_node_fold_by_fold_across_the_trials()
     {
-        var (s, opt) = Created(maxTrials: 4, parallelism: 4);
+        var (s, opt) = Created(maxTrials: 4, parallelism: 3);
         var events = Plan(s, opt);
-        // Trial 0 brings 3 parts, fewer than 4: trial 1 starts too; 4 of the 6 parts run.
-        Assert.Equal(new[] { (0, 3), (1, 3) }, events.OfType<TrialPartsSet>().Select(p => (p.Number, p.Parts)));
+        // Parallelism counts trials: three start, with three parts each; the four free slots take every trial's
+        // first fold, then the first trial's second.
+        Assert.Equal(new[] { (0, 3), (1, 3), (2, 3) }, events.OfType<TrialPartsSet>().Select(p => (p.Number, p.Parts)));
         var dispatched = events.OfType<TrialPartDispatched>().ToList();
-        Assert.Equal(new[] { (0, 0, 1), (0, 1, 2), (0, 2, 3), (1, 0, 1) },
+        Assert.Equal(new[] { (0, 0, 1), (1, 0, 1), (2, 0, 1), (0, 1, 2) },
             dispatched.Select(d => (d.Number, d.Part, d.Dispatch)));
         Assert.Equal(2, dispatched.Count(d => d.NodeKey == "a:1#1"));
         Assert.Equal(2, dispatched.Count(d => d.NodeKey == "b:1#2"));
         Assert.Empty(events.OfType<TrialDispatched>());
         s = ApplyAll(s, events);
-        Assert.Equal((4, 2, TrialState.Running), (s.RunningParts, s.WaitingParts.Count, s.Trials[1].State));
-        // Nothing more while every unit is taken.
+        Assert.Equal((4, 5, TrialState.Running), (s.RunningParts, s.WaitingParts.Count, s.Trials[2].State));
+        // Nothing more while every slot is taken; a finished part's slot goes to the next fold in that order.
         Assert.Empty(Plan(s, opt));
+        s = ApplyAll(s, StudyDecider.Result(s, NoScheduler, 1, 1, Loss(1.0), null, T0));
+        Assert.Equal((1, 1, 2), Plan(s, opt).OfType<TrialPartDispatched>().Select(d => (d.Number, d.Part, d.Dispatch)).Single());
     }
 
     [Fact]
@@ -130,7 +133,7 @@ public class StudyDeciderPartsTests
     [Fact]
     public void Fold_racing_stops_a_trial_in_parts_once_its_first_folds_are_clearly_worse()
     {
-        var (s, opt) = Created(maxTrials: 2, parallelism: 3);
+        var (s, opt) = Created(maxTrials: 2, parallelism: 1);
         var racing = new FoldRacingPruner(minFolds: 2, confidence: 0.95);
         s = ApplyAll(s, Plan(s, opt, racing));
         foreach (var (dispatch, loss) in new[] { (1, 1.0), (2, 1.1), (3, 0.9) })

@@ -173,7 +173,7 @@ public static class StudyDecider
     /// <param name="finalStep">The trainable's last step, when known: with <c>budget.maxSteps</c> it sizes a run
     /// (<see cref="StepBudget"/>).</param>
     /// <param name="parts">The units of work a new trial splits into (<see cref="ITrainable.Parts"/>): above 1, each
-    /// is dispatched on its own, and parallelism counts the parts that wait or run rather than trials.</param>
+    /// is dispatched on its own to a free slot of any node; parallelism still counts trials.</param>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, ITrialScheduler scheduler,
         IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues, long? finalStep = null, int parts = 1)
     {
@@ -193,17 +193,11 @@ public static class StudyDecider
         var exhausted = false;
         string? optimizerStuck = null;
         SlotDecision? done = null;
-        // Units of work that wait or run: a trial in parts counts its parts not done yet.
-        var active = s.Active - s.Parts.Count + s.Parts.Values.Sum(p => p.Count(x => !x.IsDone));
+        var active = s.Active;
         void Started(int number)
         {
-            if (parts <= 1)
-            {
-                active++;
-                return;
-            }
-            Emit(new TrialPartsSet(number, parts));
-            active += parts;
+            if (parts > 1) Emit(new TrialPartsSet(number, parts));
+            active++;
         }
         while (active < s.Parallelism)
         {
@@ -274,8 +268,8 @@ public static class StudyDecider
         {
             if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)
             {
-                active -= s.Parts.TryGetValue(t.Number, out var left) ? left.Count(p => !p.IsDone) : 1;
                 Emit(new TrialFailed(t.Number, $"lost its worker {s.Requeues[t.Number]} times (limit {maxRequeues})", true, now));
+                active--;
                 continue;
             }
             // A trial in parts is dispatched part by part, below.
@@ -283,20 +277,20 @@ public static class StudyDecider
             if (placement.Next() is not { } node) break;
             Emit(new TrialDispatched(t.Number, s.LastDispatch.GetValueOrDefault(t.Number) + 1, node, now));
         }
-        // Parts run at most parallelism at once (with whole trials of an older journal, which count one each).
-        var running = s.RunningOn.Count + s.RunningParts;
-        foreach (var (number, part) in s.WaitingParts.ToList())
+        // Parts take whatever slots are free, fold by fold across the trials (every trial's first fold, then every
+        // second...), so trials in flight advance together as they do with their folds in one slot, and fold racing
+        // learns about each of them early.
+        foreach (var (number, part) in s.WaitingParts.OrderBy(p => p.Part).ThenBy(p => p.Number).ToList())
         {
             if (!s.Parts.ContainsKey(number)) continue;
             if (s.Requeues.GetValueOrDefault(number) > maxRequeues)
             {
-                active -= s.Parts[number].Count(p => !p.IsDone);
                 Emit(new TrialFailed(number, $"lost its workers {s.Requeues[number]} times (limit {maxRequeues})", true, now));
+                active--;
                 continue;
             }
-            if (running >= s.Parallelism || placement.Next() is not { } node) break;
+            if (placement.Next() is not { } node) break;
             Emit(new TrialPartDispatched(number, part, s.LastDispatch.GetValueOrDefault(number) + 1, node, now));
-            running++;
         }
 
         if (active == 0 && done is not null)
