@@ -32,7 +32,7 @@ public static class PartResults
         return final;
     }
 
-    /// <summary>The mean of the study metric over the first <paramref name="count"/> parts (a running report).</summary>
+    /// <summary>Each metric's mean over the first <paramref name="count"/> parts (a running report).</summary>
     public static Dictionary<string, double> RunningMeans(IReadOnlyList<IReadOnlyDictionary<string, double>> parts,
         int count)
     {

@@ -34,6 +34,9 @@ public class StudyDeciderPartsTests
         int maxRequeues = 3) =>
         StudyDecider.Plan(s, opt, scheduler ?? NoScheduler, TwoNodes, T0, maxRequeues, finalStep: 3, parts: 3);
 
+    private static IEnumerable<(int, int, int)> Dispatched(IEnumerable<IStudyEvent> events) =>
+        events.OfType<TrialPartDispatched>().Select(d => (d.Number, d.Part, d.Dispatch));
+
     [Fact]
     public void Each_part_is_dispatched_on_its_own_to_free_slots_of_any_node_fold_by_fold_across_the_trials()
     {
@@ -53,7 +56,7 @@ public class StudyDeciderPartsTests
         // Nothing more while every slot is taken; a finished part's slot goes to the next fold in that order.
         Assert.Empty(Plan(s, opt));
         s = ApplyAll(s, StudyDecider.Result(s, NoScheduler, 1, 1, Loss(1.0), null, T0));
-        Assert.Equal((1, 1, 2), Plan(s, opt).OfType<TrialPartDispatched>().Select(d => (d.Number, d.Part, d.Dispatch)).Single());
+        Assert.Equal((1, 1, 2), Dispatched(Plan(s, opt)).Single());
     }
 
     [Fact]
@@ -76,7 +79,7 @@ public class StudyDeciderPartsTests
         Assert.Equal(3.0, completed.Value, 12);
         Assert.Equal(30.0, completed.Metrics["ms"], 12);
         Assert.Equal(new[] { 1.0, 2.0, 6.0 },
-            new[] { completed.Metrics["loss_fold1"], completed.Metrics["loss_fold2"], completed.Metrics["loss_fold3"] });
+            new[] { 1, 2, 3 }.Select(f => completed.Metrics[$"loss_fold{f}"]));
         Assert.Equal(Math.Sqrt(7), completed.Metrics["loss_std"], 12);
         Assert.Equal((TrialState.Complete, 3L), (s.Trials[0].State, s.Trials[0].LastIntermediate!.Step));
         Assert.True(s.Parts.IsEmpty);
@@ -97,7 +100,7 @@ public class StudyDeciderPartsTests
         // The lost dispatch's late result is not taken; the part is dispatched again as dispatch 4.
         Assert.Empty(StudyDecider.Result(s, NoScheduler, 0, 2, Loss(9.0), null, T0));
         var again = Plan(s, opt);
-        Assert.Equal((0, 1, 4), again.OfType<TrialPartDispatched>().Select(d => (d.Number, d.Part, d.Dispatch)).Single());
+        Assert.Equal((0, 1, 4), Dispatched(again).Single());
         Assert.Empty(again.OfType<TrialStarted>());
         s = ApplyAll(s, again);
         Assert.NotNull(node);
@@ -169,7 +172,9 @@ public class StudyDeciderPartsTests
     {
         public bool Equals(TrialPart? x, TrialPart? y) =>
             x!.Dispatch == y!.Dispatch && x.NodeKey == y.NodeKey
-            && (x.Metrics is null ? y.Metrics is null : y.Metrics is not null && x.Metrics.OrderBy(p => p.Key).SequenceEqual(y.Metrics.OrderBy(p => p.Key)));
+            && (x.Metrics is null
+                ? y.Metrics is null
+                : y.Metrics is not null && x.Metrics.OrderBy(p => p.Key).SequenceEqual(y.Metrics.OrderBy(p => p.Key)));
 
         public int GetHashCode(TrialPart obj) => obj.Dispatch;
     }

@@ -69,7 +69,8 @@ public class StudyDeciderTests
         // Another parallelism, or a population fixed below the budget, adds no member.
         Assert.Null(StudyDecider.Submit(s, new StudyProtocol.SubmitStudy("pbt", spec,
             new StudyProtocol.BudgetOverride(null, 1)), T0).Rejection);
-        var fixedSize = PbtSpec(members: 2).Replace("\"synchronous\": true", "\"synchronous\": true, \"populationSize\": 2");
+        var fixedSize = PbtSpec(members: 2)
+            .Replace("\"synchronous\": true", "\"synchronous\": true, \"populationSize\": 2");
         var f = StudyState.Create(new StudyCreated("fixed", fixedSize, T0));
         f = ApplyAll(f, StudyDecider.Plan(f, OptimizerFactory.Create(f.Spec.Optimizer, f.Spec.Space,
             f.Spec.Objective.Direction), PbtScheduler(f), OneNode, T0, 10, finalStep: 12));

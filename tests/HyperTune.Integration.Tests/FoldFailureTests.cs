@@ -44,8 +44,8 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
         }
         cluster["c"].Kill();
         var completedBefore = Completed(journal).Select(c => (c.Number, c.Part)).ToHashSet();
-        cluster.Log($"killed c while it trained {string.Join(", ", runningOnC.Select(p => $"#{p.Number}/{p.Part + 1}"))}; " +
-                    $"{completedBefore.Count} folds done");
+        var lost = string.Join(", ", runningOnC.Select(p => $"#{p.Number}/{p.Part + 1}"));
+        cluster.Log($"killed c while it trained {lost}; {completedBefore.Count} folds done");
 
         var final = await cluster.WaitForStudyAsync(studyId, Finished, Long, "the study to finish");
         journal = await StudyJournal.ReadAsync(cluster.Db, studyId);
@@ -89,12 +89,15 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
         cluster.Passed();
     }
 
-    private static string Spec(string data) => $$"""
+    private static string Spec(string data)
+    {
+        var train = JsonSerializer.Serialize(Path.Combine(data, "breast_cancer_train.csv"));
+        return $$"""
         {
           "name": "folds-survive",
           "objective": { "metric": "accuracy", "direction": "maximize" },
           "trainable": { "type": "mlnet", "task": "binary", "learner": "lightgbm",
-                         "data": { "train": {{JsonSerializer.Serialize(Path.Combine(data, "breast_cancer_train.csv"))}} },
+                         "data": { "train": {{train}} },
                          "validation": { "folds": {{Folds}}, "seed": 0 } },
           "space": [
             { "name": "learningRate", "type": "float", "low": 0.01, "high": 0.3, "log": true },
@@ -104,6 +107,7 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
           "budget": { "maxTrials": {{Trials}}, "parallelism": 6 }
         }
         """;
+    }
 
     /// <summary>Parts dispatched and neither completed nor requeued since, with their node.</summary>
     private static List<(int Number, int Part, string Node)> RunningParts(StudyJournal journal)

@@ -337,8 +337,9 @@ public sealed class HyperTuneNode : IAsyncDisposable
         if (isCoordinator)
         {
             var settings = ClusterShardingSettings.Create(system).WithRole(NodeOptions.CoordinatorRole);
-            studies = await sharding.StartAsync(StudyRegionName, id => StudyCoordinator.Props(id, studySettings, workers, directory,
-                    clock: null, schedulers: null, checkpoints),
+            studies = await sharding.StartAsync(StudyRegionName,
+                id => StudyCoordinator.Props(id, studySettings, workers, directory, clock: null, schedulers: null,
+                    checkpoints),
                 settings.WithRememberEntities(remember), studyExtractor).ConfigureAwait(false);
             registry = await sharding.StartAsync(RegistryRegionName, _ => StudyRegistry.Props(studySettings.ReadOnly), settings.WithRememberEntities(false), registryExtractor).ConfigureAwait(false);
         }

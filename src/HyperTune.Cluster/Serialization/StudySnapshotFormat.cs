@@ -43,7 +43,8 @@ public static class StudySnapshotFormat
                     foreach (var part in parts)
                     {
                         json.WriteStartObject();
-                        var pw = new EventJsonWriter(json).Int("dispatch", part.Dispatch).OptionalString("node", part.NodeKey);
+                        var pw = new EventJsonWriter(json).Int("dispatch", part.Dispatch)
+                            .OptionalString("node", part.NodeKey);
                         if (part.Metrics is { } metrics) pw.Doubles("metrics", metrics);
                         json.WriteEndObject();
                     }

@@ -381,7 +381,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         _optimizer = OptimizerFactory.Create(_state.Spec.Optimizer, _state.Spec.Space, _state.Spec.Objective.Direction);
         if (_log.IsInfoEnabled)
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
-                      $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, {_state.RunningOn.Count + _state.RunningParts} running, status {_state.Status}");
+                      $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, " +
+                      $"{_state.RunningOn.Count + _state.RunningParts} running, status {_state.Status}");
         _reattachPending = _state.RunningOn.Count + _state.RunningParts > 0;
         // Every view once: the views may lag the journal (a crash between a write and its view, an older store).
         _viewsDirty = true;
@@ -616,9 +617,10 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             // An earlier dispatch delivered after all: the one running now is no longer needed.
             if (supersededNode is not null && events.Any(e => e is TrialCompleted))
                 _workerRegion.Tell(new CancelTrial(WorkerIdOf(r.Number, supersededNode, supersededDispatch), "an earlier attempt delivered the result"));
+            var ending = events.Any(e => e is TrialPruned) ? "was pruned" : "ended";
             foreach (var (number, dispatch, partNode) in otherParts)
                 _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, partNode, dispatch),
-                    $"trial {number} {(events.Any(e => e is TrialPruned) ? "was pruned" : "ended")} on another part's result"));
+                    $"trial {number} {ending} on another part's result"));
             if (events.FirstOrDefault() is TrialFailed f)
                 _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
         });

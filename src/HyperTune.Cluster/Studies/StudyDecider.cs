@@ -147,7 +147,8 @@ public static class StudyDecider
 
     /// <summary>
     /// Plans without a scheduler (every trial runs to its end): see
-    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int, long?, int)"/>.
+    /// <see cref="Plan(StudyState, IOptimizer, ITrialScheduler, IReadOnlyList{WorkerNode}, DateTimeOffset, int, long?,
+    /// int)"/>.
     /// </summary>
     public static IReadOnlyList<IStudyEvent> Plan(StudyState state, IOptimizer optimizer, IReadOnlyList<WorkerNode> workers, DateTimeOffset now, int maxRequeues) =>
         Plan(state, optimizer, NoScheduler, workers, now, maxRequeues);
@@ -285,7 +286,8 @@ public static class StudyDecider
             if (!s.Parts.ContainsKey(number)) continue;
             if (s.Requeues.GetValueOrDefault(number) > maxRequeues)
             {
-                Emit(new TrialFailed(number, $"lost its workers {s.Requeues[number]} times (limit {maxRequeues})", true, now));
+                Emit(new TrialFailed(number, $"lost its workers {s.Requeues[number]} times (limit {maxRequeues})", true,
+                    now));
                 active--;
                 continue;
             }
@@ -351,7 +353,8 @@ public static class StudyDecider
         int dispatch, IReadOnlyDictionary<string, double> metrics, string? failure, DateTimeOffset now)
     {
         if (number < 0 || number >= state.Trials.Count) return Array.Empty<IStudyEvent>();
-        if (state.Parts.ContainsKey(number)) return PartResult(state, scheduler, number, dispatch, metrics, failure, now);
+        if (state.Parts.ContainsKey(number))
+            return PartResult(state, scheduler, number, dispatch, metrics, failure, now);
         var trial = state.Trials[number];
         // A paused trial's late result is not taken: its rung bookkeeping decided it stops at the paused step.
         if (trial.State.IsFinished() || trial.State == TrialState.Paused

@@ -228,9 +228,11 @@ public sealed record StudyState
         TrialPartDispatched d => SetPart(d.Number, d.Part, new TrialPart(d.Dispatch, d.NodeKey, null))
             .Update(d.Number, t => t.State == TrialState.Waiting ? t with { State = TrialState.Running } : t) with
             {
-                LastDispatch = LastDispatch.SetItem(d.Number, Math.Max(d.Dispatch, LastDispatch.GetValueOrDefault(d.Number))),
+                LastDispatch = LastDispatch.SetItem(d.Number,
+                    Math.Max(d.Dispatch, LastDispatch.GetValueOrDefault(d.Number))),
             },
-        TrialPartCompleted c => SetPart(c.Number, c.Part, Parts[c.Number][c.Part] with { NodeKey = null, Metrics = c.Metrics }),
+        TrialPartCompleted c => SetPart(c.Number, c.Part,
+            Parts[c.Number][c.Part] with { NodeKey = null, Metrics = c.Metrics }),
         TrialPartRequeued q => SetPart(q.Number, q.Part, Parts[q.Number][q.Part] with { NodeKey = null }) with
         {
             Requeues = Requeues.SetItem(q.Number, Requeues.GetValueOrDefault(q.Number) + 1),

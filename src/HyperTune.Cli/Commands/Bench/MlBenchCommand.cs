@@ -18,7 +18,10 @@ internal static class MlBenchCommand
         var trials = new Option<int>("--trials") { Description = "Trials per study", DefaultValueFactory = _ => defaults.Trials };
         var folds = new Option<int>("--folds") { Description = "Cross-validation folds", DefaultValueFactory = _ => defaults.Folds };
         var slots = new Option<int>("--slots") { Description = "Trials at once (the reference ran two worker processes)", DefaultValueFactory = _ => defaults.Slots };
-        var sequential = new Option<bool>("--sequential-folds") { Description = "Run each trial's folds one after another in its slot instead of in parallel" };
+        var sequential = new Option<bool>("--sequential-folds")
+        {
+            Description = "Run each trial's folds one after another in its slot instead of in parallel",
+        };
         var schedulers = new Option<string?>("--schedulers") { Description = "Comma-separated scheduler types compared (default: fold-racing)" };
         var optimizer = new Option<string>("--optimizer") { Description = "Optimizer type", DefaultValueFactory = _ => defaults.Optimizer };
         var data = new Option<string>("--data") { Description = "Folder of the data sets' CSV files", DefaultValueFactory = _ => defaults.DataDirectory };
