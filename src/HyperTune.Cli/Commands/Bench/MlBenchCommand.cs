@@ -62,7 +62,18 @@ internal static class MlBenchCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return ExitCodes.BadInput;
             }
-            var results = await MlBenchmark.RunAsync(options, Console.Error, ct);
+            // The studies' nodes may log to stdout while they shut down (Akka's fallback logger): stdout is the table's.
+            var stdout = Console.Out;
+            Console.SetOut(Console.Error);
+            IReadOnlyList<MlBenchResult> results;
+            try
+            {
+                results = await MlBenchmark.RunAsync(options, Console.Error, ct);
+            }
+            finally
+            {
+                Console.SetOut(stdout);
+            }
             MlBenchReport.WriteTable(results, figures, Console.Out);
             if (r.GetValue(output) is { } outPath)
             {
