@@ -41,7 +41,7 @@ internal static class TrialCommand
         return command;
     }
 
-    private static void Write(Cluster.Studies.StudyProtocol.StudyReport report, TrialRecord t, TextWriter output)
+    internal static void Write(Cluster.Studies.StudyProtocol.StudyReport report, TrialRecord t, TextWriter output)
     {
         var state = StudyExport.StateOf(report, t);
         output.WriteLine($"trial #{t.Number} of study {report.Progress.StudyId}: {state}" +
@@ -59,6 +59,9 @@ internal static class TrialCommand
                                  : ""));
         if (report.RunningOn?.TryGetValue(t.Number, out var worker) == true)
             output.WriteLine($"  on {worker.Split('#')[0]}, dispatch {report.Dispatches?.GetValueOrDefault(t.Number)}");
+        if (report.Parts?.TryGetValue(t.Number, out var parts) == true)
+            output.WriteLine($"  parts: {parts.Done} of {parts.Count} done" + (parts.Nodes.Count == 0 ? ""
+                : $", {parts.Nodes.Count} running on {string.Join(", ", parts.Nodes.Select(n => n.Split('#')[0]))}"));
         if (!t.Attributes.IsEmpty)
             output.WriteLine("  attributes: " + string.Join("  ",
                 t.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key}={a.Value}")));
