@@ -58,6 +58,9 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
         var requeued = journal.Events.Where(e => e.Kind == "trial-part-requeued")
             .Select(e => ((int)e.Body["number"]!, (int)e.Body["part"]!)).ToList();
         var completed = Completed(journal);
+        // Each part trained one fold on its worker: its metrics are that fold's, not a whole cross-validation's.
+        Assert.All(journal.Events.Where(e => e.Kind == "trial-part-completed"),
+            e => Assert.Null(e.Body["metrics"]!["accuracy_std"]));
         // Every fold completed exactly once, and ran as often as it was requeued plus once.
         Assert.Equal(Trials * Folds, completed.Count);
         Assert.Equal(Trials * Folds, completed.Select(c => (c.Number, c.Part)).Distinct().Count());
