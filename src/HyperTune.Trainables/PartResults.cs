@@ -16,11 +16,7 @@ public static class PartResults
     public static Dictionary<string, double> Aggregate(IReadOnlyList<IReadOnlyDictionary<string, double>> parts,
         string metric)
     {
-        var sums = new Dictionary<string, double>();
-        foreach (var part in parts)
-            foreach (var (name, value) in part)
-                sums[name] = sums.GetValueOrDefault(name) + value;
-        var final = sums.ToDictionary(p => p.Key, p => p.Value / parts.Count);
+        var final = RunningMeans(parts, parts.Count);
         if (parts.Count > 1 && final.ContainsKey(metric))
         {
             var values = parts.Select(p => p.GetValueOrDefault(metric, double.NaN)).ToList();

@@ -12,7 +12,7 @@ public sealed class HypertuneProcess : IDisposable
     private readonly List<string> _stderrLines = new();
 
     /// <summary>The repository root (where HyperTune.Cluster.sln is).</summary>
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => LocalCluster.RepositoryRoot.Path;
 
     // Tests started in the background by a shell without job control (nohup, `cmd &` in a script) inherit SIGINT as
     // ignored, and so does every child they start; .NET then leaves it ignored, and the Ctrl-C test's signal was
@@ -162,12 +162,5 @@ public sealed class HypertuneProcess : IDisposable
         return line is not null
                && ulong.TryParse(line["SigIgn:".Length..].Trim(), System.Globalization.NumberStyles.HexNumber, null, out var mask)
                && (mask & (1UL << (2 - 1))) != 0;
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HyperTune.Cluster.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
     }
 }

@@ -110,6 +110,23 @@ public class StudyDeciderPartsTests
     }
 
     [Fact]
+    public void A_trial_whose_parts_lost_their_workers_too_often_fails()
+    {
+        var (s, opt) = Created(maxTrials: 1, parallelism: 1);
+        s = ApplyAll(s, Plan(s, opt, maxRequeues: 1));
+        // Two parts lost once each: the trial lost its workers twice, more than the one requeue allowed.
+        s = ApplyAll(s, StudyDecider.WorkerLost(s, 0, 1, "gone", T0));
+        s = ApplyAll(s, StudyDecider.WorkerLost(s, 0, 2, "gone", T0));
+        var events = Plan(s, opt, maxRequeues: 1);
+        var failed = Assert.Single(events.OfType<TrialFailed>());
+        Assert.True(failed.Final);
+        Assert.Contains("lost its worker 2 times (limit 1)", failed.Reason);
+        Assert.Empty(events.OfType<TrialPartDispatched>());
+        s = ApplyAll(s, events);
+        Assert.Equal((TrialState.Failed, 0, 0), (s.Trials[0].State, s.RunningParts, s.WaitingParts.Count));
+    }
+
+    [Fact]
     public void A_failed_part_fails_the_attempt_and_the_retry_runs_only_the_parts_not_done()
     {
         var (s, opt) = Created(maxTrials: 1, parallelism: 3, maxRetries: 1);

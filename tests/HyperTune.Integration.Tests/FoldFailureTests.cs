@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HyperTune.LocalCluster;
 using Xunit.Abstractions;
 using static HyperTune.Integration.Tests.StudyDocument;
 
@@ -23,7 +24,7 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
     public async Task A_worker_node_killed_while_it_trains_folds_only_its_folds_run_again()
     {
         var clock = Stopwatch.StartNew();
-        var data = Path.Combine(RepositoryRoot(), "config", "studies", "data");
+        var data = Path.Combine(RepositoryRoot.Path, "config", "studies", "data");
         await using var cluster = await ThreeNodeCluster.StartAsync(output,
             _ => $"hypertune.trainables.mlnet.data-roots = [{JsonSerializer.Serialize(data)}]");
         var studyId = await cluster.Http.SubmitAsync(cluster["a"].Http, Spec(data));
@@ -140,11 +141,4 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
         journal.Events.Where(e => e.Kind == "trial-part-completed")
             .Select(e => ((int)e.Body["number"]!, (int)e.Body["part"]!, (double)e.Body["metrics"]!["accuracy"]!))
             .ToList();
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "HyperTune.Cluster.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root was not found");
-    }
 }

@@ -152,28 +152,23 @@ public sealed class DatabaseCheckpointStore : ICheckpointStore
     }
 
     /// <inheritdoc />
-    public async Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken)
-    {
-        if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return;
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = $"DELETE FROM {_table} WHERE study_id = @study AND incarnation = @incarnation";
-        Add(delete, "study", studyId);
-        Add(delete, "incarnation", incarnation);
-        await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
+    public Task DiscardIncarnationAsync(string studyId, string incarnation, CancellationToken cancellationToken) =>
+        DeleteWhereAsync("study_id = @study AND incarnation = @incarnation", cancellationToken,
+            ("study", studyId), ("incarnation", incarnation));
 
     /// <inheritdoc />
-    public async Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken)
+    public Task DeleteStudyAsync(string studyId, CancellationToken cancellationToken) =>
+        DeleteWhereAsync("study_id = @study", cancellationToken, ("study", studyId));
+
+    // Deletes the copies a condition selects; an SQLite file never written is not created for it.
+    private async Task DeleteWhereAsync(string condition, CancellationToken cancellationToken,
+        params (string Name, object Value)[] parameters)
     {
         if (_sqliteFile is not null && !File.Exists(_sqliteFile)) return;
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var delete = connection.CreateCommand();
-        delete.CommandText = $"DELETE FROM {_table} WHERE study_id = @study";
-        var study = delete.CreateParameter();
-        study.ParameterName = "study";
-        study.Value = studyId;
-        delete.Parameters.Add(study);
+        delete.CommandText = $"DELETE FROM {_table} WHERE {condition}";
+        foreach (var (name, value) in parameters) Add(delete, name, value);
         await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -67,6 +67,9 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     // Decisions (pause, prune) whose worker is told to stop once the event is written: event -> worker id and reason.
     private readonly Dictionary<IStudyEvent, (string WorkerId, string Reason)> _stopOnPersist =
         new(ReferenceEqualityComparer.Instance);
+    // The parts still running of a trial in parts that an event ends (or sends back to wait): their workers, told to
+    // stop once the event is written, whichever decision wrote it (a result, a stop, too many lost workers).
+    private readonly Dictionary<IStudyEvent, List<string>> _partsToStop = new(ReferenceEqualityComparer.Instance);
     private string? _unloadable;
     private IReadOnlyList<WorkerNode> _workerNodes = Array.Empty<WorkerNode>();
     private bool _progressDirty;
@@ -187,12 +190,14 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 Sender.Tell(new StudyRejected(stop.StudyId, "this node opened the store read-only"));
                 return;
             }
-            var cancelled = _state!.RunningDispatches().ToList();
+            // Whole trials; the parts of trials in parts are stopped as their trials' cancellations are written.
+            var cancelled = _state!.RunningOn.ToList();
             var replyTo = Sender;
             PersistEvents(StudyDecider.Stop(_state, stop.Reason, _clock()), () =>
             {
-                foreach (var (number, dispatch, node) in cancelled)
-                    _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, node, dispatch), stop.Reason));
+                foreach (var (number, node) in cancelled)
+                    _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, node, _state.LastDispatch[number]),
+                        stop.Reason));
                 replyTo.Tell(new StudyReport(_state.Progress(), null));
             });
         });
@@ -602,10 +607,6 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             events = StudyDecider.Result(_state, new RunToCompletionScheduler(), r.Number, r.Dispatch, r.Metrics,
                 r.FailureReason, finishedAt);
         }
-        // The other parts still running of a trial this result ends (or sends back to wait) stop.
-        var otherParts = events.Any(e => e is TrialCompleted or TrialPruned or TrialFailed)
-            ? _state.RunningDispatches().Where(d => d.Number == r.Number && d.Dispatch != r.Dispatch).ToList()
-            : [];
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);
@@ -617,10 +618,6 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             // An earlier dispatch delivered after all: the one running now is no longer needed.
             if (supersededNode is not null && events.Any(e => e is TrialCompleted))
                 _workerRegion.Tell(new CancelTrial(WorkerIdOf(r.Number, supersededNode, supersededDispatch), "an earlier attempt delivered the result"));
-            var ending = events.Any(e => e is TrialPruned) ? "was pruned" : "ended";
-            foreach (var (number, dispatch, partNode) in otherParts)
-                _workerRegion.Tell(new CancelTrial(WorkerIdOf(number, partNode, dispatch),
-                    $"trial {number} {ending} on another part's result"));
             if (events.FirstOrDefault() is TrialFailed f)
                 _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
         });
@@ -746,7 +743,16 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             else DeferAsync(then, t => t());
             return;
         }
-        foreach (var e in events) _state = e is StudyCreated created ? StudyState.Create(created) : _state!.Apply(e);
+        foreach (var e in events)
+        {
+            if (e is StudyCreated created)
+            {
+                _state = StudyState.Create(created);
+                continue;
+            }
+            NotePartsToStop(e);
+            _state = _state!.Apply(e);
+        }
         // Deferred reports were applied before these events, so they are written before them: the journal's order
         // stays the order in which the state changed.
         var all = _deferred.Count == 0 ? events : _deferred.Concat(events).ToList();
@@ -859,6 +865,10 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             if (e is TrialPaused) _workerRegion.Tell(new PauseTrial(stop.WorkerId, stop.Reason));
             else _workerRegion.Tell(new CancelTrial(stop.WorkerId, stop.Reason));
         }
+        if (_partsToStop.Remove(e, out var parts))
+            foreach (var workerId in parts)
+                _workerRegion.Tell(new CancelTrial(workerId,
+                    $"its trial ended or went back to wait ({e.GetType().Name})"));
         switch (e)
         {
             case TrialDispatched d:
@@ -907,6 +917,18 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                         store.Describe(), t.Exception!.GetBaseException().Message);
                 else log.Info("study {0}: its kept checkpoint copies are deleted from {1}", studyId, store.Describe());
             }, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Before <paramref name="e"/> is applied: when it ends a trial in parts or sends it back to wait (a failed
+    /// attempt), the workers of its parts still running are noted, to be stopped once it is written.
+    /// </summary>
+    private void NotePartsToStop(IStudyEvent e)
+    {
+        var number = StudyState.AttemptEndedBy(e);
+        if (number < 0 || !_state!.Parts.TryGetValue(number, out var parts)) return;
+        var running = parts.Where(p => p.IsRunning).Select(p => WorkerIdOf(number, p.NodeKey!, p.Dispatch)).ToList();
+        if (running.Count > 0) _partsToStop[e] = running;
     }
 
     /// <summary>Everything applied to the state is written: no write under way, no deferred event.</summary>

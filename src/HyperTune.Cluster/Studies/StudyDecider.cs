@@ -263,16 +263,20 @@ public static class StudyDecider
             else break;
         }
 
+        // A trial that lost its worker too often fails (a trial in parts: its workers, together).
+        bool LostTooOften(int number)
+        {
+            if (s.Requeues.GetValueOrDefault(number) <= maxRequeues) return false;
+            Emit(new TrialFailed(number, $"lost its worker {s.Requeues[number]} times (limit {maxRequeues})", true,
+                now));
+            active--;
+            return true;
+        }
         var placement = new WorkerPlacement(workers, s.StudyId,
             s.RunningDispatches().GroupBy(d => d.NodeKey).ToDictionary(g => g.Key, g => g.Count()));
         foreach (var t in s.WaitingTrials.Select(n => s.Trials[n]).ToList())
         {
-            if (s.Requeues.GetValueOrDefault(t.Number) > maxRequeues)
-            {
-                Emit(new TrialFailed(t.Number, $"lost its worker {s.Requeues[t.Number]} times (limit {maxRequeues})", true, now));
-                active--;
-                continue;
-            }
+            if (LostTooOften(t.Number)) continue;
             // A trial in parts is dispatched part by part, below.
             if (s.Parts.ContainsKey(t.Number)) continue;
             if (placement.Next() is not { } node) break;
@@ -283,14 +287,8 @@ public static class StudyDecider
         // learns about each of them early.
         foreach (var (number, part) in s.WaitingParts.OrderBy(p => p.Part).ThenBy(p => p.Number).ToList())
         {
-            if (!s.Parts.ContainsKey(number)) continue;
-            if (s.Requeues.GetValueOrDefault(number) > maxRequeues)
-            {
-                Emit(new TrialFailed(number, $"lost its workers {s.Requeues[number]} times (limit {maxRequeues})", true,
-                    now));
-                active--;
-                continue;
-            }
+            // A trial failed just above (too many lost workers) has no parts left.
+            if (!s.Parts.ContainsKey(number) || LostTooOften(number)) continue;
             if (placement.Next() is not { } node) break;
             Emit(new TrialPartDispatched(number, part, s.LastDispatch.GetValueOrDefault(number) + 1, node, now));
         }
@@ -364,9 +362,12 @@ public static class StudyDecider
         if (value is { } v)
             return new IStudyEvent[] { new TrialCompleted(number, v, metrics.ToImmutableDictionary(), now) };
         if (!state.IsCurrentDispatch(number, dispatch)) return Array.Empty<IStudyEvent>();
-        var final = trial.FailedAttempts + 1 > state.Spec.MaxRetries;
-        return new IStudyEvent[] { new TrialFailed(number, reason!, final, now) };
+        return new IStudyEvent[] { new TrialFailed(number, reason!, RetriesUsedUp(state, trial), now) };
     }
+
+    // A failed attempt is the trial's last when its retries are used up.
+    private static bool RetriesUsedUp(StudyState state, TrialRecord trial) =>
+        trial.FailedAttempts + 1 > state.Spec.MaxRetries;
 
     /// <summary>
     /// One part's result (a trial in parts): a failed part fails the trial's attempt (its other running parts stop;
@@ -384,10 +385,10 @@ public static class StudyDecider
         var names = state.Spec.Objective.Metrics.Select(m => m.Name).ToList();
         var (_, reason) = new TrialOutcome(metrics, failure).Judge(names);
         if (reason is not null)
-        {
-            var final = trial.FailedAttempts + 1 > state.Spec.MaxRetries;
-            return new IStudyEvent[] { new TrialFailed(number, $"part {part + 1}: {reason}", final, now) };
-        }
+            return new IStudyEvent[]
+            {
+                new TrialFailed(number, $"part {part + 1}: {reason}", RetriesUsedUp(state, trial), now),
+            };
         var events = new List<IStudyEvent>();
         var s = state;
         void Emit(IStudyEvent e)

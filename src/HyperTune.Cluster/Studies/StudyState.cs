@@ -244,6 +244,19 @@ public sealed record StudyState
         _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
     };
 
+    /// <summary>
+    /// The trial whose attempt <paramref name="e"/> ends (it completes, fails, is pruned or cancelled), or -1: the
+    /// parts of a trial in parts that still run then stop.
+    /// </summary>
+    internal static int AttemptEndedBy(IStudyEvent e) => e switch
+    {
+        TrialCompleted c => c.Number,
+        TrialFailed f => f.Number,
+        TrialPruned p => p.Number,
+        TrialCancelled c => c.Number,
+        _ => -1,
+    };
+
     /// <summary>Replaces a part, keeping the indexes of waiting and running parts in step.</summary>
     private StudyState SetPart(int number, int part, TrialPart after)
     {
@@ -267,29 +280,20 @@ public sealed record StudyState
     /// </summary>
     private StudyState ApplyToParts(IStudyEvent e)
     {
-        var number = e switch
-        {
-            TrialCompleted c => c.Number,
-            TrialFailed f => f.Number,
-            TrialPruned p => p.Number,
-            TrialCancelled c => c.Number,
-            _ => -1,
-        };
+        var number = AttemptEndedBy(e);
         if (number < 0 || !Parts.TryGetValue(number, out var parts)) return this;
-        var s = this;
         if (Trials[number].State.IsFinished())
-        {
-            for (var i = 0; i < parts.Count; i++)
-                s = s.SetPart(number, i, parts[i] with { NodeKey = null, Metrics = parts[i].Metrics ?? Done });
-            return s with { Parts = s.Parts.Remove(number) };
-        }
+            return this with
+            {
+                Parts = Parts.Remove(number),
+                WaitingParts = WaitingParts.Except(Enumerable.Range(0, parts.Count).Select(i => (number, i))),
+                RunningParts = RunningParts - parts.Count(p => p.IsRunning),
+            };
+        var s = this;
         for (var i = 0; i < parts.Count; i++)
             if (parts[i].IsRunning) s = s.SetPart(number, i, parts[i] with { NodeKey = null });
         return s;
     }
-
-    // Marks a part no longer to run (its trial finished) before the trial's parts are dropped.
-    private static readonly ImmutableDictionary<string, double> Done = ImmutableDictionary<string, double>.Empty;
 
     private StudyState ChangeBudget(StudyBudgetChanged b)
     {

@@ -14,7 +14,11 @@ public static class CheckpointDirectories
 
     /// <summary>The copy of trial <paramref name="number"/>'s checkpoint kept at <paramref name="step"/>.</summary>
     public static string Kept(string root, string studyId, string incarnation, int number, long step) =>
-        Path.GetFullPath(Path.Combine(root, studyId, incarnation, "kept", $"trial-{number}", $"step-{step}"));
+        Path.Combine(KeptRoot(root, studyId, incarnation), $"trial-{number}", $"step-{step}");
+
+    // The folder of every copy kept for one incarnation of a study.
+    private static string KeptRoot(string root, string studyId, string incarnation) =>
+        Path.GetFullPath(Path.Combine(root, studyId, incarnation, "kept"));
 
     /// <summary>The steps at which copies of trial <paramref name="number"/>'s checkpoint are kept, with their
     /// directories.</summary>
@@ -39,7 +43,7 @@ public static class CheckpointDirectories
     /// <summary>Deletes every copy kept for one incarnation of a study (its trials' own directories stay).</summary>
     public static void DiscardAllKept(string root, string studyId, string incarnation)
     {
-        var kept = Path.GetDirectoryName(Path.GetDirectoryName(Kept(root, studyId, incarnation, 0, 0))!)!;
+        var kept = KeptRoot(root, studyId, incarnation);
         if (Directory.Exists(kept)) Directory.Delete(kept, recursive: true);
     }
 

@@ -61,9 +61,9 @@ public sealed class Pb2Explorer
             random);
         var posterior = GaussianProcessPosterior.Create(x, losses, hyper);
 
-        var best = perturbed;
-        var bestScore = Score(posterior, perturbed);
         var scratch = new double[posterior.Count];
+        var best = perturbed;
+        var bestScore = Score(posterior, perturbed, scratch);
         for (var c = 0; c < RandomCandidates + NearCandidates; c++)
         {
             var candidate = c < RandomCandidates ? _fallback.Sample(random) : _fallback.Explore(inherited, random);
@@ -75,9 +75,9 @@ public sealed class Pb2Explorer
         return best;
     }
 
-    private double Score(GaussianProcessPosterior posterior, Configuration candidate, double[]? scratch = null)
+    private double Score(GaussianProcessPosterior posterior, Configuration candidate, double[] scratch)
     {
-        var (m, variance) = posterior.Predict(Input(1.0, candidate), scratch ?? new double[posterior.Count]);
+        var (m, variance) = posterior.Predict(Input(1.0, candidate), scratch);
         return -m + Kappa * Math.Sqrt(Math.Max(variance, 0));
     }
 

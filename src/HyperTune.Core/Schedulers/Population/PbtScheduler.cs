@@ -83,7 +83,7 @@ public sealed class PbtScheduler : ITrialScheduler
     /// <exception cref="SpecException">A bad setting, naming it.</exception>
     public static PbtScheduler FromSettings(JsonSettings settings, long? trainableSteps, SearchSpace space, long seed)
     {
-        int? population = settings.Has("populationSize") ? settings.GetInt("populationSize", 2, 2, 100_000) : null;
+        var population = ReadPopulationSize(settings);
         var interval = settings.GetOptionalLong("perturbationInterval", 1, 1_000_000_000)
                        ?? (trainableSteps is { } steps
                            ? Math.Max(1, steps / 10)
@@ -213,19 +213,18 @@ public sealed class PbtScheduler : ITrialScheduler
     /// <inheritdoc />
     public IReadOnlyList<RungSummary> Rungs(TrialHistory history) => Array.Empty<RungSummary>();
 
-    // The members: the setting, or the trial budget, never more than the budget.
     /// <summary>
     /// The members a <c>pbt</c> scheduler spec trains under a trial budget of <paramref name="maxTrials"/>: its
     /// <c>populationSize</c>, at most the budget; the budget when it gives none. Null for another scheduler.
     /// </summary>
-    public static int? PopulationFor(SchedulerSpec spec, int maxTrials)
-    {
-        if (spec.Type != TypeName) return null;
-        var settings = spec.Reader();
-        var size = settings.Has("populationSize") ? settings.GetInt("populationSize", 2, 2, 100_000) : maxTrials;
-        return Math.Min(size, maxTrials);
-    }
+    public static int? PopulationFor(SchedulerSpec spec, int maxTrials) =>
+        spec.Type == TypeName ? Math.Min(ReadPopulationSize(spec.Reader()) ?? maxTrials, maxTrials) : null;
 
+    // The spec's populationSize, when it gives one.
+    private static int? ReadPopulationSize(JsonSettings settings) =>
+        settings.Has("populationSize") ? settings.GetInt("populationSize", 2, 2, 100_000) : null;
+
+    // The members: the setting, or the trial budget, never more than the budget.
     private int PopulationSize(SchedulerContext context) =>
         Math.Min(_populationSize ?? context.MaxTrials, context.MaxTrials);
 
