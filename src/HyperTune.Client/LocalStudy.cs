@@ -73,7 +73,9 @@ public sealed class LocalStudy : IAsyncDisposable
             LogFile = Path.Combine(dataDirectory, "hypertune.log"),
             ExtraHocon = "hypertune.worker.checkpoint-root = " +
                          StorageSpec.Quote(Path.Combine(dataDirectory, "checkpoints")) +
-                         $"\n{Trainables.MlNet.DataRootPolicy.ConfigKey} = [{string.Join(", ", dataFolders.Select(StorageSpec.Quote))}]",
+                         $"\n{Trainables.MlNet.DataRootPolicy.ConfigKey} = [{string.Join(", ", dataFolders.Select(StorageSpec.Quote))}]" +
+                         // The program refits when it wants, where it wants the model (RefitAsync).
+                         "\nhypertune.study.refit-when-finished = off",
         }, cancellationToken);
         return new LocalStudy(builder, options, node, temporary);
     }
@@ -162,7 +164,7 @@ public sealed class LocalStudy : IAsyncDisposable
     /// and saves the model to <paramref name="modelPath"/> when given.
     /// </summary>
     /// <exception cref="InvalidOperationException">The study has no completed trial or its trainable is not ML.NET.</exception>
-    public async Task<Trainables.MlNet.RefitResult> RefitAsync(string? modelPath = null,
+    public async Task<Trainables.RefitResult> RefitAsync(string? modelPath = null,
         CancellationToken cancellationToken = default)
     {
         if (Trainables.TrainableFactory.Create(_builder.Validate()) is not Trainables.MlNet.MlNetTrainable trainable)

@@ -137,6 +137,10 @@ internal static class RunCommand
                 LogFile = Path.Combine(dataDir, "hypertune.log"),
                 Embedded = true,
                 ExtraHocon = $"hypertune.worker.checkpoint-root = {StorageSpec.Quote(Path.Combine(dataDir, "checkpoints"))}\n" +
+                             // The coordinator refits an ML.NET study's best trial when it finishes: its model goes
+                             // beside the store, in the artifacts folder `study refit` and `study delete` know.
+                             $"hypertune.worker.artifacts-root = {StorageSpec.Quote(artifacts)}\n" +
+                             "hypertune.study.refit-when-finished = on\n" +
                              $"{Trainables.Processes.ProcessCommandPolicy.ConfigKey} = " +
                              $"[{(allowedCommand is null ? "" : StorageSpec.Quote(allowedCommand))}]\n" +
                              // The user named these files on their own machine: the embedded node may read them.
@@ -165,14 +169,17 @@ internal static class RunCommand
 
                     var view = new ProgressView(live: ProgressView.StderrIsTerminal);
                     await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
+                    // The best configuration trained on all training rows and scored once on the test set, by the
+                    // node's worker as the study finished.
+                    if (model is not null && await RefitWaiter.WaitAsync(client, studyId, ct) is { } refitFailure)
+                    {
+                        Console.Error.WriteLine($"error: study {studyId}: {refitFailure}");
+                        return ExitCodes.Failed;
+                    }
                     var report = await client.GetAsync(studyId, includeTrials: true, ct)
                                  ?? throw new StudyRejectedException($"study '{studyId}' vanished");
-                    // The best configuration trained on all training rows and scored once on the test set.
-                    var refit = model is not null && report.Progress.Best is { } best && report.Progress.Status == StudyStatus.Finished
-                        ? await RefitWriter.RefitAsync(model, best, Path.Combine(artifacts, studyId), ct)
-                        : null;
-                    // The coordinator's report carries the scheduler's rungs.
-                    if (json && refit is null)
+                    // The coordinator's report carries the scheduler's rungs (and the refit).
+                    if (json)
                     {
                         // Streamed: a large study's trial list is never held whole as text.
                         Console.Out.Flush();
@@ -181,11 +188,10 @@ internal static class RunCommand
                         stdout.Write("\n"u8);
                         stdout.Flush();
                     }
-                    else if (json) Console.Out.WriteLine(RefitWriter.WithRefit(Cluster.Api.StudyJson.ToJson(report, includeTrials), refit));
                     else
                     {
                         StudyReportWriter.WriteHuman(report, Console.Out, elapsed: stopwatch.Elapsed);
-                        if (refit is not null) RefitWriter.WriteHuman(refit, spec.Objective.Metric, report.Progress.Best!.Value, Console.Out);
+                        if (report.Progress.Refit is { } refit) RefitWriter.WriteHuman(refit, report.Progress, Console.Out, showNode: false);
                     }
                     if (report.Progress.Best is null && report.Progress.Status == StudyStatus.Finished)
                     {

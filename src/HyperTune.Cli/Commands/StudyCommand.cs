@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HyperTune.Cli.Http;
@@ -278,6 +279,7 @@ internal static class StudyCommand
                                  $"{(g["best"] is { } b ? ((double)b).ToString("G7") : "-")}, " +
                                  $"{(g["mean"] is { } m ? ((double)m).ToString("G7") : "-")}");
         }
+        if (doc["refit"] is JsonObject refit) PrintRefit(refit, output);
         if (doc["trialList"] is not JsonArray list) return;
         // Where each unfinished trial runs and how far it has got: what an operator watching a failover wants to see.
         var unfinished = list.Where(t => (string?)t!["state"] is "running" or "waiting").ToList();
@@ -295,6 +297,29 @@ internal static class StudyCommand
         if (pausedTrials.Count > 0)
             output.WriteLine("  paused trials: " + string.Join(", ",
                 pausedTrials.Select(t => $"#{(int)t!["number"]!} at step {(t["lastStep"] is { } s ? (long)s : 0)}")));
+    }
+
+    /// <summary>A node's refit of the study, from the document's <c>refit</c>: its test scores and model, or where it
+    /// is.</summary>
+    private static void PrintRefit(JsonObject refit, TextWriter output)
+    {
+        var status = (string?)refit["status"];
+        var node = (string?)refit["node"] is { } on ? $" on {on}" : "";
+        if (status == "complete")
+        {
+            var test = refit["test"] is JsonObject metrics && metrics.Count > 0
+                ? $"; test ({(int)refit["testRows"]!} rows, seen once): " + string.Join(", ",
+                    metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {(double)m.Value!:G6}")))
+                : "; no test set";
+            output.WriteLine($"  refit of trial #{(int)refit["trial"]!}{node}: trained on {(int)refit["trainRows"]!} " +
+                             $"rows{test}");
+            if ((string?)refit["modelPath"] is { } model) output.WriteLine($"  model: {model}");
+        }
+        else
+        {
+            output.WriteLine($"  refit of trial #{(int)refit["trial"]!}: {status}{node}" +
+                             ((string?)refit["failureReason"] is { } why ? $" ({why})" : ""));
+        }
     }
 
     /// <summary>The rung table from a study document's <c>rungs</c> (nodes without schedulers give none).</summary>
@@ -331,7 +356,7 @@ internal static class StudyCommand
             return ExitCodes.Ok;
         }) : WithReport(null, r.GetValue(storage), r.GetValue(id)!, includeTrials: true, ct, report =>
         {
-            // The refit `hypertune run` or `study refit` recorded beside the store, if any.
+            // The refit `study refit` recorded beside the store, if any (a node's refit is in the report).
             var refit = RecordedRefit(r.GetValue(storage), r.GetValue(id)!);
             // The same document as a node's HTTP API gives (the coordinator's report carries the rungs).
             if (r.GetValue(json))
@@ -341,6 +366,8 @@ internal static class StudyCommand
                 StudyReportWriter.WriteHuman(report, Console.Out);
                 if (refit is not null && report.Progress.Best is { } best)
                     RefitWriter.WriteHuman(refit, report.Progress.Metric, best.Value, Console.Out);
+                else if (report.Progress.Refit is { } nodeRefit)
+                    RefitWriter.WriteHuman(nodeRefit, report.Progress, Console.Out);
             }
             return ExitCodes.Ok;
         }, pick: r.GetValue(json) ? null : (report, rows) => StudyReportWriter.SummaryTrials(report.Progress, rows)));

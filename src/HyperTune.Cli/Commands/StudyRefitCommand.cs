@@ -8,10 +8,11 @@ using HyperTune.Core.Specs;
 namespace HyperTune.Cli.Commands;
 
 /// <summary>
-/// <c>hypertune study refit ID</c>: trains a stored ML.NET study's best configuration on all its training rows,
-/// scores it once on the test set and saves the model, as <c>hypertune run</c> does at the end of a study, for a
-/// study that ran on a cluster (<c>--node</c>) or whose refit is wanted again. It runs on this machine: the spec's
-/// data files must be here, at the paths the spec was submitted with.
+/// <c>hypertune study refit ID</c>: trains an ML.NET study's best configuration on all its training rows, scores it
+/// once on the test set and saves the model, as a node does when a study finishes. With <c>--node</c> a worker of
+/// the cluster does it (the study records it; the command waits and prints it); from a local store, or with
+/// <c>--node</c> and <c>--local</c>, it runs on this machine: the spec's data files must be here, at the paths the
+/// spec was submitted with.
 /// </summary>
 internal static class StudyRefitCommand
 {
@@ -25,20 +26,36 @@ internal static class StudyRefitCommand
             Description = "Folder for model.zip and refit.json (default: the store's artifacts/ID, or " +
                           "hypertune-data/artifacts/ID with --node)",
         };
-        var json = new Option<bool>("--json") { Description = "Print the refit record (refit.json) as JSON" };
+        var json = new Option<bool>("--json") { Description = "Print the refit record as JSON" };
+        var local = new Option<bool>("--local")
+        {
+            Description = "With --node: train here (the spec's data files must be on this machine) instead of on a " +
+                          "worker of the cluster",
+        };
         var command = new Command("refit",
             "Train an ML.NET study's best configuration on all training rows, score it once on the test set, save " +
             "the model")
         {
-            id, storage, node, output, json,
+            id, storage, node, output, json, local,
         };
         command.SetAction(async (r, ct) =>
         {
             var studyId = r.GetValue(id)!;
-            if (r.GetValue(node) is { } remote)
+            if (r.GetValue(node) is { } remote && !r.GetValue(local))
+            {
+                if (r.GetValue(output) is not null)
+                {
+                    Console.Error.WriteLine("error: --out applies to a refit on this machine (--local, or a local " +
+                                            "store); a worker saves the model in its node's artifacts-root");
+                    return ExitCodes.BadInput;
+                }
+                return await StudyCommand.Remote(remote, ct,
+                    client => ClusterRefitAsync(client, studyId, r.GetValue(json), ct));
+            }
+            if (r.GetValue(node) is { } here)
             {
                 var artifacts = r.GetValue(output) ?? Path.Combine("hypertune-data", "artifacts", studyId);
-                return await StudyCommand.Remote(remote, ct, async client =>
+                return await StudyCommand.Remote(here, ct, async client =>
                 {
                     var path = $"studies/{Uri.EscapeDataString(studyId)}";
                     var (status, body) = await client.GetAsync(path, ct);
@@ -64,6 +81,39 @@ internal static class StudyRefitCommand
             });
         });
         return command;
+    }
+
+    /// <summary>How often a cluster's refit is looked at while the command waits for it.</summary>
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Asks the cluster to refit the study's best trial on a worker, waits for it and prints it.</summary>
+    private static async Task<int> ClusterRefitAsync(Http.NodeClient client, string studyId, bool json,
+        CancellationToken ct)
+    {
+        var path = $"studies/{Uri.EscapeDataString(studyId)}";
+        var (status, body) = await client.PostAsync(path + "/refit", null, ct);
+        if (status >= 400) return StudyCommand.Fail(status, body);
+        var report = StudyDocumentReader.Read(body, null);
+        var announced = false;
+        while (report.Progress.Refit is { IsFinished: false } running)
+        {
+            if (!announced)
+                Console.Error.WriteLine($"refit: a worker trains trial {running.Trial}'s configuration on all " +
+                                        "training rows");
+            announced = true;
+            await Task.Delay(PollInterval, ct);
+            (status, body) = await client.GetAsync(path, ct);
+            if (status >= 400) return StudyCommand.Fail(status, body);
+            report = StudyDocumentReader.Read(body, null);
+        }
+        var refit = report.Progress.Refit!;
+        if (json)
+            Console.Out.WriteLine(System.Text.Json.Nodes.JsonNode.Parse(body)!["refit"]!.ToJsonString(
+                new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        else RefitWriter.WriteHuman(refit, report.Progress, Console.Out);
+        if (refit.Status == RefitStatus.Complete) return ExitCodes.Ok;
+        Console.Error.WriteLine($"error: study {studyId}: the refit of trial {refit.Trial} failed: {refit.FailureReason}");
+        return ExitCodes.Failed;
     }
 
     private static async Task<int> RefitAsync(string studyId, StudyProtocol.StudyReport report, string specJson,

@@ -94,6 +94,8 @@ internal sealed class NodeHttpServer : IAsyncDisposable
             holder.Api is { } api ? Reply(await api.DeleteAsync(id, ct)) : Starting);
         app.MapPost("/studies/{id}/pause", async (string id, string? reason, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.PauseAsync(id, reason ?? "paused by operator", ct)) : Starting);
+        app.MapPost("/studies/{id}/refit", async (string id, string? reason, CancellationToken ct) =>
+            holder.Api is { } api ? Reply(await api.RefitAsync(id, reason ?? "asked for by an operator", ct)) : Starting);
         app.MapPost("/studies/{id}/resume", async (string id, CancellationToken ct) =>
             holder.Api is { } api ? Reply(await api.ResumeAsync(id, ct)) : Starting);
         app.MapPost("/studies/{id}/enqueue", async (string id, HttpRequest request, CancellationToken ct) =>

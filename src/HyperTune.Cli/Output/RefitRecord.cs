@@ -1,4 +1,4 @@
-using HyperTune.Trainables.MlNet;
+using HyperTune.Trainables;
 
 namespace HyperTune.Cli.Output;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HyperTune.Cluster.Studies;
+using HyperTune.Trainables;
 using HyperTune.Trainables.MlNet;
 
 namespace HyperTune.Cli.Output;
@@ -70,6 +71,36 @@ internal static class RefitWriter
             output.WriteLine("test (" + r.TestRows + " rows, seen once): " + string.Join(", ",
                 r.TestMetrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G6}"))));
         if (r.ModelPath is not null) output.WriteLine($"model: {r.ModelPath}");
+    }
+
+    /// <summary>
+    /// A node's refit of the study (<see cref="StudyRefit"/>): as <see cref="WriteHuman(RefitRecord, string, double,
+    /// TextWriter)"/> once complete (with the node that trained it), else where it is.
+    /// </summary>
+    /// <param name="refit">The refit.</param>
+    /// <param name="progress">Its study's progress (metric, best trial).</param>
+    /// <param name="output">Where to write.</param>
+    /// <param name="showNode">Whether to say which node trained it (not for a one-node run's own node).</param>
+    public static void WriteHuman(StudyRefit refit, StudyProgress progress, TextWriter output, bool showNode = true)
+    {
+        if (refit.Status == RefitStatus.Complete)
+        {
+            var crossValidated = progress.Best is { } best && best.Number == refit.Trial ? best.Value : double.NaN;
+            // The study's metric first, then the others by name.
+            var test = refit.TestMetrics.OrderBy(m => m.Key == progress.Metric ? 0 : 1)
+                .ThenBy(m => m.Key, StringComparer.Ordinal).ToDictionary(m => m.Key, m => m.Value);
+            WriteHuman(new RefitRecord(refit.Trial, crossValidated,
+                new RefitResult(test, refit.TrainRows, refit.TestRows, refit.ModelPath)),
+                progress.Metric, crossValidated, output);
+            if (showNode && refit.NodeKey is { } node) output.WriteLine($"refitted on: {node}");
+            return;
+        }
+        output.WriteLine();
+        output.WriteLine(refit.Status == RefitStatus.Failed
+            ? $"refit (trial {refit.Trial}) failed after {refit.FailedAttempts} attempt(s): {refit.FailureReason}"
+            : $"refit (trial {refit.Trial}): {refit.Status.ToString().ToLowerInvariant()}" +
+              (refit.NodeKey is { } on ? $" on {on}" : "") +
+              (refit.FailureReason is { } last ? $" (an attempt failed: {last})" : ""));
     }
 
     private static JsonObject ToNode(RefitRecord refit)

@@ -226,6 +226,13 @@ public sealed class StudyApi
     public Task<ApiResponse> PauseAsync(string studyId, string reason, CancellationToken cancellationToken) =>
         ReportAsync(() => _client.PauseAsync(studyId, reason, cancellationToken));
 
+    /// <summary>
+    /// Refits the study's best trial on a worker (200 with its report, whose <c>refit</c> says where the refit is;
+    /// 404 unknown; 409 refused: no single best trial, a trainable that makes no model).
+    /// </summary>
+    public Task<ApiResponse> RefitAsync(string studyId, string reason, CancellationToken cancellationToken) =>
+        ReportAsync(() => _client.RefitAsync(studyId, reason, cancellationToken));
+
     /// <summary>Lets a held study go on (200 with its report; 404 unknown).</summary>
     public Task<ApiResponse> ResumeAsync(string studyId, CancellationToken cancellationToken) =>
         ReportAsync(() => _client.ResumeAsync(studyId, cancellationToken));

@@ -40,6 +40,28 @@ public static class StudyDocumentReader
         }
     }
 
+    /// <summary>A study document's <c>refit</c> (a node's; <c>hypertune run</c>'s record has no status).</summary>
+    private static StudyRefit Refit(JsonElement e)
+    {
+        var status = Enum.TryParse<RefitStatus>(e.GetProperty("status").GetString(), ignoreCase: true, out var s)
+            ? s : throw new JsonException($"unknown refit status '{e.GetProperty("status").GetString()}'");
+        return new StudyRefit(e.GetProperty("trial").GetInt32(), status, OptionalInt(e, "dispatch"),
+            e.TryGetProperty("node", out var node) ? node.GetString() : null,
+            OptionalTime(e, "requestedAt") ?? DateTimeOffset.MinValue)
+        {
+            Reason = e.TryGetProperty("reason", out var reason) ? reason.GetString() ?? "" : "",
+            FailedAttempts = OptionalInt(e, "failedAttempts"),
+            FailureReason = e.TryGetProperty("failureReason", out var f) ? f.GetString() : null,
+            TrainRows = OptionalInt(e, "trainRows"),
+            TestRows = OptionalInt(e, "testRows"),
+            TestMetrics = e.TryGetProperty("test", out var test)
+                ? test.EnumerateObject().ToImmutableDictionary(m => m.Name, m => m.Value.GetDouble())
+                : ImmutableDictionary<string, double>.Empty,
+            ModelPath = e.TryGetProperty("modelPath", out var model) ? model.GetString() : null,
+            FinishedAt = OptionalTime(e, "finishedAt"),
+        };
+    }
+
     private static StudyProtocol.StudyReport Read(JsonElement root, IEnumerable<string>? trialDocuments)
     {
         var counts = root.GetProperty("trials");
@@ -102,6 +124,9 @@ public static class StudyDocumentReader
             Constraints = constraints,
             PauseReason = root.GetProperty("status").GetString() == "paused"
                 ? root.TryGetProperty("pauseReason", out var why) ? why.GetString() ?? "" : ""
+                : null,
+            Refit = root.TryGetProperty("refit", out var refit) && refit.TryGetProperty("status", out _)
+                ? Refit(refit)
                 : null,
         };
         List<TrialRecord>? trials = null;

@@ -138,6 +138,7 @@ public static class StudyJson
             if (report.Rungs is { } rungs) WriteRungs(w, rungs);
             if (report.Generations is { } generations) WriteGenerations(w, generations);
             if (report.FinalStep is { } finalStep) w.WriteNumber("finalStep", finalStep);
+            if (p.Refit is { } refit) WriteRefit(w, refit, p.Best);
             if (includeTrials && report.Trials is { } trials)
             {
                 w.WriteStartArray("trialList");
@@ -154,6 +155,38 @@ public static class StudyJson
     }
 
     private const int FlushThreshold = 64 * 1024;
+
+    /// <summary>
+    /// The study's refit: <c>{"trial", "status" (waiting, running, complete, failed), "reason", "node",
+    /// "crossValidatedValue" (when the trial is still the best), "trainRows", "testRows", "test": {METRIC: X},
+    /// "modelPath", "failureReason", "failedAttempts", "requestedAt", "finishedAt"}</c>; the names of
+    /// <c>hypertune run</c>'s refit record where they mean the same.
+    /// </summary>
+    private static void WriteRefit(Utf8JsonWriter w, StudyRefit refit, TrialSummary? best)
+    {
+        w.WriteStartObject("refit");
+        w.WriteNumber("trial", refit.Trial);
+        w.WriteString("status", refit.Status.ToString().ToLowerInvariant());
+        w.WriteString("reason", refit.Reason);
+        if (refit.NodeKey is { } node) w.WriteString("node", node);
+        if (best is not null && best.Number == refit.Trial) w.WriteNumber("crossValidatedValue", best.Value);
+        if (refit.Status == RefitStatus.Complete)
+        {
+            w.WriteNumber("trainRows", refit.TrainRows);
+            w.WriteNumber("testRows", refit.TestRows);
+            w.WriteStartObject("test");
+            foreach (var (name, value) in refit.TestMetrics.OrderBy(m => m.Key, StringComparer.Ordinal))
+                w.WriteNumber(name, value);
+            w.WriteEndObject();
+            if (refit.ModelPath is { } model) w.WriteString("modelPath", model);
+        }
+        if (refit.FailureReason is { } failure) w.WriteString("failureReason", failure);
+        w.WriteNumber("failedAttempts", refit.FailedAttempts);
+        w.WriteNumber("dispatch", refit.Dispatch);
+        w.WriteString("requestedAt", refit.RequestedAt.ToUniversalTime().ToString("O"));
+        if (refit.FinishedAt is { } at) w.WriteString("finishedAt", at.ToUniversalTime().ToString("O"));
+        w.WriteEndObject();
+    }
 
     /// <summary>"running", "paused" (held by an operator) or "finished", as the documents spell a study's status.
     /// </summary>

@@ -179,6 +179,15 @@ public sealed class HyperTuneClient
     public Task<StudyReport> PauseAsync(string studyId, string reason, CancellationToken cancellationToken = default) =>
         ReportAsync(studyId, new PauseStudy(studyId, reason), cancellationToken);
 
+    /// <summary>
+    /// Refits the study's best trial on a worker now (its report's progress then carries the refit, waiting or
+    /// running; watch or poll it until it completes).
+    /// </summary>
+    /// <exception cref="StudyRejectedException">No such study, no single best trial, or a trainable that makes no
+    /// model.</exception>
+    public Task<StudyReport> RefitAsync(string studyId, string reason, CancellationToken cancellationToken = default) =>
+        ReportAsync(studyId, new RefitStudy(studyId, reason), cancellationToken);
+
     /// <summary>Lets a held study go on.</summary>
     /// <exception cref="StudyRejectedException">No such study.</exception>
     public Task<StudyReport> ResumeAsync(string studyId, CancellationToken cancellationToken = default) =>

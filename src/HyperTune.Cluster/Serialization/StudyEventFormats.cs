@@ -77,6 +77,20 @@ public static class StudyEventFormats
         .Add<TrialPartRequeued>("trial-part-requeued.v1",
             (w, e) => w.Int("number", e.Number).Int("part", e.Part).String("reason", e.Reason).Time("at", e.At),
             r => new TrialPartRequeued(r.Int("number"), r.Int("part"), r.String("reason"), r.Time("at")))
+        .Add<RefitRequested>("refit-requested.v1",
+            (w, e) => w.Int("trial", e.Trial).String("reason", e.Reason).Time("at", e.At),
+            r => new RefitRequested(r.Int("trial"), r.String("reason"), r.Time("at")))
+        .Add<RefitDispatched>("refit-dispatched.v1",
+            (w, e) => w.Int("dispatch", e.Dispatch).String("node", e.NodeKey).Time("at", e.At),
+            r => new RefitDispatched(r.Int("dispatch"), r.String("node"), r.Time("at")))
+        .Add<RefitCompleted>("refit-completed.v1",
+            (w, e) => w.Int("dispatch", e.Dispatch).Doubles("test", e.TestMetrics).Int("trainRows", e.TrainRows)
+                .Int("testRows", e.TestRows).OptionalString("model", e.ModelPath).Time("at", e.At),
+            r => new RefitCompleted(r.Int("dispatch"), r.Doubles("test"), r.Int("trainRows"), r.Int("testRows"),
+                r.OptionalString("model"), r.Time("at")))
+        .Add<RefitFailed>("refit-failed.v1",
+            (w, e) => w.Int("dispatch", e.Dispatch).String("reason", e.Reason).Bool("final", e.Final).Time("at", e.At),
+            r => new RefitFailed(r.Int("dispatch"), r.String("reason"), r.Bool("final"), r.Time("at")))
         .Add<StudyFinished>("study-finished.v1",
             (w, e) => w.String("reason", e.Reason).Time("at", e.At),
             r => new StudyFinished(r.String("reason"), r.Time("at")));

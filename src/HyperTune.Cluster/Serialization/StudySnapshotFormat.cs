@@ -50,6 +50,7 @@ public static class StudySnapshotFormat
                     }
                     json.WriteEndArray();
                 });
+            if (s.Refit is { } refit) WriteRefit(json, refit);
             if (!s.Enqueued.IsEmpty)
             {
                 json.WriteStartArray("enqueued");
@@ -101,8 +102,39 @@ public static class StudySnapshotFormat
                 Parts = root.TryGetProperty("parts", out _)
                     ? ReadMap(root, "parts", v => v.EnumerateArray().Select(ReadPart).ToImmutableList())
                     : ImmutableDictionary<int, ImmutableList<TrialPart>>.Empty,
+                Refit = root.TryGetProperty("refit", out var refit) ? ReadRefit(refit) : null,
             };
         }
+    }
+
+    private static void WriteRefit(Utf8JsonWriter json, StudyRefit refit)
+    {
+        json.WriteStartObject("refit");
+        var w = new EventJsonWriter(json).Int("trial", refit.Trial).String("status", refit.Status.ToString())
+            .Int("dispatch", refit.Dispatch).OptionalString("node", refit.NodeKey).Time("requestedAt", refit.RequestedAt)
+            .String("reason", refit.Reason).Int("failedAttempts", refit.FailedAttempts)
+            .OptionalString("failureReason", refit.FailureReason).Doubles("test", refit.TestMetrics)
+            .Int("trainRows", refit.TrainRows).Int("testRows", refit.TestRows).OptionalString("model", refit.ModelPath);
+        if (refit.FinishedAt is { } finished) w.Time("finishedAt", finished);
+        json.WriteEndObject();
+    }
+
+    private static StudyRefit ReadRefit(JsonElement e)
+    {
+        var r = new EventJsonReader(e, Manifest);
+        var status = Enum.TryParse<RefitStatus>(r.String("status"), out var st)
+            ? st : throw new SerializationException($"study snapshot: unknown refit status '{r.String("status")}'");
+        return new StudyRefit(r.Int("trial"), status, r.Int("dispatch"), r.OptionalString("node"), r.Time("requestedAt"))
+        {
+            Reason = r.String("reason"),
+            FailedAttempts = r.Int("failedAttempts"),
+            FailureReason = r.OptionalString("failureReason"),
+            TestMetrics = r.Doubles("test"),
+            TrainRows = r.Int("trainRows"),
+            TestRows = r.Int("testRows"),
+            ModelPath = r.OptionalString("model"),
+            FinishedAt = e.TryGetProperty("finishedAt", out _) ? r.Time("finishedAt") : null,
+        };
     }
 
     private static TrialPart ReadPart(JsonElement e)

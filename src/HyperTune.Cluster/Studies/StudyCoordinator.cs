@@ -64,6 +64,12 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private long? _finalStep;
     // Units of work a new trial splits into (its trainable's folds run in parallel), 1: whole trials.
     private int _parts = 1;
+    // Whether the study's trainable makes a final model (IRefittable): its best trial is refitted on a worker.
+    private bool _refits;
+    // The worker running the refit's current dispatch, once it accepted it; and a dispatch not yet accepted, with
+    // the time by which it should have been.
+    private IActorRef? _refitWorker;
+    private (int Dispatch, DateTimeOffset Deadline)? _refitAwaitingAccept;
     // Decisions (pause, prune) whose worker is told to stop once the event is written: event -> worker id and reason.
     private readonly Dictionary<IStudyEvent, (string WorkerId, string Reason)> _stopOnPersist =
         new(ReferenceEqualityComparer.Instance);
@@ -280,10 +286,18 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             PersistWithPlan(events, () => replyTo.Tell(new TrialResultRecorded(p.StudyId, p.Number, p.Dispatch)));
         });
         Command<ReportTrialResult>(OnResult);
+        Command<RefitStudy>(OnRefitStudy);
+        Command<RefitAccepted>(OnRefitAccepted);
+        Command<ReportRefitResult>(OnRefitResult);
         Command<ReportTrialInterrupted>(i => WorkerGone(i.Number, i.Dispatch, $"interrupted: {i.Reason}"));
         Command<Terminated>(t =>
         {
             _watchers.Remove(t.ActorRef);
+            if (t.ActorRef.Equals(_refitWorker))
+            {
+                RefitWorkerLost($"its worker on {t.ActorRef.Path.Address} stopped without a result");
+                return;
+            }
             if (!_workers.Remove(t.ActorRef, out var w)) return;
             if (_state?.NodeOf(w.Number, w.Dispatch) is { } node)
                 _suspectNodes[node] = _clock() + _settings.SuspectNodeFor;
@@ -308,7 +322,10 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         Command<DeleteSnapshotsFailure>(f => _log.Warning("study {0}: deleting old snapshots failed: {1}", _studyId, f.Cause.Message));
         Command<ReceiveTimeout>(_ =>
         {
-            if (_state?.Status != StudyStatus.Running && _watchers.Count == 0) Passivate();
+            // A refit under way keeps the coordinator, which would otherwise come back only when its worker reports.
+            if (_state?.Status != StudyStatus.Running && _watchers.Count == 0 && _state?.Refit is not
+                    { Status: RefitStatus.Waiting or RefitStatus.Running })
+                Passivate();
         });
     }
 
@@ -388,7 +405,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             _log.Info($"study {_studyId} recovered in {_started.Elapsed.TotalMilliseconds:0} ms (snapshot at event {_lastSnapshot}, " +
                       $"{LastSequenceNr - _lastSnapshot} events replayed): {_state.Trials.Count} trials, " +
                       $"{_state.RunningOn.Count + _state.RunningParts} running, status {_state.Status}");
-        _reattachPending = _state.RunningOn.Count + _state.RunningParts > 0;
+        _reattachPending = _state.RunningOn.Count + _state.RunningParts > 0
+                           || _state.Refit is { Status: RefitStatus.Running };
         // Every view once: the views may lag the journal (a crash between a write and its view, an older store).
         _viewsDirty = true;
         if (_state.Status != StudyStatus.Running) Context.SetReceiveTimeout(_settings.PassivateAfterFinished);
@@ -414,6 +432,11 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             else gone.Add((number, dispatch, $"its worker node {node} left while the coordinator was down"));
         }
         WorkersGone(gone);
+        if (_state.Refit is { Status: RefitStatus.Running, NodeKey: { } refitNode } refit)
+        {
+            if (alive.Contains(refitNode)) SendRunRefit(refit.Dispatch, refitNode);
+            else RefitWorkerLost($"its worker node {refitNode} left while the coordinator was down");
+        }
     }
 
     private void Submit(SubmitStudy submit)
@@ -490,6 +513,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         _canResume = trainable?.CanResume ?? false;
         _finalStep = trainable?.TotalSteps;
         _parts = trainable?.Parts ?? 1;
+        _refits = trainable is IRefittable;
         try
         {
             _scheduler = _schedulers?.Invoke(spec)
@@ -652,10 +676,22 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         if (_state is null || nodes.Count == 0 || _settings.ReadOnly) return;
         WorkersGone(_state.RunningDispatches().Where(d => nodes.Contains(d.NodeKey)).ToList()
             .Select(d => (d.Number, d.Dispatch, $"its worker node {d.NodeKey} is unreachable or left the cluster")));
+        if (_state.Refit is { Status: RefitStatus.Running, NodeKey: { } refitNode } && nodes.Contains(refitNode))
+            RefitWorkerLost($"its worker node {refitNode} is unreachable or left the cluster");
     }
 
     private void RedispatchUnanswered()
     {
+        if (_refitAwaitingAccept is { } awaited && _clock() >= awaited.Deadline)
+        {
+            _refitAwaitingAccept = null;
+            if (_state is not null && RefitDecider.IsCurrent(_state, awaited.Dispatch))
+            {
+                var node = _state.Refit!.NodeKey!;
+                _suspectNodes[node] = _clock() + _settings.SuspectNodeFor;
+                RefitWorkerLost($"no answer from worker node {node} within {_settings.DispatchTimeout.TotalSeconds:0}s");
+            }
+        }
         if (_state is null || _awaitingAccept.Count == 0) return;
         var now = _clock();
         var lost = new List<(int, int, string)>();
@@ -705,6 +741,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
         var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s.Apply(e));
         var planned = PlanOn(after);
+        var refit = RefitPlanOn(planned.Count == 0 ? after : planned.Aggregate(after, (s, e) => s.Apply(e)));
+        if (refit.Count > 0) planned = planned.Concat(refit).ToList();
         PersistEvents(planned.Count == 0 ? events : events.Concat(planned).ToList(), then, overlap);
     }
 
@@ -722,6 +760,15 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             _log.Error(e, "study {0}: planning the next trials failed", _studyId);
             return Array.Empty<IStudyEvent>();
         }
+    }
+
+    /// <summary>What planning does for the study's refit (<see cref="RefitDecider.Plan"/>).</summary>
+    private IReadOnlyList<IStudyEvent> RefitPlanOn(StudyState state)
+    {
+        if (!_refits || _settings.ReadOnly || _unloadable is not null || state.Status == StudyStatus.Running
+            && state.Refit is not { Status: RefitStatus.Waiting })
+            return Array.Empty<IStudyEvent>();
+        return RefitDecider.Plan(state, AvailableWorkers(), _settings.RefitWhenFinished, _clock());
     }
 
     /// <summary>
@@ -877,6 +924,17 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             case TrialPartDispatched d:
                 SendRunTrial(d.Number, d.Dispatch, d.NodeKey);
                 break;
+            case RefitDispatched d:
+                SendRunRefit(d.Dispatch, d.NodeKey);
+                break;
+            case RefitCompleted c:
+                _log.Info("study {0}: trial {1} refitted on {2} ({3}); model {4}", _studyId, _state!.Refit!.Trial,
+                    _state.Refit.NodeKey, string.Join(", ", c.TestMetrics.Select(m => $"test {m.Key} {m.Value:G6}")),
+                    c.ModelPath);
+                break;
+            case RefitFailed f:
+                _log.Warning("study {0}: its refit failed{1}: {2}", _studyId, f.Final ? "" : " (will retry)", f.Reason);
+                break;
             case StudyFinished f:
                 _log.Info("study {0} finished: {1}", _studyId, f.Reason);
                 DiscardKeptCheckpoints();
@@ -961,6 +1019,15 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
                 ? _scheduler.KeptCheckpointsNeededFrom(new SchedulerContext(_state.History, false, _state.MaxTrials))
                 : 0,
         });
+    }
+
+    /// <summary>Sends the refit's dispatch to its worker (again, after a recovery: the worker answers with what it has).
+    /// </summary>
+    private void SendRunRefit(int dispatch, string nodeKey)
+    {
+        _refitAwaitingAccept = (dispatch, _clock() + _settings.DispatchTimeout);
+        _workerRegion.Tell(new RunRefit(TrialWorkerId.FormatRefit(nodeKey, _studyId, dispatch), _studyId, dispatch,
+            TrialRunSpec.Of(_state!.Spec), _state.Trials[_state.Refit!.Trial].Params));
     }
 
     /// <summary>

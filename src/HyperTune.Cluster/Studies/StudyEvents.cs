@@ -130,6 +130,25 @@ public static class StudyEvents
     /// </summary>
     public sealed record TrialPartRequeued(int Number, int Part, string Reason, DateTimeOffset At) : IStudyEvent;
 
+    /// <summary>
+    /// The study's trial <see cref="Trial"/> (its best) is to be refitted on all training rows and scored on the test
+    /// set (<see cref="StudyRefit"/>): the study finished, or an operator asked. Replaces any earlier refit.
+    /// </summary>
+    public sealed record RefitRequested(int Trial, string Reason, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The refit was sent to a worker on <see cref="NodeKey"/> as its dispatch <see cref="Dispatch"/>.</summary>
+    public sealed record RefitDispatched(int Dispatch, string NodeKey, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>The refit's dispatch <see cref="Dispatch"/> trained, scored and saved the final model.</summary>
+    public sealed record RefitCompleted(int Dispatch, ImmutableDictionary<string, double> TestMetrics, int TrainRows,
+        int TestRows, string? ModelPath, DateTimeOffset At) : IStudyEvent;
+
+    /// <summary>
+    /// The refit's dispatch <see cref="Dispatch"/> failed or lost its worker; <see cref="Final"/>: it is not tried
+    /// again.
+    /// </summary>
+    public sealed record RefitFailed(int Dispatch, string Reason, bool Final, DateTimeOffset At) : IStudyEvent;
+
     /// <summary>The study ended.</summary>
     public sealed record StudyFinished(string Reason, DateTimeOffset At) : IStudyEvent;
 }

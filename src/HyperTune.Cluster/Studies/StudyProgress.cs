@@ -57,6 +57,9 @@ public sealed record StudyProgress(
     /// <summary>Why an operator held the study, while it is held (nothing new starts); null otherwise.</summary>
     public string? PauseReason { get; init; }
 
+    /// <summary>The study's final model (its best trial refitted on all training rows), once asked for.</summary>
+    public StudyRefit? Refit { get; init; }
+
     /// <summary>Trials in a finished state.</summary>
     public int Done => Complete + Failed + Pruned + Cancelled;
 }

@@ -122,6 +122,14 @@ public static class StudyProtocol
     /// </summary>
     public sealed record StopStudy(string StudyId, string Reason) : IWithStudyId;
 
+    /// <summary>
+    /// Refits the study's best trial now (again, if it was refitted before; see <see cref="StudyRefit"/>): a worker
+    /// trains it on all training rows, scores it on the test set and saves the model. Replies
+    /// <see cref="StudyReport"/> once the request is written (its progress's <c>Refit</c> then says where it is), or
+    /// <see cref="StudyRejected"/> (no single best trial, a trainable that makes no model, a read-only store).
+    /// </summary>
+    public sealed record RefitStudy(string StudyId, string Reason) : IWithStudyId;
+
     /// <summary>Asks for the spec a study was created from. Replies <see cref="StudySpecText"/> or
     /// <see cref="StudyNotFound"/>.</summary>
     public sealed record GetStudySpec(string StudyId) : IWithStudyId;

@@ -35,6 +35,12 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
     /// </summary>
     public TimeSpan StartWriteDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>
+    /// When a study whose trainable makes a final model (<see cref="Trainables.IRefittable"/>) finishes, its best
+    /// trial is refitted on a worker at once (<c>refit-when-finished</c>); off: only when an operator asks.
+    /// </summary>
+    public bool RefitWhenFinished { get; init; } = true;
+
     /// <summary>Reads the section.</summary>
     public static StudySettings From(Config config)
     {
@@ -52,6 +58,7 @@ public sealed record StudySettings(int SnapshotEvery, int MaxRequeues, TimeSpan 
             ViewInterval = c.GetTimeSpan("view-interval", TimeSpan.FromSeconds(1)),
             SnapshotEveryFraction = c.GetDouble("snapshot-every-fraction", 0.25),
             StartWriteDelay = c.GetTimeSpan("start-write-delay", TimeSpan.FromMilliseconds(100)),
+            RefitWhenFinished = c.GetBoolean("refit-when-finished", true),
         };
     }
 }

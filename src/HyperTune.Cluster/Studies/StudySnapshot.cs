@@ -28,4 +28,7 @@ public sealed record StudySnapshot(
     /// <summary>The parts of unfinished trials that run in parts (snapshots of earlier versions have none).</summary>
     public ImmutableDictionary<int, ImmutableList<TrialPart>> Parts { get; init; } =
         ImmutableDictionary<int, ImmutableList<TrialPart>>.Empty;
+
+    /// <summary>The study's refit, once asked for (snapshots of earlier versions have none).</summary>
+    public StudyRefit? Refit { get; init; }
 }

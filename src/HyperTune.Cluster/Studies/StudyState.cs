@@ -100,6 +100,9 @@ public sealed record StudyState
     /// <summary>How many parts run on workers now (dispatched, without a result).</summary>
     public int RunningParts { get; private init; }
 
+    /// <summary>The study's refit (its final model), once asked for; null before.</summary>
+    public StudyRefit? Refit { get; init; }
+
     /// <summary>How often each trial lost its worker and was requeued.</summary>
     public ImmutableDictionary<int, int> Requeues { get; init; } = ImmutableDictionary<int, int>.Empty;
 
@@ -238,11 +241,43 @@ public sealed record StudyState
             Requeues = Requeues.SetItem(q.Number, Requeues.GetValueOrDefault(q.Number) + 1),
         },
         StudyFinished f => this with { Status = StudyStatus.Finished, FinishReason = f.Reason, FinishedAt = f.At },
+        RefitRequested r => r.Trial >= 0 && r.Trial < Trials.Count && Trials[r.Trial].State == TrialState.Complete
+            ? this with { Refit = new StudyRefit(r.Trial, RefitStatus.Waiting, Refit?.Dispatch ?? 0, null, r.At)
+            {
+                Reason = r.Reason,
+            } }
+            : throw new InvalidOperationException($"trial {r.Trial} is not a completed trial to refit"),
+        RefitDispatched d => this with
+        {
+            Refit = RefitOrThrow(d) with { Status = RefitStatus.Running, Dispatch = d.Dispatch, NodeKey = d.NodeKey },
+        },
+        RefitCompleted c => this with
+        {
+            Refit = RefitOrThrow(c) with
+            {
+                Status = RefitStatus.Complete, TestMetrics = c.TestMetrics, TrainRows = c.TrainRows,
+                TestRows = c.TestRows, ModelPath = c.ModelPath, FinishedAt = c.At, FailureReason = null,
+            },
+        },
+        RefitFailed f => this with
+        {
+            Refit = RefitOrThrow(f) with
+            {
+                Status = f.Final ? RefitStatus.Failed : RefitStatus.Waiting,
+                NodeKey = f.Final ? Refit!.NodeKey : null,
+                FailedAttempts = Refit!.FailedAttempts + 1,
+                FailureReason = f.Reason,
+                FinishedAt = f.Final ? f.At : null,
+            },
+        },
         StudyPaused p => this with { PauseReason = p.Reason },
         StudyResumed => this with { PauseReason = null },
         StudyCreated => throw new InvalidOperationException("the study already exists"),
         _ => throw new ArgumentException($"unknown study event {e.GetType().Name}"),
     };
+
+    private StudyRefit RefitOrThrow(IStudyEvent e) =>
+        Refit ?? throw new InvalidOperationException($"{e.GetType().Name} without a refit asked for");
 
     /// <summary>
     /// The trial whose attempt <paramref name="e"/> ends (it completes, fails, is pruned or cancelled), or -1: the
@@ -404,12 +439,15 @@ public sealed record StudyState
             Constraints = Spec.Objective.Constraints.IsEmpty ? null : Spec.Objective.Constraints,
             Front = front,
             PauseReason = PauseReason,
+            Refit = Refit,
         };
     }
 
     /// <summary>What a snapshot stores.</summary>
     public StudySnapshot ToSnapshot() => new(StudyId, SpecJson, CreatedAt, MaxTrials, Parallelism, Status, FinishReason, FinishedAt,
-        Trials, RunningOn, LastDispatch, Requeues) { Enqueued = Enqueued, PauseReason = PauseReason, Parts = Parts };
+        Trials, RunningOn, LastDispatch, Requeues) {
+            Enqueued = Enqueued, PauseReason = PauseReason, Parts = Parts, Refit = Refit,
+        };
 
     /// <summary>Rebuilds the state from a snapshot.</summary>
     public static StudyState FromSnapshot(StudySnapshot s) => new StudyState
@@ -430,6 +468,7 @@ public sealed record StudyState
         Enqueued = s.Enqueued,
         PauseReason = s.PauseReason,
         Parts = s.Parts,
+        Refit = s.Refit,
     }.Indexed();
 
     /// <summary>The state with its indexes of trials by state built from <see cref="Trials"/>.</summary>

@@ -24,6 +24,8 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
 
     private sealed record ResendResult;
 
+    private sealed record RefitFinished(RefitResult? Result, string? Failure);
+
     private readonly IActorRef _studyRegion;
     private readonly IActorRef _slots;
     private readonly WorkerSettings _settings;
@@ -35,6 +37,8 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private RunTrial? _trial;
+    // A study's refit, when this worker runs one instead of a trial.
+    private RunRefit? _refit;
     private CancellationTokenSource? _cancellation;
     private bool _timedOut;
     private bool _holdsSlot;
@@ -106,6 +110,25 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
                 _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
                 Become(WaitingForSlot);
                 break;
+            case RunRefit refit:
+                _refit = refit;
+                AcceptRefit(refit);
+                try
+                {
+                    if (_trainables.Get(refit.RunSpec) is not IRefittable)
+                    {
+                        FinishRefit(new RefitFinished(null, "its trainable makes no model to refit"));
+                        return;
+                    }
+                }
+                catch (SpecException e)
+                {
+                    FinishRefit(new RefitFinished(null, $"invalid trainable on this node: {e.Message}"));
+                    return;
+                }
+                _slots.Tell(new WorkerSlots.AcquireSlot(refit.StudyId));
+                Become(RefitWaitingForSlot);
+                break;
             case CancelTrial cancel:
                 Cancel(cancel);
                 break;
@@ -113,6 +136,104 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
                 Unhandled(message);
                 break;
         }
+    }
+
+    private void RefitWaitingForSlot(object message)
+    {
+        switch (message)
+        {
+            case RunRefit refit:
+                AcceptRefit(refit);
+                break;
+            case WorkerSlots.SlotGranted:
+                _holdsSlot = true;
+                StartRefit();
+                break;
+            case CancelTrial:
+                Context.Parent.Tell(new Passivate(PoisonPill.Instance));
+                break;
+            case HandOffTrial:
+                // Unanswered, the coordinator sees the worker stop and sends the refit to another node.
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Refitting(object message)
+    {
+        switch (message)
+        {
+            case RunRefit refit:
+                AcceptRefit(refit);
+                break;
+            case RefitFinished finished:
+                Timers.Cancel(TimeoutTimer);
+                FinishRefit(finished);
+                break;
+            case TimedOut:
+                _timedOut = true;
+                _cancellation?.Cancel();
+                break;
+            case CancelTrial or HandOffTrial:
+                _cancellation?.Cancel();
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void AcceptRefit(RunRefit refit) =>
+        _studyRegion.Tell(new RefitAccepted(refit.StudyId, refit.Dispatch, Self));
+
+    /// <summary>Trains the final model on a thread of the pool, the slot held until the fit ends.</summary>
+    private void StartRefit()
+    {
+        var refit = _refit!;
+        var trainable = (IRefittable)_trainables.Get(refit.RunSpec);
+        var modelPath = Path.GetFullPath(StudyArtifacts.Model(_settings.ArtifactsRoot, refit.StudyId));
+        _cancellation = new CancellationTokenSource();
+        var token = _cancellation.Token;
+        if (refit.RunSpec.TrialTimeout is { } timeout)
+            Timers.StartSingleTimer(TimeoutTimer, new TimedOut(), timeout);
+        _log.Info("study {0}: refitting its best configuration on all training rows (model: {1})", refit.StudyId,
+            modelPath);
+        Task.Run(async () =>
+        {
+            try
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(modelPath)!);
+                return new RefitFinished(await trainable.RefitAsync(refit.Params, modelPath, token)
+                    .ConfigureAwait(false), null);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return new RefitFinished(null, "cancelled");
+            }
+            catch (Exception e)
+            {
+                return new RefitFinished(null, $"{e.GetType().Name}: {e.Message}");
+            }
+        }, CancellationToken.None).PipeTo(Self);
+        Become(Refitting);
+    }
+
+    private void FinishRefit(RefitFinished finished)
+    {
+        ReleaseSlot();
+        var refit = _refit!;
+        var failure = _timedOut ? $"timed out after {refit.RunSpec.TrialTimeout}" : finished.Failure;
+        var r = finished.Result;
+        _result = new ReportRefitResult(refit.StudyId, refit.Dispatch,
+            r?.TestMetrics ?? new Dictionary<string, double>(), r?.TrainRows ?? 0, r?.TestRows ?? 0, r?.ModelPath,
+            failure is null && r is not null ? null : failure ?? "no result");
+        _studyRegion.Tell(_result);
+        Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
+        Become(Reporting);
     }
 
     private void WaitingForSlot(object message)
@@ -210,10 +331,10 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case RunTrial or ResendResult:
+            case RunTrial or RunRefit or ResendResult:
                 _studyRegion.Tell(_result!);
                 break;
-            case TrialResultRecorded:
+            case TrialResultRecorded or RefitRecorded:
                 Timers.CancelAll();
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
                 break;

@@ -16,6 +16,13 @@ public static class TrialWorkerId
     public static string Format(string nodeKey, string studyId, int number, int dispatch) =>
         string.Join(Separator, nodeKey, studyId, number.ToString(CultureInfo.InvariantCulture), dispatch.ToString(CultureInfo.InvariantCulture));
 
+    /// <summary>
+    /// The entity id of a study's refit dispatch (<see cref="TrialWorkerProtocol.RunRefit"/>):
+    /// <c>{nodeKey}|{studyId}|refit|{dispatch}</c>, never a trial's.
+    /// </summary>
+    public static string FormatRefit(string nodeKey, string studyId, int dispatch) =>
+        string.Join(Separator, nodeKey, studyId, "refit", dispatch.ToString(CultureInfo.InvariantCulture));
+
     /// <summary>The node key (shard id) of an entity id.</summary>
     public static string NodeKeyOf(string workerId)
     {

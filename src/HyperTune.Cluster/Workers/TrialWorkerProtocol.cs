@@ -116,6 +116,29 @@ public static class TrialWorkerProtocol
         public DateTimeOffset? At { get; init; }
     }
 
+    /// <summary>
+    /// Trains a study's final model (<see cref="Studies.StudyRefit"/>): <paramref name="Params"/>, its best trial's
+    /// configuration, on all training rows, scored once on the test set, saved under the node's artifacts root.
+    /// Idempotent like <see cref="RunTrial"/>: the coordinator re-sends it after a recovery, and the worker answers
+    /// with what it has. Its entity id comes from <see cref="TrialWorkerId.FormatRefit"/>.
+    /// </summary>
+    public sealed record RunRefit(string WorkerId, string StudyId, int Dispatch, TrialRunSpec RunSpec,
+        Configuration Params) : IWithWorkerId;
+
+    /// <summary>The worker has the refit (waiting for a slot or training); the coordinator watches it.</summary>
+    public sealed record RefitAccepted(string StudyId, int Dispatch, IActorRef Worker) : IWithStudyId;
+
+    /// <summary>
+    /// The refit's test metrics, rows and model file, or why it failed. Re-sent until <see cref="RefitRecorded"/>
+    /// arrives.
+    /// </summary>
+    public sealed record ReportRefitResult(string StudyId, int Dispatch, IReadOnlyDictionary<string, double> TestMetrics,
+        int TrainRows, int TestRows, string? ModelPath, string? FailureReason) : IWithStudyId;
+
+    /// <summary>The coordinator persisted (or had already persisted) the refit's outcome; the worker may stop.
+    /// </summary>
+    public sealed record RefitRecorded(string StudyId, int Dispatch);
+
     /// <summary>The trial's final metrics, or why it failed. Re-sent until <see cref="TrialResultRecorded"/> arrives.</summary>
     public sealed record ReportTrialResult(string StudyId, int Number, int Dispatch, IReadOnlyDictionary<string, double> Metrics, string? FailureReason) : IWithStudyId
     {

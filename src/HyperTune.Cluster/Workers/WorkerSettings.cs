@@ -32,6 +32,12 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
     /// <summary>The wait between two tries of a copy (<c>checkpoint-keep-retry-delay</c>), doubled each time.</summary>
     public TimeSpan CheckpointKeepRetryDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Where a study's final model goes when a worker of this node refits it (<c>artifacts-root</c>):
+    /// <c>{root}/{study}/model.zip</c>.
+    /// </summary>
+    public string ArtifactsRoot { get; init; } = Path.Combine("hypertune-data", "artifacts");
+
     /// <summary>Reads the section; <c>slots = 0</c> means one per processor.</summary>
     public static WorkerSettings From(Config config)
     {
@@ -42,6 +48,7 @@ public sealed record WorkerSettings(int Slots, string CheckpointRoot, TimeSpan R
             c.GetString("checkpoint-root", Path.Combine("hypertune-data", "checkpoints")),
             c.GetTimeSpan("result-resend-interval", TimeSpan.FromSeconds(1)))
         {
+            ArtifactsRoot = c.GetString("artifacts-root", Path.Combine("hypertune-data", "artifacts")),
             ProcessStopGrace = c.GetTimeSpan("process-stop-grace", TimeSpan.FromSeconds(5)),
             CheckpointStore = c.GetString("checkpoint-store", "directory"),
             CheckpointStoreTimeout = c.GetTimeSpan("checkpoint-store-timeout", TimeSpan.FromSeconds(60)),

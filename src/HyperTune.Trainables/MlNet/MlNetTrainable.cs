@@ -14,7 +14,7 @@ namespace HyperTune.Trainables.MlNet;
 /// (<c>accuracy_std</c>, <c>accuracy_fold1</c>...). Test rows (<c>data.test</c> or <c>data.testFraction</c>) are
 /// never used here: only <see cref="RefitAsync"/> scores on them.
 /// </summary>
-public sealed class MlNetTrainable : ITrainable
+public sealed class MlNetTrainable : ITrainable, IRefittable
 {
     /// <summary>The spec's name for this trainable type.</summary>
     public const string TypeName = "mlnet";

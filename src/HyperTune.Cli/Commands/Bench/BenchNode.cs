@@ -19,6 +19,8 @@ internal static class BenchNode
             Slots = slots,
             LogFile = Path.Combine(dir, "hypertune.log"),
             ExtraHocon = "hypertune.worker.checkpoint-root = " + StorageSpec.Quote(Path.Combine(dir, "checkpoints")) +
+                         // A benchmark refits (and times) the best trial itself, if at all.
+                         "\nhypertune.study.refit-when-finished = off" +
                          (extraHocon is null ? "" : "\n" + extraHocon),
         }, ct);
 

@@ -1,4 +1,4 @@
-namespace HyperTune.Trainables.MlNet;
+namespace HyperTune.Trainables;
 
 /// <summary>
 /// The best configuration trained on the whole training set and scored once on the held-out test set.
