@@ -29,6 +29,10 @@ public sealed class MlNetEndToEndTests : IDisposable
         Assert.Equal(450, (int)refit["testRows"]!);
         Assert.Equal(1347, (int)refit["trainRows"]!);
         Assert.True(File.Exists((string)refit["modelPath"]!), stdout);
+        // The node's worker refitted it as the study finished (not a second training here).
+        Assert.Equal(("complete", "the study finished"), ((string)refit["status"]!, (string)refit["reason"]!));
+        Assert.Equal(Path.Combine(_dir, "hypertune-data", "artifacts", "digits-lightgbm", "model.zip"),
+            (string)refit["modelPath"]!);
         // Each trial reports its folds: the mean as the value, the spread and each fold's score as metrics.
         var trial = json["trialList"]!.AsArray().First(t => (string)t!["state"]! == "complete")!;
         Assert.NotNull(trial["metrics"]!["accuracy_std"]);
@@ -61,14 +65,35 @@ public sealed class MlNetEndToEndTests : IDisposable
         Assert.True(showCode == 0, showErr);
         Assert.Contains("test (450 rows, seen once): accuracy", show);
 
-        // Through a node on the same store: the spec comes from its API, the refit runs here.
+        // Through a node on the same store: a worker of the cluster refits it (the study records it), or, with
+        // --local, this machine does, the spec coming from the node's API.
         var http = HyperTune.LocalCluster.LoopbackPorts.ReserveOne();
+        var config = Path.Combine(_dir, "node.conf");
+        await File.WriteAllTextAsync(config,
+            "hypertune.trainables.mlnet.data-roots = [" +
+            System.Text.Json.JsonSerializer.Serialize(Path.Combine(Path.GetDirectoryName(spec)!, "data")) + "]\n" +
+            "hypertune.worker.artifacts-root = " + System.Text.Json.JsonSerializer.Serialize(Path.Combine(_dir, "node")));
         using (var node = HypertuneProcess.Start(_dir, "node", "--port", "0", "--storage", $"sqlite:{store}",
-                   "--http", $"127.0.0.1:{http}"))
+                   "--http", $"127.0.0.1:{http}", "--config", config))
         {
             await node.WaitForStderrAsync(l => l.Contains(" up: roles", StringComparison.Ordinal), Timeout);
             var (nodeCode, nodeOut, nodeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
-                "digits-lightgbm", "--node", $"127.0.0.1:{http}", "--out", Path.Combine(_dir, "remote"));
+                "digits-lightgbm", "--node", $"127.0.0.1:{http}", "--json");
+            Assert.True(nodeCode == 0, nodeErr);
+            var onNode = JsonNode.Parse(nodeOut)!;
+            Assert.Equal(("complete", "asked for by an operator"), ((string)onNode["status"]!, (string)onNode["reason"]!));
+            Assert.Equal((double)first["test"]!["accuracy"]!, (double)onNode["test"]!["accuracy"]!);
+            Assert.Equal(Path.Combine(_dir, "node", "digits-lightgbm", "model.zip"), (string)onNode["modelPath"]!);
+            Assert.True(File.Exists((string)onNode["modelPath"]!));
+            // The study document carries it: `study show --node` prints it.
+            var (showNodeCode, showNode, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "show",
+                "digits-lightgbm", "--node", $"127.0.0.1:{http}");
+            Assert.Equal(0, showNodeCode);
+            Assert.Contains($"refit of trial #{(int)first["trial"]!} on ", showNode);
+            Assert.Contains($"accuracy {(double)first["test"]!["accuracy"]!:G6}", showNode);
+
+            (nodeCode, nodeOut, nodeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
+                "digits-lightgbm", "--node", $"127.0.0.1:{http}", "--local", "--out", Path.Combine(_dir, "remote"));
             Assert.True(nodeCode == 0, nodeErr);
             Assert.Contains($"accuracy {(double)first["test"]!["accuracy"]!:G6}", nodeOut);
             Assert.True(File.Exists(Path.Combine(_dir, "remote", "model.zip")));

@@ -56,10 +56,10 @@ public sealed class StudyCoordinatorSpec : TestKit
         worker.ExpectMsg<TrialResultRecorded>(m => Assert.Equal(run.Number, m.Number));
     }
 
-    private StudyReport Report(IActorRef coordinator)
+    private StudyReport Report(IActorRef coordinator, string studyId = "quad")
     {
         var asker = CreateTestProbe();
-        coordinator.Tell(new GetStudy("quad", IncludeTrials: true), asker.Ref);
+        coordinator.Tell(new GetStudy(studyId, IncludeTrials: true), asker.Ref);
         return asker.ExpectMsg<StudyReport>();
     }
 
@@ -581,5 +581,101 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.Equal((TrialState.Complete, 0.8), (trial.State, Math.Round(trial.Value!.Value, 12)));
         Assert.Equal(new[] { 0.8, 0.9, 0.7 },
             new[] { 1, 2, 3 }.Select(f => Math.Round(trial.Metrics[$"accuracy_fold{f}"], 12)));
+    }
+
+    /// <summary>Runs the one-trial cross-validated study to its end (its three parts complete on the probes).</summary>
+    private IActorRef FinishCrossValidatedStudy(params WorkerNode[] nodes)
+    {
+        var coordinator = StartCoordinator("cv", nodes: nodes);
+        coordinator.Tell(new SubmitStudy("cv", CrossValidatedSpec(maxTrials: 1, parallelism: 1)));
+        ExpectMsg<StudySubmitted>();
+        foreach (var run in ExpectRuns(3)) CompletePart(coordinator, run, 0.9);
+        return coordinator;
+    }
+
+    private StudyRefit? RefitOf(IActorRef coordinator)
+    {
+        var asker = CreateTestProbe();
+        coordinator.Tell(new GetStudy("cv"), asker.Ref);
+        return asker.ExpectMsg<StudyReport>().Progress.Refit;
+    }
+
+    [Fact]
+    public void A_finished_studys_best_trial_is_refitted_on_a_worker_sent_again_when_the_worker_is_lost_and_recorded()
+    {
+        var (a, b) = (new WorkerNode("a:1#1", 2, 1), new WorkerNode("b:1#1", 2, 0));
+        var coordinator = FinishCrossValidatedStudy(a, b);
+        var first = _workers.ExpectMsg<RunRefit>(TimeSpan.FromSeconds(10));
+        Assert.Equal((TrialWorkerId.FormatRefit("b:1#1", "cv", 1), 1), (first.WorkerId, first.Dispatch));
+        var trial = Report(coordinator, "cv").Trials![0];
+        Assert.Equal(trial.Params, first.Params);
+        Assert.Equal("mlnet", first.RunSpec.Trainable().Type);
+
+        // Its worker accepts it, then stops without an answer (its node died): the refit goes out again.
+        var lostWorker = CreateTestProbe();
+        coordinator.Tell(new RefitAccepted("cv", 1, lostWorker.Ref));
+        Assert.Equal(RefitStatus.Running, RefitOf(coordinator)!.Status);
+        Sys.Stop(lostWorker.Ref);
+        var second = _workers.ExpectMsg<RunRefit>(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, second.Dispatch);
+        Assert.Contains("stopped without a result", RefitOf(coordinator)!.FailureReason);
+
+        var worker = CreateTestProbe();
+        coordinator.Tell(new RefitAccepted("cv", 2, worker.Ref));
+        var scores = new Dictionary<string, double> { ["accuracy"] = 0.96, ["auc"] = 0.99 };
+        coordinator.Tell(new ReportRefitResult("cv", 2, scores, 455, 114, "/b/artifacts/cv/model.zip", null),
+            worker.Ref);
+        worker.ExpectMsg<RefitRecorded>(m => Assert.Equal(2, m.Dispatch));
+        // A late answer of the first attempt is confirmed (so its worker stops) and changes nothing.
+        var late = CreateTestProbe();
+        coordinator.Tell(new ReportRefitResult("cv", 1, scores, 1, 1, "/a/model.zip", null), late.Ref);
+        late.ExpectMsg<RefitRecorded>();
+        var refit = RefitOf(coordinator)!;
+        Assert.Equal((RefitStatus.Complete, 0, "b:1#1", 0.96, 455, 114, "/b/artifacts/cv/model.zip", 1),
+            (refit.Status, refit.Trial, refit.NodeKey, refit.TestMetrics["accuracy"], refit.TrainRows, refit.TestRows,
+                refit.ModelPath, refit.FailedAttempts));
+
+        // Recovered from the journal: done, nothing sent again.
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+        var recovered = StartCoordinator("cv", nodes: new[] { a, b });
+        var back = RefitOf(recovered)!;
+        Assert.Equal(refit with { TestMetrics = back.TestMetrics }, back);
+        Assert.Equal(refit.TestMetrics.OrderBy(m => m.Key), back.TestMetrics.OrderBy(m => m.Key));
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public void A_recovered_coordinator_sends_a_running_refit_to_the_same_worker_and_an_operator_may_ask_again()
+    {
+        var coordinator = FinishCrossValidatedStudy(Node);
+        var run = _workers.ExpectMsg<RunRefit>(TimeSpan.FromSeconds(10));
+        Watch(coordinator);
+        coordinator.Tell(PoisonPill.Instance);
+        ExpectTerminated(coordinator);
+        var recovered = StartCoordinator("cv");
+        Assert.Equal((run.WorkerId, run.Dispatch), (_workers.ExpectMsg<RunRefit>().WorkerId, run.Dispatch));
+
+        // Under way already: asking again changes nothing; once done, asking again refits anew.
+        recovered.Tell(new RefitStudy("cv", "ops"));
+        Assert.Equal(RefitStatus.Running, ExpectMsg<StudyReport>().Progress.Refit!.Status);
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        var worker = CreateTestProbe();
+        recovered.Tell(new ReportRefitResult("cv", 1, new Dictionary<string, double>(), 569, 0, null, null),
+            worker.Ref);
+        worker.ExpectMsg<RefitRecorded>();
+        recovered.Tell(new RefitStudy("cv", "ops"));
+        Assert.Equal("ops", ExpectMsg<StudyReport>().Progress.Refit!.Reason);
+        Assert.Equal(2, _workers.ExpectMsg<RunRefit>().Dispatch);
+
+        // A study whose trainable makes no model: refused, saying why.
+        var quad = StartCoordinator();
+        quad.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 1, parallelism: 1)));
+        ExpectMsg<StudySubmitted>();
+        Complete(quad, ExpectRuns(1)[0], 1.0);
+        quad.Tell(new RefitStudy("quad", "ops"));
+        Assert.Contains("makes no model", ExpectMsg<StudyRejected>().Reason);
+        _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
     }
 }

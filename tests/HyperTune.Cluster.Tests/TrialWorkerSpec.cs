@@ -115,7 +115,7 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
     /// the worker reads the answer), then none: the re-send timer (300 ms here) must have stopped. Without the stop
     /// the messages never pause for 700 ms, and the drain runs into its 5 s bound.
     /// </summary>
-    private void ExpectResendsToStop(ReportTrialResult result)
+    private void ExpectResendsToStop(object result)
     {
         var late = _studies.ReceiveWhile<object>(TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(700), m => m);
         Assert.All(late, m => Assert.Equal(result, m));
@@ -458,6 +458,80 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         var later = _studies.ReceiveWhile<object>(TimeSpan.FromMilliseconds(500), m => m);
         Assert.DoesNotContain(later,
             m => m is ReportTrialPaused { Number: 2 } or ReportTrialProgress { Number: 2, Step: 4 });
+    }
+
+    private static readonly string DataFolder =
+        Path.Combine(HyperTune.LocalCluster.RepositoryRoot.Path, "config", "studies", "data");
+
+    private static string BreastCancerSpec(string train, string test) => $$"""
+        {
+          "name": "bc", "objective": { "metric": "accuracy", "direction": "maximize" },
+          "trainable": { "type": "mlnet", "task": "binary", "learner": "lightgbm",
+                         "data": { "train": {{JsonSerializer.Serialize(train)}},
+                                   "test": {{JsonSerializer.Serialize(test)}},
+                                   "label": "label" },
+                         "validation": { "folds": 3 } },
+          "space": [ { "name": "numberOfIterations", "type": "int", "low": 10, "high": 50 } ],
+          "budget": { "maxTrials": 2 }
+        }
+        """;
+
+    private RunRefit Refit(string spec, int dispatch) =>
+        new(TrialWorkerId.FormatRefit("n:1#1", "bc", dispatch), "bc", dispatch, TrialRunSpec.Of(StudySpecParser.Parse(spec)),
+            Configuration.From(new Dictionary<string, object> { ["numberOfIterations"] = 20L }));
+
+    [Fact]
+    public void A_refit_trains_on_a_slot_saves_the_model_under_the_artifacts_root_and_reports_until_recorded()
+    {
+        var cache = new TrainableCache(new HyperTune.Trainables.Processes.ProcessCommandPolicy(Array.Empty<string>()),
+            new HyperTune.Trainables.MlNet.DataRootPolicy(new[] { DataFolder }));
+        var settings = _settings with { ArtifactsRoot = Path.Combine(_dir, "artifacts") };
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        // The only slot is taken: the refit waits for it.
+        slots.Tell(new WorkerSlots.AcquireSlot("other"), TestActor);
+        ExpectMsg<WorkerSlots.SlotGranted>();
+        var worker = Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, settings, cache));
+        worker.Tell(Refit(BreastCancerSpec(Path.Combine(DataFolder, "breast_cancer_train.csv"),
+            Path.Combine(DataFolder, "breast_cancer_test.csv")), 1));
+        _studies.ExpectMsg<RefitAccepted>(a => Assert.Equal((1, worker), (a.Dispatch, a.Worker)));
+        _studies.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        slots.Tell(new WorkerSlots.ReleaseSlot(), TestActor);
+
+        var result = _studies.ExpectMsg<ReportRefitResult>(TimeSpan.FromSeconds(60));
+        Assert.Null(result.FailureReason);
+        var model = Path.Combine(_dir, "artifacts", "bc", StudyArtifacts.ModelFile);
+        Assert.Equal(model, result.ModelPath);
+        Assert.True(File.Exists(model));
+        Assert.Equal((426, 143), (result.TrainRows, result.TestRows));
+        Assert.InRange(result.TestMetrics["accuracy"], 0.85, 1.0);
+        // Re-sent until the coordinator records it, then the worker stops.
+        Assert.Equal(result, _studies.ExpectMsg<ReportRefitResult>(TimeSpan.FromSeconds(5)));
+        worker.Tell(new RefitRecorded("bc", 1));
+        ExpectResendsToStop(result);
+        // Its slot was given back.
+        slots.Tell(new WorkerSlots.AcquireSlot("other"), TestActor);
+        ExpectMsg<WorkerSlots.SlotGranted>();
+    }
+
+    [Fact]
+    public void A_refit_of_a_trainable_without_a_model_or_of_data_that_is_not_there_fails_saying_why()
+    {
+        var slots = Sys.ActorOf(WorkerSlots.Props(1));
+        var noModel = new RunRefit(TrialWorkerId.FormatRefit("n:1#1", "proc", 1), "proc", 1,
+            TrialRunSpec.Of(StudySpecParser.Parse(ProcessSpec("echo 'loss=1'"))), Configuration.Empty);
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings, _cache)).Tell(noModel);
+        _studies.ExpectMsg<RefitAccepted>();
+        Assert.Contains("makes no model", _studies.ExpectMsg<ReportRefitResult>().FailureReason);
+
+        var cache = new TrainableCache(new HyperTune.Trainables.Processes.ProcessCommandPolicy(Array.Empty<string>()),
+            new HyperTune.Trainables.MlNet.DataRootPolicy(new[] { _dir }));
+        var missing = Path.Combine(_dir, "gone.csv");
+        Sys.ActorOf(TrialWorker.Props(_studies.Ref, slots, _settings with { ArtifactsRoot = _dir }, cache))
+            .Tell(Refit(BreastCancerSpec(missing, Path.Combine(_dir, "gone-test.csv")), 2));
+        _studies.ExpectMsg<RefitAccepted>();
+        var failed = _studies.ExpectMsg<ReportRefitResult>(TimeSpan.FromSeconds(30));
+        Assert.True(failed.FailureReason!.Contains("gone.csv"), failed.FailureReason);
+        Assert.Null(failed.ModelPath);
     }
 
     /// <summary>A store whose first keeps fail as a database that cannot be reached would.</summary>

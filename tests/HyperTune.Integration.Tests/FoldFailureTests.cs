@@ -11,7 +11,8 @@ namespace HyperTune.Integration.Tests;
 /// Cross-validation spread over the three-node cluster: each trial's five folds run as parts on any node's slots
 /// (LightGBM on the bundled breast-cancer data). The worker-only node is killed (kill -9) while it trains folds. The
 /// journal is checked: only the folds it was training ran again, on another node; folds finished anywhere were never
-/// run again; every fold of every trial completed exactly once, and each trial's value is the mean of its folds'.
+/// run again; every fold of every trial completed exactly once, and each trial's value is the mean of its folds'. The
+/// finished study's best trial is then refitted by a worker of a node still up, once, and scored on the test set.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class FoldFailureTests(ITestOutputHelper output)
@@ -88,20 +89,35 @@ public sealed class FoldFailureTests(ITestOutputHelper output)
             for (var f = 0; f < Folds; f++)
                 Assert.Equal(folds[f], (double)trial["metrics"]![$"accuracy_fold{f + 1}"]!, 12);
         }
-        cluster.Log($"requeued folds: {string.Join(", ", requeued.Select(r => $"#{r.Item1}/{r.Item2 + 1}"))}; " +
-                    $"passed after {clock.Elapsed.TotalSeconds:0}s");
+        cluster.Log($"requeued folds: {string.Join(", ", requeued.Select(r => $"#{r.Item1}/{r.Item2 + 1}"))}");
+
+        // The cluster refits the best trial by itself, on a node still up, and records it once.
+        var refitted = await cluster.WaitForStudyAsync(studyId,
+            d => (string?)d["refit"]?["status"] is "complete" or "failed", Long, "the refit");
+        var refit = refitted["refit"]!;
+        cluster.Log($"refit: {refit.ToJsonString()}");
+        Assert.Equal(("complete", (int)final["best"]!["number"]!), ((string)refit["status"]!, (int)refit["trial"]!));
+        Assert.DoesNotContain($":{port}#", (string)refit["node"]!);
+        Assert.Equal((426, 143), ((int)refit["trainRows"]!, (int)refit["testRows"]!));
+        Assert.InRange((double)refit["test"]!["accuracy"]!, 0.85, 1.0);
+        Assert.True(File.Exists((string)refit["modelPath"]!), (string)refit["modelPath"]!);
+        journal = await StudyJournal.ReadAsync(cluster.Db, studyId);
+        Assert.Single(journal.Events, e => e.Kind == "refit-requested");
+        Assert.Single(journal.Events, e => e.Kind == "refit-completed");
+        cluster.Log($"passed after {clock.Elapsed.TotalSeconds:0}s");
         cluster.Passed();
     }
 
     private static string Spec(string data)
     {
         var train = JsonSerializer.Serialize(Path.Combine(data, "breast_cancer_train.csv"));
+        var test = JsonSerializer.Serialize(Path.Combine(data, "breast_cancer_test.csv"));
         return $$"""
         {
           "name": "folds-survive",
           "objective": { "metric": "accuracy", "direction": "maximize" },
           "trainable": { "type": "mlnet", "task": "binary", "learner": "lightgbm",
-                         "data": { "train": {{train}} },
+                         "data": { "train": {{train}}, "test": {{test}} },
                          "validation": { "folds": {{Folds}}, "seed": 0 } },
           "space": [
             { "name": "learningRate", "type": "float", "low": 0.01, "high": 0.3, "log": true },

@@ -41,6 +41,12 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
         {
             Enqueued = ImmutableList.Create(p.With("lr", 0.5), Configuration.Empty.With("opt", "sgd")),
             PauseReason = "held: \"quota\"",
+            Refit = new StudyRefit(0, RefitStatus.Complete, 3, "127.0.0.1:2#9", T0.AddMinutes(1))
+            {
+                Reason = "asked for by \"ops\"", FailedAttempts = 2, FailureReason = "lost node\nagain",
+                TestMetrics = ImmutableDictionary<string, double>.Empty.Add("accuracy", 0.1 + 0.2).Add("logLoss", 1e-300),
+                TrainRows = 1347, TestRows = 450, ModelPath = "/data/ärtifacts/s-1/model.zip", FinishedAt = T0.AddMinutes(2),
+            },
         };
     }
 
@@ -48,12 +54,17 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
         $"{s.StudyId}|{s.SpecJson}|{s.CreatedAt:O}|{s.MaxTrials}|{s.Parallelism}|{s.Status}|{s.FinishReason}|{s.FinishedAt:O}|" +
         string.Join(";", s.RunningOn.OrderBy(p => p.Key)) + "|" + string.Join(";", s.LastDispatch.OrderBy(p => p.Key)) + "|" +
         string.Join(";", s.Requeues.OrderBy(p => p.Key)) + "|" + string.Join(";", s.Enqueued) + "|" +
-        s.PauseReason + "|" +
+        s.PauseReason + "|" + DescribeRefit(s.Refit) + "|" +
         string.Join("\n", s.Trials.Select(t =>
             $"{t.Number} {t.State} {t.Params} {t.Value:R} [{string.Join(",", t.Metrics.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value:R}"))}] " +
             $"[{string.Join(",", t.Attributes.OrderBy(a => a.Key))}] [{string.Join(",", t.Intermediate.Select(v => $"{v.Step}:{v.Value:R}"))}] " +
             $"{t.FailedAttempts} {t.FailureReason} {t.StopAtStep} {t.StartedAt:O} {t.FinishedAt:O} " +
             $"[{string.Join(",", t.Lineage.Select(l => $"{l.Step}/{l.Donor}/{l.Before}/{l.After}"))}]"));
+
+    private static string DescribeRefit(StudyRefit? r) => r is null ? "no refit" :
+        $"{r.Trial} {r.Status} {r.Dispatch} {r.NodeKey} {r.RequestedAt:O} {r.Reason} {r.FailedAttempts} {r.FailureReason} " +
+        $"[{string.Join(",", r.TestMetrics.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value:R}"))}] {r.TrainRows} " +
+        $"{r.TestRows} {r.ModelPath} {r.FinishedAt:O}";
 
     [Fact]
     public void A_snapshot_goes_through_its_own_serializer_and_comes_back_whole()
@@ -70,6 +81,11 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
         Assert.True(double.IsNaN(back.Trials[0].Intermediate[1].Value));
         var finished = snapshot with { Status = StudyStatus.Finished, FinishReason = "trial budget reached", FinishedAt = T0.AddHours(1) };
         Assert.Equal(Describe(finished), Describe(StudySnapshotFormat.Read(StudySnapshotFormat.Write(finished))));
+        // A refit waiting for its first dispatch (no node, no result), and none at all.
+        var waiting = snapshot with { Refit = new StudyRefit(0, RefitStatus.Waiting, 0, null, T0) };
+        Assert.Equal(Describe(waiting), Describe(StudySnapshotFormat.Read(StudySnapshotFormat.Write(waiting))));
+        var none = snapshot with { Refit = null };
+        Assert.Equal(Describe(none), Describe(StudySnapshotFormat.Read(StudySnapshotFormat.Write(none))));
     }
 
     [Fact]
