@@ -84,4 +84,59 @@ public sealed class HttpClientErrorTests
             Assert.Contains("reason=why%20not", handler.Last.RequestUri.Query);
         }
     }
+
+    /// <summary>Answers requests with the next of a list of study documents, and remembers every request.</summary>
+    private sealed class Script(params string[] bodies) : HttpMessageHandler
+    {
+        private int _next;
+
+        public List<(HttpMethod Method, string Path)> Requests { get; } = new();
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            Requests.Add((request.Method, request.RequestUri!.PathAndQuery));
+            return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK)
+            {
+                Content = new StringContent(bodies[Math.Min(_next++, bodies.Length - 1)], Encoding.UTF8,
+                    "application/json"),
+            });
+        }
+    }
+
+    private static string Document(string refit) => $$$"""
+        {"study": "cv", "status": "finished", "metric": "accuracy", "direction": "maximize", "maxTrials": 4,
+         "parallelism": 2, "trials": {"complete": 4, "failed": 0, "pruned": 0, "running": 0, "waiting": 0},
+         "best": {"number": 2, "value": 0.97, "params": {"learningRate": 0.1}}, "refit": {{{refit}}}}
+        """;
+
+    [Fact]
+    public async Task A_refit_asks_the_node_then_waits_for_its_worker_and_returns_the_scores_and_the_model()
+    {
+        var handler = new Script(
+            Document("""{"trial": 2, "status": "waiting", "reason": "ops", "failedAttempts": 0, "dispatch": 1}"""),
+            Document("""{"trial": 2, "status": "running", "node": "b:1#2", "dispatch": 2, "failedAttempts": 0}"""),
+            Document("""
+                {"trial": 2, "status": "complete", "reason": "ops", "node": "b:1#2", "trainRows": 1347,
+                 "testRows": 450, "test": {"accuracy": 0.98, "logLoss": 0.08}, "modelPath": "/b/cv/model.zip",
+                 "failedAttempts": 0, "dispatch": 2, "requestedAt": "2026-12-07T10:00:00Z",
+                 "finishedAt": "2026-12-07T10:00:05Z"}
+                """));
+        using var client = new HyperTuneHttpClient(new Uri("http://node.example:5053"), null, handler);
+        var refit = await client.RefitAsync("cv", "ops", TimeSpan.FromMilliseconds(1));
+        Assert.Equal((2, Cluster.Studies.RefitStatus.Complete, "b:1#2", 1347, 450, 0.98, "/b/cv/model.zip"),
+            (refit.Trial, refit.Status, refit.NodeKey, refit.TrainRows, refit.TestRows, refit.TestMetrics["accuracy"],
+                refit.ModelPath));
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 10, 0, 5, TimeSpan.Zero), refit.FinishedAt);
+        Assert.Equal((HttpMethod.Post, "/studies/cv/refit?reason=ops"), handler.Requests[0]);
+        Assert.Equal(3, handler.Requests.Count);
+        Assert.All(handler.Requests.Skip(1), r => Assert.Equal(HttpMethod.Get, r.Method));
+
+        // A refit that failed on every attempt comes back failed, with the reason.
+        var failing = new Script(Document(
+            """{"trial": 2, "status": "failed", "failureReason": "no file", "failedAttempts": 4, "dispatch": 4}"""));
+        using var second = new HyperTuneHttpClient(new Uri("http://node.example:5053"), null, failing);
+        var failed = await second.RefitAsync("cv");
+        Assert.Equal((Cluster.Studies.RefitStatus.Failed, "no file", 4),
+            (failed.Status, failed.FailureReason, failed.FailedAttempts));
+    }
 }

@@ -108,6 +108,35 @@ public sealed class HyperTuneHttpClient : IDisposable
             $"studies/{Uri.EscapeDataString(studyId)}/pause?reason={Uri.EscapeDataString(reason)}", null, studyId,
             cancellationToken).ConfigureAwait(false), null);
 
+    /// <summary>
+    /// Has a worker of the cluster refit the study's best trial (an ML.NET study: trained on all training rows,
+    /// scored once on the test set, the model saved on the worker's node) and waits until it is done or failed;
+    /// a finished study's node does it by itself, so this is for a refit wanted again.
+    /// </summary>
+    /// <param name="studyId">The study.</param>
+    /// <param name="reason">Recorded with the refit.</param>
+    /// <param name="pollInterval">How often the study is looked at while the worker trains (default 0.5 s).</param>
+    /// <param name="cancellationToken">Stops waiting (the refit goes on).</param>
+    /// <returns>The refit: <see cref="RefitStatus.Complete"/> with its test scores and model file, or
+    /// <see cref="RefitStatus.Failed"/> with the reason.</returns>
+    /// <exception cref="StudyNotFoundException">No such study.</exception>
+    /// <exception cref="HyperTuneApiException">409: no single best trial, or a trainable that makes no model.
+    /// </exception>
+    public async Task<StudyRefit> RefitAsync(string studyId, string reason = "asked for by a client",
+        TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    {
+        var report = StudyDocumentReader.Read(await SendAsync(HttpMethod.Post,
+            $"studies/{Uri.EscapeDataString(studyId)}/refit?reason={Uri.EscapeDataString(reason)}", null, studyId,
+            cancellationToken).ConfigureAwait(false), null);
+        while (report.Progress.Refit is { IsFinished: false })
+        {
+            await Task.Delay(pollInterval ?? TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
+            report = await GetAsync(studyId, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        return report.Progress.Refit
+               ?? throw new HyperTuneApiException(200, $"node answered without a refit for study '{studyId}'");
+    }
+
     /// <summary>Lets a held study go on.</summary>
     /// <exception cref="StudyNotFoundException">No such study.</exception>
     public async Task<StudyProtocol.StudyReport> ResumeAsync(string studyId,
