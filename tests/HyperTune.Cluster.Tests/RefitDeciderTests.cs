@@ -121,4 +121,26 @@ public class RefitDeciderTests
         Assert.Throws<InvalidOperationException>(() => none.Apply(new RefitRequested(0, "x", T0)));
         Assert.Throws<InvalidOperationException>(() => s.Apply(new RefitRequested(7, "x", T0)));
     }
+
+    [Fact]
+    public void A_study_reopened_by_a_larger_budget_is_refitted_again_when_it_finishes_again()
+    {
+        var s = Ran();
+        s = ApplyAll(s, RefitDecider.Plan(s, Nodes, whenFinished: true, T0));
+        s = ApplyAll(s, RefitDecider.Result(s, 1, Scores, 1, 1, null, null, 3, T0));
+        s = s.Apply(new StudyBudgetChanged(4, 4, T0.AddMinutes(1)));
+        Assert.Equal(StudyStatus.Running, s.Status);
+        Assert.Empty(RefitDecider.Plan(s, Nodes, whenFinished: true, T0.AddMinutes(1)));
+        var optimizer = OptimizerFactory.Create(s.Spec.Optimizer, s.Spec.Space, s.Spec.Objective.Direction);
+        s = ApplyAll(s, StudyDecider.Plan(s, optimizer, Nodes, T0.AddMinutes(1), 3));
+        s = ApplyAll(s, StudyDecider.Result(s, 3, 1, new Dictionary<string, double> { ["loss"] = 0.5 }, null,
+            T0.AddMinutes(2)));
+        s = ApplyAll(s, StudyDecider.Plan(s, optimizer, Nodes, T0.AddMinutes(2), 3));
+        Assert.Equal(StudyStatus.Finished, s.Status);
+        Assert.Equal(new IStudyEvent[]
+        {
+            new RefitRequested(3, RefitDecider.StudyFinishedReason, T0.AddMinutes(2)),
+            new RefitDispatched(2, "b:1#2", T0.AddMinutes(2)),
+        }, RefitDecider.Plan(s, Nodes, whenFinished: true, T0.AddMinutes(2)));
+    }
 }

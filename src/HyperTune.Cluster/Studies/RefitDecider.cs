@@ -32,8 +32,8 @@ public static class RefitDecider
 
     /// <summary>
     /// What a planning round does for the refit: asks for it when the study has finished and
-    /// <paramref name="whenFinished"/> (never twice: a refit done, failed or asked for stays until an operator asks
-    /// again), and sends a waiting refit to the worker node with the most free slots (none free: it waits).
+    /// <paramref name="whenFinished"/> (once per finish: a refit done, failed or asked for stays until an operator
+    /// asks again or a larger budget reopens the study and it finishes again), and sends a waiting refit to the worker node with the most free slots (none free: it waits).
     /// </summary>
     /// <param name="state">The study.</param>
     /// <param name="workers">Worker nodes that may take it.</param>
@@ -45,10 +45,12 @@ public static class RefitDecider
     {
         var events = new List<IStudyEvent>();
         var refit = state.Refit;
-        if (refit is null && whenFinished && state.Status == StudyStatus.Finished && BestToRefit(state) is { } best)
+        // Asked for again when the study finished once more since (a larger budget reopened it): its best may differ.
+        var finishedSince = refit is null || refit.IsFinished && refit.RequestedAt < state.FinishedAt;
+        if (finishedSince && whenFinished && state.Status == StudyStatus.Finished && BestToRefit(state) is { } best)
         {
             events.Add(new RefitRequested(best, StudyFinishedReason, now));
-            refit = new StudyRefit(best, RefitStatus.Waiting, 0, null, now);
+            refit = new StudyRefit(best, RefitStatus.Waiting, refit?.Dispatch ?? 0, null, now);
         }
         if (refit is not { Status: RefitStatus.Waiting }) return events;
         var own = state.RunningDispatches().GroupBy(d => d.NodeKey).ToDictionary(g => g.Key, g => g.Count());

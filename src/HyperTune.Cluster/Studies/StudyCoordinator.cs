@@ -603,16 +603,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private void OnResult(ReportTrialResult r)
     {
         var replyTo = Sender;
-        if (_state is null)
-        {
-            // No such study (it was deleted): the worker stops re-sending a result nobody will record. A study this
-            // node cannot load (a newer version's journal) is not "none": its worker keeps re-sending for a node
-            // that can.
-            if (_unloadable is not null) return;
-            replyTo.Tell(new StudyNotFound(r.StudyId));
-            Passivate();
-            return;
-        }
+        if (NoStudyForResult(r.StudyId)) return;
         var supersededNode = _state.RunningOn.TryGetValue(r.Number, out var node) && _state.LastDispatch.GetValueOrDefault(r.Number) != r.Dispatch
             ? node : null;
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
@@ -645,6 +636,20 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             if (events.FirstOrDefault() is TrialFailed f)
                 _log.Warning("study {0}: trial {1} failed{2}: {3}", _studyId, f.Number, f.Final ? "" : " (will retry)", f.Reason);
         });
+    }
+
+    /// <summary>
+    /// True when there is no study to record a worker's result in: then the sender is told when there is none (it was
+    /// deleted), so it stops re-sending a result nobody will record. A study this node cannot load (a newer version's
+    /// journal) is not "none": its worker keeps re-sending for a node that can.
+    /// </summary>
+    private bool NoStudyForResult(string studyId)
+    {
+        if (_state is not null) return false;
+        if (_unloadable is not null) return true;
+        Sender.Tell(new StudyNotFound(studyId));
+        Passivate();
+        return true;
     }
 
     private void WorkerGone(int number, int dispatch, string reason) => WorkersGone(new[] { (number, dispatch, reason) });

@@ -54,13 +54,7 @@ public sealed partial class StudyCoordinator
     private void OnRefitResult(ReportRefitResult r)
     {
         var replyTo = Sender;
-        if (_state is null)
-        {
-            if (_unloadable is not null) return;
-            replyTo.Tell(new StudyNotFound(r.StudyId));
-            Passivate();
-            return;
-        }
+        if (NoStudyForResult(r.StudyId)) return;
         var events = _settings.ReadOnly
             ? Array.Empty<StudyEvents.IStudyEvent>()
             : RefitDecider.Result(_state, r.Dispatch, r.TestMetrics, r.TrainRows, r.TestRows, r.ModelPath,
