@@ -62,6 +62,11 @@ public sealed class DashboardBrowserTests(DashboardBrowserFixture fixture, ITest
         var failed = study.Trials.Count(t => t.State == TrialState.Failed);
         Assert.Equal(failed.ToString(), await page.AttributeAsync("#failed-table", "data-failed"));
         Assert.Contains("CUDA out of memory", await page.TextAsync(".failure-reason"));
+        // Its final model: the refit's test score and where the model file is.
+        var overview = await page.TextAsync(".facts");
+        Assert.Contains("Final model", overview);
+        Assert.Contains("on 426 rows; test (143 rows): loss 0.25", overview);
+        Assert.Contains("/data/artifacts/tpe-1000/model.zip on 10.0.0.5:5053#1", overview);
         // The best-so-far line ends at the study's best value.
         var best = complete.Min(t => t.Value!.Value);
         var drawnBest = double.Parse((await page.AttributeAsync("#history-chart .best-line", "data-best"))!,

@@ -228,6 +228,19 @@ public sealed class SampleStudy(string id, string name, SampleStudyKind kind, in
         {
             Steps = _trials.Sum(t => t.LastIntermediate?.Step ?? 0),
         };
+        if (kind == SampleStudyKind.SingleObjective && status == StudyStatus.Finished && bestRecord is not null)
+        {
+            // Its node refitted the best trial as it finished.
+            progress = progress with
+            {
+                Refit = new StudyRefit(bestRecord.Number, RefitStatus.Complete, 1, "10.0.0.5:5053#1", createdAt)
+                {
+                    Reason = "the study finished", TrainRows = 426, TestRows = 143,
+                    TestMetrics = ImmutableDictionary<string, double>.Empty.Add("loss", 0.25),
+                    ModelPath = $"/data/artifacts/{id}/model.zip", FinishedAt = createdAt,
+                },
+            };
+        }
         if (kind == SampleStudyKind.MultiObjective)
         {
             progress = progress with

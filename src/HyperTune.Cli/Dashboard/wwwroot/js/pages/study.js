@@ -66,6 +66,18 @@ function objective() {
   return objectives[Math.min(state.objective, objectives.length - 1)];
 }
 
+// The refit of the best trial on all training rows: its test scores and model file, or where it is.
+function refitText(refit) {
+  if (refit.status !== 'complete') {
+    return `trial #${refit.trial}: ${refit.status}${refit.node ? ' on ' + refit.node : ''}` +
+      (refit.failureReason ? ` (${refit.failureReason})` : '');
+  }
+  const test = Object.entries(refit.test || {}).map(([k, v]) => `${k} ${number(v)}`).join(', ');
+  return `trial #${refit.trial} on ${refit.trainRows} rows; ` +
+    (test ? `test (${refit.testRows} rows): ${test}` : 'no test set') +
+    (refit.modelPath ? ` · ${refit.modelPath}${refit.node ? ' on ' + refit.node : ''}` : '');
+}
+
 function renderOverview() {
   const doc = model.doc;
   const counts = doc.trials || {};
@@ -88,6 +100,7 @@ function renderOverview() {
     ['Updated', time(doc.updatedAt)],
     doc.steps ? ['Steps', String(doc.steps)] : null,
     doc.coordinatorNode ? ['Coordinator', doc.coordinatorNode] : null,
+    doc.refit ? ['Final model', refitText(doc.refit)] : null,
   ].filter(Boolean);
   clear(overview).append(
     el('h1', {}, doc.name, ' ', el('span', { class: 'badge ' + doc.status, text: doc.status })),
