@@ -82,12 +82,16 @@ public class RefitDeciderTests
         Assert.Equal((RefitStatus.Waiting, 1, "its node died"), (s.Refit!.Status, s.Refit.FailedAttempts,
             s.Refit.FailureReason));
         s = ApplyAll(s, RefitDecider.Plan(s, Nodes, whenFinished: true, T0));
-        Assert.Equal((RefitStatus.Running, 2), (s.Refit!.Status, s.Refit.Dispatch));
+        // Not on b again, where the first attempt was lost, though b has more free slots.
+        Assert.Equal((RefitStatus.Running, 2, "a:1#1"), (s.Refit!.Status, s.Refit.Dispatch, s.Refit.NodeKey));
         // The first dispatch's answer arrives after all: no longer current, it changes nothing.
         Assert.Empty(RefitDecider.Result(s, 1, Scores, 1, 1, null, null, 3, T0));
         Assert.Empty(RefitDecider.WorkerLost(s, 1, "late", 3, T0));
         s = ApplyAll(s, RefitDecider.Result(s, 2, Scores, 0, 0, null, "SpecException: no such file", 3, T0));
+        // Failed on both: any node again.
+        Assert.Equal(new[] { "a:1#1", "b:1#2" }, s.Refit!.FailedNodes);
         s = ApplyAll(s, RefitDecider.Plan(s, Nodes, whenFinished: true, T0));
+        Assert.Equal("b:1#2", s.Refit!.NodeKey);
         var last = RefitDecider.Result(s, 3, Scores, 0, 0, null, "SpecException: no such file", 3, T0);
         Assert.Equal(new RefitFailed(3, "SpecException: no such file", true, T0), Assert.Single(last));
         s = ApplyAll(s, last);

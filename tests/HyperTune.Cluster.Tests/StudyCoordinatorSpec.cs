@@ -617,21 +617,22 @@ public sealed class StudyCoordinatorSpec : TestKit
         Assert.Equal(RefitStatus.Running, RefitOf(coordinator)!.Status);
         Sys.Stop(lostWorker.Ref);
         var second = _workers.ExpectMsg<RunRefit>(TimeSpan.FromSeconds(10));
-        Assert.Equal(2, second.Dispatch);
+        // On a, though b has more free slots: the attempt on b was lost.
+        Assert.Equal(TrialWorkerId.FormatRefit("a:1#1", "cv", 2), second.WorkerId);
         Assert.Contains("stopped without a result", RefitOf(coordinator)!.FailureReason);
 
         var worker = CreateTestProbe();
         coordinator.Tell(new RefitAccepted("cv", 2, worker.Ref));
         var scores = new Dictionary<string, double> { ["accuracy"] = 0.96, ["auc"] = 0.99 };
-        coordinator.Tell(new ReportRefitResult("cv", 2, scores, 455, 114, "/b/artifacts/cv/model.zip", null),
+        coordinator.Tell(new ReportRefitResult("cv", 2, scores, 455, 114, "/a/artifacts/cv/model.zip", null),
             worker.Ref);
         worker.ExpectMsg<RefitRecorded>(m => Assert.Equal(2, m.Dispatch));
         // A late answer of the first attempt is confirmed (so its worker stops) and changes nothing.
         var late = CreateTestProbe();
-        coordinator.Tell(new ReportRefitResult("cv", 1, scores, 1, 1, "/a/model.zip", null), late.Ref);
+        coordinator.Tell(new ReportRefitResult("cv", 1, scores, 1, 1, "/b/model.zip", null), late.Ref);
         late.ExpectMsg<RefitRecorded>();
         var refit = RefitOf(coordinator)!;
-        Assert.Equal((RefitStatus.Complete, 0, "b:1#1", 0.96, 455, 114, "/b/artifacts/cv/model.zip", 1),
+        Assert.Equal((RefitStatus.Complete, 0, "a:1#1", 0.96, 455, 114, "/a/artifacts/cv/model.zip", 1),
             (refit.Status, refit.Trial, refit.NodeKey, refit.TestMetrics["accuracy"], refit.TrainRows, refit.TestRows,
                 refit.ModelPath, refit.FailedAttempts));
 
@@ -641,7 +642,8 @@ public sealed class StudyCoordinatorSpec : TestKit
         ExpectTerminated(coordinator);
         var recovered = StartCoordinator("cv", nodes: new[] { a, b });
         var back = RefitOf(recovered)!;
-        Assert.Equal(refit with { TestMetrics = back.TestMetrics }, back);
+        Assert.Equal(refit with { TestMetrics = back.TestMetrics, FailedNodes = back.FailedNodes }, back);
+        Assert.Equal(new[] { "b:1#1" }, back.FailedNodes);
         Assert.Equal(refit.TestMetrics.OrderBy(m => m.Key), back.TestMetrics.OrderBy(m => m.Key));
         _workers.ExpectNoMsg(TimeSpan.FromMilliseconds(500));
     }

@@ -59,6 +59,9 @@ public static class StudyDocumentReader
                 : ImmutableDictionary<string, double>.Empty,
             ModelPath = e.TryGetProperty("modelPath", out var model) ? model.GetString() : null,
             FinishedAt = OptionalTime(e, "finishedAt"),
+            FailedNodes = e.TryGetProperty("failedNodes", out var failed)
+                ? failed.EnumerateArray().Select(n => n.GetString()!).ToImmutableSortedSet(StringComparer.Ordinal)
+                : ImmutableSortedSet<string>.Empty,
         };
     }
 

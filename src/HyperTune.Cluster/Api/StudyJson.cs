@@ -159,7 +159,7 @@ public static class StudyJson
     /// <summary>
     /// The study's refit: <c>{"trial", "status" (waiting, running, complete, failed), "reason", "node",
     /// "crossValidatedValue" (when the trial is still the best), "trainRows", "testRows", "test": {METRIC: X},
-    /// "modelPath", "failureReason", "failedAttempts", "requestedAt", "finishedAt"}</c>; the names of
+    /// "modelPath", "failureReason", "failedAttempts", "failedNodes", "requestedAt", "finishedAt"}</c>; the names of
     /// <c>hypertune run</c>'s refit record where they mean the same.
     /// </summary>
     private static void WriteRefit(Utf8JsonWriter w, StudyRefit refit, TrialSummary? best)
@@ -182,6 +182,12 @@ public static class StudyJson
         }
         if (refit.FailureReason is { } failure) w.WriteString("failureReason", failure);
         w.WriteNumber("failedAttempts", refit.FailedAttempts);
+        if (!refit.FailedNodes.IsEmpty)
+        {
+            w.WriteStartArray("failedNodes");
+            foreach (var failedOn in refit.FailedNodes) w.WriteStringValue(failedOn);
+            w.WriteEndArray();
+        }
         w.WriteNumber("dispatch", refit.Dispatch);
         w.WriteString("requestedAt", refit.RequestedAt.ToUniversalTime().ToString("O"));
         if (refit.FinishedAt is { } at) w.WriteString("finishedAt", at.ToUniversalTime().ToString("O"));

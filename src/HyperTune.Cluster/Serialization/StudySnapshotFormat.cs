@@ -116,6 +116,12 @@ public static class StudySnapshotFormat
             .OptionalString("failureReason", refit.FailureReason).Doubles("test", refit.TestMetrics)
             .Int("trainRows", refit.TrainRows).Int("testRows", refit.TestRows).OptionalString("model", refit.ModelPath);
         if (refit.FinishedAt is { } finished) w.Time("finishedAt", finished);
+        if (!refit.FailedNodes.IsEmpty)
+        {
+            json.WriteStartArray("failedNodes");
+            foreach (var node in refit.FailedNodes) json.WriteStringValue(node);
+            json.WriteEndArray();
+        }
         json.WriteEndObject();
     }
 
@@ -134,6 +140,9 @@ public static class StudySnapshotFormat
             TestRows = r.Int("testRows"),
             ModelPath = r.OptionalString("model"),
             FinishedAt = e.TryGetProperty("finishedAt", out _) ? r.Time("finishedAt") : null,
+            FailedNodes = e.TryGetProperty("failedNodes", out var failed)
+                ? failed.EnumerateArray().Select(n => n.GetString()!).ToImmutableSortedSet(StringComparer.Ordinal)
+                : ImmutableSortedSet<string>.Empty,
         };
     }
 

@@ -33,7 +33,9 @@ public static class RefitDecider
     /// <summary>
     /// What a planning round does for the refit: asks for it when the study has finished and
     /// <paramref name="whenFinished"/> (once per finish: a refit done, failed or asked for stays until an operator
-    /// asks again or a larger budget reopens the study and it finishes again), and sends a waiting refit to the worker node with the most free slots (none free: it waits).
+    /// asks again or a larger budget reopens the study and it finishes again), and sends a waiting refit to the worker
+    /// node with the most free slots, other than those where an attempt failed while there are others (none free: it
+    /// waits).
     /// </summary>
     /// <param name="state">The study.</param>
     /// <param name="workers">Worker nodes that may take it.</param>
@@ -54,7 +56,9 @@ public static class RefitDecider
         }
         if (refit is not { Status: RefitStatus.Waiting }) return events;
         var own = state.RunningDispatches().GroupBy(d => d.NodeKey).ToDictionary(g => g.Key, g => g.Count());
-        if (new WorkerPlacement(workers, state.StudyId, own).Next() is { } node)
+        // Not where an attempt failed before, while another node can take it.
+        var untried = workers.Where(w => !refit.FailedNodes.Contains(w.NodeKey)).ToList();
+        if (new WorkerPlacement(untried.Count > 0 ? untried : workers, state.StudyId, own).Next() is { } node)
             events.Add(new RefitDispatched(refit.Dispatch + 1, node, now));
         return events;
     }

@@ -643,6 +643,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     /// deleted), so it stops re-sending a result nobody will record. A study this node cannot load (a newer version's
     /// journal) is not "none": its worker keeps re-sending for a node that can.
     /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(false, nameof(_state))]
     private bool NoStudyForResult(string studyId)
     {
         if (_state is not null) return false;

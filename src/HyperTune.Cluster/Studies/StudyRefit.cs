@@ -20,6 +20,12 @@ public sealed record StudyRefit(int Trial, RefitStatus Status, int Dispatch, str
     /// <summary>Attempts that failed or lost their worker.</summary>
     public int FailedAttempts { get; init; }
 
+    /// <summary>
+    /// Nodes where an attempt failed or lost its worker: the next attempt goes elsewhere when it can (a node may lack
+    /// the data, or be dying).
+    /// </summary>
+    public ImmutableSortedSet<string> FailedNodes { get; init; } = ImmutableSortedSet<string>.Empty;
+
     /// <summary>The last failure, when an attempt failed.</summary>
     public string? FailureReason { get; init; }
 

@@ -266,6 +266,7 @@ public sealed record StudyState
                 Status = f.Final ? RefitStatus.Failed : RefitStatus.Waiting,
                 NodeKey = f.Final ? Refit!.NodeKey : null,
                 FailedAttempts = Refit!.FailedAttempts + 1,
+                FailedNodes = Refit.NodeKey is { } failedOn ? Refit.FailedNodes.Add(failedOn) : Refit.FailedNodes,
                 FailureReason = f.Reason,
                 FinishedAt = f.Final ? f.At : null,
             },

@@ -46,6 +46,7 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
                 Reason = "asked for by \"ops\"", FailedAttempts = 2, FailureReason = "lost node\nagain",
                 TestMetrics = ImmutableDictionary<string, double>.Empty.Add("accuracy", 0.1 + 0.2).Add("logLoss", 1e-300),
                 TrainRows = 1347, TestRows = 450, ModelPath = "/data/ärtifacts/s-1/model.zip", FinishedAt = T0.AddMinutes(2),
+                FailedNodes = ImmutableSortedSet.Create(StringComparer.Ordinal, "a:1#1", "b:2#2"),
             },
         };
     }
@@ -64,7 +65,7 @@ public sealed class StudySnapshotSerializerSpec() : TestKit(TestConfig.Local(Sto
     private static string DescribeRefit(StudyRefit? r) => r is null ? "no refit" :
         $"{r.Trial} {r.Status} {r.Dispatch} {r.NodeKey} {r.RequestedAt:O} {r.Reason} {r.FailedAttempts} {r.FailureReason} " +
         $"[{string.Join(",", r.TestMetrics.OrderBy(m => m.Key).Select(m => $"{m.Key}={m.Value:R}"))}] {r.TrainRows} " +
-        $"{r.TestRows} {r.ModelPath} {r.FinishedAt:O}";
+        $"{r.TestRows} {r.ModelPath} {r.FinishedAt:O} [{string.Join(",", r.FailedNodes)}]";
 
     [Fact]
     public void A_snapshot_goes_through_its_own_serializer_and_comes_back_whole()
