@@ -226,11 +226,14 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     {
         ReleaseSlot();
         var refit = _refit!;
-        var failure = _timedOut ? $"timed out after {refit.RunSpec.TrialTimeout}" : finished.Failure;
         var r = finished.Result;
+        // A model that came after the time-out (its fit could not be stopped) is still the model.
+        var failure = r is not null ? null
+            : _timedOut ? $"timed out after {refit.RunSpec.TrialTimeout}"
+            : finished.Failure ?? "the refit gave no result";
         _result = new ReportRefitResult(refit.StudyId, refit.Dispatch,
             r?.TestMetrics ?? new Dictionary<string, double>(), r?.TrainRows ?? 0, r?.TestRows ?? 0, r?.ModelPath,
-            failure is null && r is not null ? null : failure ?? "no result");
+            failure);
         _studyRegion.Tell(_result);
         Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);
         Become(Reporting);

@@ -188,6 +188,10 @@ public sealed class MlNetTrainable : ITrainable, IRefittable
     /// Trains <paramref name="configuration"/> on every training row (the test rows excluded), scores it once on the
     /// test set when there is one, and saves the model to <paramref name="modelPath"/> when given.
     /// </summary>
+    /// <remarks>
+    /// Returns when the fit ends, as <see cref="RunAsync"/> does: ML.NET cannot stop a fit, so a cancellation after it
+    /// began is not awaited away (the worker's slot stays taken while the CPU is).
+    /// </remarks>
     /// <exception cref="SpecException">The data cannot be read or the configuration does not fit the learner.</exception>
     public Task<RefitResult> RefitAsync(Configuration configuration, string? modelPath, CancellationToken ct) =>
         System.Threading.Tasks.Task.Run(() =>
@@ -206,7 +210,7 @@ public sealed class MlNetTrainable : ITrainable, IRefittable
                 ? FitAndScore(ml, train, searchRows, test ?? train, scoredRows, values, modelPath)
                 : FitAndScore(ml, train, searchRows, null, Array.Empty<int>(), values, modelPath);
             return new RefitResult(metrics, searchRows.Count, HasTestSet ? scoredRows.Count : 0, modelPath);
-        }, ct).WaitAsync(ct);
+        }, ct);
 
     private Dictionary<string, double> FitAndScore(MLContext ml, TabularData fitData, IReadOnlyList<int> fitRows,
         TabularData? scoreData, IReadOnlyList<int> scoreRows, LearnerValues values, string? modelPath)
