@@ -8,8 +8,10 @@ using HyperTune.Trainables.MlNet;
 namespace HyperTune.Cli.Output;
 
 /// <summary>
-/// The refit at the end of an ML.NET study: trains the best configuration on the whole training set, scores it once
-/// on the test set, saves the model and a <c>refit.json</c> beside it in the study's artifacts folder, and prints it.
+/// An ML.NET study's refit on this machine (<c>hypertune study refit</c> from a local store or with <c>--local</c>):
+/// trains the best configuration on the whole training set, scores it once on the test set, saves the model and a
+/// <c>refit.json</c> beside it in the study's artifacts folder; and prints refits, this machine's or a node's
+/// (<see cref="StudyRefit"/>, which the study document carries).
 /// </summary>
 internal static class RefitWriter
 {
