@@ -171,11 +171,7 @@ internal static class RunCommand
                     await view.FollowAsync(client.WatchAsync(studyId, ct), ct);
                     // The best configuration trained on all training rows and scored once on the test set, by the
                     // node's worker as the study finished.
-                    if (model is not null && await RefitWaiter.WaitAsync(client, studyId, ct) is { } refitFailure)
-                    {
-                        Console.Error.WriteLine($"error: study {studyId}: {refitFailure}");
-                        return ExitCodes.Failed;
-                    }
+                    var refitFailure = model is null ? null : await RefitWaiter.WaitAsync(client, studyId, ct);
                     var report = await client.GetAsync(studyId, includeTrials: true, ct)
                                  ?? throw new StudyRejectedException($"study '{studyId}' vanished");
                     // The coordinator's report carries the scheduler's rungs (and the refit).
@@ -197,6 +193,12 @@ internal static class RunCommand
                     {
                         // A study that spent its budget without one result has nothing to offer a script.
                         Console.Error.WriteLine($"error: study {studyId} finished without a completed trial ({report.Progress.Failed} failed, {report.Progress.Pruned} pruned)");
+                        return ExitCodes.Failed;
+                    }
+                    if (refitFailure is not null)
+                    {
+                        // The study and its refit's failure are printed above; a script learns of it from the code.
+                        Console.Error.WriteLine($"error: study {studyId}: {refitFailure}");
                         return ExitCodes.Failed;
                     }
                     return ExitCodes.Ok;
