@@ -91,6 +91,12 @@ public sealed class MlNetEndToEndTests : IDisposable
             Assert.Equal(0, showNodeCode);
             Assert.Contains($"refit of trial #{(int)first["trial"]!} on ", showNode);
             Assert.Contains($"accuracy {(double)first["test"]!["accuracy"]!:G6}", showNode);
+            // `study watch` of a finished study whose refit is done ends with both.
+            var (watchCode, watch, _) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "watch",
+                "digits-lightgbm", "--node", $"127.0.0.1:{http}");
+            Assert.Equal(0, watchCode);
+            Assert.Contains("digits-lightgbm finished: trial budget reached", watch);
+            Assert.Contains("test (450 rows, seen once): accuracy", watch);
 
             (nodeCode, nodeOut, nodeErr) = await HypertuneProcess.RunAsync(_dir, Timeout, "study", "refit",
                 "digits-lightgbm", "--node", $"127.0.0.1:{http}", "--local", "--out", Path.Combine(_dir, "remote"));

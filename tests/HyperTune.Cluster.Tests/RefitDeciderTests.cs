@@ -44,7 +44,8 @@ public class RefitDeciderTests
             new RefitDispatched(1, "b:1#2", T0),
         }, events);
         s = ApplyAll(s, events);
-        Assert.Equal(new StudyRefit(1, RefitStatus.Running, 1, "b:1#2", T0) { Reason = RefitDecider.StudyFinishedReason },
+        Assert.Equal(
+            new StudyRefit(1, RefitStatus.Running, 1, "b:1#2", T0) { Reason = RefitDecider.StudyFinishedReason },
             s.Refit);
         // Running: nothing more to plan; nor once it is done.
         Assert.Empty(RefitDecider.Plan(s, Nodes, whenFinished: true, T0));
@@ -57,7 +58,7 @@ public class RefitDeciderTests
     }
 
     [Fact]
-    public void Nothing_is_refitted_while_the_study_runs_when_the_node_does_not_refit_finished_studies_or_with_no_free_slot()
+    public void Nothing_is_refitted_while_the_study_runs_or_when_the_node_does_not_refit_and_it_waits_for_a_free_slot()
     {
         Assert.Empty(RefitDecider.Plan(Ran(finish: false), Nodes, whenFinished: true, T0));
         Assert.Empty(RefitDecider.Plan(Ran(), Nodes, whenFinished: false, T0));

@@ -477,7 +477,8 @@ public sealed class TrialWorkerSpec : TestKit, IDisposable
         """;
 
     private RunRefit Refit(string spec, int dispatch) =>
-        new(TrialWorkerId.FormatRefit("n:1#1", "bc", dispatch), "bc", dispatch, TrialRunSpec.Of(StudySpecParser.Parse(spec)),
+        new(TrialWorkerId.FormatRefit("n:1#1", "bc", dispatch), "bc", dispatch,
+            TrialRunSpec.Of(StudySpecParser.Parse(spec)),
             Configuration.From(new Dictionary<string, object> { ["numberOfIterations"] = 20L }));
 
     [Fact]

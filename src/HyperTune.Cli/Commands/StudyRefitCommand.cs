@@ -112,7 +112,8 @@ internal static class StudyRefitCommand
                 new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         else RefitWriter.WriteHuman(refit, report.Progress, Console.Out);
         if (refit.Status == RefitStatus.Complete) return ExitCodes.Ok;
-        Console.Error.WriteLine($"error: study {studyId}: the refit of trial {refit.Trial} failed: {refit.FailureReason}");
+        Console.Error.WriteLine(
+            $"error: study {studyId}: the refit of trial {refit.Trial} failed: {refit.FailureReason}");
         return ExitCodes.Failed;
     }
 

@@ -60,16 +60,25 @@ internal static class StudyWatchCommand
                         return ExitCodes.Failed;
                     }
                     if (code != ExitCodes.Ok) return code;
-                    var line = $"{report!.Progress.StudyId} {ProgressView.Describe(report.Progress)}";
+                    var refit = report!.Progress.Refit;
+                    // A finished ML.NET study is watched on until its node has refitted the best trial.
+                    var refitting = report.Progress.Status == StudyStatus.Finished && refit is { IsFinished: false };
+                    var line = $"{report.Progress.StudyId} {ProgressView.Describe(report.Progress)}";
+                    if (refitting)
+                        line += $"; refit of trial {refit!.Trial} {refit.Status.ToString().ToLowerInvariant()}" +
+                                (refit.NodeKey is { } on ? $" on {on}" : "");
                     if (line != last)
                         Console.Out.WriteLine(r.GetValue(json)
                             ? StudyJson.ToJson(report, includeTrials: false, indented: false)
                             : line);
                     last = line;
-                    if (report.Progress.Status == StudyStatus.Finished)
+                    if (report.Progress.Status == StudyStatus.Finished && !refitting)
                     {
                         if (!r.GetValue(json))
+                        {
                             Console.Out.WriteLine($"{studyId} finished: {report.Progress.FinishReason}");
+                            if (refit is not null) Output.RefitWriter.WriteHuman(refit, report.Progress, Console.Out);
+                        }
                         return ExitCodes.Ok;
                     }
                     await Task.Delay(Interval, ct);
