@@ -747,7 +747,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
         var after = events.Aggregate(_state, (s, e) => e is StudyCreated c ? StudyState.Create(c) : s.Apply(e));
         var planned = PlanOn(after);
-        var refit = RefitPlanOn(planned.Count == 0 ? after : planned.Aggregate(after, (s, e) => s.Apply(e)));
+        var refit = RefitPlanOn(after, planned);
         if (refit.Count > 0) planned = planned.Concat(refit).ToList();
         PersistEvents(planned.Count == 0 ? events : events.Concat(planned).ToList(), then, overlap);
     }
@@ -768,12 +768,18 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
     }
 
-    /// <summary>What planning does for the study's refit (<see cref="RefitDecider.Plan"/>).</summary>
-    private IReadOnlyList<IStudyEvent> RefitPlanOn(StudyState state)
+    /// <summary>
+    /// What planning does for the study's refit (<see cref="RefitDecider.Plan"/>), on the state after the trials'
+    /// planning (<paramref name="planned"/> may finish the study). A study whose trainable makes no model pays nothing
+    /// here: this runs with every write.
+    /// </summary>
+    private IReadOnlyList<IStudyEvent> RefitPlanOn(StudyState after, IReadOnlyList<IStudyEvent> planned)
     {
-        if (!_refits || _settings.ReadOnly || _unloadable is not null || state.Status == StudyStatus.Running
-            && state.Refit is not { Status: RefitStatus.Waiting })
-            return Array.Empty<IStudyEvent>();
+        if (!_refits || _settings.ReadOnly || _unloadable is not null) return Array.Empty<IStudyEvent>();
+        // Only a finished study or a refit waiting has anything to plan (the trials' planning never touches it).
+        var finishes = after.Status == StudyStatus.Finished || planned.Any(e => e is StudyFinished);
+        if (!finishes && after.Refit is not { Status: RefitStatus.Waiting }) return Array.Empty<IStudyEvent>();
+        var state = planned.Count == 0 ? after : planned.Aggregate(after, (s, e) => s.Apply(e));
         return RefitDecider.Plan(state, AvailableWorkers(), _settings.RefitWhenFinished, _clock());
     }
 
