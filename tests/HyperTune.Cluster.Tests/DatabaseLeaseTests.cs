@@ -48,4 +48,46 @@ public sealed class DatabaseLeaseTests : IAsyncLifetime
         Assert.Equal("127.0.0.1:2", await ClusterLeases.Get(_system).Store!.HolderAsync("hypertune-akka-sbr"));
         await loser.Release();
     }
+
+    [Fact]
+    public async Task A_lease_held_by_a_member_this_node_reaches_is_taken_over_at_once_and_its_holder_loses_it()
+    {
+        // The resolver's leader changed to a restarted node with a lower address while the previous leader still
+        // holds the lease from its decision; that holder is reachable, so on this side of any split.
+        ClusterLeases.Get(_system).IsReachableMember = holder => holder == "127.0.0.1:11";
+        var previous = LeaseFor("127.0.0.1:11");
+        var leader = LeaseFor("127.0.0.1:10");
+        Assert.True(await previous.Acquire());
+
+        var asked = System.Diagnostics.Stopwatch.StartNew();
+        Assert.True(await leader.Acquire());
+        Assert.True(asked.Elapsed < TimeSpan.FromSeconds(1), $"the takeover waited {asked.Elapsed}");
+        Assert.True(leader.CheckLease());
+        Assert.Equal("127.0.0.1:10", await ClusterLeases.Get(_system).Store!.HolderAsync("hypertune-akka-sbr"));
+
+        // The previous holder's next renewal finds it gone: it stops trusting it and never takes it back.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(previous.CheckLease());
+        Assert.Equal("127.0.0.1:10", await ClusterLeases.Get(_system).Store!.HolderAsync("hypertune-akka-sbr"));
+
+        // Its resolver's late release removes nothing.
+        await previous.Release();
+        Assert.True(leader.CheckLease());
+        Assert.Equal("127.0.0.1:10", await ClusterLeases.Get(_system).Store!.HolderAsync("hypertune-akka-sbr"));
+        await leader.Release();
+    }
+
+    [Fact]
+    public async Task A_lease_held_by_a_node_this_node_does_not_reach_is_waited_for_and_not_taken()
+    {
+        ClusterLeases.Get(_system).IsReachableMember = holder => holder == "127.0.0.1:11";
+        var otherSide = LeaseFor("127.0.0.1:12");
+        var leader = LeaseFor("127.0.0.1:10");
+        Assert.True(await otherSide.Acquire());
+
+        Assert.False(await leader.Acquire());
+        Assert.True(otherSide.CheckLease());
+        Assert.Equal("127.0.0.1:12", await ClusterLeases.Get(_system).Store!.HolderAsync("hypertune-akka-sbr"));
+        await otherSide.Release();
+    }
 }

@@ -65,6 +65,23 @@ public sealed class PostgresLeaseStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_live_lease_is_taken_over_only_from_the_owner_named_and_then_not_renewed_by_it()
+    {
+        var ttl = TimeSpan.FromMinutes(1);
+        Assert.True((await _store.TryAcquireAsync("sbr", "node-a", ttl)).Acquired);
+        var wrong = await _store.TryTakeOverAsync("sbr", "node-c", "node-b", ttl);
+        Assert.False(wrong.Acquired);
+        Assert.Equal("node-a", wrong.Holder);
+        Assert.True((await _store.TryTakeOverAsync("sbr", "node-c", "node-a", ttl)).Acquired);
+        Assert.Equal("node-c", await _store.HolderAsync("sbr"));
+        var renewal = await _store.TryAcquireAsync("sbr", "node-a", ttl);
+        Assert.False(renewal.Acquired);
+        Assert.Equal("node-c", renewal.Holder);
+        Assert.False(await _store.ReleaseAsync("sbr", "node-a"));
+        Assert.True((await _store.TryTakeOverAsync("free", "node-c", "node-a", ttl)).Acquired);
+    }
+
+    [Fact]
     public async Task Of_many_nodes_racing_for_a_free_lease_exactly_one_wins()
     {
         var claims = await Task.WhenAll(Enumerable.Range(0, 12)

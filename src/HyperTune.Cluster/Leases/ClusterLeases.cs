@@ -30,7 +30,14 @@ public sealed class ClusterLeases : IExtension
         StudySettings = StudyLeaseSettings.From(config);
         var address = system.Provider.DefaultAddress;
         NodeOwner = $"{address.Host}:{address.Port}#{AddressUidExtension.Uid(system)}";
+        IsReachableMember = ReachableMembers.Of(system);
     }
+
+    /// <summary>
+    /// Whether a split-brain resolver lease holder is a member this node reaches (<see cref="ReachableMembers"/>);
+    /// replaced by tests that have no cluster.
+    /// </summary>
+    public Func<string, bool> IsReachableMember { get; internal set; }
 
     /// <summary>The store, or null when this node's storage needs no leases.</summary>
     public ILeaseStore? Store { get; }

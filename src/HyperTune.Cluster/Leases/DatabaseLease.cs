@@ -13,10 +13,18 @@ namespace HyperTune.Cluster.Leases;
 /// <c>heartbeat-timeout</c> (the lease's time to live), <c>heartbeat-interval</c> (renewals) and
 /// <c>acquire-wait</c>: how long an acquisition waits for a lease another node holds to expire (a holder that
 /// crashed stops renewing), which must stay well below the resolver's <c>release-after</c>.
+/// <para>
+/// The resolver keeps its lease until <c>release-after</c> past the removal of the nodes it downed, leader or not.
+/// A lease held by a member this node reaches is taken over at once instead of waited for: that holder is on this
+/// side of any split, its own decision is carried out, and the leader deciding now is this node. Without that, a
+/// leader that changed (a restarted node with a lower address) could not get the lease for its next decision and
+/// would down its own side, every node, after a second crash.
+/// </para>
 /// </summary>
 public sealed class DatabaseLease : Lease
 {
     private readonly ILeaseStore _store;
+    private readonly Func<string, bool> _isReachableMember;
     private readonly ILoggingAdapter _log;
     private readonly string _owner;
     private readonly TimeSpan _ttl;
@@ -35,6 +43,7 @@ public sealed class DatabaseLease : Lease
         _store = ClusterLeases.Get(system).Store
                  ?? throw new LeaseException(
                      "DatabaseLease needs a lease store: hypertune.lease.store = postgres (PostgreSQL storage)");
+        _isReachableMember = ClusterLeases.Get(system).IsReachableMember;
         _log = Logging.GetLogger(system, typeof(DatabaseLease));
         // The store reads "HOLDER/INSTANCE"; an owner name is one holder whatever it contains.
         _owner = settings.OwnerName.Replace('/', '_');
@@ -59,6 +68,14 @@ public sealed class DatabaseLease : Lease
             try
             {
                 claim = await _store.TryAcquireAsync(Settings.LeaseName, _owner, _ttl).ConfigureAwait(false);
+                if (!claim.Acquired && claim.Holder is { } holder && _isReachableMember(holder))
+                {
+                    claim = await _store.TryTakeOverAsync(Settings.LeaseName, _owner, holder, _ttl)
+                        .ConfigureAwait(false);
+                    if (claim.Acquired)
+                        _log.Info("lease {0} taken over from {1}, a member this node reaches: its holder's decision " +
+                                  "is done and this node decides now", Settings.LeaseName, holder);
+                }
             }
             catch (Exception e)
             {

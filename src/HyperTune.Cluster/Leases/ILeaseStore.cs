@@ -16,6 +16,13 @@ public interface ILeaseStore
     Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// As <see cref="TryAcquireAsync"/>, and also taken while <paramref name="from"/> (an owner, exactly) holds it
+    /// live: for a holder that no longer needs the lease and cannot hand it over itself.
+    /// </summary>
+    Task<LeaseClaim> TryTakeOverAsync(string name, string owner, string from, TimeSpan ttl,
+        CancellationToken cancellationToken = default);
+
     /// <summary>Gives the lease up if <paramref name="owner"/> holds it; true if it did.</summary>
     Task<bool> ReleaseAsync(string name, string owner, CancellationToken cancellationToken = default);
 

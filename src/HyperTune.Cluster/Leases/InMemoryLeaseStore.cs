@@ -13,13 +13,19 @@ public sealed class InMemoryLeaseStore : ILeaseStore
 
     /// <inheritdoc />
     public Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => Take(name, owner, null, ttl);
+
+    /// <inheritdoc />
+    public Task<LeaseClaim> TryTakeOverAsync(string name, string owner, string from, TimeSpan ttl,
+        CancellationToken cancellationToken = default) => Take(name, owner, from, ttl);
+
+    private Task<LeaseClaim> Take(string name, string owner, string? from, TimeSpan ttl)
     {
         lock (_leases)
         {
             var now = _clock.Elapsed;
             var taken = _leases.TryGetValue(name, out var held);
-            if (taken && HolderOf(held.Owner) != HolderOf(owner) && held.ExpiresAt > now)
+            if (taken && HolderOf(held.Owner) != HolderOf(owner) && held.Owner != from && held.ExpiresAt > now)
                 return Task.FromResult(new LeaseClaim(false, held.Owner, held.ExpiresAt - now));
             _leases[name] = (owner, now + ttl);
             return Task.FromResult(LeaseClaim.Granted);

@@ -32,21 +32,32 @@ public sealed class PostgresLeaseStore : ILeaseStore, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
-        CancellationToken cancellationToken = default)
+    public Task<LeaseClaim> TryAcquireAsync(string name, string owner, TimeSpan ttl,
+        CancellationToken cancellationToken = default) => TakeAsync(name, owner, null, ttl, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<LeaseClaim> TryTakeOverAsync(string name, string owner, string from, TimeSpan ttl,
+        CancellationToken cancellationToken = default) => TakeAsync(name, owner, from, ttl, cancellationToken);
+
+    private async Task<LeaseClaim> TakeAsync(string name, string owner, string? from, TimeSpan ttl,
+        CancellationToken cancellationToken)
     {
         using var timeout = Timeout(cancellationToken);
         await EnsureTableAsync(timeout.Token).ConfigureAwait(false);
         await using var connection = await _dataSource.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-        // Taken when free, expired, or already our holder's (a renewal, or a restarted instance); a live lease of
-        // another holder is left alone.
+        // Taken when free, expired, already our holder's (a renewal, or a restarted instance) or held by the owner
+        // it is taken over from; any other live lease is left alone.
         await using (var take = new NpgsqlCommand(
                          $"INSERT INTO {_table} AS l (name, owner, expires_at) " +
                          "VALUES (@name, @owner, clock_timestamp() + @ttl) " +
                          "ON CONFLICT (name) DO UPDATE SET owner = EXCLUDED.owner, expires_at = EXCLUDED.expires_at " +
                          "WHERE split_part(l.owner, '/', 1) = split_part(EXCLUDED.owner, '/', 1) " +
-                         "OR l.expires_at <= clock_timestamp() RETURNING owner", connection))
+                         "OR l.owner = @from OR l.expires_at <= clock_timestamp() RETURNING owner", connection))
         {
+            take.Parameters.Add(new NpgsqlParameter("from", NpgsqlTypes.NpgsqlDbType.Text)
+            {
+                Value = (object?)from ?? DBNull.Value,
+            });
             take.Parameters.AddWithValue("name", name);
             take.Parameters.AddWithValue("owner", owner);
             take.Parameters.AddWithValue("ttl", ttl);
