@@ -9,7 +9,7 @@ namespace HyperTune.Cluster.Tests;
 
 /// <summary>
 /// The state's indexes of trials by state (waiting, paused, active), which planning reads instead of scanning every
-/// trial, agree with a scan after every event of a study that pauses, resumes, requeues, fails and cancels trials,
+/// trial, and its counts and best trial, which progress reports read, agree with a scan after every event of a study that pauses, resumes, requeues, fails and cancels trials,
 /// and after a round trip through a snapshot.
 /// </summary>
 public class StudyStateIndexTests
@@ -22,7 +22,29 @@ public class StudyStateIndexTests
         Assert.Equal(s.Trials.Where(t => t.State == TrialState.Waiting).Select(t => t.Number), s.WaitingTrials.ToList());
         Assert.Equal(s.Trials.Where(t => t.State == TrialState.Paused).Select(t => t.Number), s.PausedTrials.ToList());
         Assert.Equal(s.Trials.Count(t => t.State is TrialState.Running or TrialState.Waiting), s.Active);
+        // The counts and the best trial that progress reports read, against a scan.
+        Assert.Equal(TrialCounts.Of(s.Trials), s.Counts);
+        foreach (var state in Enum.GetValues<TrialState>())
+            Assert.Equal(s.Trials.Count(t => t.State == state), CountOf(s.Counts, state));
+        Assert.Equal(s.Trials.Sum(t => t.LastIntermediate?.Step ?? 0), s.Counts.Steps);
+        Assert.Equal(s.History.Best?.Number ?? -1, s.BestNumber);
+        var progress = s.Progress();
+        Assert.Equal(s.Trials.Count(t => t.State == TrialState.Running && s.Executing.Contains(t.Number)), progress.Running);
+        Assert.Equal(s.Trials.Count(t => t.State == TrialState.Running && !s.Executing.Contains(t.Number)), progress.Queued);
+        Assert.Equal(s.History.Best?.Number, progress.Best?.Number);
     }
+
+    private static int CountOf(TrialCounts c, TrialState state) => state switch
+    {
+        TrialState.Waiting => c.Waiting,
+        TrialState.Running => c.Running,
+        TrialState.Paused => c.Paused,
+        TrialState.Complete => c.Complete,
+        TrialState.Pruned => c.Pruned,
+        TrialState.Failed => c.Failed,
+        TrialState.Cancelled => c.Cancelled,
+        _ => throw new ArgumentOutOfRangeException(nameof(state)),
+    };
 
     [Fact]
     public void Indexes_follow_every_state_change_and_survive_a_snapshot()
@@ -71,7 +93,8 @@ public class StudyStateIndexTests
             {
                 var dispatch = s.LastDispatch[number];
                 var roll = random.NextDouble();
-                var loss = new Dictionary<string, double> { ["loss"] = random.NextDouble() };
+                // One decimal: equal losses are common, so ties (to the earlier trial) are checked too.
+                var loss = new Dictionary<string, double> { ["loss"] = Math.Round(random.NextDouble(), 1) };
                 s = roll switch
                 {
                     < 0.15 => Apply(s, StudyDecider.WorkerLost(s, number, dispatch, "lost", T0)),

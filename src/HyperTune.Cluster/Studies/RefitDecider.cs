@@ -96,5 +96,5 @@ public static class RefitDecider
 
     /// <summary>The trial a refit trains: the study's best, when it has a single one.</summary>
     private static int? BestToRefit(StudyState state) =>
-        state.Spec.Objective.IsMultiObjective ? null : state.History.Best?.Number;
+        state.Spec.Objective.IsMultiObjective ? null : state.Best?.Number;
 }

@@ -551,7 +551,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private IReadOnlyList<ScheduleSegment>? BestSchedule()
     {
         var trials = _state!.Trials;
-        if (_state.History.Best is not { } best || trials.All(t => t.Lineage.IsEmpty)) return null;
+        if (!_state.AnyExploited || _state.Best is not { } best) return null;
         return PopulationSchedule.Of(trials, best.Number, best.LastIntermediate?.Step ?? long.MaxValue);
     }
 
@@ -1083,7 +1083,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         Rungs = Rungs(),
         FinalStep = _finalStep,
         BestSchedule = BestSchedule(),
-        Generations = Core.Optimizers.Evolution.GenerationSummary.Of(_state.History) is { Count: > 0 } g ? g : null,
+        Generations = _state.AnyGeneration && Core.Optimizers.Evolution.GenerationSummary.Of(_state.History)
+            is { Count: > 0 } g ? g : null,
         RunningOn = includeTrials ? _state.RunningOn : null,
         Dispatches = includeTrials ? _state.LastDispatch : null,
         Executing = includeTrials ? _state.Executing : null,

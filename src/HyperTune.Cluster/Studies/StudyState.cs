@@ -86,6 +86,24 @@ public sealed record StudyState
     /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
     public int Active { get; private init; }
 
+    /// <summary>Trials by state and the steps they reported, kept up to date like the indexes above.</summary>
+    public TrialCounts Counts { get; private init; }
+
+    /// <summary>
+    /// The number of the best completed trial by the first objective (<see cref="TrialHistory.Best"/>: feasible
+    /// first, then lowest loss, ties to the earlier trial), or -1; kept up to date like the indexes above.
+    /// </summary>
+    public int BestNumber { get; private init; } = -1;
+
+    /// <summary>The best completed trial by the first objective (<see cref="BestNumber"/>), or null.</summary>
+    public TrialRecord? Best => BestNumber >= 0 ? Trials[BestNumber] : null;
+
+    /// <summary>True once some trial was exploited (population-based training): its lineage is not empty.</summary>
+    public bool AnyExploited { get; private init; }
+
+    /// <summary>True once some trial started with an evolutionary generation attribute.</summary>
+    public bool AnyGeneration { get; private init; }
+
     /// <summary>
     /// The parts of unfinished trials that run as several (<see cref="TrialPartsSet"/>), by trial number; a trial's
     /// entry goes when it finishes (a completed trial's metrics hold its parts' results).
@@ -158,6 +176,9 @@ public sealed record StudyState
             {
                 WaitingTrials = WaitingTrials.Add(s.Number),
                 Active = Active + 1,
+                Counts = Counts.Changed(null, new TrialRecord(s.Number, TrialState.Waiting, s.Params)),
+                AnyGeneration = AnyGeneration
+                                || s.Attributes.ContainsKey(Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute),
                 Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
                 {
                     Attributes = s.Attributes,
@@ -345,9 +366,46 @@ public sealed record StudyState
             throw new InvalidOperationException($"no trial {number} in study {StudyId}");
         var before = Trials[number];
         var after = change(before);
-        var updated = this with { Trials = Trials.SetItem(number, after) };
-        return before.State == after.State ? updated : updated.Moved(number, before.State, after.State);
+        var updated = this with
+        {
+            Trials = Trials.SetItem(number, after),
+            Counts = Counts.Changed(before, after),
+            AnyExploited = AnyExploited || !after.Lineage.IsEmpty,
+        };
+        updated = before.State == after.State ? updated : updated.Moved(number, before.State, after.State);
+        return updated.WithBestAfter(before, after);
     }
+
+    /// <summary>
+    /// Keeps <see cref="BestNumber"/> in step with a trial that changed: a trial that completes is compared with the
+    /// best so far; the best itself changing, or a value that does not compare (NaN), takes a scan.
+    /// </summary>
+    private StudyState WithBestAfter(TrialRecord before, TrialRecord after)
+    {
+        var was = IsScored(before);
+        var isScored = IsScored(after);
+        if (!was && !isScored) return this;
+        var number = after.Number;
+        var scores = Spec.Objective.History(ImmutableList<TrialRecord>.Empty);
+        if (number == BestNumber)
+            return isScored && scores.Loss(before).Equals(scores.Loss(after))
+                            && scores.Violation(before).Equals(scores.Violation(after))
+                ? this : this with { BestNumber = ScanBest() };
+        if (!isScored) return this;
+        if (BestNumber < 0) return this with { BestNumber = number };
+        var best = Trials[BestNumber];
+        double loss = scores.Loss(after), bestLoss = scores.Loss(best);
+        double violation = scores.Violation(after), bestViolation = scores.Violation(best);
+        if (double.IsNaN(loss) || double.IsNaN(bestLoss) || double.IsNaN(violation) || double.IsNaN(bestViolation))
+            return this with { BestNumber = ScanBest() };
+        var better = violation < bestViolation
+                     || (violation == bestViolation && (loss < bestLoss || (loss == bestLoss && number < BestNumber)));
+        return better ? this with { BestNumber = number } : this;
+    }
+
+    private static bool IsScored(TrialRecord t) => t.State == TrialState.Complete && t.Value is not null;
+
+    private int ScanBest() => History.Best?.Number ?? -1;
 
     /// <summary>Keeps the indexes of trials by state in step with a trial that moved from one state to another.
     /// </summary>
@@ -401,41 +459,29 @@ public sealed record StudyState
         : null;
 
     /// <summary>Counts, best trial and status for watchers.</summary>
+    /// <remarks>Costs the same whatever the study's size (but a multi-objective study's front).</remarks>
     public StudyProgress Progress()
     {
-        int complete = 0, failed = 0, pruned = 0, running = 0, waiting = 0, cancelled = 0, queued = 0, paused = 0;
-        long steps = 0;
-        foreach (var t in Trials)
-        {
-            steps += t.LastIntermediate?.Step ?? 0;
-            switch (t.State)
-            {
-                case TrialState.Complete: complete++; break;
-                case TrialState.Failed: failed++; break;
-                case TrialState.Pruned: pruned++; break;
-                case TrialState.Running when Executing.Contains(t.Number): running++; break;
-                case TrialState.Running: queued++; break;
-                case TrialState.Waiting: waiting++; break;
-                case TrialState.Cancelled: cancelled++; break;
-                case TrialState.Paused: paused++; break;
-            }
-        }
-        var history = History;
-        var best = history.Best;
+        var c = Counts;
+        // Executing holds at most the trials running now, not the whole study.
+        var running = 0;
+        foreach (var number in Executing)
+            if (Trials[number].State == TrialState.Running) running++;
+        var best = Best;
         var front = Spec.Objective.IsMultiObjective
-            ? history.ParetoFront.Select(t => new TrialSummary(t.Number, t.Value!.Value, t.Params)
+            ? History.ParetoFront.Select(t => new TrialSummary(t.Number, t.Value!.Value, t.Params)
             {
                 Values = Spec.Objective.Metrics.ToImmutableDictionary(m => m.Name, m => t.Metrics[m.Name]),
             }).ToList()
             : null;
         return new StudyProgress(StudyId, Spec.Name, Status, FinishReason, Spec.Objective.Direction, Spec.Objective.Metric,
-            MaxTrials, Parallelism, complete, failed, pruned, running, waiting,
+            MaxTrials, Parallelism, c.Complete, c.Failed, c.Pruned, running, c.Waiting,
             best is null ? null : new TrialSummary(best.Number, best.Value!.Value, best.Params), CreatedAt, FinishedAt)
         {
-            Cancelled = cancelled,
-            Queued = queued,
-            Paused = paused,
-            Steps = steps,
+            Cancelled = c.Cancelled,
+            Queued = c.Running - running,
+            Paused = c.Paused,
+            Steps = c.Steps,
             Objectives = Spec.Objective.IsMultiObjective ? Spec.Objective.Metrics : null,
             Constraints = Spec.Objective.Constraints.IsEmpty ? null : Spec.Objective.Constraints,
             Front = front,
@@ -496,6 +542,10 @@ public sealed record StudyState
         {
             WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(), Active = active,
             WaitingParts = waitingParts.ToImmutable(), RunningParts = runningParts,
+            Counts = TrialCounts.Of(Trials), BestNumber = ScanBest(),
+            AnyExploited = Trials.Any(t => !t.Lineage.IsEmpty),
+            AnyGeneration = Trials.Any(t => t.Attributes.ContainsKey(
+                Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute)),
         };
     }
 }
