@@ -32,27 +32,20 @@ public sealed class HyperTuneClient
     }
 
     /// <summary>
-    /// Asks with short attempts until one is answered or the overall timeout passes. Only for idempotent requests
-    /// (every request this client makes is: a reservation repeats with its request id, resubmitting resumes).
+    /// Asks with short attempts until one is answered or the overall timeout passes, taking the first answer of any
+    /// attempt (<see cref="RetryingAsk"/>). Only for idempotent requests (every request this client makes is: a
+    /// reservation repeats with its request id, resubmitting resumes).
     /// </summary>
     private async Task<T> AskAsync<T>(IActorRef target, object message, CancellationToken cancellationToken, TimeSpan? attemptTimeout = null)
     {
-        var deadline = DateTime.UtcNow + _timeout;
-        var each = attemptTimeout ?? AttemptTimeout;
-        while (true)
+        try
         {
-            var attempt = DateTime.UtcNow + each < deadline ? each : deadline - DateTime.UtcNow;
-            try
-            {
-                return await target.Ask<T>(message, attempt > TimeSpan.Zero ? attempt : TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
-            }
-            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
-            {
-            }
-            catch (AskTimeoutException e)
-            {
-                throw new TimeoutException($"no answer from the cluster within {_timeout.TotalSeconds:0}s (is a node with the coordinator role up?)", e);
-            }
+            return await RetryingAsk.AskAsync<T>(_node.System, target, message, attemptTimeout ?? AttemptTimeout,
+                _timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new TimeoutException($"no answer from the cluster within {_timeout.TotalSeconds:0}s (is a node with the coordinator role up?)", e);
         }
     }
 
