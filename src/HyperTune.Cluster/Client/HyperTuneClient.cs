@@ -45,7 +45,8 @@ public sealed class HyperTuneClient
         }
         catch (AskTimeoutException e)
         {
-            throw new TimeoutException($"no answer from the cluster within {_timeout.TotalSeconds:0}s (is a node with the coordinator role up?)", e);
+            throw new TimeoutException($"no answer from the cluster within {_timeout.TotalSeconds:0}s " +
+                                       "(is a node with the coordinator role up?)", e);
         }
     }
 

@@ -104,6 +104,8 @@ public sealed record StudyState
     /// <summary>True once some trial started with an evolutionary generation attribute.</summary>
     public bool AnyGeneration { get; private init; }
 
+    private const string GenerationAttribute = Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute;
+
     /// <summary>
     /// The parts of unfinished trials that run as several (<see cref="TrialPartsSet"/>), by trial number; a trial's
     /// entry goes when it finishes (a completed trial's metrics hold its parts' results).
@@ -177,8 +179,7 @@ public sealed record StudyState
                 WaitingTrials = WaitingTrials.Add(s.Number),
                 Active = Active + 1,
                 Counts = Counts.Changed(null, new TrialRecord(s.Number, TrialState.Waiting, s.Params)),
-                AnyGeneration = AnyGeneration
-                                || s.Attributes.ContainsKey(Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute),
+                AnyGeneration = AnyGeneration || s.Attributes.ContainsKey(GenerationAttribute),
                 Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
                 {
                     Attributes = s.Attributes,
@@ -544,8 +545,7 @@ public sealed record StudyState
             WaitingParts = waitingParts.ToImmutable(), RunningParts = runningParts,
             Counts = TrialCounts.Of(Trials), BestNumber = ScanBest(),
             AnyExploited = Trials.Any(t => !t.Lineage.IsEmpty),
-            AnyGeneration = Trials.Any(t => t.Attributes.ContainsKey(
-                Core.Optimizers.Evolution.EvolutionOptimizer.GenerationAttribute)),
+            AnyGeneration = Trials.Any(t => t.Attributes.ContainsKey(GenerationAttribute)),
         };
     }
 }

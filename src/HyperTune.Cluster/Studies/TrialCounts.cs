@@ -40,7 +40,8 @@ public readonly record struct TrialCounts
         return counts;
     }
 
-    /// <summary>The counts after a trial changed from <paramref name="before"/> (null: new) to <paramref name="after"/>.
+    /// <summary>
+    /// The counts after a trial changed from <paramref name="before"/> (null: a new trial) to <paramref name="after"/>.
     /// </summary>
     public TrialCounts Changed(TrialRecord? before, TrialRecord after)
     {
