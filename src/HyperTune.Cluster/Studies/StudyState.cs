@@ -84,7 +84,7 @@ public sealed record StudyState
     public ImmutableSortedSet<int> PausedTrials { get; private init; } = ImmutableSortedSet<int>.Empty;
 
     /// <summary>Trials suggested and not yet finished (Running or Waiting): these count against parallelism.</summary>
-    public int Active { get; private init; }
+    public int Active => Counts.Waiting + Counts.Running;
 
     /// <summary>Trials by state and the steps they reported, kept up to date like the indexes above.</summary>
     public TrialCounts Counts { get; private init; }
@@ -174,22 +174,11 @@ public sealed record StudyState
         StudyBudgetChanged b => ChangeBudget(b),
         TrialEnqueued q => this with { Enqueued = Enqueued.Add(q.Params) },
         TrialStarted s => s.Number == Trials.Count
-            ? this with
+            ? Started(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
             {
-                WaitingTrials = WaitingTrials.Add(s.Number),
-                Active = Active + 1,
-                Counts = Counts.Changed(null, new TrialRecord(s.Number, TrialState.Waiting, s.Params)),
-                AnyGeneration = AnyGeneration || s.Attributes.ContainsKey(GenerationAttribute),
-                Trials = Trials.Add(new TrialRecord(s.Number, TrialState.Waiting, s.Params)
-                {
-                    Attributes = s.Attributes,
-                    StartedAt = s.At,
-                }),
-                // An enqueued configuration is used up by the trial that starts from it.
-                Enqueued = s.Attributes.ContainsKey(EnqueuedAttribute) && !Enqueued.IsEmpty
-                    ? Enqueued.RemoveAt(0)
-                    : Enqueued,
-            }
+                Attributes = s.Attributes,
+                StartedAt = s.At,
+            })
             : throw new InvalidOperationException($"trial {s.Number} started out of order (next is {Trials.Count})"),
         TrialDispatched d => Update(d.Number, t => t with { State = TrialState.Running }) with
         {
@@ -353,6 +342,19 @@ public sealed record StudyState
         return s;
     }
 
+    /// <summary>A new trial, waiting for a worker, added with the indexes and counts that follow it.</summary>
+    private StudyState Started(TrialRecord trial) => this with
+    {
+        WaitingTrials = WaitingTrials.Add(trial.Number),
+        Counts = Counts.Changed(null, trial),
+        AnyGeneration = AnyGeneration || trial.Attributes.ContainsKey(GenerationAttribute),
+        Trials = Trials.Add(trial),
+        // An enqueued configuration is used up by the trial that starts from it.
+        Enqueued = trial.Attributes.ContainsKey(EnqueuedAttribute) && !Enqueued.IsEmpty
+            ? Enqueued.RemoveAt(0)
+            : Enqueued,
+    };
+
     private StudyState ChangeBudget(StudyBudgetChanged b)
     {
         var changed = this with { MaxTrials = b.MaxTrials, Parallelism = b.Parallelism };
@@ -416,10 +418,7 @@ public sealed record StudyState
             : to == TrialState.Waiting ? WaitingTrials.Add(number) : WaitingTrials,
         PausedTrials = from == TrialState.Paused ? PausedTrials.Remove(number)
             : to == TrialState.Paused ? PausedTrials.Add(number) : PausedTrials,
-        Active = Active - (IsActive(from) ? 1 : 0) + (IsActive(to) ? 1 : 0),
     };
-
-    private static bool IsActive(TrialState state) => state is TrialState.Running or TrialState.Waiting;
 
     /// <summary>The history the optimizer sees.</summary>
     public TrialHistory History => Spec.Objective.History(Trials);
@@ -524,12 +523,10 @@ public sealed record StudyState
     {
         var waiting = ImmutableSortedSet.CreateBuilder<int>();
         var paused = ImmutableSortedSet.CreateBuilder<int>();
-        var active = 0;
         foreach (var t in Trials)
         {
             if (t.State == TrialState.Waiting) waiting.Add(t.Number);
             else if (t.State == TrialState.Paused) paused.Add(t.Number);
-            if (IsActive(t.State)) active++;
         }
         var waitingParts = ImmutableSortedSet.CreateBuilder<(int, int)>();
         var runningParts = 0;
@@ -541,7 +538,7 @@ public sealed record StudyState
             }
         return this with
         {
-            WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(), Active = active,
+            WaitingTrials = waiting.ToImmutable(), PausedTrials = paused.ToImmutable(),
             WaitingParts = waitingParts.ToImmutable(), RunningParts = runningParts,
             Counts = TrialCounts.Of(Trials), BestNumber = ScanBest(),
             AnyExploited = Trials.Any(t => !t.Lineage.IsEmpty),
