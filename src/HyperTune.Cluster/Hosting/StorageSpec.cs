@@ -235,9 +235,10 @@ public sealed record StorageSpec(StorageKind Kind, string ConnectionString)
     public string ToHocon()
     {
         if (Kind == StorageKind.Memory)
-            return """
-                akka.persistence.journal.plugin = "akka.persistence.journal.inmem"
+            return $"""
+                akka.persistence.journal.plugin = "{InMemoryJournal.PluginId}"
                 akka.persistence.snapshot-store.plugin = "akka.persistence.snapshot-store.inmem"
+                {InMemoryJournal.Hocon}
                 """;
         var cs = Quote(JournalConnectionString);
         var provider = Quote(ProviderName);
