@@ -119,6 +119,24 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
         var back = (TrialWorkerProtocol.TrialAccepted)serializer.FromBinary(serializer.ToBinary(message), typeof(TrialWorkerProtocol.TrialAccepted));
         back.Worker.Tell("ping");
         probe.ExpectMsg("ping");
+        // A start report that stands for the acceptance carries its worker too.
+        var started = new TrialWorkerProtocol.ReportTrialStarted("s1", 1, 1, DateTimeOffset.UnixEpoch) { Worker = probe.Ref };
+        var startedBack = (TrialWorkerProtocol.ReportTrialStarted)serializer.FromBinary(serializer.ToBinary(started),
+            typeof(TrialWorkerProtocol.ReportTrialStarted));
+        startedBack.Worker!.Tell("pong");
+        probe.ExpectMsg("pong");
+    }
+
+    [Fact]
+    public void A_result_keeps_the_start_it_carries()
+    {
+        var at = new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero);
+        var result = new TrialWorkerProtocol.ReportTrialResult("s1", 1, 1, new Dictionary<string, double> { ["loss"] = 1 },
+            null) { StartedAt = at, FinishedAt = at.AddMilliseconds(1) };
+        var serializer = Sys.Serialization.FindSerializerFor(result);
+        var back = (TrialWorkerProtocol.ReportTrialResult)serializer.FromBinary(serializer.ToBinary(result),
+            typeof(TrialWorkerProtocol.ReportTrialResult));
+        Assert.Equal((at, at.AddMilliseconds(1)), (back.StartedAt, back.FinishedAt));
     }
 
     [Fact]

@@ -67,7 +67,6 @@ public sealed class RunEndTimesTests : TestKit
         worker.Tell(new RunTrial(TrialWorkerId.Format("a:1#1", "quad", 0, 1), "quad", "20261206-070000-000", 0, 1,
             TrialRunSpec.Of(StudySpecParser.Parse(spec)), Configuration.Empty.With("x", 1.0).With("y", 2.0)));
 
-        studies.ExpectMsg<TrialAccepted>();
         var steps = Enumerable.Range(0, 3).Select(_ => studies.ExpectMsg<ReportTrialProgress>()).ToList();
         var result = studies.ExpectMsg<ReportTrialResult>(TimeSpan.FromSeconds(10));
         var after = DateTimeOffset.UtcNow;

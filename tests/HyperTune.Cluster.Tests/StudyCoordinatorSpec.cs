@@ -285,6 +285,41 @@ public sealed class StudyCoordinatorSpec : TestKit
     }
 
     [Fact]
+    public void A_start_report_naming_its_worker_stands_for_its_acceptance_and_a_result_may_carry_its_start()
+    {
+        var coordinator = StartCoordinator();
+        coordinator.Tell(new SubmitStudy("quad", StudyDeciderTests.Spec(maxTrials: 3, parallelism: 1)));
+        ExpectMsg<StudySubmitted>();
+        var first = ExpectRuns(1).Single();
+        // The trial took a slot at once: no acceptance of its own, its start report names the worker.
+        var worker = CreateTestProbe();
+        coordinator.Tell(new ReportTrialStarted("quad", first.Number, first.Dispatch, DateTimeOffset.UtcNow)
+        {
+            Worker = worker.Ref,
+        });
+        Sys.Stop(worker.Ref);
+        // Watched from then on: its loss sends the trial out again.
+        var second = ExpectRuns(1).Single();
+        Assert.Equal((first.Number, 2), (second.Number, second.Dispatch));
+
+        // A run that ended as it started reports its start with its result: recorded as the trial's start.
+        var startedAt = DateTimeOffset.UtcNow.AddSeconds(-2);
+        var replyTo = CreateTestProbe();
+        coordinator.Tell(new ReportTrialResult("quad", second.Number, second.Dispatch,
+            new Dictionary<string, double> { ["loss"] = 1.5 }, null)
+        {
+            StartedAt = startedAt,
+            FinishedAt = startedAt.AddMilliseconds(3),
+        }, replyTo.Ref);
+        replyTo.ExpectMsg<TrialResultRecorded>(m => Assert.Equal(second.Number, m.Number));
+        Assert.Equal(1, ExpectRuns(1).Single().Number);
+        var trial = Report(coordinator).Trials![first.Number];
+        Assert.Equal((TrialState.Complete, 1.5), (trial.State, trial.Value));
+        Assert.Equal(startedAt, trial.StartedAt);
+        Assert.Equal(startedAt.AddMilliseconds(3), trial.FinishedAt);
+    }
+
+    [Fact]
     public void A_dispatch_nobody_answers_goes_to_another_node_and_a_node_whose_worker_vanished_gets_no_new_trials()
     {
         var fast = Settings with { DispatchTimeout = TimeSpan.FromSeconds(2) };

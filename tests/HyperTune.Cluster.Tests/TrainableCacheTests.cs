@@ -19,6 +19,19 @@ public class TrainableCacheTests
     }
 
     [Fact]
+    public void Trainables_asked_for_in_turn_each_get_their_own_entry()
+    {
+        // The cache remembers the last text it hashed: switching between studies must not hand out the other one.
+        var cache = new TrainableCache(ProcessCommandPolicy.None);
+        var branin = cache.Get(Run("""{"type":"function","function":"branin"}"""));
+        var ackley = cache.Get(Run("""{"type":"function","function":"ackley"}"""));
+        Assert.Same(ackley, cache.Get(Run(new string("""{"type":"function","function":"ackley"}""".ToCharArray()))));
+        Assert.Same(branin, cache.Get(Run("""{"type":"function","function":"branin"}""")));
+        Assert.Same(ackley, cache.Get(Run("""{"type":"function","function":"ackley"}""")));
+        Assert.NotSame(branin, ackley);
+    }
+
+    [Fact]
     public void A_worker_creates_a_function_trainable_without_the_search_space_it_was_validated_against()
     {
         // x0..x2 are not known here: the spec was checked whole at submission, the worker only evaluates.

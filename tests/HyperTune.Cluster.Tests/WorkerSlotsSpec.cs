@@ -25,7 +25,10 @@ public sealed class WorkerSlotsSpec : TestKit
         a.ExpectMsg<WorkerSlots.SlotGranted>();
         slots.Tell(new WorkerSlots.AcquireSlot("s2"), b.Ref);
         b.ExpectMsg<WorkerSlots.SlotGranted>();
+        a.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
         slots.Tell(new WorkerSlots.AcquireSlot("s1"), c.Ref);
+        // No slot free: c is told it waits (its worker then tells the coordinator it has the trial), not granted.
+        c.ExpectMsg<WorkerSlots.SlotQueued>();
         c.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         var usage = Usage(slots);
         Assert.Equal((2, 1), (usage.Busy, usage.Queued));

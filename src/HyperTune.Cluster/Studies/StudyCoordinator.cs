@@ -66,6 +66,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     private int _parts = 1;
     // Whether the study's trainable makes a final model (IRefittable): its best trial is refitted on a worker.
     private bool _refits;
+    // The part of the spec a worker needs, with the spec it came from (see RunSpecOf).
+    private (StudySpec Spec, TrialRunSpec Run)? _runSpec;
     // The worker running the refit's current dispatch, once it accepted it; and a dispatch not yet accepted, with
     // the time by which it should have been.
     private IActorRef? _refitWorker;
@@ -255,21 +257,10 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
             RequeueTrialsOn(gone);
             Plan();
         });
-        Command<TrialAccepted>(a =>
-        {
-            _awaitingAccept.Remove((a.Number, a.Dispatch));
-            if (_state is not null && _state.IsCurrentDispatch(a.Number, a.Dispatch))
-            {
-                _workers[a.Worker] = (a.Number, a.Dispatch);
-                Context.Watch(a.Worker);
-            }
-            else
-            {
-                a.Worker.Tell(new CancelTrial(a.Worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
-            }
-        });
+        Command<TrialAccepted>(a => OnAccepted(a.Number, a.Dispatch, a.Worker));
         Command<ReportTrialStarted>(s =>
         {
+            if (s.Worker is { } worker) OnAccepted(s.Number, s.Dispatch, worker);
             if (_state is null || _settings.ReadOnly) return;
             foreach (var e in StudyDecider.ExecutionStarted(_state, s.Number, s.Dispatch, s.At)) DeferStart(e);
         });
@@ -590,6 +581,23 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         PersistWithPlan(events, () => { });
     }
 
+    /// <summary>
+    /// A worker has a dispatch (it said so, or reported its start): it is watched while the dispatch is current, and
+    /// told to stop when it is not.
+    /// </summary>
+    private void OnAccepted(int number, int dispatch, IActorRef worker)
+    {
+        _awaitingAccept.Remove((number, dispatch));
+        if (_state is not null && _state.IsCurrentDispatch(number, dispatch))
+        {
+            if (_workers.TryAdd(worker, (number, dispatch))) Context.Watch(worker);
+        }
+        else
+        {
+            worker.Tell(new CancelTrial(worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
+        }
+    }
+
     /// <summary>The worker of a dispatch that ended is no longer watched: its stop is not a lost worker.</summary>
     private void ForgetWorker(int number, int dispatch)
     {
@@ -609,19 +617,26 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         var supersededDispatch = _state.LastDispatch.GetValueOrDefault(r.Number);
         // The worker's finish time: the coordinator may get to the result later (it was writing other events).
         var finishedAt = r.FinishedAt ?? _clock();
+        // A run that ended as soon as it started reports its start with its result: recorded first, as if reported.
+        _awaitingAccept.Remove((r.Number, r.Dispatch));
+        var started = r.StartedAt is { } startedAt && !_settings.ReadOnly
+            ? StudyDecider.ExecutionStarted(_state, r.Number, r.Dispatch, startedAt)
+            : Array.Empty<IStudyEvent>();
+        var state = started.Aggregate(_state, (s, e) => s.Apply(e));
         IReadOnlyList<IStudyEvent> events;
         try
         {
-            events = StudyDecider.Result(_state, _scheduler, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
+            events = StudyDecider.Result(state, _scheduler, r.Number, r.Dispatch, r.Metrics, r.FailureReason,
                 finishedAt);
         }
         catch (Exception e)
         {
             // A scheduler fault on a part's report must not lose the result: record it without a decision.
             _log.Error(e, "study {0}: the scheduler failed on trial {1}'s part result", _studyId, r.Number);
-            events = StudyDecider.Result(_state, new RunToCompletionScheduler(), r.Number, r.Dispatch, r.Metrics,
+            events = StudyDecider.Result(state, new RunToCompletionScheduler(), r.Number, r.Dispatch, r.Metrics,
                 r.FailureReason, finishedAt);
         }
+        if (started.Count > 0) events = started.Concat(events).ToList();
         foreach (var (worker, w) in _workers.Where(kv => kv.Value == (r.Number, r.Dispatch)).ToList())
         {
             Context.Unwatch(worker);
@@ -1015,7 +1030,7 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
     {
         var trial = _state!.Trials[number];
         _awaitingAccept[(number, dispatch)] = _clock() + _settings.DispatchTimeout;
-        var runSpec = TrialRunSpec.Of(_state.Spec);
+        var runSpec = RunSpecOf(_state.Spec);
         var workerId = WorkerIdOf(number, nodeKey, dispatch);
         _workerRegion.Tell(new RunTrial(workerId, _studyId, _state.Incarnation, number, dispatch, runSpec, trial.Params)
         {
@@ -1033,13 +1048,24 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         });
     }
 
+    /// <summary>
+    /// What a worker needs of <paramref name="spec"/>, made once per spec (a study reopened with a new budget has a new
+    /// one) rather than once per trial.
+    /// </summary>
+    private TrialRunSpec RunSpecOf(StudySpec spec)
+    {
+        if (_runSpec is not { } cached || !ReferenceEquals(cached.Spec, spec))
+            _runSpec = cached = (spec, TrialRunSpec.Of(spec));
+        return cached.Run;
+    }
+
     /// <summary>Sends the refit's dispatch to its worker (again, after a recovery: the worker answers with what it has).
     /// </summary>
     private void SendRunRefit(int dispatch, string nodeKey)
     {
         _refitAwaitingAccept = (dispatch, _clock() + _settings.DispatchTimeout);
         _workerRegion.Tell(new RunRefit(TrialWorkerId.FormatRefit(nodeKey, _studyId, dispatch), _studyId, dispatch,
-            TrialRunSpec.Of(_state!.Spec), _state.Trials[_state.Refit!.Trial].Params));
+            RunSpecOf(_state!.Spec), _state.Trials[_state.Refit!.Trial].Params));
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace HyperTune.Cluster.Workers;
 /// <summary>
 /// Trainables shared by the workers of a node, so a trainable is created once per node rather than once per trial.
 /// Trainables are stateless between runs, so sharing them is safe. Entries are keyed by a hash of the trainable's
-/// JSON: the cache keeps neither the texts nor the specs they came from. A process trainable whose command this
+/// JSON: the cache keeps neither the texts nor the specs they came from (only the last text, to skip hashing it again). A process trainable whose command this
 /// node does not allow is refused here, so no worker of the node starts it whatever the submitting node allowed.
 /// </summary>
 public sealed class TrainableCache
@@ -40,7 +40,7 @@ public sealed class TrainableCache
     /// </exception>
     public ITrainable Get(TrialRunSpec runSpec)
     {
-        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(runSpec.TrainableJson)));
+        var key = KeyOf(runSpec.TrainableJson);
         if (_entries.TryGetValue(key, out var hit)) return hit;
         var spec = runSpec.Trainable();
         // A user assembly is checked against the node's list before anything of it is loaded.
@@ -60,4 +60,22 @@ public sealed class TrainableCache
         _entries[key] = trainable;
         return trainable;
     }
+
+    /// <summary>
+    /// The hash of a trainable's JSON. A node's trials mostly come from one study in a row, so the last text and its
+    /// hash are kept: comparing the text is far cheaper than hashing it again for every short trial.
+    /// </summary>
+    private string KeyOf(string json)
+    {
+        var last = _lastKey;
+        if (last is not null && string.Equals(last.Json, json, StringComparison.Ordinal)) return last.Key;
+        var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
+        _lastKey = new HashedText(json, key);
+        return key;
+    }
+
+    private sealed record HashedText(string Json, string Key);
+
+    // Read and replaced whole by workers on several threads; a stale read only costs a hash.
+    private volatile HashedText? _lastKey;
 }

@@ -37,6 +37,8 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private RunTrial? _trial;
+    // The trial's trainable, looked up once when the trial arrives.
+    private ITrainable? _trainable;
     // A study's refit, when this worker runs one instead of a trial.
     private RunRefit? _refit;
     private CancellationTokenSource? _cancellation;
@@ -47,6 +49,8 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     private bool _pausing;
     private long _lastStep;
     private DateTimeOffset _startedAt;
+    // A run's start not reported on its own, which its result then carries (an inline run that ended at once).
+    private DateTimeOffset? _unreportedStart;
 
     /// <summary>Props for the worker region.</summary>
     /// <param name="studyRegion">Where reports go.</param>
@@ -61,8 +65,23 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         TrainableCache trainables, Func<string?, ICheckpointStore>? stores = null)
     {
         var directory = new DirectoryCheckpointStore(settings.CheckpointRoot);
-        return Akka.Actor.Props.Create(() => new TrialWorker(studyRegion, slots, settings, trainables,
-            stores ?? (_ => directory))).WithDispatcher(DispatcherId);
+        var resolved = stores ?? (_ => directory);
+        // A producer rather than Props.Create(() => ...): that one builds every worker by reflection, a visible share
+        // of a short trial's cost since each trial has its own worker.
+        return Akka.Actor.Props.CreateBy(new Producer(() =>
+                new TrialWorker(studyRegion, slots, settings, trainables, resolved)))
+            .WithDispatcher(DispatcherId);
+    }
+
+    private sealed class Producer(Func<TrialWorker> create) : IIndirectActorProducer
+    {
+        public Type ActorType => typeof(TrialWorker);
+
+        public ActorBase Produce() => create();
+
+        public void Release(ActorBase actor)
+        {
+        }
     }
 
     /// <summary>
@@ -99,14 +118,14 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
                 _trial = run;
                 try
                 {
-                    _trainables.Get(run.RunSpec);
+                    _trainable = _trainables.Get(run.RunSpec);
                 }
                 catch (SpecException e)
                 {
                     Finish(TrialOutcome.Failed($"invalid trainable on this node: {e.Message}"));
                     return;
                 }
-                Accept(run);
+                // Accepted only if it has to wait for a slot: a trial that starts at once says so by its start.
                 _slots.Tell(new WorkerSlots.AcquireSlot(run.StudyId));
                 Become(WaitingForSlot);
                 break;
@@ -148,6 +167,9 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             case WorkerSlots.SlotGranted:
                 _holdsSlot = true;
                 StartRefit();
+                break;
+            case WorkerSlots.SlotQueued:
+                // The refit was accepted when it came.
                 break;
             case CancelTrial:
                 Context.Parent.Tell(new Passivate(PoisonPill.Instance));
@@ -246,6 +268,9 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             case RunTrial run:
                 Accept(run);
                 break;
+            case WorkerSlots.SlotQueued:
+                Accept(_trial!);
+                break;
             case WorkerSlots.SlotGranted:
                 _holdsSlot = true;
                 Start();
@@ -266,7 +291,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         {
             case RunTrial run:
                 Accept(run);
-                _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
+                ReportStarted(run);
                 break;
             case TrainableProgress p:
                 _lastStep = Math.Max(_lastStep, p.Report.Step);
@@ -368,7 +393,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
     private void Start()
     {
         var run = _trial!;
-        var trainable = _trainables.Get(run.RunSpec);
+        var trainable = _trainable!;
         _checkpointDirectory =
             CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
         long resumeStep;
@@ -419,18 +444,24 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         _startedAt = DateTimeOffset.UtcNow;
         var inline = trainable.RunsInline;
         var running = inline ? Run() : Task.Run(Run, CancellationToken.None);
-        _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt));
         // Only an inline run is taken up here: a pooled one that already finished may have reports still queued
         // in the mailbox, which must be handled (and their checkpoints kept) before its result.
         if (inline && running.IsCompletedSuccessfully && running.Result is TrainableFinished finished)
         {
             Timers.Cancel(TimeoutTimer);
+            // A result carries its start; a pause has no room for it.
+            if (finished.Outcome.PausedAtStep is null) _unreportedStart = _startedAt;
+            else ReportStarted(run);
             Finish(finished.Outcome);
             return;
         }
+        ReportStarted(run);
         running.PipeTo(self);
         Become(Running);
     }
+
+    private void ReportStarted(RunTrial run) =>
+        _studyRegion.Tell(new ReportTrialStarted(run.StudyId, run.Number, run.Dispatch, _startedAt) { Worker = Self });
 
     private sealed record TimedOut;
 
@@ -445,6 +476,7 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
             : new ReportTrialResult(run.StudyId, run.Number, run.Dispatch, outcome.Metrics, outcome.FailureReason)
             {
                 FinishedAt = DateTimeOffset.UtcNow,
+                StartedAt = _unreportedStart,
             };
         _studyRegion.Tell(_result);
         Timers.StartPeriodicTimer("resend", new ResendResult(), _settings.ResultResendInterval);

@@ -97,14 +97,25 @@ public static class TrialWorkerProtocol
         }
     }
 
-    /// <summary>The worker has the trial (waiting for a slot or running); the coordinator watches <see cref="Worker"/>.</summary>
+    /// <summary>
+    /// The worker has the trial and waits for a slot (or has it, when a coordinator sent the trial again); the
+    /// coordinator watches <see cref="Worker"/>. A trial that takes a slot at once is accepted by its
+    /// <see cref="ReportTrialStarted"/> or its result instead.
+    /// </summary>
     public sealed record TrialAccepted(string StudyId, int Number, int Dispatch, IActorRef Worker) : IWithStudyId;
 
     /// <summary>
     /// The trial took a slot on its worker node and began running at <see cref="At"/> (until then it was queued
     /// there). Sent again, with the same time, when a coordinator re-attaches to the running trial.
     /// </summary>
-    public sealed record ReportTrialStarted(string StudyId, int Number, int Dispatch, DateTimeOffset At) : IWithStudyId;
+    public sealed record ReportTrialStarted(string StudyId, int Number, int Dispatch, DateTimeOffset At) : IWithStudyId
+    {
+        /// <summary>
+        /// The worker, which the coordinator watches from then on: a trial that took a slot at once was never
+        /// <see cref="TrialAccepted"/> on its own, and this report stands for it (null from older workers).
+        /// </summary>
+        public IActorRef? Worker { get; init; }
+    }
 
     /// <summary>Intermediate metrics of a running trial.</summary>
     public sealed record ReportTrialProgress(string StudyId, int Number, int Dispatch, long Step, IReadOnlyDictionary<string, double> Metrics) : IWithStudyId
@@ -147,6 +158,12 @@ public static class TrialWorkerProtocol
         /// trial's finish time rather than the time the coordinator got to the result.
         /// </summary>
         public DateTimeOffset? FinishedAt { get; init; }
+
+        /// <summary>
+        /// When the run began, for a run whose start was not reported on its own: a run that ends as soon as it starts
+        /// (a built-in function) reports its start with its result, one message instead of three (null otherwise).
+        /// </summary>
+        public DateTimeOffset? StartedAt { get; init; }
     }
 
     /// <summary>

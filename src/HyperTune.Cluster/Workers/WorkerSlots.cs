@@ -16,6 +16,12 @@ public sealed class WorkerSlots : ReceiveActor
     /// <summary>The sender may run its trial now.</summary>
     public sealed record SlotGranted;
 
+    /// <summary>
+    /// No slot is free: the sender's request waits in the queue (<see cref="SlotGranted"/> follows when one frees).
+    /// Its worker then tells the coordinator it has the trial, which it need not do for a trial that starts at once.
+    /// </summary>
+    public sealed record SlotQueued;
+
     /// <summary>Gives the sender's slot back (or drops its queued request).</summary>
     public sealed record ReleaseSlot;
 
@@ -54,6 +60,7 @@ public sealed class WorkerSlots : ReceiveActor
             Context.Watch(Sender);
             _queue.AddLast((Sender, a.StudyId));
             Grant();
+            if (!_holders.ContainsKey(Sender)) Sender.Tell(new SlotQueued());
         });
         Receive<ReleaseSlot>(_ => Release(Sender));
         Receive<Terminated>(t => Release(t.ActorRef));
