@@ -53,7 +53,7 @@ internal static class EngineBenchCommand
             }
             var folder = r.GetValue(dir) ?? Directory.CreateTempSubdirectory("hypertune-bench-engine-").FullName;
             Console.Out.WriteLine($"{"study",-26} {"trials/s",9} {"start s",7} {"first ms",9} {"last ms",8} " +
-                                  $"{"growth",6} {"peak MB",7} {"wall s",7}");
+                                  $"{"growth",6} {"peak MB",7} {"wall s",7} {"cpu s",6}");
             var results = new List<(EngineCase Case, EngineFigures Ours, EngineFigures? Optuna)>();
             foreach (var c in cases)
             {
@@ -119,7 +119,8 @@ internal static class EngineBenchCommand
     private static string Row(string name, EngineFigures f)
     {
         var peak = f.PeakMb is { } m ? m.ToString("0", CultureInfo.InvariantCulture) : "-";
-        return Invariant($"{name,-26} {f.TrialsPerSecond,9:0} {f.StartupSeconds,7:0.00} {f.FirstTenthMs,9:0.000} {f.LastTenthMs,8:0.000} {f.Growth,6:0.00} {peak,7} {f.WallSeconds,7:0.0}");
+        var cpu = f.CpuSeconds is { } c ? c.ToString("0.0", CultureInfo.InvariantCulture) : "-";
+        return Invariant($"{name,-26} {f.TrialsPerSecond,9:0} {f.StartupSeconds,7:0.00} {f.FirstTenthMs,9:0.000} {f.LastTenthMs,8:0.000} {f.Growth,6:0.00} {peak,7} {f.WallSeconds,7:0.0} {cpu,6}");
     }
 
     private static string ToJson(IEnumerable<(EngineCase Case, EngineFigures Ours, EngineFigures? Optuna)> results)
@@ -134,6 +135,7 @@ internal static class EngineBenchCommand
             ["growth"] = f.Growth,
             ["peak_mb"] = f.PeakMb,
             ["wall_seconds"] = f.WallSeconds,
+            ["cpu_seconds"] = f.CpuSeconds,
         };
         var cases = new JsonArray();
         foreach (var (c, ours, theirs) in results)

@@ -31,6 +31,7 @@ internal static class EngineBenchmark
         psi.RedirectStandardError = true;
         var started = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
+        var cpuBefore = ChildCpuTime.Seconds();
         using var process = Process.Start(psi)!;
         var output = process.StandardOutput.ReadToEndAsync(ct);
         var error = process.StandardError.ReadToEndAsync(ct);
@@ -43,6 +44,7 @@ internal static class EngineBenchmark
         }
         await process.WaitForExitAsync(ct);
         watch.Stop();
+        var cpu = ChildCpuTime.Between(cpuBefore, ChildCpuTime.Seconds());
         var text = await output;
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{c.Name}: `hypertune run` exited {process.ExitCode}: " +
@@ -50,7 +52,7 @@ internal static class EngineBenchmark
         var trials = JsonNode.Parse(text)!["trialList"]!.AsArray()
             .Where(t => t!["startedAt"] is not null && t["finishedAt"] is not null)
             .Select(t => (Time(t!["startedAt"]!), Time(t["finishedAt"]!))).ToList();
-        return EngineFigures.From(trials, started, watch.Elapsed.TotalSeconds, peak);
+        return EngineFigures.From(trials, started, watch.Elapsed.TotalSeconds, peak) with { CpuSeconds = cpu };
     }
 
     /// <summary>The same study through Optuna; null (with the reason on <paramref name="log"/>) without it.</summary>
@@ -59,6 +61,7 @@ internal static class EngineBenchmark
     {
         var db = Path.Combine(directory, $"optuna-{c.Optimizer}-{c.Trials}-x{c.Parallelism}.db");
         if (File.Exists(db)) File.Delete(db);
+        var cpuBefore = ChildCpuTime.Seconds();
         var o = await BenchProcess.RunPythonAsync("optuna_engine.py", directory,
             new[]
             {
@@ -69,7 +72,10 @@ internal static class EngineBenchmark
             ? null
             : new EngineFigures((int)o["trials"]!, (double)o["wall_seconds"]!, (double)o["startup_seconds"]!,
                 (double?)o["trials_per_second"] ?? double.PositiveInfinity, (double)o["first_tenth_ms"]!,
-                (double?)o["last_tenth_ms"] ?? (double)o["first_tenth_ms"]!, (double?)o["peak_mb"]);
+                (double?)o["last_tenth_ms"] ?? (double)o["first_tenth_ms"]!, (double?)o["peak_mb"])
+            {
+                CpuSeconds = ChildCpuTime.Between(cpuBefore, ChildCpuTime.Seconds()),
+            };
     }
 
     /// <summary>Branin with the case's optimizer and no training time: the engine's cost is all there is.</summary>

@@ -14,6 +14,9 @@ namespace HyperTune.Cli.Commands.Bench;
 internal sealed record EngineFigures(int Trials, double WallSeconds, double StartupSeconds, double TrialsPerSecond,
     double FirstTenthMs, double LastTenthMs, double? PeakMb)
 {
+    /// <summary>The CPU time (user and system) the whole run used, start-up included, when known.</summary>
+    public double? CpuSeconds { get; init; }
+
     /// <summary>The last tenth's time per trial over the first's (1: no growth).</summary>
     public double Growth => LastTenthMs / FirstTenthMs;
 
