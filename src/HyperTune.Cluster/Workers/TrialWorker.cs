@@ -396,6 +396,9 @@ public sealed class TrialWorker : UntypedActor, IWithTimers
         var trainable = _trainable!;
         _checkpointDirectory =
             CheckpointDirectories.Trial(_settings.CheckpointRoot, run.StudyId, run.Incarnation, run.Number);
+        // Restoring a checkpoint copy may take up to the store's time-out, longer than the coordinator waits for an
+        // answer to its dispatch: a trial that does is accepted first, as a queued one is.
+        if (run.RestoreFromTrial is not null || (run.KeepPauseCheckpoints && run.ResumeStep > 0)) Accept(run);
         long resumeStep;
         try
         {
