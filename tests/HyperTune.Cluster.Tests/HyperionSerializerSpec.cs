@@ -120,7 +120,10 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
         back.Worker.Tell("ping");
         probe.ExpectMsg("ping");
         // A start report that stands for the acceptance carries its worker too.
-        var started = new TrialWorkerProtocol.ReportTrialStarted("s1", 1, 1, DateTimeOffset.UnixEpoch) { Worker = probe.Ref };
+        var started = new TrialWorkerProtocol.ReportTrialStarted("s1", 1, 1, DateTimeOffset.UnixEpoch)
+        {
+            Worker = probe.Ref,
+        };
         var startedBack = (TrialWorkerProtocol.ReportTrialStarted)serializer.FromBinary(serializer.ToBinary(started),
             typeof(TrialWorkerProtocol.ReportTrialStarted));
         startedBack.Worker!.Tell("pong");
@@ -131,8 +134,12 @@ public sealed class HyperionSerializerSpec() : TestKit(TestConfig.Local(StorageS
     public void A_result_keeps_the_start_it_carries()
     {
         var at = new DateTimeOffset(2026, 12, 8, 0, 0, 0, TimeSpan.Zero);
-        var result = new TrialWorkerProtocol.ReportTrialResult("s1", 1, 1, new Dictionary<string, double> { ["loss"] = 1 },
-            null) { StartedAt = at, FinishedAt = at.AddMilliseconds(1) };
+        var result = new TrialWorkerProtocol.ReportTrialResult("s1", 1, 1,
+            new Dictionary<string, double> { ["loss"] = 1 }, null)
+        {
+            StartedAt = at,
+            FinishedAt = at.AddMilliseconds(1),
+        };
         var serializer = Sys.Serialization.FindSerializerFor(result);
         var back = (TrialWorkerProtocol.ReportTrialResult)serializer.FromBinary(serializer.ToBinary(result),
             typeof(TrialWorkerProtocol.ReportTrialResult));

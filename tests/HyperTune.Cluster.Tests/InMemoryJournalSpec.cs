@@ -18,7 +18,9 @@ public sealed class InMemoryJournalSpec : TestKit
     {
     }
 
-    /// <summary>Persists each string it gets and answers with its sequence number; "get" answers what it holds.</summary>
+    /// <summary>
+    /// Persists each string it gets and answers with its sequence number; "get" answers what it holds.
+    /// </summary>
     private sealed class Recorder : UntypedPersistentActor
     {
         private readonly List<string> _events = new();
@@ -75,6 +77,13 @@ public sealed class InMemoryJournalSpec : TestKit
         ExpectTerminated(actor);
     }
 
+    /// <summary>Asks <paramref name="actor"/> for the events it holds and expects them, comma-separated.</summary>
+    private void ExpectHolds(IActorRef actor, string events)
+    {
+        actor.Tell("get");
+        ExpectMsg(events);
+    }
+
     private IActorRef Write(string id, params string[] events)
     {
         var actor = Start(id);
@@ -93,13 +102,11 @@ public sealed class InMemoryJournalSpec : TestKit
         Stop(Write("b", "x1"));
 
         var a = Start("a");
-        a.Tell("get");
-        ExpectMsg("e1,e2,e3");
+        ExpectHolds(a, "e1,e2,e3");
         a.Tell("e4");
         ExpectMsg(4L);
         var b = Start("b");
-        b.Tell("get");
-        ExpectMsg("x1");
+        ExpectHolds(b, "x1");
     }
 
     [Fact]
@@ -108,8 +115,7 @@ public sealed class InMemoryJournalSpec : TestKit
         Stop(Write("c", "e1", "e2", "e3", "e4"));
 
         var c = Start("c", recoverTo: 2);
-        c.Tell("get");
-        ExpectMsg("e1,e2");
+        ExpectHolds(c, "e1,e2");
     }
 
     [Fact]
@@ -121,8 +127,7 @@ public sealed class InMemoryJournalSpec : TestKit
         Stop(d);
 
         d = Start("d");
-        d.Tell("get");
-        ExpectMsg("e3");
+        ExpectHolds(d, "e3");
         d.Tell(3L);
         ExpectMsg("deleted to 3");
         Stop(d);
@@ -130,8 +135,7 @@ public sealed class InMemoryJournalSpec : TestKit
         // Every event deleted: the next one is still numbered after them (a study deleted and made again under
         // its id must not reuse sequence numbers).
         d = Start("d");
-        d.Tell("get");
-        ExpectMsg("");
+        ExpectHolds(d, "");
         d.Tell("e4");
         ExpectMsg(4L);
     }

@@ -594,7 +594,8 @@ public sealed partial class StudyCoordinator : ReceivePersistentActor, IWithTime
         }
         else
         {
-            worker.Tell(new CancelTrial(worker.Path.Name, "superseded: the trial finished or was dispatched elsewhere"));
+            worker.Tell(new CancelTrial(worker.Path.Name,
+                "superseded: the trial finished or was dispatched elsewhere"));
         }
     }
 

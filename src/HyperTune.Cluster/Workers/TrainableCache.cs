@@ -10,8 +10,9 @@ namespace HyperTune.Cluster.Workers;
 /// <summary>
 /// Trainables shared by the workers of a node, so a trainable is created once per node rather than once per trial.
 /// Trainables are stateless between runs, so sharing them is safe. Entries are keyed by a hash of the trainable's
-/// JSON: the cache keeps neither the texts nor the specs they came from (only the last text, to skip hashing it again). A process trainable whose command this
-/// node does not allow is refused here, so no worker of the node starts it whatever the submitting node allowed.
+/// JSON: the cache keeps neither the texts nor the specs they came from (only the last text, to skip hashing it
+/// again). A process trainable whose command this node does not allow is refused here, so no worker of the node
+/// starts it whatever the submitting node allowed.
 /// </summary>
 public sealed class TrainableCache
 {
@@ -20,6 +21,9 @@ public sealed class TrainableCache
     private readonly ProcessCommandPolicy _processCommands;
     private readonly Trainables.MlNet.DataRootPolicy _dataRoots;
     private readonly Trainables.Assemblies.AssemblyPolicy _assemblies;
+    // The last text hashed and its hash (see KeyOf): read and replaced whole by workers on several threads; a stale
+    // read only costs a hash.
+    private volatile HashedText? _lastKey;
 
     /// <summary>
     /// Creates the cache of a node whose process trainables follow <paramref name="processCommands"/> and whose
@@ -74,8 +78,6 @@ public sealed class TrainableCache
         return key;
     }
 
-    private sealed record HashedText(string Json, string Key);
 
-    // Read and replaced whole by workers on several threads; a stale read only costs a hash.
-    private volatile HashedText? _lastKey;
+    private sealed record HashedText(string Json, string Key);
 }

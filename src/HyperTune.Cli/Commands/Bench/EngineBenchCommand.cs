@@ -120,7 +120,8 @@ internal static class EngineBenchCommand
     {
         var peak = f.PeakMb is { } m ? m.ToString("0", CultureInfo.InvariantCulture) : "-";
         var cpu = f.CpuSeconds is { } c ? c.ToString("0.0", CultureInfo.InvariantCulture) : "-";
-        return Invariant($"{name,-26} {f.TrialsPerSecond,9:0} {f.StartupSeconds,7:0.00} {f.FirstTenthMs,9:0.000} {f.LastTenthMs,8:0.000} {f.Growth,6:0.00} {peak,7} {f.WallSeconds,7:0.0} {cpu,6}");
+        return Invariant($"{name,-26} {f.TrialsPerSecond,9:0} {f.StartupSeconds,7:0.00} {f.FirstTenthMs,9:0.000} ") +
+               Invariant($"{f.LastTenthMs,8:0.000} {f.Growth,6:0.00} {peak,7} {f.WallSeconds,7:0.0} {cpu,6}");
     }
 
     private static string ToJson(IEnumerable<(EngineCase Case, EngineFigures Ours, EngineFigures? Optuna)> results)
